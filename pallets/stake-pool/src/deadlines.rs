@@ -1,0 +1,137 @@
+//! The deadline index: things that must happen at a block without anyone calling.
+//!
+//! Each [`TaskKind`] has its own FIFO queue in [`Tasks`]. A task's deadline is the time it was
+//! scheduled plus a constant of its kind (`CooldownPeriod`, `GracePeriod`,
+//! `CommissionChangeDelay`, or zero for queue pay-outs), so each queue is sorted by deadline by
+//! construction and the hook only ever looks at heads. Tasks whose subject changed in the
+//! meantime (a request already paid, a worker already reclaimed) are recognised as stale and
+//! dropped at the cost of one read.
+//!
+//! [`Hooks::on_initialize`](frame_support::traits::Hooks::on_initialize) serves at most
+//! `MaxTasksPerBlock` due tasks per block, charging each at the worst case of its kind, so the
+//! per-block cost is bounded and independent of the number of workers, pools and delegators.
+//! A backlog carries over to the next block; the permissionless calls cover the same ground.
+
+use crate::{pallet::*, types::*, weights::WeightInfo};
+use frame_support::{pallet_prelude::*, storage::with_storage_layer, weights::WeightMeter};
+
+impl<T: Config> Pallet<T> {
+	/// Append a task to its kind's queue.
+	pub(crate) fn schedule(
+		kind: TaskKind,
+		due: BlockNumberOf<T>,
+		task: DeadlineTask<T::AccountId>,
+	) -> DispatchResult {
+		TaskCursors::<T>::try_mutate(kind, |cursor| -> DispatchResult {
+			let index = cursor.tail;
+			cursor.tail = index.checked_add(1).ok_or(Error::<T>::Overflow)?;
+			Tasks::<T>::insert(kind, index, ScheduledTask { due, task });
+			Ok(())
+		})
+	}
+
+	/// The worst-case weight of serving one task of `kind`.
+	pub(crate) fn task_weight(kind: TaskKind) -> Weight {
+		match kind {
+			TaskKind::Cooldown => {
+				T::WeightInfo::on_initialize_cooldown(T::MaxQueuePayoutsPerCall::get())
+			},
+			TaskKind::Payout => {
+				T::WeightInfo::on_initialize_payout(T::MaxQueuePayoutsPerCall::get())
+			},
+			TaskKind::Commission => T::WeightInfo::on_initialize_commission(),
+			TaskKind::Grace => T::WeightInfo::on_initialize_grace(T::MaxPoolWorkers::get()),
+		}
+	}
+
+	/// Serve due tasks within the per-block budget. Returns the weight used.
+	pub(crate) fn serve_deadlines() -> Weight {
+		let mut meter = WeightMeter::new();
+		meter.consume(T::WeightInfo::on_initialize_idle());
+		let now = Self::now();
+		let mut budget = T::MaxTasksPerBlock::get();
+		for kind in TaskKind::ALL {
+			let mut cursor = TaskCursors::<T>::get(kind);
+			let start = cursor;
+			while budget > 0 && cursor.head < cursor.tail {
+				let Some(entry) = Tasks::<T>::get(kind, cursor.head) else {
+					cursor.head = cursor.head.saturating_add(1);
+					continue;
+				};
+				if entry.due > now {
+					break;
+				}
+				Tasks::<T>::remove(kind, cursor.head);
+				cursor.head = cursor.head.saturating_add(1);
+				budget = budget.saturating_sub(1);
+				meter.consume(Self::task_weight(kind));
+				Self::run_task(entry.task);
+			}
+			if cursor != start {
+				TaskCursors::<T>::insert(kind, cursor);
+			}
+		}
+		meter.consumed()
+	}
+
+	/// Carry out one task. Failures are logged and the task dropped: each has a permissionless
+	/// call that can finish the job.
+	fn run_task(task: DeadlineTask<T::AccountId>) {
+		let result = with_storage_layer(|| match &task {
+			DeadlineTask::CooldownEnd { worker } => Self::task_cooldown_end(worker),
+			DeadlineTask::ContinuePayout { pid } => Self::task_continue_payout(*pid),
+			DeadlineTask::CommissionChange { pid } => Self::task_commission_change(*pid),
+			DeadlineTask::GraceExpiry { pid, request } => Self::task_grace_expiry(*pid, *request),
+		});
+		if let Err(error) = result {
+			log::warn!(target: crate::LOG_TARGET, "task {:?} failed: {:?}", task, error);
+		}
+	}
+
+	fn task_cooldown_end(worker: &T::AccountId) -> DispatchResult {
+		match Workers::<T>::get(worker).map(|info| info.state) {
+			// Stale unless the worker still cools down and its cool-down is over; a worker that
+			// stopped again has a later task of its own.
+			Some(WorkerState::CoolingDown { until }) if until <= Self::now() => {
+				Self::do_reclaim_worker(worker).map(|_| ())
+			},
+			_ => Ok(()),
+		}
+	}
+
+	fn task_continue_payout(pid: PoolId) -> DispatchResult {
+		let Some(mut pool) = Pools::<T>::get(pid) else { return Ok(()) };
+		pool.payout_scheduled = false;
+		Self::touch_pool(pid, &mut pool);
+		Self::pay_queue(pid, &mut pool)?;
+		Pools::<T>::insert(pid, pool);
+		Ok(())
+	}
+
+	fn task_commission_change(pid: PoolId) -> DispatchResult {
+		let Some(mut pool) = Pools::<T>::get(pid) else { return Ok(()) };
+		if pool.pending_commission.is_none() {
+			return Ok(());
+		}
+		Self::touch_pool(pid, &mut pool);
+		Pools::<T>::insert(pid, pool);
+		Ok(())
+	}
+
+	fn task_grace_expiry(pid: PoolId, request: RequestId) -> DispatchResult {
+		let Some(mut pool) = Pools::<T>::get(pid) else { return Ok(()) };
+		// Stale once the request is paid.
+		if !WithdrawQueue::<T>::contains_key(pid, request) {
+			return Ok(());
+		}
+		Self::touch_pool(pid, &mut pool);
+		let stopped = Self::force_stop_pool(pid, &mut pool)?;
+		// Requests slashes left worth nothing complete without free delegation.
+		Self::pay_queue(pid, &mut pool)?;
+		Pools::<T>::insert(pid, pool);
+		if stopped > 0 {
+			Self::deposit_event(Event::PoolForcedToStop { pid, request, workers_stopped: stopped });
+		}
+		Ok(())
+	}
+}

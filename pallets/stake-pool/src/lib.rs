@@ -1,0 +1,1037 @@
+//! # Stake Pool Pallet
+//!
+//! Delegated staking for compute workers: workers authorise an operator, operators run stake
+//! pools, delegators back pools with funds that never leave their own accounts, and the chain
+//! rewards pools every block by their share of computing power.
+//!
+//! ## Overview
+//!
+//! The rules follow Phala's stake pools (see `docs/stake-pool.md` for the worked examples):
+//!
+//! - A **worker** is an account (its key). A trusted [`Config::RegistrarOrigin`] records its
+//!   benchmark (CPU score and confidence level), standing in for TEE attestation. The worker
+//!   authorises exactly one **operator**; it cannot change operator while it mines or cools down.
+//! - Anyone creates a **pool** with a refundable deposit and becomes its **owner**. A pool binds a
+//!   worker only if the worker's operator is the pool's owner, at most [`Config::MaxPoolWorkers`]
+//!   of them. The owner sets a **commission** (increases wait [`Config::CommissionChangeDelay`],
+//!   decreases apply at once), a **cap**, a **whitelist** and a description.
+//! - A **delegator** calls [`Pallet::delegate`]: the amount is put on hold in their own account
+//!   under [`HoldReason::Delegation`] and they receive pool **shares** at the current share price.
+//! - The owner **stakes** free delegation for a worker with [`Pallet::start_mining`], between the
+//!   worker's minimum (`MinStakePerSqrtScore * floor(sqrt(score))`) and
+//!   [`Config::MaxStakePerWorker`]. A stopped worker **cools down** for
+//!   [`Config::CooldownPeriod`]; then its stake returns to free delegation by itself.
+//! - Each block, [`RewardPerBlock`] is shared among pools by **power**; each pool gives its
+//!   commission to the owner and the rest to its delegators pro rata to their shares.
+//! - A **withdrawal** is paid at once from free delegation; the rest waits in a FIFO queue that
+//!   new free delegation pays first. If the head of the queue is still unpaid after
+//!   [`Config::GracePeriod`], all the pool's mining workers are forced to stop, so every
+//!   delegator exits within `GracePeriod + CooldownPeriod`.
+//! - The [`Config::OracleOrigin`] reports unresponsive and recovered workers and slashes stake;
+//!   the pool's share price absorbs the loss.
+//!
+//! ## Terminology
+//!
+//! - **Free delegation**: delegation not staked for any worker (`PoolInfo::free`).
+//! - **Releasing stake**: stake of cooling-down workers (`PoolInfo::releasing`).
+//! - **Cap gap**: what a capped pool can still accept, `cap - total_value`.
+//! - **Share price**: `total_value / total_shares`; it only falls (slashes) or moves by rounding.
+//! - **Power**: `score` weighted by confidence level; only mining workers count.
+//!
+//! ## Usage
+//!
+//! The life of a pool, as the tests drive it (see `tests/seed.rs`):
+//!
+//! 1. `register_worker(worker, Benchmark { score, confidence_level })` by the registrar;
+//! 2. `authorize_operator(owner)` signed by the worker;
+//! 3. `create_pool()`, `add_worker(pid, worker)`, `set_commission(pid, rate)` by the owner;
+//! 4. `delegate(pid, amount)` by delegators;
+//! 5. `start_mining(pid, worker, stake)` by the owner;
+//! 6. blocks pass; `claim_rewards(pid, restake)` and `claim_commission(pid)`;
+//! 7. `withdraw(pid, value)`; the deadline index does the rest.
+//!
+//! ## Low Level / Implementation Details
+//!
+//! **Per-block cost.** Nothing in the pallet iterates pools, workers or delegators per block.
+//! Rewards use two lazily settled counters: a global reward-per-power counter (brought up to date
+//! whenever any pool is touched) and a per-pool reward-per-share counter. Both are
+//! [`types::RewardCounter`]s with 36 decimals, rounded up per step and floored per payee, and a
+//! pool never receives more than was released nor a delegator more than their pool was credited.
+//!
+//! **Deadlines.** Cool-down ends, grace-period expiries, delayed commission increases and queue
+//! pay-outs that ran out of per-call budget are tasks in FIFO queues ([`Tasks`]). Each kind's
+//! deadline is "time of scheduling plus a constant", so each queue is sorted by construction and
+//! [`Hooks::on_initialize`] pops due tasks within a weight budget ([`Config::MaxTasksPerBlock`]).
+//! Every task also has a permissionless call ([`Pallet::reclaim_worker`],
+//! [`Pallet::force_stop_overdue`], [`Pallet::process_withdrawals`]) in case the hook falls behind.
+//!
+//! **Slashes.** A slash lowers `total_value` at once; each delegator's hold is reduced to the value
+//! of their shares (rounded up, so the burn never exceeds the slash) the next time they are
+//! touched, or by anyone through [`Pallet::settle_slash`]. The burned funds go to
+//! [`Config::OnSlash`].
+//!
+//! **Invariants** (checked by `try_state`): the sum of delegation records equals the holds in
+//! accounts and the pools' `total_held`; shares add up; `total_value = free + staked + releasing`
+//! and `total_held >= total_value`; stake per state matches the workers; the queues are
+//! consistent; rewards paid never exceed rewards credited, which never exceed the budget released.
+
+#![cfg_attr(not(feature = "std"), no_std)]
+#![deny(rustdoc::broken_intra_doc_links)]
+
+extern crate alloc;
+
+pub use pallet::*;
+pub use types::*;
+pub use weights::WeightInfo;
+
+mod deadlines;
+mod delegation;
+#[cfg(any(feature = "try-runtime", test))]
+mod invariants;
+mod math;
+mod pool;
+pub mod rewards;
+pub mod types;
+mod view;
+pub mod weights;
+mod withdraw_queue;
+mod worker;
+
+#[cfg(feature = "runtime-benchmarks")]
+mod benchmarking;
+#[cfg(test)]
+mod mock;
+#[cfg(test)]
+mod tests;
+
+pub use rewards::{MintRewards, PayFromAccount, RewardSource};
+
+/// The log target of this pallet.
+pub const LOG_TARGET: &str = "runtime::stake-pool";
+
+/// Logs through the pallet's target with a `[block]` prefix.
+#[macro_export]
+macro_rules! log {
+	($level:tt, $pattern:expr $(, $values:expr)* $(,)?) => {
+		log::$level!(
+			target: $crate::LOG_TARGET,
+			concat!("[{:?}] 💰 ", $pattern),
+			<frame_system::Pallet<T>>::block_number() $(, $values)*
+		)
+	};
+}
+
+#[frame_support::pallet]
+pub mod pallet {
+	use super::*;
+	use alloc::vec::Vec;
+	use frame_support::{
+		pallet_prelude::*,
+		traits::{
+			fungible::{self, Credit},
+			OnUnbalanced,
+		},
+	};
+	use frame_system::pallet_prelude::*;
+	use sp_runtime::{traits::BlockNumberProvider, Permill};
+
+	/// The balance type of the pallet's currency.
+	pub type BalanceOf<T> = <<T as Config>::Currency as fungible::Inspect<
+		<T as frame_system::Config>::AccountId,
+	>>::Balance;
+	/// The block number of the configured [`Config::BlockNumberProvider`].
+	pub type BlockNumberOf<T> =
+		<<T as Config>::BlockNumberProvider as BlockNumberProvider>::BlockNumber;
+	/// A credit (negative imbalance) of the pallet's currency.
+	pub type CreditOf<T> = Credit<<T as frame_system::Config>::AccountId, <T as Config>::Currency>;
+	/// A pool as stored.
+	pub type PoolOf<T> =
+		PoolInfo<<T as frame_system::Config>::AccountId, BalanceOf<T>, BlockNumberOf<T>>;
+	/// A worker as stored.
+	pub type WorkerOf<T> =
+		WorkerInfo<<T as frame_system::Config>::AccountId, BalanceOf<T>, BlockNumberOf<T>>;
+	/// A delegation as stored.
+	pub type DelegationOf<T> = Delegation<BalanceOf<T>>;
+	/// A withdrawal request as stored.
+	pub type RequestOf<T> =
+		WithdrawRequest<<T as frame_system::Config>::AccountId, BalanceOf<T>, BlockNumberOf<T>>;
+	/// A scheduled task as stored.
+	pub type ScheduledTaskOf<T> =
+		ScheduledTask<<T as frame_system::Config>::AccountId, BlockNumberOf<T>>;
+
+	const STORAGE_VERSION: StorageVersion = StorageVersion::new(1);
+
+	#[pallet::pallet]
+	#[pallet::storage_version(STORAGE_VERSION)]
+	pub struct Pallet<T>(_);
+
+	/// Why the pallet holds funds.
+	#[pallet::composite_enum]
+	pub enum HoldReason {
+		/// Funds a delegator has delegated to pools.
+		#[codec(index = 0)]
+		Delegation,
+		/// The deposit of a pool's owner, returned when the pool closes.
+		#[codec(index = 1)]
+		PoolDeposit,
+	}
+
+	#[pallet::config]
+	pub trait Config: frame_system::Config {
+		/// The overarching event type.
+		#[allow(deprecated)]
+		type RuntimeEvent: From<Event<Self>> + IsType<<Self as frame_system::Config>::RuntimeEvent>;
+
+		/// The overarching hold reason.
+		type RuntimeHoldReason: From<HoldReason>;
+
+		/// The currency delegations are held in.
+		type Currency: fungible::Mutate<Self::AccountId>
+			+ fungible::MutateHold<Self::AccountId, Reason = Self::RuntimeHoldReason>
+			+ fungible::BalancedHold<Self::AccountId>;
+
+		/// Where rewards come from: minted ([`MintRewards`]) or paid from a pot
+		/// ([`PayFromAccount`]).
+		type RewardSource: RewardSource<Self::AccountId, BalanceOf<Self>>;
+
+		/// Receives what slashes burn from delegators' holds (dropping it burns it).
+		type OnSlash: OnUnbalanced<CreditOf<Self>>;
+
+		/// May record workers' benchmarks (stands in for TEE attestation).
+		type RegistrarOrigin: EnsureOrigin<Self::RuntimeOrigin>;
+
+		/// May report unresponsive or recovered workers and slash stake.
+		type OracleOrigin: EnsureOrigin<Self::RuntimeOrigin>;
+
+		/// May set the per-block reward budget.
+		type AdminOrigin: EnsureOrigin<Self::RuntimeOrigin>;
+
+		/// Where time comes from (a parachain uses the relay chain's block number).
+		type BlockNumberProvider: BlockNumberProvider;
+
+		/// Held from a pool's owner while the pool exists.
+		#[pallet::constant]
+		type PoolDeposit: Get<BalanceOf<Self>>;
+
+		/// The smallest amount one `delegate` call accepts.
+		#[pallet::constant]
+		type MinDelegation: Get<BalanceOf<Self>>;
+
+		/// `k` in a worker's minimum stake `k * floor(sqrt(score))`.
+		#[pallet::constant]
+		type MinStakePerSqrtScore: Get<BalanceOf<Self>>;
+
+		/// The most a pool may stake for one worker.
+		#[pallet::constant]
+		type MaxStakePerWorker: Get<BalanceOf<Self>>;
+
+		/// The highest commission a pool may set.
+		#[pallet::constant]
+		type MaxCommission: Get<Permill>;
+
+		/// How long a commission increase waits before it applies.
+		#[pallet::constant]
+		type CommissionChangeDelay: Get<BlockNumberOf<Self>>;
+
+		/// How long the head of a withdrawal queue may stay unpaid before the pool's workers are
+		/// forced to stop.
+		#[pallet::constant]
+		type GracePeriod: Get<BlockNumberOf<Self>>;
+
+		/// How long a stopped worker cools down before its stake returns to the pool.
+		#[pallet::constant]
+		type CooldownPeriod: Get<BlockNumberOf<Self>>;
+
+		/// The most workers one pool may bind.
+		#[pallet::constant]
+		type MaxPoolWorkers: Get<u32>;
+
+		/// The most pools one account may delegate to at the same time.
+		#[pallet::constant]
+		type MaxPoolsPerDelegator: Get<u32>;
+
+		/// The most accounts a pool's whitelist may hold.
+		#[pallet::constant]
+		type MaxWhitelist: Get<u32>;
+
+		/// The longest pool description, in bytes.
+		#[pallet::constant]
+		type MaxDescriptionLen: Get<u32>;
+
+		/// The most withdrawal requests one call (or one task) pays from the queue; the rest is
+		/// continued in the next block.
+		#[pallet::constant]
+		type MaxQueuePayoutsPerCall: Get<u32>;
+
+		/// The most deadline tasks the hook serves in one block.
+		#[pallet::constant]
+		type MaxTasksPerBlock: Get<u32>;
+
+		/// Weights of calls and hooks, from the benchmarks.
+		type WeightInfo: WeightInfo;
+	}
+
+	/// Workers known to the chain.
+	#[pallet::storage]
+	pub type Workers<T: Config> = StorageMap<_, Blake2_128Concat, T::AccountId, WorkerOf<T>>;
+
+	/// Stake pools by id.
+	#[pallet::storage]
+	pub type Pools<T: Config> = StorageMap<_, Twox64Concat, PoolId, PoolOf<T>>;
+
+	/// The id the next pool gets.
+	#[pallet::storage]
+	pub type NextPoolId<T: Config> = StorageValue<_, PoolId, ValueQuery>;
+
+	/// Workers bound to each pool.
+	#[pallet::storage]
+	pub type PoolWorkers<T: Config> =
+		StorageDoubleMap<_, Twox64Concat, PoolId, Blake2_128Concat, T::AccountId, ()>;
+
+	/// Accounts allowed to delegate to a pool that has a whitelist.
+	#[pallet::storage]
+	pub type PoolWhitelist<T: Config> =
+		StorageDoubleMap<_, Twox64Concat, PoolId, Blake2_128Concat, T::AccountId, ()>;
+
+	/// Free-text description of each pool.
+	#[pallet::storage]
+	pub type PoolDescriptions<T: Config> =
+		StorageMap<_, Twox64Concat, PoolId, BoundedVec<u8, T::MaxDescriptionLen>>;
+
+	/// Each delegator's position in each pool.
+	#[pallet::storage]
+	pub type Delegations<T: Config> =
+		StorageDoubleMap<_, Twox64Concat, PoolId, Blake2_128Concat, T::AccountId, DelegationOf<T>>;
+
+	/// The pools each account delegates to.
+	#[pallet::storage]
+	pub type DelegatorPools<T: Config> = StorageMap<
+		_,
+		Blake2_128Concat,
+		T::AccountId,
+		BoundedVec<PoolId, T::MaxPoolsPerDelegator>,
+		ValueQuery,
+	>;
+
+	/// The withdrawal queue of each pool, one entry per request, in FIFO order.
+	#[pallet::storage]
+	pub type WithdrawQueue<T: Config> =
+		StorageDoubleMap<_, Twox64Concat, PoolId, Twox64Concat, RequestId, RequestOf<T>>;
+
+	/// The reward budget shared among pools every block.
+	#[pallet::storage]
+	pub type RewardPerBlock<T: Config> = StorageValue<_, BalanceOf<T>, ValueQuery>;
+
+	/// The global reward counter and totals.
+	#[pallet::storage]
+	pub type Rewards<T: Config> =
+		StorageValue<_, RewardState<BalanceOf<T>, BlockNumberOf<T>>, ValueQuery>;
+
+	/// Running totals of slashing.
+	#[pallet::storage]
+	pub type Slashes<T: Config> = StorageValue<_, SlashTotals<BalanceOf<T>>, ValueQuery>;
+
+	/// The deadline index: tasks by kind and sequence number.
+	#[pallet::storage]
+	pub type Tasks<T: Config> =
+		StorageDoubleMap<_, Twox64Concat, TaskKind, Twox64Concat, u64, ScheduledTaskOf<T>>;
+
+	/// Head and tail of each task queue.
+	#[pallet::storage]
+	pub type TaskCursors<T: Config> =
+		StorageMap<_, Twox64Concat, TaskKind, QueueCursor, ValueQuery>;
+
+	#[pallet::genesis_config]
+	#[derive(frame_support::DefaultNoBound)]
+	pub struct GenesisConfig<T: Config> {
+		/// The reward budget per block at genesis.
+		pub reward_per_block: BalanceOf<T>,
+	}
+
+	#[pallet::genesis_build]
+	impl<T: Config> BuildGenesisConfig for GenesisConfig<T> {
+		fn build(&self) {
+			RewardPerBlock::<T>::put(self.reward_per_block);
+			Rewards::<T>::mutate(|state| {
+				state.last_update = T::BlockNumberProvider::current_block_number()
+			});
+		}
+	}
+
+	#[pallet::event]
+	#[pallet::generate_deposit(pub(super) fn deposit_event)]
+	pub enum Event<T: Config> {
+		/// The registrar recorded a worker's benchmark.
+		WorkerRegistered { worker: T::AccountId, score: u32, confidence_level: u8, power: Power },
+		/// A worker authorised an operator.
+		OperatorAuthorized { worker: T::AccountId, operator: T::AccountId },
+		/// A pool was created.
+		PoolCreated { pid: PoolId, owner: T::AccountId, deposit: BalanceOf<T> },
+		/// A worker was bound to a pool.
+		WorkerAdded { pid: PoolId, worker: T::AccountId },
+		/// A worker left a pool.
+		WorkerRemoved { pid: PoolId, worker: T::AccountId },
+		/// A pool's commission changed.
+		CommissionSet { pid: PoolId, commission: Permill },
+		/// A commission increase will apply at `effective_at`.
+		CommissionChangeScheduled {
+			pid: PoolId,
+			commission: Permill,
+			effective_at: BlockNumberOf<T>,
+		},
+		/// A pool's cap changed.
+		CapSet { pid: PoolId, cap: Option<BalanceOf<T>> },
+		/// An account was whitelisted.
+		WhitelistAdded { pid: PoolId, who: T::AccountId },
+		/// An account left a whitelist.
+		WhitelistRemoved { pid: PoolId, who: T::AccountId },
+		/// A pool's description changed.
+		DescriptionSet { pid: PoolId },
+		/// A pool was closed and its deposit returned.
+		PoolClosed { pid: PoolId, owner: T::AccountId, deposit: BalanceOf<T> },
+		/// Funds were delegated and shares minted.
+		Delegated {
+			pid: PoolId,
+			delegator: T::AccountId,
+			amount: BalanceOf<T>,
+			shares: BalanceOf<T>,
+			total_value: BalanceOf<T>,
+			free: BalanceOf<T>,
+		},
+		/// Part or all of a withdrawal was paid at once from free delegation.
+		Withdrawn {
+			pid: PoolId,
+			delegator: T::AccountId,
+			amount: BalanceOf<T>,
+			shares: BalanceOf<T>,
+			free: BalanceOf<T>,
+		},
+		/// The rest of a withdrawal joined the queue.
+		WithdrawalQueued {
+			pid: PoolId,
+			delegator: T::AccountId,
+			request: RequestId,
+			shares: BalanceOf<T>,
+			value: BalanceOf<T>,
+			grace_ends: BlockNumberOf<T>,
+		},
+		/// The queue paid (part of) a request.
+		WithdrawalPaid {
+			pid: PoolId,
+			delegator: T::AccountId,
+			request: RequestId,
+			amount: BalanceOf<T>,
+			shares: BalanceOf<T>,
+			remaining_shares: BalanceOf<T>,
+		},
+		/// A pool settled its rewards since its last settlement.
+		PoolRewarded { pid: PoolId, reward: BalanceOf<T>, commission: BalanceOf<T> },
+		/// A delegator claimed rewards (and maybe delegated them again).
+		RewardsClaimed {
+			pid: PoolId,
+			delegator: T::AccountId,
+			amount: BalanceOf<T>,
+			restaked: bool,
+		},
+		/// An owner claimed commission.
+		CommissionClaimed { pid: PoolId, owner: T::AccountId, amount: BalanceOf<T> },
+		/// A worker started mining.
+		MiningStarted { pid: PoolId, worker: T::AccountId, stake: BalanceOf<T>, power: Power },
+		/// A worker raised its stake without a cool-down.
+		MiningRestarted { pid: PoolId, worker: T::AccountId, stake: BalanceOf<T>, power: Power },
+		/// A worker stopped and cools down until `cooldown_until`.
+		MiningStopped {
+			pid: PoolId,
+			worker: T::AccountId,
+			stake: BalanceOf<T>,
+			cooldown_until: BlockNumberOf<T>,
+			forced: bool,
+		},
+		/// A worker's cool-down ended and its stake returned to free delegation.
+		StakeReclaimed {
+			pid: PoolId,
+			worker: T::AccountId,
+			stake: BalanceOf<T>,
+			free: BalanceOf<T>,
+		},
+		/// A request outlived the grace period: the pool's workers were forced to stop.
+		PoolForcedToStop { pid: PoolId, request: RequestId, workers_stopped: u32 },
+		/// A worker was reported unresponsive and earns nothing until it recovers.
+		WorkerUnresponsive { pid: PoolId, worker: T::AccountId },
+		/// A worker recovered.
+		WorkerRecovered { pid: PoolId, worker: T::AccountId },
+		/// A worker's stake was slashed; the pool's share price fell.
+		WorkerSlashed {
+			pid: PoolId,
+			worker: T::AccountId,
+			amount: BalanceOf<T>,
+			total_value: BalanceOf<T>,
+			total_shares: BalanceOf<T>,
+		},
+		/// A delegator's share of slashes was burned from their hold.
+		SlashSettled { pid: PoolId, delegator: T::AccountId, amount: BalanceOf<T> },
+		/// The reward budget per block changed.
+		RewardPerBlockSet { amount: BalanceOf<T> },
+	}
+
+	#[pallet::error]
+	pub enum Error<T> {
+		/// The worker is not registered; the registrar must record its benchmark first.
+		WorkerNotRegistered,
+		/// A benchmark needs a non-zero score and a confidence level from 1 to 5.
+		InvalidBenchmark,
+		/// The worker mines or cools down; it must be `Ready` (stop it and wait for the cool-down).
+		WorkerNotReady,
+		/// The worker already authorised this operator.
+		OperatorUnchanged,
+		/// The worker has not authorised the pool's owner as its operator.
+		NotWorkerOperator,
+		/// The worker is already bound to a pool; remove it there first.
+		WorkerAlreadyInPool,
+		/// The worker is not bound to this pool.
+		WorkerNotInPool,
+		/// The pool already binds `MaxPoolWorkers` workers.
+		TooManyWorkers,
+		/// No pool has this id.
+		PoolNotFound,
+		/// Only the pool's owner may do this.
+		NotPoolOwner,
+		/// The commission is above `MaxCommission`.
+		CommissionTooHigh,
+		/// The cap is below what the pool already holds.
+		CapBelowDelegation,
+		/// The account is already whitelisted.
+		AlreadyWhitelisted,
+		/// The account is not whitelisted.
+		NotWhitelisted,
+		/// The whitelist already holds `MaxWhitelist` accounts.
+		WhitelistFull,
+		/// The pool has a whitelist and the account is not on it.
+		NotInWhitelist,
+		/// The description is longer than `MaxDescriptionLen`.
+		DescriptionTooLong,
+		/// A pool closes only with no workers, no shares and an empty withdrawal queue.
+		PoolNotEmpty,
+		/// The owner cannot pay the pool deposit.
+		InsufficientDeposit,
+		/// The amount is below `MinDelegation`.
+		DelegationTooSmall,
+		/// The amount exceeds the pool's cap gap.
+		CapExceeded,
+		/// The account's free balance cannot cover the amount (it must also keep the existential
+		/// deposit).
+		InsufficientBalance,
+		/// The account already delegates to `MaxPoolsPerDelegator` pools.
+		TooManyPools,
+		/// Slashes left the pool with no value: its shares are worthless and it takes no new
+		/// delegation.
+		PoolValueDepleted,
+		/// The amount is zero.
+		ZeroAmount,
+		/// The account has no delegation in this pool.
+		NoDelegation,
+		/// The account already has a pending withdrawal in this pool; wait until it is paid.
+		WithdrawalAlreadyPending,
+		/// The delegation's shares are all locked in the pending withdrawal.
+		NothingToWithdraw,
+		/// There is nothing to claim.
+		NothingToClaim,
+		/// The reward source could not pay (e.g. its pot is empty).
+		RewardPayoutFailed,
+		/// The stake is below the worker's minimum `MinStakePerSqrtScore * sqrt(score)`.
+		StakeBelowMinimum,
+		/// The stake is above `MaxStakePerWorker`.
+		StakeAboveMaximum,
+		/// The pool's free delegation (less what queued withdrawals are owed) cannot cover the
+		/// stake.
+		InsufficientFreeDelegation,
+		/// The worker is not mining.
+		WorkerNotMining,
+		/// A restart must raise the stake.
+		StakeNotIncreased,
+		/// The worker is not cooling down, or its cool-down has not ended.
+		CooldownNotOver,
+		/// The head of the pool's withdrawal queue is still within its grace period (or the queue
+		/// is empty).
+		NotOverdue,
+		/// The pool has no mining or unresponsive worker to stop.
+		NoMiningWorkers,
+		/// The pool's withdrawal queue is empty, or there is no free delegation to pay its head.
+		NothingToPay,
+		/// The worker is not unresponsive.
+		WorkerNotUnresponsive,
+		/// The worker holds no stake to slash.
+		NothingToSlash,
+		/// The delegator has no unsettled slash.
+		NoSlashToSettle,
+		/// An arithmetic overflow: the amounts are beyond what the pallet can account.
+		Overflow,
+	}
+
+	#[pallet::hooks]
+	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
+		fn on_initialize(_n: BlockNumberFor<T>) -> Weight {
+			Self::serve_deadlines()
+		}
+
+		#[cfg(feature = "try-runtime")]
+		fn try_state(_n: BlockNumberFor<T>) -> Result<(), sp_runtime::TryRuntimeError> {
+			Self::do_try_state()
+		}
+
+		fn integrity_test() {
+			assert!(T::MaxTasksPerBlock::get() > 0, "MaxTasksPerBlock must be positive");
+			assert!(
+				T::MaxQueuePayoutsPerCall::get() > 0,
+				"MaxQueuePayoutsPerCall must be positive"
+			);
+			assert!(T::MaxPoolWorkers::get() > 0, "MaxPoolWorkers must be positive");
+			assert!(
+				T::MinDelegation::get() > Zero::zero(),
+				"MinDelegation must be positive so shares are never dust"
+			);
+		}
+	}
+
+	#[pallet::call]
+	impl<T: Config> Pallet<T> {
+		/// Record (or update) a worker's benchmark.
+		///
+		/// Origin: [`Config::RegistrarOrigin`]. A new benchmark applies to the worker's power the
+		/// next time it starts or restarts mining.
+		///
+		/// Errors: [`Error::InvalidBenchmark`].
+		#[pallet::call_index(0)]
+		#[pallet::weight(T::WeightInfo::register_worker())]
+		pub fn register_worker(
+			origin: OriginFor<T>,
+			worker: T::AccountId,
+			benchmark: Benchmark,
+		) -> DispatchResult {
+			T::RegistrarOrigin::ensure_origin(origin)?;
+			Self::do_register_worker(worker, benchmark)
+		}
+
+		/// Authorise `operator` to manage the signing worker.
+		///
+		/// Origin: signed by the worker. If the worker is bound to a pool of its previous
+		/// operator, it leaves that pool.
+		///
+		/// Errors: [`Error::WorkerNotRegistered`], [`Error::OperatorUnchanged`],
+		/// [`Error::WorkerNotReady`] (it must first stop mining and finish its cool-down).
+		#[pallet::call_index(1)]
+		#[pallet::weight(T::WeightInfo::authorize_operator())]
+		pub fn authorize_operator(origin: OriginFor<T>, operator: T::AccountId) -> DispatchResult {
+			let worker = ensure_signed(origin)?;
+			Self::do_authorize_operator(worker, operator)
+		}
+
+		/// Create a pool owned by the caller, holding [`Config::PoolDeposit`] from them.
+		///
+		/// Origin: signed. The pool starts with no commission, no cap and no whitelist.
+		///
+		/// Errors: [`Error::InsufficientDeposit`].
+		#[pallet::call_index(2)]
+		#[pallet::weight(T::WeightInfo::create_pool())]
+		pub fn create_pool(origin: OriginFor<T>) -> DispatchResult {
+			let owner = ensure_signed(origin)?;
+			Self::do_create_pool(owner).map(|_| ())
+		}
+
+		/// Bind a worker to a pool.
+		///
+		/// Origin: the pool's owner, who must be the worker's operator.
+		///
+		/// Errors: [`Error::PoolNotFound`], [`Error::NotPoolOwner`],
+		/// [`Error::WorkerNotRegistered`], [`Error::NotWorkerOperator`],
+		/// [`Error::WorkerAlreadyInPool`], [`Error::TooManyWorkers`].
+		#[pallet::call_index(3)]
+		#[pallet::weight(T::WeightInfo::add_worker())]
+		pub fn add_worker(
+			origin: OriginFor<T>,
+			pid: PoolId,
+			worker: T::AccountId,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::do_add_worker(who, pid, worker)
+		}
+
+		/// Unbind a `Ready` worker from a pool.
+		///
+		/// Origin: the pool's owner.
+		///
+		/// Errors: [`Error::PoolNotFound`], [`Error::NotPoolOwner`], [`Error::WorkerNotInPool`],
+		/// [`Error::WorkerNotReady`].
+		#[pallet::call_index(4)]
+		#[pallet::weight(T::WeightInfo::remove_worker())]
+		pub fn remove_worker(
+			origin: OriginFor<T>,
+			pid: PoolId,
+			worker: T::AccountId,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::do_remove_worker(who, pid, worker)
+		}
+
+		/// Set the pool's commission.
+		///
+		/// Origin: the pool's owner. A decrease applies at once; an increase applies after
+		/// [`Config::CommissionChangeDelay`] so delegators can leave first (a later call replaces
+		/// a pending increase). A pool without delegators applies any rate at once.
+		///
+		/// Errors: [`Error::PoolNotFound`], [`Error::NotPoolOwner`], [`Error::CommissionTooHigh`].
+		#[pallet::call_index(5)]
+		#[pallet::weight(T::WeightInfo::set_commission())]
+		pub fn set_commission(
+			origin: OriginFor<T>,
+			pid: PoolId,
+			commission: Permill,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::do_set_commission(who, pid, commission)
+		}
+
+		/// Set (or remove, with `None`) the pool's cap.
+		///
+		/// Origin: the pool's owner.
+		///
+		/// Errors: [`Error::PoolNotFound`], [`Error::NotPoolOwner`], [`Error::CapBelowDelegation`].
+		#[pallet::call_index(6)]
+		#[pallet::weight(T::WeightInfo::set_cap())]
+		pub fn set_cap(
+			origin: OriginFor<T>,
+			pid: PoolId,
+			cap: Option<BalanceOf<T>>,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::do_set_cap(who, pid, cap)
+		}
+
+		/// Allow `who` to delegate; once a pool has a whitelist only listed accounts (and the
+		/// owner) may delegate.
+		///
+		/// Origin: the pool's owner.
+		///
+		/// Errors: [`Error::PoolNotFound`], [`Error::NotPoolOwner`], [`Error::AlreadyWhitelisted`],
+		/// [`Error::WhitelistFull`].
+		#[pallet::call_index(7)]
+		#[pallet::weight(T::WeightInfo::add_to_whitelist())]
+		pub fn add_to_whitelist(
+			origin: OriginFor<T>,
+			pid: PoolId,
+			who: T::AccountId,
+		) -> DispatchResult {
+			let owner = ensure_signed(origin)?;
+			Self::do_add_to_whitelist(owner, pid, who)
+		}
+
+		/// Remove `who` from the whitelist; their existing delegation stays.
+		///
+		/// Origin: the pool's owner.
+		///
+		/// Errors: [`Error::PoolNotFound`], [`Error::NotPoolOwner`], [`Error::NotWhitelisted`].
+		#[pallet::call_index(8)]
+		#[pallet::weight(T::WeightInfo::remove_from_whitelist())]
+		pub fn remove_from_whitelist(
+			origin: OriginFor<T>,
+			pid: PoolId,
+			who: T::AccountId,
+		) -> DispatchResult {
+			let owner = ensure_signed(origin)?;
+			Self::do_remove_from_whitelist(owner, pid, who)
+		}
+
+		/// Set the pool's description (an empty one removes it).
+		///
+		/// Origin: the pool's owner.
+		///
+		/// Errors: [`Error::PoolNotFound`], [`Error::NotPoolOwner`], [`Error::DescriptionTooLong`].
+		#[pallet::call_index(9)]
+		#[pallet::weight(T::WeightInfo::set_description(description.len() as u32))]
+		pub fn set_description(
+			origin: OriginFor<T>,
+			pid: PoolId,
+			description: Vec<u8>,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::do_set_description(who, pid, description)
+		}
+
+		/// Close an empty pool: pay any unclaimed commission and return the deposit.
+		///
+		/// Origin: the pool's owner. The pool must bind no workers, have no shares and an empty
+		/// withdrawal queue.
+		///
+		/// Errors: [`Error::PoolNotFound`], [`Error::NotPoolOwner`], [`Error::PoolNotEmpty`],
+		/// [`Error::RewardPayoutFailed`].
+		#[pallet::call_index(10)]
+		#[pallet::weight(T::WeightInfo::close_pool(T::MaxWhitelist::get()))]
+		pub fn close_pool(origin: OriginFor<T>, pid: PoolId) -> DispatchResultWithPostInfo {
+			let who = ensure_signed(origin)?;
+			let whitelist = Self::do_close_pool(who, pid)?;
+			Ok(Some(T::WeightInfo::close_pool(whitelist)).into())
+		}
+
+		/// Delegate `amount` to a pool: it is held in the caller's account and buys shares at the
+		/// current share price. Free delegation pays the pool's withdrawal queue first.
+		///
+		/// Origin: signed.
+		///
+		/// Errors: [`Error::PoolNotFound`], [`Error::ZeroAmount`], [`Error::DelegationTooSmall`],
+		/// [`Error::NotInWhitelist`], [`Error::CapExceeded`], [`Error::PoolValueDepleted`],
+		/// [`Error::TooManyPools`], [`Error::InsufficientBalance`], [`Error::Overflow`].
+		#[pallet::call_index(11)]
+		#[pallet::weight(T::WeightInfo::delegate(T::MaxQueuePayoutsPerCall::get()))]
+		pub fn delegate(
+			origin: OriginFor<T>,
+			pid: PoolId,
+			#[pallet::compact] amount: BalanceOf<T>,
+		) -> DispatchResultWithPostInfo {
+			let who = ensure_signed(origin)?;
+			let paid = Self::do_delegate(who, pid, amount, false)?;
+			Ok(Some(T::WeightInfo::delegate(paid)).into())
+		}
+
+		/// Withdraw `value` from a pool (or everything, when `value` is at least the position's
+		/// value). What free delegation covers is released at once; the rest is queued and paid
+		/// as free delegation appears, at the latest when the grace period forces the pool's
+		/// workers to stop and their cool-down ends.
+		///
+		/// Origin: signed, by a delegator of the pool.
+		///
+		/// Errors: [`Error::PoolNotFound`], [`Error::ZeroAmount`], [`Error::NoDelegation`],
+		/// [`Error::WithdrawalAlreadyPending`], [`Error::NothingToWithdraw`].
+		#[pallet::call_index(12)]
+		#[pallet::weight(T::WeightInfo::withdraw(T::MaxQueuePayoutsPerCall::get()))]
+		pub fn withdraw(
+			origin: OriginFor<T>,
+			pid: PoolId,
+			#[pallet::compact] value: BalanceOf<T>,
+		) -> DispatchResultWithPostInfo {
+			let who = ensure_signed(origin)?;
+			let paid = Self::do_withdraw(who, pid, value)?;
+			Ok(Some(T::WeightInfo::withdraw(paid)).into())
+		}
+
+		/// Claim the caller's rewards from a pool; with `restake` they are delegated to the same
+		/// pool at once (no minimum applies, the cap and whitelist do).
+		///
+		/// Origin: signed, by a delegator of the pool.
+		///
+		/// Errors: [`Error::PoolNotFound`], [`Error::NoDelegation`], [`Error::NothingToClaim`],
+		/// [`Error::RewardPayoutFailed`], and with `restake` the errors of [`Pallet::delegate`].
+		#[pallet::call_index(13)]
+		#[pallet::weight(T::WeightInfo::claim_rewards(T::MaxQueuePayoutsPerCall::get()))]
+		pub fn claim_rewards(origin: OriginFor<T>, pid: PoolId, restake: bool) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::do_claim_rewards(who, pid, restake)
+		}
+
+		/// Claim the pool's accumulated commission.
+		///
+		/// Origin: the pool's owner.
+		///
+		/// Errors: [`Error::PoolNotFound`], [`Error::NotPoolOwner`], [`Error::NothingToClaim`],
+		/// [`Error::RewardPayoutFailed`].
+		#[pallet::call_index(14)]
+		#[pallet::weight(T::WeightInfo::claim_commission())]
+		pub fn claim_commission(origin: OriginFor<T>, pid: PoolId) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::do_claim_commission(who, pid)
+		}
+
+		/// Stake `stake` of the pool's free delegation for a `Ready` worker and start mining.
+		///
+		/// Origin: the pool's owner. Free delegation owed to queued withdrawals cannot be staked.
+		///
+		/// Errors: [`Error::PoolNotFound`], [`Error::NotPoolOwner`], [`Error::WorkerNotInPool`],
+		/// [`Error::WorkerNotReady`], [`Error::StakeBelowMinimum`], [`Error::StakeAboveMaximum`],
+		/// [`Error::InsufficientFreeDelegation`].
+		#[pallet::call_index(15)]
+		#[pallet::weight(T::WeightInfo::start_mining())]
+		pub fn start_mining(
+			origin: OriginFor<T>,
+			pid: PoolId,
+			worker: T::AccountId,
+			#[pallet::compact] stake: BalanceOf<T>,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::do_start_mining(who, pid, worker, stake)
+		}
+
+		/// Stop a mining (or unresponsive) worker: its stake releases over
+		/// [`Config::CooldownPeriod`] and then returns to free delegation by itself.
+		///
+		/// Origin: the pool's owner.
+		///
+		/// Errors: [`Error::PoolNotFound`], [`Error::NotPoolOwner`], [`Error::WorkerNotInPool`],
+		/// [`Error::WorkerNotMining`].
+		#[pallet::call_index(16)]
+		#[pallet::weight(T::WeightInfo::stop_mining())]
+		pub fn stop_mining(
+			origin: OriginFor<T>,
+			pid: PoolId,
+			worker: T::AccountId,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::do_stop_mining(who, pid, worker)
+		}
+
+		/// Raise a mining worker's stake to `stake` without a cool-down; its power is refreshed
+		/// from its latest benchmark.
+		///
+		/// Origin: the pool's owner.
+		///
+		/// Errors: [`Error::PoolNotFound`], [`Error::NotPoolOwner`], [`Error::WorkerNotInPool`],
+		/// [`Error::WorkerNotMining`], [`Error::StakeNotIncreased`], [`Error::StakeBelowMinimum`],
+		/// [`Error::StakeAboveMaximum`], [`Error::InsufficientFreeDelegation`].
+		#[pallet::call_index(17)]
+		#[pallet::weight(T::WeightInfo::restart_mining())]
+		pub fn restart_mining(
+			origin: OriginFor<T>,
+			pid: PoolId,
+			worker: T::AccountId,
+			#[pallet::compact] stake: BalanceOf<T>,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::do_restart_mining(who, pid, worker, stake)
+		}
+
+		/// End a worker's cool-down once it is over: its stake returns to free delegation, which
+		/// pays the withdrawal queue first. The hook does this by itself; this call is the
+		/// fallback should it fall behind.
+		///
+		/// Origin: signed, anyone.
+		///
+		/// Errors: [`Error::WorkerNotRegistered`], [`Error::CooldownNotOver`].
+		#[pallet::call_index(18)]
+		#[pallet::weight(T::WeightInfo::reclaim_worker(T::MaxQueuePayoutsPerCall::get()))]
+		pub fn reclaim_worker(
+			origin: OriginFor<T>,
+			worker: T::AccountId,
+		) -> DispatchResultWithPostInfo {
+			ensure_signed(origin)?;
+			let paid = Self::do_reclaim_worker(&worker)?;
+			Ok(Some(T::WeightInfo::reclaim_worker(paid)).into())
+		}
+
+		/// Force the pool's mining workers to stop when the head of its withdrawal queue has
+		/// waited longer than [`Config::GracePeriod`]. The hook does this by itself; this call is
+		/// the fallback should it fall behind.
+		///
+		/// Origin: signed, anyone.
+		///
+		/// Errors: [`Error::PoolNotFound`], [`Error::NotOverdue`].
+		#[pallet::call_index(19)]
+		#[pallet::weight(T::WeightInfo::force_stop_overdue(T::MaxPoolWorkers::get()))]
+		pub fn force_stop_overdue(origin: OriginFor<T>, pid: PoolId) -> DispatchResultWithPostInfo {
+			ensure_signed(origin)?;
+			let stopped = Self::do_force_stop_overdue(pid)?;
+			Ok(Some(T::WeightInfo::force_stop_overdue(stopped)).into())
+		}
+
+		/// Pay the pool's withdrawal queue from its free delegation (up to
+		/// [`Config::MaxQueuePayoutsPerCall`] requests).
+		///
+		/// Origin: signed, anyone.
+		///
+		/// Errors: [`Error::PoolNotFound`], [`Error::NothingToPay`].
+		#[pallet::call_index(20)]
+		#[pallet::weight(T::WeightInfo::process_withdrawals(T::MaxQueuePayoutsPerCall::get()))]
+		pub fn process_withdrawals(
+			origin: OriginFor<T>,
+			pid: PoolId,
+		) -> DispatchResultWithPostInfo {
+			ensure_signed(origin)?;
+			let paid = Self::do_process_withdrawals(pid)?;
+			Ok(Some(T::WeightInfo::process_withdrawals(paid)).into())
+		}
+
+		/// Burn a delegator's share of the pool's slashes from their hold.
+		///
+		/// Origin: signed, anyone (slashes also settle whenever the delegator acts).
+		///
+		/// Errors: [`Error::PoolNotFound`], [`Error::NoDelegation`], [`Error::NoSlashToSettle`].
+		#[pallet::call_index(21)]
+		#[pallet::weight(T::WeightInfo::settle_slash())]
+		pub fn settle_slash(
+			origin: OriginFor<T>,
+			pid: PoolId,
+			delegator: T::AccountId,
+		) -> DispatchResult {
+			ensure_signed(origin)?;
+			Self::do_settle_slash_call(pid, delegator)
+		}
+
+		/// Report a mining worker unresponsive: it keeps its stake and earns nothing.
+		///
+		/// Origin: [`Config::OracleOrigin`].
+		///
+		/// Errors: [`Error::WorkerNotRegistered`], [`Error::WorkerNotMining`].
+		#[pallet::call_index(22)]
+		#[pallet::weight(T::WeightInfo::report_unresponsive())]
+		pub fn report_unresponsive(origin: OriginFor<T>, worker: T::AccountId) -> DispatchResult {
+			T::OracleOrigin::ensure_origin(origin)?;
+			Self::do_set_responsive(worker, false)
+		}
+
+		/// Report an unresponsive worker recovered: it earns again.
+		///
+		/// Origin: [`Config::OracleOrigin`].
+		///
+		/// Errors: [`Error::WorkerNotRegistered`], [`Error::WorkerNotUnresponsive`].
+		#[pallet::call_index(23)]
+		#[pallet::weight(T::WeightInfo::report_recovered())]
+		pub fn report_recovered(origin: OriginFor<T>, worker: T::AccountId) -> DispatchResult {
+			T::OracleOrigin::ensure_origin(origin)?;
+			Self::do_set_responsive(worker, true)
+		}
+
+		/// Slash up to `amount` of a worker's stake (mining, unresponsive or cooling down). The
+		/// pool's value falls by the slashed amount; each delegator's hold is reduced to the new
+		/// value of their shares when next touched.
+		///
+		/// Origin: [`Config::OracleOrigin`].
+		///
+		/// Errors: [`Error::WorkerNotRegistered`], [`Error::ZeroAmount`],
+		/// [`Error::NothingToSlash`].
+		#[pallet::call_index(24)]
+		#[pallet::weight(T::WeightInfo::slash_worker())]
+		pub fn slash_worker(
+			origin: OriginFor<T>,
+			worker: T::AccountId,
+			#[pallet::compact] amount: BalanceOf<T>,
+		) -> DispatchResult {
+			T::OracleOrigin::ensure_origin(origin)?;
+			Self::do_slash_worker(worker, amount)
+		}
+
+		/// Set the reward budget shared among pools every block (from the next block on).
+		///
+		/// Origin: [`Config::AdminOrigin`].
+		#[pallet::call_index(25)]
+		#[pallet::weight(T::WeightInfo::set_reward_per_block())]
+		pub fn set_reward_per_block(
+			origin: OriginFor<T>,
+			#[pallet::compact] amount: BalanceOf<T>,
+		) -> DispatchResult {
+			T::AdminOrigin::ensure_origin(origin)?;
+			Self::do_set_reward_per_block(amount);
+			Ok(())
+		}
+	}
+}
+
+impl<T: Config> Pallet<T> {
+	/// The current block of the configured provider.
+	pub(crate) fn now() -> BlockNumberOf<T> {
+		use sp_runtime::traits::BlockNumberProvider;
+		T::BlockNumberProvider::current_block_number()
+	}
+
+	/// Check every invariant of the pallet (see the module docs).
+	#[cfg(any(feature = "try-runtime", test))]
+	pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
+		invariants::check::<T>()
+	}
+}

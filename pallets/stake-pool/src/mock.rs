@@ -1,0 +1,242 @@
+//! A mock runtime for the pallet's tests: 12-decimal balances (1 PHA = 10^12), one block per
+//! hour of protocol time, so the 7-day grace and cool-down periods are 168 blocks each.
+#![allow(clippy::arithmetic_side_effects, clippy::indexing_slicing)]
+
+use crate::{self as pallet_stake_pool, *};
+use frame_support::{
+	derive_impl, parameter_types,
+	traits::{fungible::InspectHold, Hooks},
+};
+use frame_system::{EnsureRoot, EnsureSignedBy};
+use sp_runtime::{BuildStorage, Permill};
+
+pub type AccountId = u64;
+pub type Balance = u128;
+pub type BlockNumber = u64;
+
+/// One PHA.
+pub const PHA: Balance = 1_000_000_000_000;
+/// Blocks per protocol day in the mock.
+pub const DAYS: BlockNumber = 24;
+
+/// The account the oracle origin accepts.
+pub const ORACLE: AccountId = 999;
+/// Pool owners of the seed's figures.
+pub const OWNER_A: AccountId = 100;
+pub const OWNER_B: AccountId = 200;
+/// Workers of the seed's figures.
+pub const WORKER_A: AccountId = 11;
+pub const WORKER_B: AccountId = 12;
+pub const WORKER_C: AccountId = 13;
+pub const WORKER_D: AccountId = 14;
+/// Delegators.
+pub const DELEGATORS: [AccountId; 5] = [1, 2, 3, 4, 5];
+pub const RICH: AccountId = 6;
+
+type Block = frame_system::mocking::MockBlock<Test>;
+
+frame_support::construct_runtime!(
+	pub enum Test {
+		System: frame_system,
+		Balances: pallet_balances,
+		StakePool: pallet_stake_pool,
+	}
+);
+
+#[derive_impl(frame_system::config_preludes::TestDefaultConfig)]
+impl frame_system::Config for Test {
+	type Block = Block;
+	type AccountData = pallet_balances::AccountData<Balance>;
+}
+
+parameter_types! {
+	pub const ExistentialDeposit: Balance = PHA / 100;
+}
+
+#[derive_impl(pallet_balances::config_preludes::TestDefaultConfig)]
+impl pallet_balances::Config for Test {
+	type Balance = Balance;
+	type ExistentialDeposit = ExistentialDeposit;
+	type AccountStore = System;
+}
+
+parameter_types! {
+	pub const Oracle: AccountId = ORACLE;
+	pub const PoolDeposit: Balance = 10 * PHA;
+	pub const MinDelegation: Balance = PHA;
+	pub const MinStakePerSqrtScore: Balance = 100 * PHA;
+	pub const MaxStakePerWorker: Balance = 50_000 * PHA;
+	pub const MaxCommission: Permill = Permill::from_percent(80);
+	pub const CommissionChangeDelay: BlockNumber = 2 * DAYS;
+	pub const GracePeriod: BlockNumber = 7 * DAYS;
+	pub const CooldownPeriod: BlockNumber = 7 * DAYS;
+	pub static MaxPoolWorkers: u32 = 8;
+	pub static MaxQueuePayoutsPerCall: u32 = 3;
+	pub static MaxTasksPerBlock: u32 = 4;
+}
+
+frame_support::ord_parameter_types! {
+	pub const OracleAccount: AccountId = ORACLE;
+}
+
+impl Config for Test {
+	type RuntimeEvent = RuntimeEvent;
+	type RuntimeHoldReason = RuntimeHoldReason;
+	type Currency = Balances;
+	type RewardSource = MintRewards<Balances>;
+	type OnSlash = ();
+	type RegistrarOrigin = EnsureRoot<AccountId>;
+	type OracleOrigin = EnsureSignedBy<OracleAccount, AccountId>;
+	type AdminOrigin = EnsureRoot<AccountId>;
+	type BlockNumberProvider = System;
+	type PoolDeposit = PoolDeposit;
+	type MinDelegation = MinDelegation;
+	type MinStakePerSqrtScore = MinStakePerSqrtScore;
+	type MaxStakePerWorker = MaxStakePerWorker;
+	type MaxCommission = MaxCommission;
+	type CommissionChangeDelay = CommissionChangeDelay;
+	type GracePeriod = GracePeriod;
+	type CooldownPeriod = CooldownPeriod;
+	type MaxPoolWorkers = MaxPoolWorkers;
+	type MaxPoolsPerDelegator = frame_support::traits::ConstU32<4>;
+	type MaxWhitelist = frame_support::traits::ConstU32<8>;
+	type MaxDescriptionLen = frame_support::traits::ConstU32<64>;
+	type MaxQueuePayoutsPerCall = MaxQueuePayoutsPerCall;
+	type MaxTasksPerBlock = MaxTasksPerBlock;
+	type WeightInfo = ();
+}
+
+/// Builds the test externalities.
+pub struct ExtBuilder {
+	balances: Vec<(AccountId, Balance)>,
+	reward_per_block: Balance,
+}
+
+impl Default for ExtBuilder {
+	fn default() -> Self {
+		let mut balances: Vec<(AccountId, Balance)> =
+			(1..=20).map(|who| (who, 100_000 * PHA)).collect();
+		balances.extend([OWNER_A, OWNER_B, ORACLE].map(|who| (who, 100_000 * PHA)));
+		// Workers need a balance only to sign their own calls.
+		balances.extend([WORKER_A, WORKER_B, WORKER_C, WORKER_D].map(|who| (who, PHA)));
+		balances.sort();
+		balances.dedup_by_key(|(who, _)| *who);
+		Self { balances, reward_per_block: 0 }
+	}
+}
+
+impl ExtBuilder {
+	/// Set the per-block reward budget at genesis.
+	pub fn reward_per_block(mut self, amount: Balance) -> Self {
+		self.reward_per_block = amount;
+		self
+	}
+
+	/// Give `who` exactly `amount`.
+	pub fn balance(mut self, who: AccountId, amount: Balance) -> Self {
+		self.balances.retain(|(account, _)| *account != who);
+		self.balances.push((who, amount));
+		self
+	}
+
+	pub fn build(self) -> sp_io::TestExternalities {
+		let mut storage = frame_system::GenesisConfig::<Test>::default().build_storage().unwrap();
+		pallet_balances::GenesisConfig::<Test> { balances: self.balances, ..Default::default() }
+			.assimilate_storage(&mut storage)
+			.unwrap();
+		crate::GenesisConfig::<Test> { reward_per_block: self.reward_per_block }
+			.assimilate_storage(&mut storage)
+			.unwrap();
+		let mut ext = sp_io::TestExternalities::new(storage);
+		ext.execute_with(|| System::set_block_number(1));
+		ext
+	}
+
+	/// Run `test`, then check every invariant of the pallet.
+	pub fn build_and_execute(self, test: impl FnOnce()) {
+		self.build().execute_with(|| {
+			test();
+			StakePool::do_try_state().expect("try_state invariants hold after the test");
+		})
+	}
+}
+
+/// Advance to block `n`, running the pallet's hook in every block (checking the invariants as
+/// it goes).
+pub fn run_to_block(n: BlockNumber) {
+	while System::block_number() < n {
+		let next = System::block_number() + 1;
+		System::set_block_number(next);
+		StakePool::on_initialize(next);
+		StakePool::do_try_state().expect("invariants hold every block");
+	}
+}
+
+/// Advance by `blocks`.
+pub fn run_blocks(blocks: BlockNumber) {
+	run_to_block(System::block_number() + blocks);
+}
+
+/// The pallet's events since the last call, oldest first.
+pub fn pool_events() -> Vec<Event<Test>> {
+	let events = System::events()
+		.into_iter()
+		.filter_map(|record| match record.event {
+			RuntimeEvent::StakePool(event) => Some(event),
+			_ => None,
+		})
+		.collect();
+	System::reset_events();
+	events
+}
+
+/// The amount `who` holds for delegations.
+pub fn delegation_hold(who: AccountId) -> Balance {
+	Balances::balance_on_hold(&HoldReason::Delegation.into(), &who)
+}
+
+/// The free balance of `who`.
+pub fn free_balance(who: AccountId) -> Balance {
+	Balances::free_balance(who)
+}
+
+/// Register `worker` with `score` (confidence level 1) and authorise `operator`.
+pub fn setup_worker(worker: AccountId, score: u32, operator: AccountId) {
+	StakePool::register_worker(
+		RuntimeOrigin::root(),
+		worker,
+		Benchmark { score, confidence_level: 1 },
+	)
+	.unwrap();
+	StakePool::authorize_operator(RuntimeOrigin::signed(worker), operator).unwrap();
+}
+
+/// The seed's Figure 1-2 set-up: OWNER_A operates workers A, B (score 400, minimum stake 2000
+/// PHA) and C, D (score 900, minimum 3000 PHA), and owns pool 0 with all four bound.
+pub fn seed_pool() -> PoolId {
+	setup_worker(WORKER_A, 400, OWNER_A);
+	setup_worker(WORKER_B, 400, OWNER_A);
+	setup_worker(WORKER_C, 900, OWNER_A);
+	setup_worker(WORKER_D, 900, OWNER_A);
+	StakePool::create_pool(RuntimeOrigin::signed(OWNER_A)).unwrap();
+	let pid = NextPoolId::<Test>::get() - 1;
+	for worker in [WORKER_A, WORKER_B, WORKER_C, WORKER_D] {
+		StakePool::add_worker(RuntimeOrigin::signed(OWNER_A), pid, worker).unwrap();
+	}
+	pid
+}
+
+/// The pool's record.
+pub fn pool(pid: PoolId) -> PoolOf<Test> {
+	Pools::<Test>::get(pid).expect("pool exists")
+}
+
+/// A delegation record.
+pub fn delegation(pid: PoolId, who: AccountId) -> Option<DelegationOf<Test>> {
+	Delegations::<Test>::get(pid, who)
+}
+
+/// A worker's record.
+pub fn worker(who: AccountId) -> WorkerOf<Test> {
+	Workers::<Test>::get(who).expect("worker exists")
+}

@@ -1,0 +1,260 @@
+//! Pools: creation with a deposit, binding workers, commission, cap, whitelist, description and
+//! closing.
+
+use crate::{pallet::*, types::*};
+use alloc::vec::Vec;
+use frame_support::{
+	pallet_prelude::*,
+	traits::{fungible::MutateHold, tokens::Precision},
+};
+use sp_runtime::{
+	traits::{Saturating, Zero},
+	Permill,
+};
+
+impl<T: Config> Pallet<T> {
+	/// The pool `pid`, if `who` owns it.
+	pub(crate) fn owned_pool(who: &T::AccountId, pid: PoolId) -> Result<PoolOf<T>, DispatchError> {
+		let pool = Pools::<T>::get(pid).ok_or(Error::<T>::PoolNotFound)?;
+		ensure!(&pool.owner == who, Error::<T>::NotPoolOwner);
+		Ok(pool)
+	}
+
+	/// Create a pool owned by `owner`, holding the deposit. Returns its id.
+	pub(crate) fn do_create_pool(owner: T::AccountId) -> Result<PoolId, DispatchError> {
+		let deposit = T::PoolDeposit::get();
+		T::Currency::hold(&HoldReason::PoolDeposit.into(), &owner, deposit)
+			.map_err(|_| Error::<T>::InsufficientDeposit)?;
+		let pid = NextPoolId::<T>::get();
+		NextPoolId::<T>::put(pid.checked_add(1).ok_or(Error::<T>::Overflow)?);
+		let power_counter_settled = Rewards::<T>::get().reward_per_power;
+		let pool = PoolInfo {
+			owner: owner.clone(),
+			commission: Permill::zero(),
+			pending_commission: None,
+			cap: None,
+			deposit,
+			total_shares: Zero::zero(),
+			total_value: Zero::zero(),
+			free: Zero::zero(),
+			staked: Zero::zero(),
+			releasing: Zero::zero(),
+			total_held: Zero::zero(),
+			queued_shares: Zero::zero(),
+			queue_head: 0,
+			queue_tail: 0,
+			payout_scheduled: false,
+			workers: 0,
+			delegators: 0,
+			whitelist_len: 0,
+			power: 0,
+			power_counter_settled,
+			reward_per_share: U256::zero(),
+			owner_reward: Zero::zero(),
+			delegator_rewards_credited: Zero::zero(),
+			delegator_rewards_paid: Zero::zero(),
+		};
+		Pools::<T>::insert(pid, pool);
+		Self::deposit_event(Event::PoolCreated { pid, owner, deposit });
+		Ok(pid)
+	}
+
+	/// Bind `worker` to the pool: its operator must be the owner.
+	pub(crate) fn do_add_worker(
+		who: T::AccountId,
+		pid: PoolId,
+		worker: T::AccountId,
+	) -> DispatchResult {
+		let mut pool = Self::owned_pool(&who, pid)?;
+		let mut info = Workers::<T>::get(&worker).ok_or(Error::<T>::WorkerNotRegistered)?;
+		ensure!(info.operator.as_ref() == Some(&who), Error::<T>::NotWorkerOperator);
+		ensure!(info.pool.is_none(), Error::<T>::WorkerAlreadyInPool);
+		// A worker outside any pool holds no stake and is Ready; keep it that way defensively.
+		ensure!(info.state == WorkerState::Ready, Error::<T>::WorkerNotReady);
+		ensure!(pool.workers < T::MaxPoolWorkers::get(), Error::<T>::TooManyWorkers);
+		pool.workers = pool.workers.saturating_add(1);
+		info.pool = Some(pid);
+		PoolWorkers::<T>::insert(pid, &worker, ());
+		Workers::<T>::insert(&worker, info);
+		Pools::<T>::insert(pid, pool);
+		Self::deposit_event(Event::WorkerAdded { pid, worker });
+		Ok(())
+	}
+
+	/// Unbind a `Ready` worker (it holds no stake, so nothing can be lost).
+	pub(crate) fn do_remove_worker(
+		who: T::AccountId,
+		pid: PoolId,
+		worker: T::AccountId,
+	) -> DispatchResult {
+		let mut pool = Self::owned_pool(&who, pid)?;
+		let mut info = Workers::<T>::get(&worker).ok_or(Error::<T>::WorkerNotRegistered)?;
+		ensure!(info.pool == Some(pid), Error::<T>::WorkerNotInPool);
+		ensure!(info.state == WorkerState::Ready, Error::<T>::WorkerNotReady);
+		Self::unbind_worker(pid, &mut pool, &worker, &mut info);
+		Workers::<T>::insert(&worker, info);
+		Pools::<T>::insert(pid, pool);
+		Ok(())
+	}
+
+	/// Remove the binding of a `Ready` worker (no storage write of the two records).
+	pub(crate) fn unbind_worker(
+		pid: PoolId,
+		pool: &mut PoolOf<T>,
+		worker: &T::AccountId,
+		info: &mut WorkerOf<T>,
+	) {
+		PoolWorkers::<T>::remove(pid, worker);
+		pool.workers = pool.workers.saturating_sub(1);
+		info.pool = None;
+		Self::deposit_event(Event::WorkerRemoved { pid, worker: worker.clone() });
+	}
+
+	/// Set the commission: decreases apply at once, increases after the delay, unless the pool
+	/// has no delegators yet (nobody to protect: whoever delegates later sees the rate).
+	pub(crate) fn do_set_commission(
+		who: T::AccountId,
+		pid: PoolId,
+		commission: Permill,
+	) -> DispatchResult {
+		let mut pool = Self::owned_pool(&who, pid)?;
+		ensure!(commission <= T::MaxCommission::get(), Error::<T>::CommissionTooHigh);
+		Self::touch_pool(pid, &mut pool);
+		if commission <= pool.commission || pool.delegators == 0 {
+			pool.commission = commission;
+			pool.pending_commission = None;
+			Self::deposit_event(Event::CommissionSet { pid, commission });
+		} else {
+			let effective_at = Self::now().saturating_add(T::CommissionChangeDelay::get());
+			pool.pending_commission = Some(PendingCommission { commission, effective_at });
+			Self::schedule(
+				TaskKind::Commission,
+				effective_at,
+				DeadlineTask::CommissionChange { pid },
+			)?;
+			Self::deposit_event(Event::CommissionChangeScheduled { pid, commission, effective_at });
+		}
+		Pools::<T>::insert(pid, pool);
+		Ok(())
+	}
+
+	/// Apply a pending commission increase whose delay has passed. The caller has settled the
+	/// pool's rewards up to now.
+	pub(crate) fn apply_due_commission(pid: PoolId, pool: &mut PoolOf<T>) {
+		if let Some(pending) = pool.pending_commission {
+			if pending.effective_at <= Self::now() {
+				pool.commission = pending.commission;
+				pool.pending_commission = None;
+				Self::deposit_event(Event::CommissionSet { pid, commission: pending.commission });
+			}
+		}
+	}
+
+	/// Set or remove the cap; it may not fall below the pool's value.
+	pub(crate) fn do_set_cap(
+		who: T::AccountId,
+		pid: PoolId,
+		cap: Option<BalanceOf<T>>,
+	) -> DispatchResult {
+		let mut pool = Self::owned_pool(&who, pid)?;
+		if let Some(cap) = cap {
+			ensure!(cap >= pool.total_value, Error::<T>::CapBelowDelegation);
+		}
+		pool.cap = cap;
+		Pools::<T>::insert(pid, pool);
+		Self::deposit_event(Event::CapSet { pid, cap });
+		Ok(())
+	}
+
+	/// What a capped pool can still accept.
+	pub(crate) fn cap_gap(pool: &PoolOf<T>) -> Option<BalanceOf<T>> {
+		pool.cap.map(|cap| cap.saturating_sub(pool.total_value))
+	}
+
+	/// Whitelist `who`.
+	pub(crate) fn do_add_to_whitelist(
+		owner: T::AccountId,
+		pid: PoolId,
+		who: T::AccountId,
+	) -> DispatchResult {
+		let mut pool = Self::owned_pool(&owner, pid)?;
+		ensure!(!PoolWhitelist::<T>::contains_key(pid, &who), Error::<T>::AlreadyWhitelisted);
+		ensure!(pool.whitelist_len < T::MaxWhitelist::get(), Error::<T>::WhitelistFull);
+		pool.whitelist_len = pool.whitelist_len.saturating_add(1);
+		PoolWhitelist::<T>::insert(pid, &who, ());
+		Pools::<T>::insert(pid, pool);
+		Self::deposit_event(Event::WhitelistAdded { pid, who });
+		Ok(())
+	}
+
+	/// Remove `who` from the whitelist.
+	pub(crate) fn do_remove_from_whitelist(
+		owner: T::AccountId,
+		pid: PoolId,
+		who: T::AccountId,
+	) -> DispatchResult {
+		let mut pool = Self::owned_pool(&owner, pid)?;
+		ensure!(PoolWhitelist::<T>::contains_key(pid, &who), Error::<T>::NotWhitelisted);
+		pool.whitelist_len = pool.whitelist_len.saturating_sub(1);
+		PoolWhitelist::<T>::remove(pid, &who);
+		Pools::<T>::insert(pid, pool);
+		Self::deposit_event(Event::WhitelistRemoved { pid, who });
+		Ok(())
+	}
+
+	/// Whether `who` may delegate to the pool.
+	pub(crate) fn may_delegate(pid: PoolId, pool: &PoolOf<T>, who: &T::AccountId) -> bool {
+		pool.whitelist_len == 0 || &pool.owner == who || PoolWhitelist::<T>::contains_key(pid, who)
+	}
+
+	/// Set or clear the description.
+	pub(crate) fn do_set_description(
+		who: T::AccountId,
+		pid: PoolId,
+		description: Vec<u8>,
+	) -> DispatchResult {
+		Self::owned_pool(&who, pid)?;
+		let description: BoundedVec<u8, T::MaxDescriptionLen> =
+			description.try_into().map_err(|_| Error::<T>::DescriptionTooLong)?;
+		if description.is_empty() {
+			PoolDescriptions::<T>::remove(pid);
+		} else {
+			PoolDescriptions::<T>::insert(pid, description);
+		}
+		Self::deposit_event(Event::DescriptionSet { pid });
+		Ok(())
+	}
+
+	/// Close an empty pool. Returns the number of whitelist entries removed (for the weight).
+	pub(crate) fn do_close_pool(who: T::AccountId, pid: PoolId) -> Result<u32, DispatchError> {
+		let mut pool = Self::owned_pool(&who, pid)?;
+		ensure!(
+			pool.workers == 0
+				&& pool.total_shares.is_zero()
+				&& pool.delegators == 0
+				&& pool.queue_head == pool.queue_tail,
+			Error::<T>::PoolNotEmpty
+		);
+		Self::touch_pool(pid, &mut pool);
+		if !pool.owner_reward.is_zero() {
+			Self::pay_reward(&who, pool.owner_reward)?;
+			Self::deposit_event(Event::CommissionClaimed {
+				pid,
+				owner: who.clone(),
+				amount: pool.owner_reward,
+			});
+		}
+		let whitelist = pool.whitelist_len;
+		let _ = PoolWhitelist::<T>::clear_prefix(pid, whitelist.saturating_add(1), None);
+		PoolDescriptions::<T>::remove(pid);
+		Pools::<T>::remove(pid);
+		T::Currency::release(
+			&HoldReason::PoolDeposit.into(),
+			&who,
+			pool.deposit,
+			Precision::BestEffort,
+		)?;
+		Self::deposit_event(Event::PoolClosed { pid, owner: who, deposit: pool.deposit });
+		Ok(whitelist)
+	}
+}

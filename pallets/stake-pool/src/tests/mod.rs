@@ -1,0 +1,13 @@
+//! The pallet's tests. Every test runs through `ExtBuilder::build_and_execute`, which checks
+//! the pallet's `try_state` invariants when the test ends.
+#![allow(clippy::arithmetic_side_effects, clippy::indexing_slicing)]
+
+mod delegation;
+mod mining;
+mod pools;
+mod regressions;
+mod rewards;
+mod seed;
+mod slashing;
+mod withdrawals;
+mod workers;

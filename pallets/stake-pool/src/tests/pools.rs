@@ -1,0 +1,307 @@
+//! Pool creation, workers, commission, cap, whitelist, description and closing.
+
+use crate::{mock::*, *};
+use frame_support::{assert_noop, assert_ok, traits::fungible::InspectHold};
+use sp_runtime::{DispatchError, Permill};
+
+#[test]
+fn create_pool_holds_the_deposit_and_assigns_ids_in_order() {
+	ExtBuilder::default().build_and_execute(|| {
+		assert_ok!(StakePool::create_pool(RuntimeOrigin::signed(OWNER_A)));
+		assert_ok!(StakePool::create_pool(RuntimeOrigin::signed(OWNER_B)));
+		assert_eq!(pool(0).owner, OWNER_A);
+		assert_eq!(pool(1).owner, OWNER_B);
+		assert_eq!(
+			Balances::balance_on_hold(&HoldReason::PoolDeposit.into(), &OWNER_A),
+			PoolDeposit::get()
+		);
+		assert_eq!(NextPoolId::<Test>::get(), 2);
+	});
+}
+
+#[test]
+fn create_pool_needs_the_deposit() {
+	ExtBuilder::default().balance(50, 5 * PHA).build_and_execute(|| {
+		assert_noop!(
+			StakePool::create_pool(RuntimeOrigin::signed(50)),
+			Error::<Test>::InsufficientDeposit
+		);
+	});
+}
+
+#[test]
+fn add_and_remove_worker_errors() {
+	ExtBuilder::default().build_and_execute(|| {
+		let pid = seed_pool();
+		assert_noop!(
+			StakePool::add_worker(RuntimeOrigin::signed(OWNER_A), 9, WORKER_A),
+			Error::<Test>::PoolNotFound
+		);
+		assert_noop!(
+			StakePool::add_worker(RuntimeOrigin::signed(OWNER_B), pid, WORKER_A),
+			Error::<Test>::NotPoolOwner
+		);
+		assert_noop!(
+			StakePool::add_worker(RuntimeOrigin::signed(OWNER_A), pid, 77),
+			Error::<Test>::WorkerNotRegistered
+		);
+		assert_noop!(
+			StakePool::add_worker(RuntimeOrigin::signed(OWNER_A), pid, WORKER_A),
+			Error::<Test>::WorkerAlreadyInPool
+		);
+		// A second pool of the same owner cannot take a bound worker either.
+		assert_ok!(StakePool::create_pool(RuntimeOrigin::signed(OWNER_A)));
+		assert_noop!(
+			StakePool::add_worker(RuntimeOrigin::signed(OWNER_A), pid + 1, WORKER_A),
+			Error::<Test>::WorkerAlreadyInPool
+		);
+		assert_noop!(
+			StakePool::remove_worker(RuntimeOrigin::signed(OWNER_A), pid + 1, WORKER_A),
+			Error::<Test>::WorkerNotInPool
+		);
+		assert_ok!(StakePool::delegate(RuntimeOrigin::signed(1), pid, 2000 * PHA));
+		assert_ok!(StakePool::start_mining(
+			RuntimeOrigin::signed(OWNER_A),
+			pid,
+			WORKER_A,
+			2000 * PHA
+		));
+		assert_noop!(
+			StakePool::remove_worker(RuntimeOrigin::signed(OWNER_A), pid, WORKER_A),
+			Error::<Test>::WorkerNotReady
+		);
+		assert_ok!(StakePool::remove_worker(RuntimeOrigin::signed(OWNER_A), pid, WORKER_B));
+		assert_eq!(worker(WORKER_B).pool, None);
+		assert_ok!(StakePool::add_worker(RuntimeOrigin::signed(OWNER_A), pid + 1, WORKER_B));
+	});
+}
+
+#[test]
+fn a_pool_binds_at_most_max_pool_workers() {
+	ExtBuilder::default().build_and_execute(|| {
+		assert_ok!(StakePool::create_pool(RuntimeOrigin::signed(OWNER_A)));
+		let max = MaxPoolWorkers::get() as u64;
+		for w in 0..=max {
+			setup_worker(300 + w, 100, OWNER_A);
+		}
+		for w in 0..max {
+			assert_ok!(StakePool::add_worker(RuntimeOrigin::signed(OWNER_A), 0, 300 + w));
+		}
+		assert_noop!(
+			StakePool::add_worker(RuntimeOrigin::signed(OWNER_A), 0, 300 + max),
+			Error::<Test>::TooManyWorkers
+		);
+	});
+}
+
+#[test]
+fn commission_decreases_apply_at_once_and_increases_after_the_delay() {
+	ExtBuilder::default().reward_per_block(10 * PHA).build_and_execute(|| {
+		let pid = seed_pool();
+		assert_ok!(StakePool::set_commission(
+			RuntimeOrigin::signed(OWNER_A),
+			pid,
+			Permill::from_percent(50)
+		));
+		assert_eq!(pool(pid).commission, Permill::from_percent(50));
+		assert_ok!(StakePool::delegate(RuntimeOrigin::signed(1), pid, 2000 * PHA));
+		assert_ok!(StakePool::start_mining(
+			RuntimeOrigin::signed(OWNER_A),
+			pid,
+			WORKER_A,
+			2000 * PHA
+		));
+		// With a delegator, an increase waits two days.
+		assert_ok!(StakePool::set_commission(
+			RuntimeOrigin::signed(OWNER_A),
+			pid,
+			Permill::from_percent(70)
+		));
+		let effective_at = System::block_number() + CommissionChangeDelay::get();
+		assert_eq!(
+			pool(pid).pending_commission,
+			Some(PendingCommission { commission: Permill::from_percent(70), effective_at })
+		);
+		run_to_block(effective_at - 1);
+		assert_eq!(pool(pid).commission, Permill::from_percent(50));
+		// 47 blocks at 50%: 235 PHA each side.
+		assert_eq!(StakePool::pending_rewards(&1, pid), 235 * PHA);
+		run_to_block(effective_at);
+		// The hook applied it without anyone calling; the block before used the old rate.
+		assert_eq!(pool(pid).commission, Permill::from_percent(70));
+		assert_eq!(pool(pid).pending_commission, None);
+		assert_eq!(StakePool::pending_rewards(&1, pid), 240 * PHA);
+		run_blocks(1);
+		assert_eq!(StakePool::pending_rewards(&1, pid), 243 * PHA);
+		// A decrease applies at once and cancels nothing pending.
+		assert_ok!(StakePool::set_commission(
+			RuntimeOrigin::signed(OWNER_A),
+			pid,
+			Permill::from_percent(10)
+		));
+		assert_eq!(pool(pid).commission, Permill::from_percent(10));
+	});
+}
+
+#[test]
+fn a_decrease_cancels_a_pending_increase() {
+	ExtBuilder::default().build_and_execute(|| {
+		let pid = seed_pool();
+		assert_ok!(StakePool::delegate(RuntimeOrigin::signed(1), pid, 2000 * PHA));
+		assert_ok!(StakePool::set_commission(
+			RuntimeOrigin::signed(OWNER_A),
+			pid,
+			Permill::from_percent(70)
+		));
+		assert!(pool(pid).pending_commission.is_some());
+		assert_ok!(StakePool::set_commission(RuntimeOrigin::signed(OWNER_A), pid, Permill::zero()));
+		assert_eq!(pool(pid).pending_commission, None);
+		run_blocks(CommissionChangeDelay::get());
+		assert_eq!(pool(pid).commission, Permill::zero());
+	});
+}
+
+#[test]
+fn commission_above_the_maximum_is_refused() {
+	ExtBuilder::default().build_and_execute(|| {
+		let pid = seed_pool();
+		assert_noop!(
+			StakePool::set_commission(
+				RuntimeOrigin::signed(OWNER_A),
+				pid,
+				Permill::from_percent(81)
+			),
+			Error::<Test>::CommissionTooHigh
+		);
+		assert_noop!(
+			StakePool::set_commission(RuntimeOrigin::signed(OWNER_B), pid, Permill::zero()),
+			Error::<Test>::NotPoolOwner
+		);
+	});
+}
+
+#[test]
+fn cap_limits_delegation_and_cannot_fall_below_it() {
+	ExtBuilder::default().build_and_execute(|| {
+		let pid = seed_pool();
+		assert_ok!(StakePool::set_cap(RuntimeOrigin::signed(OWNER_A), pid, Some(5000 * PHA)));
+		assert_ok!(StakePool::delegate(RuntimeOrigin::signed(1), pid, 3000 * PHA));
+		assert_eq!(StakePool::pool_summary(pid).unwrap().cap_gap, Some(2000 * PHA));
+		assert_noop!(
+			StakePool::delegate(RuntimeOrigin::signed(2), pid, 2000 * PHA + 1),
+			Error::<Test>::CapExceeded
+		);
+		assert_ok!(StakePool::delegate(RuntimeOrigin::signed(2), pid, 2000 * PHA));
+		assert_noop!(
+			StakePool::set_cap(RuntimeOrigin::signed(OWNER_A), pid, Some(5000 * PHA - 1)),
+			Error::<Test>::CapBelowDelegation
+		);
+		assert_ok!(StakePool::set_cap(RuntimeOrigin::signed(OWNER_A), pid, None));
+		assert_ok!(StakePool::delegate(RuntimeOrigin::signed(3), pid, 10_000 * PHA));
+	});
+}
+
+#[test]
+fn whitelist_restricts_new_delegators_but_not_the_owner() {
+	ExtBuilder::default().build_and_execute(|| {
+		let pid = seed_pool();
+		assert_ok!(StakePool::add_to_whitelist(RuntimeOrigin::signed(OWNER_A), pid, 1));
+		assert_noop!(
+			StakePool::add_to_whitelist(RuntimeOrigin::signed(OWNER_A), pid, 1),
+			Error::<Test>::AlreadyWhitelisted
+		);
+		assert_ok!(StakePool::delegate(RuntimeOrigin::signed(1), pid, 10 * PHA));
+		assert_ok!(StakePool::delegate(RuntimeOrigin::signed(OWNER_A), pid, 10 * PHA));
+		assert_noop!(
+			StakePool::delegate(RuntimeOrigin::signed(2), pid, 10 * PHA),
+			Error::<Test>::NotInWhitelist
+		);
+		assert_ok!(StakePool::remove_from_whitelist(RuntimeOrigin::signed(OWNER_A), pid, 1));
+		assert_noop!(
+			StakePool::remove_from_whitelist(RuntimeOrigin::signed(OWNER_A), pid, 1),
+			Error::<Test>::NotWhitelisted
+		);
+		// An empty whitelist means open to all.
+		assert_ok!(StakePool::delegate(RuntimeOrigin::signed(2), pid, 10 * PHA));
+		for who in 1..=8 {
+			assert_ok!(StakePool::add_to_whitelist(RuntimeOrigin::signed(OWNER_A), pid, who));
+		}
+		assert_noop!(
+			StakePool::add_to_whitelist(RuntimeOrigin::signed(OWNER_A), pid, 9),
+			Error::<Test>::WhitelistFull
+		);
+	});
+}
+
+#[test]
+fn description_is_bounded() {
+	ExtBuilder::default().build_and_execute(|| {
+		let pid = seed_pool();
+		assert_ok!(StakePool::set_description(
+			RuntimeOrigin::signed(OWNER_A),
+			pid,
+			b"fast TEE pool".to_vec()
+		));
+		assert_eq!(PoolDescriptions::<Test>::get(pid).unwrap().to_vec(), b"fast TEE pool".to_vec());
+		assert_noop!(
+			StakePool::set_description(RuntimeOrigin::signed(OWNER_A), pid, vec![b'x'; 65]),
+			Error::<Test>::DescriptionTooLong
+		);
+		assert_ok!(StakePool::set_description(RuntimeOrigin::signed(OWNER_A), pid, vec![]));
+		assert!(PoolDescriptions::<Test>::get(pid).is_none());
+	});
+}
+
+#[test]
+fn closing_needs_an_empty_pool_and_returns_the_deposit_and_commission() {
+	ExtBuilder::default().reward_per_block(10 * PHA).build_and_execute(|| {
+		let pid = seed_pool();
+		assert_ok!(StakePool::set_commission(
+			RuntimeOrigin::signed(OWNER_A),
+			pid,
+			Permill::from_percent(50)
+		));
+		assert_ok!(StakePool::add_to_whitelist(RuntimeOrigin::signed(OWNER_A), pid, 1));
+		assert_ok!(StakePool::delegate(RuntimeOrigin::signed(1), pid, 2000 * PHA));
+		assert_ok!(StakePool::start_mining(
+			RuntimeOrigin::signed(OWNER_A),
+			pid,
+			WORKER_A,
+			2000 * PHA
+		));
+		run_blocks(1);
+		assert_noop!(
+			StakePool::close_pool(RuntimeOrigin::signed(OWNER_A), pid),
+			Error::<Test>::PoolNotEmpty
+		);
+		assert_ok!(StakePool::stop_mining(RuntimeOrigin::signed(OWNER_A), pid, WORKER_A));
+		run_blocks(CooldownPeriod::get());
+		assert_ok!(StakePool::withdraw(RuntimeOrigin::signed(1), pid, u128::MAX));
+		assert_ok!(StakePool::claim_rewards(RuntimeOrigin::signed(1), pid, false));
+		for w in [WORKER_A, WORKER_B, WORKER_C, WORKER_D] {
+			assert_ok!(StakePool::remove_worker(RuntimeOrigin::signed(OWNER_A), pid, w));
+		}
+		assert_noop!(
+			StakePool::close_pool(RuntimeOrigin::signed(OWNER_B), pid),
+			Error::<Test>::NotPoolOwner
+		);
+		let before = free_balance(OWNER_A);
+		assert_ok!(StakePool::close_pool(RuntimeOrigin::signed(OWNER_A), pid));
+		// Deposit back plus the unclaimed 50% of one 10 PHA block.
+		assert_eq!(free_balance(OWNER_A) - before, PoolDeposit::get() + 5 * PHA);
+		assert!(Pools::<Test>::get(pid).is_none());
+		assert!(PoolWhitelist::<Test>::iter_prefix(pid).next().is_none());
+		assert_noop!(
+			StakePool::close_pool(RuntimeOrigin::signed(OWNER_A), pid),
+			Error::<Test>::PoolNotFound
+		);
+	});
+}
+
+#[test]
+fn pool_calls_need_a_signed_origin() {
+	ExtBuilder::default().build_and_execute(|| {
+		assert_noop!(StakePool::create_pool(RuntimeOrigin::none()), DispatchError::BadOrigin);
+		assert_noop!(StakePool::set_cap(RuntimeOrigin::root(), 0, None), DispatchError::BadOrigin);
+	});
+}

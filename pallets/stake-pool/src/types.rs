@@ -1,0 +1,464 @@
+//! The pallet's storage types and the shapes returned by its runtime API.
+//!
+//! Every type here is bounded (`MaxEncodedLen`) so that no storage item grows with the number of
+//! delegators, workers or queued withdrawals.
+
+use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
+use core::fmt::Debug;
+use scale_info::TypeInfo;
+use sp_runtime::Permill;
+
+pub use sp_core::U256;
+
+/// Identifier of a stake pool, assigned from a counter when the pool is created.
+pub type PoolId = u64;
+
+/// Sequence number of a withdrawal request inside one pool's FIFO queue.
+pub type RequestId = u64;
+
+/// Computing power of a worker: its benchmark score weighted by its confidence level.
+pub type Power = u64;
+
+/// A fixed-point reward counter: reward per unit (of power, or of shares) scaled by
+/// [`REWARD_COUNTER_SCALE`] (10^36).
+///
+/// 18 decimals (`FixedU128`) are not enough for a per-share counter when pools hold 10^24 shares:
+/// the rounding of one accrual would then be worth up to 10^6 planck. With 36 decimals the
+/// rounding of every accrual in the life of a pool stays far below one planck, which is what lets
+/// the counters round *up* (so the seed's 0.8 PHA comes out exact) and still never pay more than
+/// was credited.
+pub type RewardCounter = U256;
+
+/// The scale of a [`RewardCounter`]: 10^36.
+pub fn reward_counter_scale() -> U256 {
+	U256::exp10(36)
+}
+
+/// Benchmark result recorded for a worker by the registrar (it stands in for TEE attestation and
+/// the on-chain benchmark of Phala).
+#[derive(
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Debug,
+	TypeInfo,
+	MaxEncodedLen,
+	Default,
+)]
+pub struct Benchmark {
+	/// The CPU score `P` of the worker. Its minimum stake is `MinStakePerSqrtScore * sqrt(P)`.
+	pub score: u32,
+	/// Confidence level of the worker's enclave, 1 (best) to 5. Levels 1 to 3 count the full
+	/// score as power, level 4 counts 80% and level 5 counts 70%.
+	pub confidence_level: u8,
+}
+
+impl Benchmark {
+	/// The computing power this benchmark gives a mining worker: `score * factor(level)`.
+	pub fn power(&self) -> Power {
+		let factor = match self.confidence_level {
+			4 => Permill::from_percent(80),
+			5 => Permill::from_percent(70),
+			_ => Permill::one(),
+		};
+		factor.mul_floor(Power::from(self.score))
+	}
+}
+
+/// The life cycle of a worker.
+///
+/// `Ready -> Mining <-> Unresponsive -> CoolingDown -> Ready`; `Mining -> CoolingDown` on a stop.
+#[derive(
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Debug,
+	TypeInfo,
+	MaxEncodedLen,
+)]
+pub enum WorkerState<BlockNumber> {
+	/// Not mining and holding no stake. It may be bound to a pool, removed from it, or change
+	/// operator.
+	Ready,
+	/// Mining with a stake; earns rewards for its pool in proportion to its power.
+	Mining,
+	/// Reported unresponsive by the oracle: keeps its stake but earns nothing until recovered.
+	Unresponsive,
+	/// Stopped; its stake is releasing and returns to the pool's free delegation at `until`.
+	CoolingDown {
+		/// The block (of the configured block-number provider) at which the cool-down ends.
+		until: BlockNumber,
+	},
+}
+
+/// Everything the chain knows about a worker.
+#[derive(
+	Encode, Decode, DecodeWithMemTracking, Clone, PartialEq, Eq, Debug, TypeInfo, MaxEncodedLen,
+)]
+pub struct WorkerInfo<AccountId, Balance, BlockNumber> {
+	/// The operator this worker has authorised, if any. Only a pool owned by this account may
+	/// bind the worker.
+	pub operator: Option<AccountId>,
+	/// The latest benchmark recorded by the registrar.
+	pub benchmark: Benchmark,
+	/// The pool the worker is bound to.
+	pub pool: Option<PoolId>,
+	/// Where the worker is in its life cycle.
+	pub state: WorkerState<BlockNumber>,
+	/// The stake its pool put up for it (staked while mining, releasing while cooling down).
+	pub stake: Balance,
+	/// The power fixed when it started mining; counted in its pool's power only while `Mining`.
+	pub power: Power,
+}
+
+/// A commission increase waiting for its delay to pass.
+#[derive(
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Debug,
+	TypeInfo,
+	MaxEncodedLen,
+)]
+pub struct PendingCommission<BlockNumber> {
+	/// The rate that will apply.
+	pub commission: Permill,
+	/// The block from which it applies.
+	pub effective_at: BlockNumber,
+}
+
+/// A stake pool.
+///
+/// Balance invariant: `total_value == free + staked + releasing`. `total_value` is the value of
+/// all shares; delegators' funds stay in their own accounts, held under
+/// [`crate::HoldReason::Delegation`], and `total_held` is their sum for this pool. Slashes lower
+/// `total_value` at once (the share price falls) and are burned from the holds lazily, delegator
+/// by delegator, so `total_held >= total_value` always.
+#[derive(
+	Encode, Decode, DecodeWithMemTracking, Clone, PartialEq, Eq, Debug, TypeInfo, MaxEncodedLen,
+)]
+pub struct PoolInfo<AccountId, Balance, BlockNumber> {
+	/// The owner: creates the pool, binds its workers, sets commission and cap.
+	pub owner: AccountId,
+	/// The commission rate in force.
+	pub commission: Permill,
+	/// A commission increase that takes effect later.
+	pub pending_commission: Option<PendingCommission<BlockNumber>>,
+	/// The most the pool accepts in delegation, `None` for no cap.
+	pub cap: Option<Balance>,
+	/// The deposit held from the owner while the pool exists.
+	pub deposit: Balance,
+	/// Shares issued to delegators.
+	pub total_shares: Balance,
+	/// The value of all shares.
+	pub total_value: Balance,
+	/// Delegation not staked for any worker.
+	pub free: Balance,
+	/// Stake of workers that are mining or unresponsive.
+	pub staked: Balance,
+	/// Stake of workers that are cooling down.
+	pub releasing: Balance,
+	/// Sum of the delegators' holds for this pool (>= `total_value`; the difference is slash not
+	/// yet settled on individual delegators).
+	pub total_held: Balance,
+	/// Shares locked in the withdrawal queue.
+	pub queued_shares: Balance,
+	/// First live entry of the withdrawal queue.
+	pub queue_head: RequestId,
+	/// Next entry to be allocated in the withdrawal queue.
+	pub queue_tail: RequestId,
+	/// Whether a queue pay-out is already scheduled for the next block.
+	pub payout_scheduled: bool,
+	/// Number of workers bound to the pool.
+	pub workers: u32,
+	/// Number of delegation records in the pool.
+	pub delegators: u32,
+	/// Number of whitelisted accounts; `0` means anyone may delegate.
+	pub whitelist_len: u32,
+	/// Sum of the power of the pool's mining workers.
+	pub power: u128,
+	/// The global reward-per-power counter at the pool's last settlement.
+	pub power_counter_settled: RewardCounter,
+	/// Reward per share credited to delegators so far.
+	pub reward_per_share: RewardCounter,
+	/// Commission earned by the owner and not yet claimed.
+	pub owner_reward: Balance,
+	/// Total credited to delegators (after commission) since the pool was created.
+	pub delegator_rewards_credited: Balance,
+	/// Total paid to delegators since the pool was created.
+	pub delegator_rewards_paid: Balance,
+}
+
+/// One delegator's position in one pool.
+#[derive(
+	Encode, Decode, DecodeWithMemTracking, Clone, PartialEq, Eq, Debug, TypeInfo, MaxEncodedLen,
+)]
+pub struct Delegation<Balance> {
+	/// Shares owned, including any locked in a withdrawal request.
+	pub shares: Balance,
+	/// The amount held in the delegator's account for this pool.
+	pub held: Balance,
+	/// The pool's `reward_per_share` when this position was last settled.
+	pub reward_per_share_settled: RewardCounter,
+	/// Rewards settled and not yet claimed.
+	pub unclaimed: Balance,
+	/// The delegator's pending withdrawal request in this pool, if any.
+	pub pending_withdrawal: Option<RequestId>,
+}
+
+/// A queued withdrawal.
+#[derive(
+	Encode, Decode, DecodeWithMemTracking, Clone, PartialEq, Eq, Debug, TypeInfo, MaxEncodedLen,
+)]
+pub struct WithdrawRequest<AccountId, Balance, BlockNumber> {
+	/// Who asked.
+	pub delegator: AccountId,
+	/// Shares still to be paid out.
+	pub shares: Balance,
+	/// When it was queued; the grace period runs from here.
+	pub requested_at: BlockNumber,
+	/// What has been paid on this request so far.
+	pub paid: Balance,
+}
+
+/// The global reward state. Rewards are settled lazily: nothing runs per block.
+#[derive(
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	Clone,
+	PartialEq,
+	Eq,
+	Debug,
+	TypeInfo,
+	MaxEncodedLen,
+	Default,
+)]
+pub struct RewardState<Balance, BlockNumber> {
+	/// Reward per unit of power released so far (rounded up per step, see [`RewardCounter`]).
+	pub reward_per_power: RewardCounter,
+	/// Power of all mining workers.
+	pub total_power: u128,
+	/// The block up to which `reward_per_power` is brought.
+	pub last_update: BlockNumber,
+	/// Budget released to mining power since genesis (blocks with no power release nothing).
+	pub released: Balance,
+	/// Credited to pools since genesis; never exceeds `released`.
+	pub accrued: Balance,
+	/// Paid out (commission and delegator rewards) since genesis.
+	pub paid: Balance,
+}
+
+/// Running totals of slashing.
+#[derive(
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	Clone,
+	PartialEq,
+	Eq,
+	Debug,
+	TypeInfo,
+	MaxEncodedLen,
+	Default,
+)]
+pub struct SlashTotals<Balance> {
+	/// Taken from pools' values by the oracle since genesis.
+	pub slashed: Balance,
+	/// Burned from delegators' holds since genesis; never exceeds `slashed`.
+	pub settled: Balance,
+}
+
+/// The queues of the deadline index: each holds tasks of one kind whose deadlines, being the
+/// time of scheduling plus a constant, arrive in the order they were scheduled.
+#[derive(
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Debug,
+	TypeInfo,
+	MaxEncodedLen,
+	PartialOrd,
+	Ord,
+)]
+pub enum TaskKind {
+	/// Cool-downs ending.
+	Cooldown,
+	/// Withdrawal-queue pay-outs continued from an earlier block.
+	Payout,
+	/// Delayed commission increases.
+	Commission,
+	/// Grace periods of withdrawal requests expiring.
+	Grace,
+}
+
+impl TaskKind {
+	/// The order in which the hook serves the queues: stake coming back first, so that a
+	/// cool-down ending in the same block can pay a request before its grace period forces a
+	/// stop.
+	pub const ALL: [TaskKind; 4] =
+		[TaskKind::Cooldown, TaskKind::Payout, TaskKind::Commission, TaskKind::Grace];
+}
+
+/// Something the pallet must do at a deadline without anyone calling it.
+#[derive(
+	Encode, Decode, DecodeWithMemTracking, Clone, PartialEq, Eq, Debug, TypeInfo, MaxEncodedLen,
+)]
+pub enum DeadlineTask<AccountId> {
+	/// Return a worker's stake to its pool when its cool-down ends.
+	CooldownEnd {
+		/// The worker cooling down.
+		worker: AccountId,
+	},
+	/// Continue paying a pool's withdrawal queue.
+	ContinuePayout {
+		/// The pool.
+		pid: PoolId,
+	},
+	/// Apply a pool's pending commission increase.
+	CommissionChange {
+		/// The pool.
+		pid: PoolId,
+	},
+	/// Force the pool's workers to stop if this request is still unpaid.
+	GraceExpiry {
+		/// The pool.
+		pid: PoolId,
+		/// The request whose grace period ends.
+		request: RequestId,
+	},
+}
+
+/// A task with its deadline.
+#[derive(
+	Encode, Decode, DecodeWithMemTracking, Clone, PartialEq, Eq, Debug, TypeInfo, MaxEncodedLen,
+)]
+pub struct ScheduledTask<AccountId, BlockNumber> {
+	/// Not before this block.
+	pub due: BlockNumber,
+	/// What to do.
+	pub task: DeadlineTask<AccountId>,
+}
+
+/// Head and tail of one task queue.
+#[derive(
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Debug,
+	TypeInfo,
+	MaxEncodedLen,
+	Default,
+)]
+pub struct QueueCursor {
+	/// The next entry to serve.
+	pub head: u64,
+	/// The next entry to allocate.
+	pub tail: u64,
+}
+
+impl QueueCursor {
+	/// Number of entries waiting.
+	pub fn len(&self) -> u64 {
+		self.tail.saturating_sub(self.head)
+	}
+
+	/// Whether nothing is waiting.
+	pub fn is_empty(&self) -> bool {
+		self.len() == 0
+	}
+}
+
+/// A pool as shown by the runtime API.
+#[derive(Encode, Decode, Clone, PartialEq, Eq, Debug, TypeInfo)]
+pub struct PoolSummary<AccountId, Balance> {
+	/// The pool.
+	pub pid: PoolId,
+	/// Its owner.
+	pub owner: AccountId,
+	/// The commission in force.
+	pub commission: Permill,
+	/// A commission increase waiting for its delay, with the block it applies from.
+	pub pending_commission: Option<(Permill, u64)>,
+	/// Value of one share, in parts per billion of a unit of balance (10^9 = 1).
+	pub share_price_ppb: u128,
+	/// Value of all shares.
+	pub total_value: Balance,
+	/// Shares issued.
+	pub total_shares: Balance,
+	/// Delegation not staked.
+	pub free: Balance,
+	/// Stake of mining and unresponsive workers.
+	pub staked: Balance,
+	/// Stake of cooling-down workers.
+	pub releasing: Balance,
+	/// What the pool can still accept (`None` without a cap).
+	pub cap_gap: Option<Balance>,
+	/// Sum of the power of its mining workers.
+	pub power: u128,
+	/// Workers bound.
+	pub workers: u32,
+	/// Delegation records.
+	pub delegators: u32,
+	/// Value of the shares waiting in the withdrawal queue.
+	pub queued_value: Balance,
+	/// Number of requests in the withdrawal queue.
+	pub queued_requests: u64,
+	/// Commission not yet claimed by the owner.
+	pub owner_reward: Balance,
+}
+
+/// A queued withdrawal as shown by the runtime API.
+#[derive(Encode, Decode, Clone, PartialEq, Eq, Debug, TypeInfo)]
+pub struct QueuedWithdrawal<Balance> {
+	/// The request's place in its pool's queue.
+	pub request: RequestId,
+	/// Shares still to be paid.
+	pub shares: Balance,
+	/// Their value at the current share price.
+	pub value: Balance,
+	/// Paid on this request so far.
+	pub paid: Balance,
+	/// When it was queued.
+	pub requested_at: u64,
+	/// The latest block by which the protocol guarantees payment: when its grace period ends the
+	/// pool's workers are forced to stop, and the request is paid when their cool-down ends.
+	pub expected_payout_by: u64,
+}
+
+/// One delegator's position in one pool, as shown by the runtime API.
+#[derive(Encode, Decode, Clone, PartialEq, Eq, Debug, TypeInfo)]
+pub struct DelegatorPosition<Balance> {
+	/// The pool.
+	pub pid: PoolId,
+	/// Shares owned.
+	pub shares: Balance,
+	/// Their value at the current share price (after any unsettled slash).
+	pub value: Balance,
+	/// Amount held in the delegator's account for this pool.
+	pub held: Balance,
+	/// Rewards claimable now.
+	pub pending_rewards: Balance,
+	/// The pending withdrawal, if any.
+	pub queued_withdrawal: Option<QueuedWithdrawal<Balance>>,
+}

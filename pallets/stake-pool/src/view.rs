@@ -1,0 +1,79 @@
+//! Read-only views behind the runtime API: pool summaries, delegator positions with their
+//! pending rewards and queued withdrawals.
+
+use crate::{math, pallet::*, types::*};
+use alloc::vec::Vec;
+use frame_support::traits::Get;
+use sp_runtime::{traits::Saturating, SaturatedConversion};
+
+impl<T: Config> Pallet<T> {
+	/// A pool's summary, with rewards settled up to now.
+	pub fn pool_summary(pid: PoolId) -> Option<PoolSummary<T::AccountId, BalanceOf<T>>> {
+		let mut pool = Pools::<T>::get(pid)?;
+		Self::settle_pool_view(&mut pool);
+		Some(PoolSummary {
+			pid,
+			owner: pool.owner.clone(),
+			commission: pool.commission,
+			pending_commission: pool
+				.pending_commission
+				.map(|p| (p.commission, p.effective_at.saturated_into())),
+			share_price_ppb: math::share_price_ppb::<T>(&pool),
+			total_value: pool.total_value,
+			total_shares: pool.total_shares,
+			free: pool.free,
+			staked: pool.staked,
+			releasing: pool.releasing,
+			cap_gap: Self::cap_gap(&pool),
+			power: pool.power,
+			workers: pool.workers,
+			delegators: pool.delegators,
+			queued_value: math::value_of_shares::<T>(&pool, pool.queued_shares),
+			queued_requests: pool.queue_tail.saturating_sub(pool.queue_head),
+			owner_reward: pool.owner_reward,
+		})
+	}
+
+	/// Rewards `who` could claim from pool `pid` now.
+	pub fn pending_rewards(who: &T::AccountId, pid: PoolId) -> BalanceOf<T> {
+		match (Pools::<T>::get(pid), Delegations::<T>::get(pid, who)) {
+			(Some(pool), Some(delegation)) => Self::pending_rewards_of(&pool, &delegation),
+			_ => Default::default(),
+		}
+	}
+
+	/// Every position of `who`, with pending rewards and any queued withdrawal.
+	pub fn delegator_positions(who: &T::AccountId) -> Vec<DelegatorPosition<BalanceOf<T>>> {
+		DelegatorPools::<T>::get(who)
+			.into_iter()
+			.filter_map(|pid| {
+				let pool = Pools::<T>::get(pid)?;
+				let delegation = Delegations::<T>::get(pid, who)?;
+				let queued_withdrawal = delegation.pending_withdrawal.and_then(|request| {
+					let entry = WithdrawQueue::<T>::get(pid, request)?;
+					let payout_by = entry
+						.requested_at
+						.saturating_add(T::GracePeriod::get())
+						.saturating_add(T::CooldownPeriod::get());
+					Some(QueuedWithdrawal {
+						request,
+						shares: entry.shares,
+						value: math::value_of_shares::<T>(&pool, entry.shares),
+						paid: entry.paid,
+						requested_at: entry.requested_at.saturated_into(),
+						expected_payout_by: payout_by.saturated_into(),
+					})
+				});
+				Some(DelegatorPosition {
+					pid,
+					shares: delegation.shares,
+					value: math::value_of_shares::<T>(&pool, delegation.shares)
+						.min(delegation.held),
+					held: delegation.held,
+					pending_rewards: Self::pending_rewards_of(&pool, &delegation),
+					queued_withdrawal,
+				})
+			})
+			.collect()
+	}
+}

@@ -1,0 +1,321 @@
+//! Workers: registration, operator authorisation, the mining life cycle (start, restart, stop,
+//! cool-down and reclaim), oracle reports and slashing.
+
+use crate::{pallet::*, types::*};
+use frame_support::pallet_prelude::*;
+use sp_runtime::traits::{Saturating, Zero};
+
+impl<T: Config> Pallet<T> {
+	/// The smallest stake a worker with this benchmark may mine with:
+	/// `MinStakePerSqrtScore * floor(sqrt(score))`.
+	///
+	/// With `k = 100` units, a score of 400 needs 2000 and a score of 900 needs 3000 (the seed's
+	/// workers A, B and C, D).
+	pub fn minimum_stake(benchmark: &Benchmark) -> BalanceOf<T> {
+		let root: BalanceOf<T> = crate::math::integer_sqrt(benchmark.score).into();
+		T::MinStakePerSqrtScore::get().saturating_mul(root)
+	}
+
+	/// Record or update a worker's benchmark.
+	pub(crate) fn do_register_worker(worker: T::AccountId, benchmark: Benchmark) -> DispatchResult {
+		ensure!(
+			benchmark.score > 0 && (1..=5).contains(&benchmark.confidence_level),
+			Error::<T>::InvalidBenchmark
+		);
+		Workers::<T>::mutate(&worker, |maybe| match maybe {
+			Some(info) => info.benchmark = benchmark,
+			None => {
+				*maybe = Some(WorkerInfo {
+					operator: None,
+					benchmark,
+					pool: None,
+					state: WorkerState::Ready,
+					stake: Zero::zero(),
+					power: 0,
+				})
+			},
+		});
+		Self::deposit_event(Event::WorkerRegistered {
+			worker,
+			score: benchmark.score,
+			confidence_level: benchmark.confidence_level,
+			power: benchmark.power(),
+		});
+		Ok(())
+	}
+
+	/// The worker authorises `operator`; refused unless it is `Ready`. A `Ready` worker bound to
+	/// its previous operator's pool leaves that pool (it holds no stake).
+	pub(crate) fn do_authorize_operator(
+		worker: T::AccountId,
+		operator: T::AccountId,
+	) -> DispatchResult {
+		let mut info = Workers::<T>::get(&worker).ok_or(Error::<T>::WorkerNotRegistered)?;
+		ensure!(info.operator.as_ref() != Some(&operator), Error::<T>::OperatorUnchanged);
+		ensure!(info.state == WorkerState::Ready, Error::<T>::WorkerNotReady);
+		if let Some(pid) = info.pool {
+			match Pools::<T>::get(pid) {
+				Some(mut pool) => {
+					Self::unbind_worker(pid, &mut pool, &worker, &mut info);
+					Pools::<T>::insert(pid, pool);
+				},
+				None => {
+					frame_support::defensive!("worker bound to a missing pool");
+					info.pool = None;
+				},
+			}
+		}
+		info.operator = Some(operator.clone());
+		Workers::<T>::insert(&worker, info);
+		Self::deposit_event(Event::OperatorAuthorized { worker, operator });
+		Ok(())
+	}
+
+	/// The pool's worker `worker`, with the pool owned by `who`.
+	fn owned_worker(
+		who: &T::AccountId,
+		pid: PoolId,
+		worker: &T::AccountId,
+	) -> Result<(PoolOf<T>, WorkerOf<T>), DispatchError> {
+		let pool = Self::owned_pool(who, pid)?;
+		let info = Workers::<T>::get(worker).ok_or(Error::<T>::WorkerNotRegistered)?;
+		ensure!(info.pool == Some(pid), Error::<T>::WorkerNotInPool);
+		Ok((pool, info))
+	}
+
+	/// Check `stake` against the worker's bounds and the pool's stakeable free delegation.
+	fn ensure_stake_allowed(
+		pool: &PoolOf<T>,
+		benchmark: &Benchmark,
+		stake: BalanceOf<T>,
+		additional: BalanceOf<T>,
+	) -> DispatchResult {
+		ensure!(stake >= Self::minimum_stake(benchmark), Error::<T>::StakeBelowMinimum);
+		ensure!(stake <= T::MaxStakePerWorker::get(), Error::<T>::StakeAboveMaximum);
+		ensure!(additional <= Self::stakeable_free(pool), Error::<T>::InsufficientFreeDelegation);
+		Ok(())
+	}
+
+	/// Stake free delegation for a `Ready` worker and start it mining.
+	pub(crate) fn do_start_mining(
+		who: T::AccountId,
+		pid: PoolId,
+		worker: T::AccountId,
+		stake: BalanceOf<T>,
+	) -> DispatchResult {
+		let (mut pool, mut info) = Self::owned_worker(&who, pid, &worker)?;
+		ensure!(info.state == WorkerState::Ready, Error::<T>::WorkerNotReady);
+		Self::ensure_stake_allowed(&pool, &info.benchmark, stake, stake)?;
+		Self::touch_pool(pid, &mut pool);
+		let power = info.benchmark.power();
+		pool.free = pool.free.saturating_sub(stake);
+		pool.staked = pool.staked.saturating_add(stake);
+		let pool_power = pool.power.saturating_add(power.into());
+		Self::set_pool_power(&mut pool, pool_power);
+		info.state = WorkerState::Mining;
+		info.stake = stake;
+		info.power = power;
+		Workers::<T>::insert(&worker, info);
+		Pools::<T>::insert(pid, pool);
+		Self::deposit_event(Event::MiningStarted { pid, worker, stake, power });
+		Ok(())
+	}
+
+	/// Raise a mining worker's stake without a cool-down, refreshing its power.
+	pub(crate) fn do_restart_mining(
+		who: T::AccountId,
+		pid: PoolId,
+		worker: T::AccountId,
+		stake: BalanceOf<T>,
+	) -> DispatchResult {
+		let (mut pool, mut info) = Self::owned_worker(&who, pid, &worker)?;
+		ensure!(info.state == WorkerState::Mining, Error::<T>::WorkerNotMining);
+		ensure!(stake > info.stake, Error::<T>::StakeNotIncreased);
+		let additional = stake.saturating_sub(info.stake);
+		Self::ensure_stake_allowed(&pool, &info.benchmark, stake, additional)?;
+		Self::touch_pool(pid, &mut pool);
+		let power = info.benchmark.power();
+		pool.free = pool.free.saturating_sub(additional);
+		pool.staked = pool.staked.saturating_add(additional);
+		let pool_power = pool.power.saturating_sub(info.power.into()).saturating_add(power.into());
+		Self::set_pool_power(&mut pool, pool_power);
+		info.stake = stake;
+		info.power = power;
+		Workers::<T>::insert(&worker, info);
+		Pools::<T>::insert(pid, pool);
+		Self::deposit_event(Event::MiningRestarted { pid, worker, stake, power });
+		Ok(())
+	}
+
+	/// Stop a mining or unresponsive worker at the owner's request.
+	pub(crate) fn do_stop_mining(
+		who: T::AccountId,
+		pid: PoolId,
+		worker: T::AccountId,
+	) -> DispatchResult {
+		let (mut pool, mut info) = Self::owned_worker(&who, pid, &worker)?;
+		ensure!(
+			matches!(info.state, WorkerState::Mining | WorkerState::Unresponsive),
+			Error::<T>::WorkerNotMining
+		);
+		Self::touch_pool(pid, &mut pool);
+		Self::stop_worker(pid, &mut pool, &worker, &mut info, false)?;
+		Workers::<T>::insert(&worker, info);
+		Pools::<T>::insert(pid, pool);
+		Ok(())
+	}
+
+	/// Move a mining or unresponsive worker into its cool-down and schedule the reclaim. The
+	/// caller has touched the pool and writes both records.
+	pub(crate) fn stop_worker(
+		pid: PoolId,
+		pool: &mut PoolOf<T>,
+		worker: &T::AccountId,
+		info: &mut WorkerOf<T>,
+		forced: bool,
+	) -> DispatchResult {
+		if info.state == WorkerState::Mining {
+			let pool_power = pool.power.saturating_sub(info.power.into());
+			Self::set_pool_power(pool, pool_power);
+		}
+		let until = Self::now().saturating_add(T::CooldownPeriod::get());
+		Self::schedule(
+			TaskKind::Cooldown,
+			until,
+			DeadlineTask::CooldownEnd { worker: worker.clone() },
+		)?;
+		pool.staked = pool.staked.saturating_sub(info.stake);
+		pool.releasing = pool.releasing.saturating_add(info.stake);
+		info.state = WorkerState::CoolingDown { until };
+		info.power = 0;
+		Self::deposit_event(Event::MiningStopped {
+			pid,
+			worker: worker.clone(),
+			stake: info.stake,
+			cooldown_until: until,
+			forced,
+		});
+		Ok(())
+	}
+
+	/// End a worker's cool-down: its stake returns to free delegation, which pays the queue.
+	/// Returns the number of queued requests paid.
+	pub(crate) fn do_reclaim_worker(worker: &T::AccountId) -> Result<u32, DispatchError> {
+		let mut info = Workers::<T>::get(worker).ok_or(Error::<T>::WorkerNotRegistered)?;
+		let WorkerState::CoolingDown { until } = info.state else {
+			return Err(Error::<T>::CooldownNotOver.into());
+		};
+		ensure!(until <= Self::now(), Error::<T>::CooldownNotOver);
+		let Some(pid) = info.pool else {
+			frame_support::defensive!("cooling-down worker outside a pool");
+			return Err(Error::<T>::WorkerNotInPool.into());
+		};
+		let mut pool = Pools::<T>::get(pid).ok_or(Error::<T>::PoolNotFound)?;
+		Self::touch_pool(pid, &mut pool);
+		let stake = info.stake;
+		pool.releasing = pool.releasing.saturating_sub(stake);
+		pool.free = pool.free.saturating_add(stake);
+		info.stake = Zero::zero();
+		info.state = WorkerState::Ready;
+		Workers::<T>::insert(worker, info);
+		Self::deposit_event(Event::StakeReclaimed {
+			pid,
+			worker: worker.clone(),
+			stake,
+			free: pool.free,
+		});
+		let paid = Self::pay_queue(pid, &mut pool)?;
+		Pools::<T>::insert(pid, pool);
+		Ok(paid)
+	}
+
+	/// The oracle's report: a mining worker goes unresponsive (`responsive == false`) or an
+	/// unresponsive one recovers.
+	pub(crate) fn do_set_responsive(worker: T::AccountId, responsive: bool) -> DispatchResult {
+		let mut info = Workers::<T>::get(&worker).ok_or(Error::<T>::WorkerNotRegistered)?;
+		if responsive {
+			ensure!(info.state == WorkerState::Unresponsive, Error::<T>::WorkerNotUnresponsive);
+		} else {
+			ensure!(info.state == WorkerState::Mining, Error::<T>::WorkerNotMining);
+		}
+		let pid = info.pool.ok_or(Error::<T>::WorkerNotInPool)?;
+		let mut pool = Pools::<T>::get(pid).ok_or(Error::<T>::PoolNotFound)?;
+		Self::touch_pool(pid, &mut pool);
+		let power: u128 = info.power.into();
+		if responsive {
+			let pool_power = pool.power.saturating_add(power);
+			Self::set_pool_power(&mut pool, pool_power);
+			info.state = WorkerState::Mining;
+			Self::deposit_event(Event::WorkerRecovered { pid, worker: worker.clone() });
+		} else {
+			let pool_power = pool.power.saturating_sub(power);
+			Self::set_pool_power(&mut pool, pool_power);
+			info.state = WorkerState::Unresponsive;
+			Self::deposit_event(Event::WorkerUnresponsive { pid, worker: worker.clone() });
+		}
+		Workers::<T>::insert(&worker, info);
+		Pools::<T>::insert(pid, pool);
+		Ok(())
+	}
+
+	/// Slash up to `amount` of a worker's stake; the pool's value falls by what was slashed.
+	pub(crate) fn do_slash_worker(worker: T::AccountId, amount: BalanceOf<T>) -> DispatchResult {
+		ensure!(!amount.is_zero(), Error::<T>::ZeroAmount);
+		let mut info = Workers::<T>::get(&worker).ok_or(Error::<T>::WorkerNotRegistered)?;
+		ensure!(!info.stake.is_zero(), Error::<T>::NothingToSlash);
+		let pid = info.pool.ok_or(Error::<T>::NothingToSlash)?;
+		let mut pool = Pools::<T>::get(pid).ok_or(Error::<T>::PoolNotFound)?;
+		Self::touch_pool(pid, &mut pool);
+		let slashed = amount.min(info.stake);
+		match info.state {
+			WorkerState::Mining | WorkerState::Unresponsive => {
+				pool.staked = pool.staked.saturating_sub(slashed)
+			},
+			WorkerState::CoolingDown { .. } => {
+				pool.releasing = pool.releasing.saturating_sub(slashed)
+			},
+			WorkerState::Ready => return Err(Error::<T>::NothingToSlash.into()),
+		}
+		info.stake = info.stake.saturating_sub(slashed);
+		pool.total_value = pool.total_value.saturating_sub(slashed);
+		Slashes::<T>::mutate(|totals| totals.slashed = totals.slashed.saturating_add(slashed));
+		Self::deposit_event(Event::WorkerSlashed {
+			pid,
+			worker: worker.clone(),
+			amount: slashed,
+			total_value: pool.total_value,
+			total_shares: pool.total_shares,
+		});
+		Workers::<T>::insert(&worker, info);
+		Pools::<T>::insert(pid, pool);
+		Ok(())
+	}
+
+	/// Stop every mining or unresponsive worker of the pool (at most `MaxPoolWorkers`). The
+	/// caller has touched the pool and writes it. Returns how many stopped.
+	pub(crate) fn force_stop_pool(pid: PoolId, pool: &mut PoolOf<T>) -> Result<u32, DispatchError> {
+		let mut stopped: u32 = 0;
+		for worker in PoolWorkers::<T>::iter_key_prefix(pid) {
+			let Some(mut info) = Workers::<T>::get(&worker) else { continue };
+			if matches!(info.state, WorkerState::Mining | WorkerState::Unresponsive) {
+				Self::stop_worker(pid, pool, &worker, &mut info, true)?;
+				Workers::<T>::insert(&worker, info);
+				stopped = stopped.saturating_add(1);
+			}
+		}
+		Ok(stopped)
+	}
+
+	/// The permissionless trigger: force the pool's workers to stop when its queue head is
+	/// overdue. Returns how many stopped.
+	pub(crate) fn do_force_stop_overdue(pid: PoolId) -> Result<u32, DispatchError> {
+		let mut pool = Pools::<T>::get(pid).ok_or(Error::<T>::PoolNotFound)?;
+		let request = Self::overdue_head(pid, &pool).ok_or(Error::<T>::NotOverdue)?;
+		Self::touch_pool(pid, &mut pool);
+		let stopped = Self::force_stop_pool(pid, &mut pool)?;
+		ensure!(stopped > 0, Error::<T>::NoMiningWorkers);
+		Pools::<T>::insert(pid, pool);
+		Self::deposit_event(Event::PoolForcedToStop { pid, request, workers_stopped: stopped });
+		Ok(stopped)
+	}
+}

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Installs what a fresh machine lacks for building and testing the suite. Sourced by the run and
+# test scripts; every step is skipped when its tool is already there.
+set -euo pipefail
+
+if ! command -v cargo >/dev/null 2>&1; then
+	echo "error: cargo (rustup) is required: https://rustup.rs" >&2
+	exit 1
+fi
+
+if ! rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown; then
+	echo "==> rustup target add wasm32-unknown-unknown"
+	rustup target add wasm32-unknown-unknown
+fi
+
+if ! rustup component list --installed 2>/dev/null | grep -q '^rust-src'; then
+	echo "==> rustup component add rust-src"
+	rustup component add rust-src
+fi
+
+if ! command -v protoc >/dev/null 2>&1; then
+	echo "==> installing protobuf-compiler"
+	SUDO=""
+	if [ "$(id -u)" != "0" ]; then SUDO="sudo"; fi
+	$SUDO apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq protobuf-compiler >/dev/null
+fi
+
+# Build outside the clone so that repeated runs (and CI on this machine) reuse the artifacts.
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/stake-suite/target}"
+mkdir -p "$CARGO_TARGET_DIR"

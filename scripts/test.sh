@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# The test command: sets up what is missing, then runs every check and test of the workspace.
+#
+#   ./scripts/test.sh
+#
+# Steps: rustfmt check, clippy (-D warnings), all workspace tests (unit, seed examples, property
+# tests, benchmarks run as tests), and a no_std wasm check of the pallets.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/setup.sh
+
+# One feature set for clippy and tests, so each builds its dependencies once.
+FEATURES="pallet-stake-pool/runtime-benchmarks,pallet-stake-pool/try-runtime"
+# No runtime crate needs its wasm here.
+export SKIP_WASM_BUILD=1
+
+echo "==> cargo fmt --check"
+cargo fmt --all -- --check
+
+echo "==> cargo clippy"
+cargo clippy --workspace --all-targets --features "$FEATURES" -- -D warnings
+
+echo "==> cargo test"
+cargo test --workspace --features "$FEATURES"
+
+echo "==> no_std wasm check of the pallets"
+RUSTFLAGS="--cfg substrate_runtime" cargo check -p pallet-stake-pool --no-default-features \
+	--target wasm32-unknown-unknown
+
+echo "==> all checks passed"
