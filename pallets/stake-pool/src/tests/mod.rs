@@ -5,6 +5,7 @@
 mod delegation;
 mod mining;
 mod pools;
+mod properties;
 mod regressions;
 mod rewards;
 mod seed;
