@@ -1,1 +1,564 @@
+//! Benchmarks for `pallet-stake-pool`, one per call and one per kind of deadline task, each at
+//! its worst case. Components: `q` queued requests paid, `w` workers stopped, `l` description
+//! bytes, `n` mining workers and delegations in storage (to show the idle hook does not depend
+//! on it).
 
+// Benchmark set-up code runs only in benchmarking builds, never on-chain: indexing the workers it
+// just created and plain arithmetic on its own amounts are fine here.
+#![allow(clippy::indexing_slicing, clippy::arithmetic_side_effects)]
+
+use super::*;
+use crate::Benchmark as WorkerBenchmark;
+use alloc::vec;
+use frame_benchmarking::v2::*;
+use frame_support::traits::{fungible::Mutate, EnsureOrigin, Get, Hooks};
+use frame_system::{pallet_prelude::BlockNumberFor, RawOrigin};
+use sp_runtime::traits::{BlockNumberProvider, Saturating, Zero};
+
+const SEED: u32 = 0;
+
+/// A benchmark worker's score: 1, so its minimum stake is `MinStakePerSqrtScore`.
+const SCORE: u32 = 1;
+
+fn stake<T: Config>() -> BalanceOf<T> {
+	Pallet::<T>::minimum_stake(&WorkerBenchmark { score: SCORE, confidence_level: 1 })
+		.max(T::MinDelegation::get())
+}
+
+/// An account with plenty of funds.
+fn funded<T: Config>(name: &'static str, index: u32) -> T::AccountId {
+	let who: T::AccountId = account(name, index, SEED);
+	let plenty = T::MaxStakePerWorker::get()
+		.saturating_add(T::PoolDeposit::get())
+		.saturating_add(stake::<T>())
+		.saturating_mul(1000u32.into());
+	T::Currency::set_balance(&who, plenty);
+	who
+}
+
+/// A pool owned by a funded owner, with `workers` workers bound (registered, operated by the
+/// owner, `Ready`).
+fn pool_with_workers<T: Config>(workers: u32) -> (PoolId, T::AccountId, Vec<T::AccountId>) {
+	let owner = funded::<T>("owner", 0);
+	let pid = Pallet::<T>::do_create_pool(owner.clone()).expect("pool created");
+	let bound = (0..workers)
+		.map(|i| {
+			let worker: T::AccountId = account("worker", i, SEED);
+			Pallet::<T>::do_register_worker(
+				worker.clone(),
+				WorkerBenchmark { score: SCORE, confidence_level: 1 },
+			)
+			.expect("registered");
+			Pallet::<T>::do_authorize_operator(worker.clone(), owner.clone()).expect("authorised");
+			Pallet::<T>::do_add_worker(owner.clone(), pid, worker.clone()).expect("bound");
+			worker
+		})
+		.collect();
+	(pid, owner, bound)
+}
+
+fn delegate_from<T: Config>(who: &T::AccountId, pid: PoolId, amount: BalanceOf<T>) {
+	Pallet::<T>::do_delegate(who.clone(), pid, amount, false).expect("delegated");
+}
+
+/// Every bound worker mining with the minimum stake, funded by one delegator.
+fn mining_pool<T: Config>(workers: u32) -> (PoolId, T::AccountId, Vec<T::AccountId>) {
+	let (pid, owner, bound) = pool_with_workers::<T>(workers);
+	let backer = funded::<T>("backer", 0);
+	delegate_from::<T>(&backer, pid, stake::<T>().saturating_mul(workers.max(1).into()));
+	for worker in &bound {
+		Pallet::<T>::do_start_mining(owner.clone(), pid, worker.clone(), stake::<T>())
+			.expect("mining");
+	}
+	(pid, owner, bound)
+}
+
+/// `q` delegators with a queued withdrawal each, in a pool whose whole value is staked.
+fn queued_pool<T: Config>(q: u32) -> (PoolId, T::AccountId, Vec<T::AccountId>) {
+	let (pid, owner, bound) = pool_with_workers::<T>(1);
+	let per = stake::<T>();
+	let delegators: Vec<T::AccountId> = (0..q.max(1))
+		.map(|i| {
+			let who = funded::<T>("delegator", i);
+			delegate_from::<T>(&who, pid, per);
+			who
+		})
+		.collect();
+	let total = per.saturating_mul(q.max(1).into());
+	let worker = bound.first().cloned().expect("one worker");
+	Pallet::<T>::do_start_mining(
+		owner.clone(),
+		pid,
+		worker,
+		total.min(T::MaxStakePerWorker::get()),
+	)
+	.expect("mining");
+	for who in delegators.iter().take(q as usize) {
+		Pallet::<T>::do_withdraw(who.clone(), pid, per).expect("queued");
+	}
+	(pid, owner, bound)
+}
+
+fn set_now<T: Config>(n: BlockNumberOf<T>) {
+	T::BlockNumberProvider::set_block_number(n);
+}
+
+fn now<T: Config>() -> BlockNumberOf<T> {
+	T::BlockNumberProvider::current_block_number()
+}
+
+/// A slash on the pool's first worker, so the next touch of `who` settles it.
+fn slash_first<T: Config>(bound: &[T::AccountId]) {
+	let worker = bound.first().cloned().expect("one worker");
+	Pallet::<T>::do_slash_worker(worker, stake::<T>() / 4u32.into()).expect("slashed");
+}
+
+#[benchmarks]
+mod benchmarks {
+	use super::*;
+
+	#[benchmark]
+	fn register_worker() -> Result<(), BenchmarkError> {
+		let origin =
+			T::RegistrarOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
+		let worker: T::AccountId = account("worker", 0, SEED);
+		let benchmark = WorkerBenchmark { score: 100, confidence_level: 4 };
+		#[extrinsic_call]
+		_(origin as T::RuntimeOrigin, worker.clone(), benchmark);
+		assert_eq!(Workers::<T>::get(&worker).map(|w| w.benchmark), Some(benchmark));
+		Ok(())
+	}
+
+	#[benchmark]
+	fn authorize_operator() {
+		// Worst case: the worker leaves its old operator's pool.
+		let (pid, _, bound) = pool_with_workers::<T>(1);
+		let worker = bound[0].clone();
+		let new_operator: T::AccountId = account("operator", 1, SEED);
+		#[extrinsic_call]
+		_(RawOrigin::Signed(worker.clone()), new_operator.clone());
+		assert_eq!(Workers::<T>::get(&worker).and_then(|w| w.operator), Some(new_operator));
+		assert_eq!(Pools::<T>::get(pid).map(|p| p.workers), Some(0));
+	}
+
+	#[benchmark]
+	fn create_pool() {
+		let owner = funded::<T>("owner", 0);
+		#[extrinsic_call]
+		_(RawOrigin::Signed(owner));
+		assert!(Pools::<T>::contains_key(0));
+	}
+
+	#[benchmark]
+	fn add_worker() {
+		let (pid, owner, _) = pool_with_workers::<T>(T::MaxPoolWorkers::get().saturating_sub(1));
+		let worker: T::AccountId = account("worker", 9999, SEED);
+		Pallet::<T>::do_register_worker(
+			worker.clone(),
+			WorkerBenchmark { score: SCORE, confidence_level: 1 },
+		)
+		.expect("registered");
+		Pallet::<T>::do_authorize_operator(worker.clone(), owner.clone()).expect("authorised");
+		#[extrinsic_call]
+		_(RawOrigin::Signed(owner), pid, worker.clone());
+		assert_eq!(Workers::<T>::get(&worker).and_then(|w| w.pool), Some(pid));
+	}
+
+	#[benchmark]
+	fn remove_worker() {
+		let (pid, owner, bound) = pool_with_workers::<T>(1);
+		#[extrinsic_call]
+		_(RawOrigin::Signed(owner), pid, bound[0].clone());
+		assert_eq!(Pools::<T>::get(pid).map(|p| p.workers), Some(0));
+	}
+
+	#[benchmark]
+	fn set_commission() {
+		// Worst case: an increase with delegators, settling rewards and scheduling the change.
+		let (pid, owner, _) = mining_pool::<T>(1);
+		set_now::<T>(now::<T>().saturating_add(10u32.into()));
+		let rate = T::MaxCommission::get();
+		#[extrinsic_call]
+		_(RawOrigin::Signed(owner), pid, rate);
+		assert!(
+			Pools::<T>::get(pid).and_then(|p| p.pending_commission).is_some() || rate.is_zero()
+		);
+	}
+
+	#[benchmark]
+	fn set_cap() {
+		let (pid, owner, _) = pool_with_workers::<T>(0);
+		let cap = Some(stake::<T>());
+		#[extrinsic_call]
+		_(RawOrigin::Signed(owner), pid, cap);
+		assert_eq!(Pools::<T>::get(pid).and_then(|p| p.cap), cap);
+	}
+
+	#[benchmark]
+	fn add_to_whitelist() {
+		let (pid, owner, _) = pool_with_workers::<T>(0);
+		let who: T::AccountId = account("listed", 0, SEED);
+		#[extrinsic_call]
+		_(RawOrigin::Signed(owner), pid, who.clone());
+		assert!(PoolWhitelist::<T>::contains_key(pid, &who));
+	}
+
+	#[benchmark]
+	fn remove_from_whitelist() {
+		let (pid, owner, _) = pool_with_workers::<T>(0);
+		let who: T::AccountId = account("listed", 0, SEED);
+		Pallet::<T>::do_add_to_whitelist(owner.clone(), pid, who.clone()).expect("listed");
+		#[extrinsic_call]
+		_(RawOrigin::Signed(owner), pid, who.clone());
+		assert!(!PoolWhitelist::<T>::contains_key(pid, &who));
+	}
+
+	#[benchmark]
+	fn set_description(l: Linear<0, { T::MaxDescriptionLen::get() }>) {
+		let (pid, owner, _) = pool_with_workers::<T>(0);
+		let description = vec![b'x'; l as usize];
+		#[extrinsic_call]
+		_(RawOrigin::Signed(owner), pid, description);
+		assert_eq!(PoolDescriptions::<T>::get(pid).map(|d| d.len() as u32).unwrap_or(0), l);
+	}
+
+	#[benchmark]
+	fn close_pool(w: Linear<0, { T::MaxWhitelist::get() }>) {
+		let (pid, owner, _) = pool_with_workers::<T>(0);
+		for i in 0..w {
+			Pallet::<T>::do_add_to_whitelist(owner.clone(), pid, account("listed", i, SEED))
+				.expect("listed");
+		}
+		#[extrinsic_call]
+		_(RawOrigin::Signed(owner), pid);
+		assert!(!Pools::<T>::contains_key(pid));
+	}
+
+	#[benchmark]
+	fn delegate() {
+		// Worst case apart from queue pay-outs (charged per request on top): an existing
+		// position with a slash to settle and rewards to settle.
+		let (pid, _, bound) = mining_pool::<T>(1);
+		let who = funded::<T>("backer", 0);
+		slash_first::<T>(&bound);
+		set_now::<T>(now::<T>().saturating_add(10u32.into()));
+		let amount = T::MinDelegation::get();
+		#[extrinsic_call]
+		_(RawOrigin::Signed(who.clone()), pid, amount);
+		assert!(Delegations::<T>::contains_key(pid, &who));
+	}
+
+	#[benchmark]
+	fn withdraw() {
+		// Worst case apart from queue pay-outs: part paid now, the rest queued, slash settled.
+		let (pid, _, bound) = mining_pool::<T>(1);
+		let who = funded::<T>("backer", 0);
+		delegate_from::<T>(&who, pid, T::MinDelegation::get());
+		slash_first::<T>(&bound);
+		#[extrinsic_call]
+		_(
+			RawOrigin::Signed(who.clone()),
+			pid,
+			<crate::pallet::BalanceOf<T> as sp_runtime::traits::Bounded>::max_value(),
+		);
+		assert!(Delegations::<T>::get(pid, &who).and_then(|d| d.pending_withdrawal).is_some());
+	}
+
+	#[benchmark]
+	fn claim_rewards() {
+		// Worst case: restake, which delegates the reward again.
+		let (pid, _, _) = mining_pool::<T>(1);
+		let who = funded::<T>("backer", 0);
+		RewardPerBlock::<T>::put(T::MinDelegation::get());
+		set_now::<T>(now::<T>().saturating_add(10u32.into()));
+		#[extrinsic_call]
+		_(RawOrigin::Signed(who.clone()), pid, true);
+		assert!(Delegations::<T>::get(pid, &who).map(|d| d.unclaimed.is_zero()).unwrap_or(false));
+	}
+
+	#[benchmark]
+	fn claim_commission() {
+		let (pid, owner, _) = mining_pool::<T>(1);
+		Pallet::<T>::do_set_commission(owner.clone(), pid, T::MaxCommission::get()).ok();
+		let mut pool = Pools::<T>::get(pid).expect("pool");
+		pool.commission = T::MaxCommission::get();
+		pool.pending_commission = None;
+		Pools::<T>::insert(pid, pool);
+		RewardPerBlock::<T>::put(T::MinDelegation::get());
+		set_now::<T>(now::<T>().saturating_add(10u32.into()));
+		#[extrinsic_call]
+		_(RawOrigin::Signed(owner), pid);
+		assert!(Pools::<T>::get(pid).map(|p| p.owner_reward.is_zero()).unwrap_or(false));
+	}
+
+	#[benchmark]
+	fn start_mining() {
+		let (pid, owner, bound) = pool_with_workers::<T>(1);
+		let backer = funded::<T>("backer", 0);
+		delegate_from::<T>(&backer, pid, stake::<T>());
+		#[extrinsic_call]
+		_(RawOrigin::Signed(owner), pid, bound[0].clone(), stake::<T>());
+		assert_eq!(Workers::<T>::get(&bound[0]).map(|w| w.state), Some(WorkerState::Mining));
+	}
+
+	#[benchmark]
+	fn stop_mining() {
+		let (pid, owner, bound) = mining_pool::<T>(1);
+		#[extrinsic_call]
+		_(RawOrigin::Signed(owner), pid, bound[0].clone());
+		assert!(matches!(
+			Workers::<T>::get(&bound[0]).map(|w| w.state),
+			Some(WorkerState::CoolingDown { .. })
+		));
+	}
+
+	#[benchmark]
+	fn restart_mining() {
+		let (pid, owner, bound) = mining_pool::<T>(1);
+		let backer = funded::<T>("backer", 1);
+		delegate_from::<T>(&backer, pid, T::MinDelegation::get());
+		let higher = stake::<T>().saturating_add(T::MinDelegation::get());
+		#[extrinsic_call]
+		_(RawOrigin::Signed(owner), pid, bound[0].clone(), higher);
+		assert_eq!(Workers::<T>::get(&bound[0]).map(|w| w.stake), Some(higher));
+	}
+
+	#[benchmark]
+	fn reclaim_worker() {
+		// Apart from queue pay-outs (charged per request on top).
+		let (pid, owner, bound) = mining_pool::<T>(1);
+		Pallet::<T>::do_stop_mining(owner, pid, bound[0].clone()).expect("stopped");
+		set_now::<T>(now::<T>().saturating_add(T::CooldownPeriod::get()));
+		let caller = funded::<T>("caller", 0);
+		#[extrinsic_call]
+		_(RawOrigin::Signed(caller), bound[0].clone());
+		assert_eq!(Workers::<T>::get(&bound[0]).map(|w| w.state), Some(WorkerState::Ready));
+	}
+
+	#[benchmark]
+	fn force_stop_overdue(w: Linear<1, { T::MaxPoolWorkers::get() }>) {
+		let (pid, _, bound) = mining_pool::<T>(w);
+		let who = funded::<T>("backer", 0);
+		Pallet::<T>::do_withdraw(
+			who,
+			pid,
+			<crate::pallet::BalanceOf<T> as sp_runtime::traits::Bounded>::max_value(),
+		)
+		.expect("queued");
+		set_now::<T>(now::<T>().saturating_add(T::GracePeriod::get()));
+		let caller = funded::<T>("caller", 0);
+		#[extrinsic_call]
+		_(RawOrigin::Signed(caller), pid);
+		assert!(bound.iter().all(|worker| matches!(
+			Workers::<T>::get(worker).map(|info| info.state),
+			Some(WorkerState::CoolingDown { .. })
+		)));
+	}
+
+	#[benchmark]
+	fn process_withdrawals(q: Linear<1, { T::MaxQueuePayoutsPerCall::get() }>) {
+		let (pid, owner, bound) = queued_pool::<T>(q);
+		// Free delegation for everyone, without paying the queue yet: return the stake by
+		// hand (what a cool-down ending would do before paying).
+		Pallet::<T>::do_stop_mining(owner, pid, bound[0].clone()).expect("stopped");
+		let mut worker = Workers::<T>::get(&bound[0]).expect("worker");
+		let mut pool = Pools::<T>::get(pid).expect("pool");
+		pool.releasing = pool.releasing.saturating_sub(worker.stake);
+		pool.free = pool.free.saturating_add(worker.stake);
+		worker.stake = Zero::zero();
+		worker.state = WorkerState::Ready;
+		Workers::<T>::insert(&bound[0], worker);
+		Pools::<T>::insert(pid, pool);
+		let caller = funded::<T>("caller", 0);
+		#[extrinsic_call]
+		_(RawOrigin::Signed(caller), pid);
+		assert_eq!(Pools::<T>::get(pid).map(|p| p.queue_head), Some(q.into()));
+	}
+
+	#[benchmark]
+	fn settle_slash() {
+		let (pid, _, bound) = mining_pool::<T>(1);
+		let who: T::AccountId = account("backer", 0, SEED);
+		slash_first::<T>(&bound);
+		let caller = funded::<T>("caller", 0);
+		#[extrinsic_call]
+		_(RawOrigin::Signed(caller), pid, who.clone());
+		let settled = Slashes::<T>::get().settled;
+		assert!(!settled.is_zero());
+	}
+
+	#[benchmark]
+	fn report_unresponsive() -> Result<(), BenchmarkError> {
+		let origin =
+			T::OracleOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
+		let (_, _, bound) = mining_pool::<T>(1);
+		#[extrinsic_call]
+		_(origin as T::RuntimeOrigin, bound[0].clone());
+		assert_eq!(Workers::<T>::get(&bound[0]).map(|w| w.state), Some(WorkerState::Unresponsive));
+		Ok(())
+	}
+
+	#[benchmark]
+	fn report_recovered() -> Result<(), BenchmarkError> {
+		let origin =
+			T::OracleOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
+		let (_, _, bound) = mining_pool::<T>(1);
+		Pallet::<T>::do_set_responsive(bound[0].clone(), false).expect("unresponsive");
+		#[extrinsic_call]
+		_(origin as T::RuntimeOrigin, bound[0].clone());
+		assert_eq!(Workers::<T>::get(&bound[0]).map(|w| w.state), Some(WorkerState::Mining));
+		Ok(())
+	}
+
+	#[benchmark]
+	fn slash_worker() -> Result<(), BenchmarkError> {
+		let origin =
+			T::OracleOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
+		let (_, _, bound) = mining_pool::<T>(1);
+		let amount = stake::<T>() / 2u32.into();
+		#[extrinsic_call]
+		_(origin as T::RuntimeOrigin, bound[0].clone(), amount);
+		assert_eq!(Slashes::<T>::get().slashed, amount);
+		Ok(())
+	}
+
+	#[benchmark]
+	fn set_reward_per_block() -> Result<(), BenchmarkError> {
+		let origin =
+			T::AdminOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
+		let _ = mining_pool::<T>(1);
+		set_now::<T>(now::<T>().saturating_add(10u32.into()));
+		let amount = T::MinDelegation::get();
+		#[extrinsic_call]
+		_(origin as T::RuntimeOrigin, amount);
+		assert_eq!(RewardPerBlock::<T>::get(), amount);
+		Ok(())
+	}
+
+	/// The hook with nothing due, with `n` mining workers and `n` delegations in storage: its
+	/// cost must not depend on `n`.
+	#[benchmark]
+	fn on_initialize_idle(n: Linear<10, 100_000>) {
+		let (pid, _, _) = mining_pool::<T>(1);
+		let pool = Pools::<T>::get(pid).expect("pool");
+		for i in 0..n {
+			let worker: T::AccountId = account("idle-worker", i, SEED);
+			Workers::<T>::insert(
+				&worker,
+				WorkerInfo {
+					operator: Some(pool.owner.clone()),
+					benchmark: WorkerBenchmark { score: SCORE, confidence_level: 1 },
+					pool: Some(pid),
+					state: WorkerState::Mining,
+					stake: stake::<T>(),
+					power: 1,
+				},
+			);
+			let who: T::AccountId = account("idle-delegator", i, SEED);
+			Delegations::<T>::insert(
+				pid,
+				&who,
+				Delegation {
+					shares: stake::<T>(),
+					held: stake::<T>(),
+					reward_per_share_settled: U256::zero(),
+					unclaimed: Zero::zero(),
+					pending_withdrawal: None,
+				},
+			);
+		}
+		let block: BlockNumberFor<T> = 2u32.into();
+		#[block]
+		{
+			Pallet::<T>::on_initialize(block);
+		}
+		// The synthetic entries break the pool's bookkeeping on purpose; remove them again so
+		// the benchmark test's state stays consistent.
+		for i in 0..n {
+			Workers::<T>::remove(account::<T::AccountId>("idle-worker", i, SEED));
+			Delegations::<T>::remove(pid, account::<T::AccountId>("idle-delegator", i, SEED));
+		}
+	}
+
+	/// The hook serving one cool-down end (queue pay-outs charged per request on top).
+	#[benchmark]
+	fn on_initialize_cooldown() {
+		let (pid, owner, bound) = mining_pool::<T>(1);
+		Pallet::<T>::do_stop_mining(owner, pid, bound[0].clone()).expect("stopped");
+		set_now::<T>(now::<T>().saturating_add(T::CooldownPeriod::get()));
+		let block: BlockNumberFor<T> = 2u32.into();
+		#[block]
+		{
+			Pallet::<T>::on_initialize(block);
+		}
+		assert_eq!(Workers::<T>::get(&bound[0]).map(|w| w.state), Some(WorkerState::Ready));
+	}
+
+	/// The hook serving one continued pay-out of `q` requests.
+	#[benchmark]
+	fn on_initialize_payout(q: Linear<1, { T::MaxQueuePayoutsPerCall::get() }>) {
+		let (pid, owner, bound) = queued_pool::<T>(q);
+		Pallet::<T>::do_stop_mining(owner, pid, bound[0].clone()).expect("stopped");
+		let mut worker = Workers::<T>::get(&bound[0]).expect("worker");
+		let mut pool = Pools::<T>::get(pid).expect("pool");
+		pool.releasing = pool.releasing.saturating_sub(worker.stake);
+		pool.free = pool.free.saturating_add(worker.stake);
+		worker.stake = Zero::zero();
+		worker.state = WorkerState::Ready;
+		Workers::<T>::insert(&bound[0], worker);
+		Pools::<T>::insert(pid, pool);
+		Pallet::<T>::schedule(TaskKind::Payout, now::<T>(), DeadlineTask::ContinuePayout { pid })
+			.expect("scheduled");
+		// Only the pay-out is due (the cool-down ends later).
+		let block: BlockNumberFor<T> = 2u32.into();
+		#[block]
+		{
+			Pallet::<T>::on_initialize(block);
+		}
+		assert_eq!(Pools::<T>::get(pid).map(|p| p.queue_head), Some(q.into()));
+	}
+
+	/// The hook applying one delayed commission increase.
+	#[benchmark]
+	fn on_initialize_commission() {
+		let (pid, owner, _) = mining_pool::<T>(1);
+		let rate = T::MaxCommission::get();
+		Pallet::<T>::do_set_commission(owner, pid, rate).expect("scheduled");
+		set_now::<T>(now::<T>().saturating_add(T::CommissionChangeDelay::get()));
+		let block: BlockNumberFor<T> = 2u32.into();
+		#[block]
+		{
+			Pallet::<T>::on_initialize(block);
+		}
+		assert_eq!(Pools::<T>::get(pid).map(|p| p.commission), Some(rate));
+	}
+
+	/// The hook forcing a pool of `w` mining workers to stop when a request's grace period ends.
+	#[benchmark]
+	fn on_initialize_grace(w: Linear<1, { T::MaxPoolWorkers::get() }>) {
+		let (pid, _, bound) = mining_pool::<T>(w);
+		let who: T::AccountId = account("backer", 0, SEED);
+		Pallet::<T>::do_withdraw(
+			who,
+			pid,
+			<crate::pallet::BalanceOf<T> as sp_runtime::traits::Bounded>::max_value(),
+		)
+		.expect("queued");
+		set_now::<T>(now::<T>().saturating_add(T::GracePeriod::get()));
+		let block: BlockNumberFor<T> = 2u32.into();
+		#[block]
+		{
+			Pallet::<T>::on_initialize(block);
+		}
+		assert!(bound.iter().all(|worker| matches!(
+			Workers::<T>::get(worker).map(|info| info.state),
+			Some(WorkerState::CoolingDown { .. })
+		)));
+	}
+
+	impl_benchmark_test_suite!(
+		Pallet,
+		crate::mock::ExtBuilder::default().build(),
+		crate::mock::Test
+	);
+}

@@ -1,4 +1,10 @@
-//! Weights for `pallet_stake_pool`: placeholder until generated, see docs/benchmarks.md.
+//! Weights for `pallet_stake_pool`.
+//!
+//! PROVISIONAL: these figures are conservative hand estimates (time in picoseconds plus
+//! `RocksDbWeight` reads and writes per storage access of each code path), not yet the output
+//! of a benchmark run. They are replaced by `pool-node benchmark pallet` output once the node
+//! exists; see `docs/stake-pool.md` ("Weights"). The benchmarks themselves (`benchmarking.rs`)
+//! already run as tests.
 #![allow(unused_parens, unused_imports, missing_docs)]
 
 use core::marker::PhantomData;
@@ -20,14 +26,14 @@ pub trait WeightInfo {
 	fn remove_from_whitelist() -> Weight;
 	fn set_description(l: u32) -> Weight;
 	fn close_pool(w: u32) -> Weight;
-	fn delegate(q: u32) -> Weight;
-	fn withdraw(q: u32) -> Weight;
-	fn claim_rewards(q: u32) -> Weight;
+	fn delegate() -> Weight;
+	fn withdraw() -> Weight;
+	fn claim_rewards() -> Weight;
 	fn claim_commission() -> Weight;
 	fn start_mining() -> Weight;
 	fn stop_mining() -> Weight;
 	fn restart_mining() -> Weight;
-	fn reclaim_worker(q: u32) -> Weight;
+	fn reclaim_worker() -> Weight;
 	fn force_stop_overdue(w: u32) -> Weight;
 	fn process_withdrawals(q: u32) -> Weight;
 	fn settle_slash() -> Weight;
@@ -35,111 +41,111 @@ pub trait WeightInfo {
 	fn report_recovered() -> Weight;
 	fn slash_worker() -> Weight;
 	fn set_reward_per_block() -> Weight;
-	fn on_initialize_idle() -> Weight;
-	fn on_initialize_cooldown(q: u32) -> Weight;
+	fn on_initialize_idle(n: u32) -> Weight;
+	fn on_initialize_cooldown() -> Weight;
 	fn on_initialize_payout(q: u32) -> Weight;
 	fn on_initialize_commission() -> Weight;
 	fn on_initialize_grace(w: u32) -> Weight;
 }
 
-macro_rules! w {
-	($t:expr, $r:expr, $w:expr) => {
-		Weight::from_parts($t, 4000).saturating_add(RocksDbWeight::get().reads_writes($r, $w))
-	};
+/// `ref_time` picoseconds, 4 KiB of proof per access, and `reads`/`writes` database accesses.
+fn cost(ref_time: u64, reads: u64, writes: u64) -> Weight {
+	Weight::from_parts(ref_time, 4096u64.saturating_mul(reads.saturating_add(writes)))
+		.saturating_add(RocksDbWeight::get().reads_writes(reads, writes))
 }
 
 impl WeightInfo for () {
 	fn register_worker() -> Weight {
-		w!(20_000_000, 1, 1)
+		cost(20_000_000, 1, 1)
 	}
 	fn authorize_operator() -> Weight {
-		w!(25_000_000, 3, 3)
+		cost(25_000_000, 3, 3)
 	}
 	fn create_pool() -> Weight {
-		w!(40_000_000, 4, 4)
+		cost(40_000_000, 4, 4)
 	}
 	fn add_worker() -> Weight {
-		w!(25_000_000, 3, 3)
+		cost(25_000_000, 3, 3)
 	}
 	fn remove_worker() -> Weight {
-		w!(25_000_000, 3, 3)
+		cost(25_000_000, 3, 3)
 	}
 	fn set_commission() -> Weight {
-		w!(30_000_000, 4, 4)
+		cost(30_000_000, 4, 4)
 	}
 	fn set_cap() -> Weight {
-		w!(15_000_000, 1, 1)
+		cost(15_000_000, 1, 1)
 	}
 	fn add_to_whitelist() -> Weight {
-		w!(18_000_000, 2, 2)
+		cost(18_000_000, 2, 2)
 	}
 	fn remove_from_whitelist() -> Weight {
-		w!(18_000_000, 2, 2)
+		cost(18_000_000, 2, 2)
 	}
 	fn set_description(l: u32) -> Weight {
-		w!(15_000_000, 1, 1).saturating_add(Weight::from_parts(1_000, 0).saturating_mul(l.into()))
+		cost(15_000_000, 1, 1).saturating_add(Weight::from_parts(1_000, 1).saturating_mul(l.into()))
 	}
 	fn close_pool(w: u32) -> Weight {
-		w!(60_000_000, 5, 5).saturating_add(RocksDbWeight::get().writes(w.into()))
+		cost(60_000_000, 5, 5).saturating_add(cost(30_000_000, 2, 3).saturating_mul(w.into()))
 	}
-	fn delegate(q: u32) -> Weight {
-		w!(80_000_000, 8, 6).saturating_add(w!(60_000_000, 4, 4).saturating_mul(q.into()))
+	fn delegate() -> Weight {
+		cost(80_000_000, 8, 6)
 	}
-	fn withdraw(q: u32) -> Weight {
-		w!(90_000_000, 8, 7).saturating_add(w!(60_000_000, 4, 4).saturating_mul(q.into()))
+	fn withdraw() -> Weight {
+		cost(90_000_000, 8, 7)
 	}
-	fn claim_rewards(q: u32) -> Weight {
-		w!(150_000_000, 10, 8).saturating_add(w!(60_000_000, 4, 4).saturating_mul(q.into()))
+	fn claim_rewards() -> Weight {
+		cost(150_000_000, 10, 8)
 	}
 	fn claim_commission() -> Weight {
-		w!(50_000_000, 4, 4)
+		cost(50_000_000, 4, 4)
 	}
 	fn start_mining() -> Weight {
-		w!(45_000_000, 4, 3)
+		cost(45_000_000, 4, 3)
 	}
 	fn stop_mining() -> Weight {
-		w!(50_000_000, 5, 5)
+		cost(50_000_000, 5, 5)
 	}
 	fn restart_mining() -> Weight {
-		w!(45_000_000, 4, 3)
+		cost(45_000_000, 4, 3)
 	}
-	fn reclaim_worker(q: u32) -> Weight {
-		w!(50_000_000, 4, 4).saturating_add(w!(60_000_000, 4, 4).saturating_mul(q.into()))
+	fn reclaim_worker() -> Weight {
+		cost(50_000_000, 4, 4)
 	}
 	fn force_stop_overdue(w: u32) -> Weight {
-		w!(40_000_000, 4, 2).saturating_add(w!(30_000_000, 2, 3).saturating_mul(w.into()))
+		cost(40_000_000, 4, 2).saturating_add(cost(30_000_000, 2, 3).saturating_mul(w.into()))
 	}
 	fn process_withdrawals(q: u32) -> Weight {
-		w!(40_000_000, 3, 2).saturating_add(w!(60_000_000, 4, 4).saturating_mul(q.into()))
+		cost(40_000_000, 3, 2).saturating_add(cost(60_000_000, 4, 4).saturating_mul(q.into()))
 	}
 	fn settle_slash() -> Weight {
-		w!(60_000_000, 5, 5)
+		cost(60_000_000, 5, 5)
 	}
 	fn report_unresponsive() -> Weight {
-		w!(40_000_000, 3, 3)
+		cost(40_000_000, 3, 3)
 	}
 	fn report_recovered() -> Weight {
-		w!(40_000_000, 3, 3)
+		cost(40_000_000, 3, 3)
 	}
 	fn slash_worker() -> Weight {
-		w!(45_000_000, 4, 4)
+		cost(45_000_000, 4, 4)
 	}
 	fn set_reward_per_block() -> Weight {
-		w!(15_000_000, 1, 2)
+		cost(15_000_000, 1, 2)
 	}
-	fn on_initialize_idle() -> Weight {
-		w!(5_000_000, 4, 0)
+	fn on_initialize_idle(_n: u32) -> Weight {
+		cost(5_000_000, 4, 0)
 	}
-	fn on_initialize_cooldown(q: u32) -> Weight {
-		w!(60_000_000, 6, 6).saturating_add(w!(60_000_000, 4, 4).saturating_mul(q.into()))
+	fn on_initialize_cooldown() -> Weight {
+		cost(60_000_000, 6, 6)
 	}
 	fn on_initialize_payout(q: u32) -> Weight {
-		w!(40_000_000, 4, 3).saturating_add(w!(60_000_000, 4, 4).saturating_mul(q.into()))
+		cost(40_000_000, 4, 3).saturating_add(cost(60_000_000, 4, 4).saturating_mul(q.into()))
 	}
 	fn on_initialize_commission() -> Weight {
-		w!(30_000_000, 4, 3)
+		cost(30_000_000, 4, 3)
 	}
 	fn on_initialize_grace(w: u32) -> Weight {
-		w!(40_000_000, 5, 3).saturating_add(w!(30_000_000, 2, 3).saturating_mul(w.into()))
+		cost(40_000_000, 5, 3).saturating_add(cost(30_000_000, 2, 3).saturating_mul(w.into()))
 	}
 }
