@@ -192,8 +192,9 @@ fn run(actions: Vec<Action>) -> Result<(), TestCaseError> {
 				return;
 			}
 		}
-		// Guard against a generator whose calls all fail: most would then test nothing.
-		if succeeded * 4 < actions.len() {
+		// Guard against a generator whose calls (nearly) all fail, which would test little. About
+		// 40% succeed on average; a single case may fall well below that by chance.
+		if succeeded * 10 < actions.len() {
 			result = Err(TestCaseError::fail(format!(
 				"only {succeeded} of {} calls succeeded",
 				actions.len()
