@@ -8,9 +8,10 @@
 //! dropped at the cost of one read.
 //!
 //! [`Hooks::on_initialize`](frame_support::traits::Hooks::on_initialize) serves at most
-//! `MaxTasksPerBlock` due tasks per block, charging each at the worst case of its kind, so the
-//! per-block cost is bounded and independent of the number of workers, pools and delegators.
-//! A backlog carries over to the next block; the permissionless calls cover the same ground.
+//! `MaxTasksPerBlock` due tasks per block, one of each kind in turn, charging each at the worst
+//! case of its kind, so the per-block cost is bounded and independent of the number of workers,
+//! pools and delegators. A backlog carries over to the next block (the deadline guarantee then
+//! holds "plus the blocks the backlog takes"); the permissionless calls cover the same ground.
 
 use crate::{pallet::*, types::*, weights::WeightInfo};
 use frame_support::{pallet_prelude::*, storage::with_storage_layer, weights::WeightMeter};
@@ -45,35 +46,60 @@ impl<T: Config> Pallet<T> {
 		}
 	}
 
-	/// Serve due tasks within the per-block budget. Returns the weight used.
+	/// Serve due tasks within the per-block budget, one per kind in turn, so that a backlog of
+	/// one kind (say, many cool-downs ending together) cannot starve another (grace expiries).
+	/// Returns the weight used.
 	pub(crate) fn serve_deadlines() -> Weight {
 		let mut meter = WeightMeter::new();
 		// The idle cost does not depend on how much is in storage (benchmark `on_initialize_idle`).
 		meter.consume(T::WeightInfo::on_initialize_idle(0));
 		let now = Self::now();
 		let mut budget = T::MaxTasksPerBlock::get();
-		for kind in TaskKind::ALL {
-			let mut cursor = TaskCursors::<T>::get(kind);
-			let start = cursor;
-			while budget > 0 && cursor.head < cursor.tail {
-				let Some(entry) = Tasks::<T>::get(kind, cursor.head) else {
-					cursor.head = cursor.head.saturating_add(1);
-					continue;
-				};
-				if entry.due > now {
+		let mut cursors = TaskKind::ALL.map(|kind| (kind, TaskCursors::<T>::get(kind), false));
+		let mut progress = true;
+		while budget > 0 && progress {
+			progress = false;
+			for (kind, cursor, changed) in cursors.iter_mut() {
+				if budget == 0 {
 					break;
 				}
-				Tasks::<T>::remove(kind, cursor.head);
-				cursor.head = cursor.head.saturating_add(1);
+				let Some(task) = Self::pop_due(*kind, cursor, now) else { continue };
+				*changed = true;
+				progress = true;
 				budget = budget.saturating_sub(1);
-				meter.consume(Self::task_weight(kind));
-				Self::run_task(entry.task);
+				meter.consume(Self::task_weight(*kind));
+				Self::run_task(task);
+				// A task may schedule another of its own kind (a continued pay-out).
+				cursor.tail = TaskCursors::<T>::get(*kind).tail;
 			}
-			if cursor != start {
-				TaskCursors::<T>::insert(kind, cursor);
+		}
+		for (kind, cursor, changed) in cursors {
+			if changed {
+				TaskCursors::<T>::mutate(kind, |stored| stored.head = cursor.head);
 			}
 		}
 		meter.consumed()
+	}
+
+	/// Take the head task of `kind` if it is due, advancing `cursor` (holes are skipped).
+	fn pop_due(
+		kind: TaskKind,
+		cursor: &mut QueueCursor,
+		now: BlockNumberOf<T>,
+	) -> Option<DeadlineTask<T::AccountId>> {
+		while cursor.head < cursor.tail {
+			let Some(entry) = Tasks::<T>::get(kind, cursor.head) else {
+				cursor.head = cursor.head.saturating_add(1);
+				continue;
+			};
+			if entry.due > now {
+				return None;
+			}
+			Tasks::<T>::remove(kind, cursor.head);
+			cursor.head = cursor.head.saturating_add(1);
+			return Some(entry.task);
+		}
+		None
 	}
 
 	/// Carry out one task. Failures are logged and the task dropped: each has a permissionless

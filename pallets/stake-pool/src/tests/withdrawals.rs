@@ -190,3 +190,40 @@ fn a_withdrawal_after_full_exit_with_unclaimed_rewards_is_refused() {
 		assert!(DelegatorPools::<Test>::get(1).is_empty());
 	});
 }
+
+#[test]
+fn a_backlog_of_cooldowns_does_not_delay_a_forced_stop() {
+	// Two tasks per block; three cool-downs and one grace expiry fall due in the same block.
+	MaxTasksPerBlock::set(2);
+	ExtBuilder::default().build_and_execute(|| {
+		let pid = seed_pool();
+		assert_ok!(StakePool::delegate(RuntimeOrigin::signed(1), pid, 10_000 * PHA));
+		for w in [WORKER_A, WORKER_B, WORKER_C] {
+			let stake = StakePool::minimum_stake(&worker(w).benchmark);
+			assert_ok!(StakePool::start_mining(RuntimeOrigin::signed(OWNER_A), pid, w, stake));
+			assert_ok!(StakePool::stop_mining(RuntimeOrigin::signed(OWNER_A), pid, w));
+		}
+		setup_worker(21, 400, OWNER_B);
+		assert_ok!(StakePool::create_pool(RuntimeOrigin::signed(OWNER_B)));
+		let other = pid + 1;
+		assert_ok!(StakePool::add_worker(RuntimeOrigin::signed(OWNER_B), other, 21));
+		assert_ok!(StakePool::delegate(RuntimeOrigin::signed(2), other, 2000 * PHA));
+		assert_ok!(StakePool::start_mining(RuntimeOrigin::signed(OWNER_B), other, 21, 2000 * PHA));
+		assert_ok!(StakePool::withdraw(RuntimeOrigin::signed(2), other, u128::MAX));
+		// Cool-downs and the grace period both end at block 1 + 7 days.
+		let due = 1 + 7 * DAYS;
+		run_to_block(due);
+		// The grace expiry got its turn in that block, beside one cool-down.
+		assert!(matches!(worker(21).state, WorkerState::CoolingDown { .. }));
+		let still_cooling = [WORKER_A, WORKER_B, WORKER_C]
+			.into_iter()
+			.filter(|w| matches!(worker(*w).state, WorkerState::CoolingDown { .. }))
+			.count();
+		assert_eq!(still_cooling, 2);
+		run_to_block(due + 1);
+		assert!([WORKER_A, WORKER_B, WORKER_C]
+			.into_iter()
+			.all(|w| worker(w).state == WorkerState::Ready));
+	});
+	MaxTasksPerBlock::set(4);
+}
