@@ -341,11 +341,24 @@ pub mod pallet {
 	pub type TaskCursors<T: Config> =
 		StorageMap<_, Twox64Concat, TaskKind, QueueCursor, ValueQuery>;
 
+	/// Genesis state: the reward budget and, for dev and test chains, ready-made workers, pools,
+	/// delegations and mining so that a new chain pays rewards from its first block.
+	///
+	/// Everything is applied through the same code paths as the calls, in the order of the fields;
+	/// an entry those paths refuse aborts the genesis build with the error.
 	#[pallet::genesis_config]
 	#[derive(frame_support::DefaultNoBound)]
 	pub struct GenesisConfig<T: Config> {
 		/// The reward budget per block at genesis.
 		pub reward_per_block: BalanceOf<T>,
+		/// Workers to register: `(worker, score, confidence_level, operator)`.
+		pub workers: Vec<(T::AccountId, u32, u8, T::AccountId)>,
+		/// Pools to create, getting ids 0, 1, ...: `(owner, commission, cap, workers to bind)`.
+		pub pools: Vec<(T::AccountId, Permill, Option<BalanceOf<T>>, Vec<T::AccountId>)>,
+		/// Delegations: `(delegator, pool id, amount)`.
+		pub delegations: Vec<(T::AccountId, PoolId, BalanceOf<T>)>,
+		/// Workers to start: `(pool id, worker, stake)`.
+		pub mining: Vec<(PoolId, T::AccountId, BalanceOf<T>)>,
 	}
 
 	#[pallet::genesis_build]
@@ -355,6 +368,50 @@ pub mod pallet {
 			Rewards::<T>::mutate(|state| {
 				state.last_update = T::BlockNumberProvider::current_block_number()
 			});
+			let check = |what: &str, result: DispatchResult| {
+				assert!(result.is_ok(), "stake-pool genesis: {what} failed: {result:?}");
+			};
+			for (worker, score, confidence_level, operator) in &self.workers {
+				let benchmark = Benchmark { score: *score, confidence_level: *confidence_level };
+				check(
+					"register_worker",
+					Pallet::<T>::do_register_worker(worker.clone(), benchmark),
+				);
+				check(
+					"authorize_operator",
+					Pallet::<T>::do_authorize_operator(worker.clone(), operator.clone()),
+				);
+			}
+			for (owner, commission, cap, workers) in &self.pools {
+				let created = Pallet::<T>::do_create_pool(owner.clone());
+				assert!(created.is_ok(), "stake-pool genesis: create_pool failed: {created:?}");
+				let pid = created.unwrap_or_default();
+				check(
+					"set_commission",
+					Pallet::<T>::do_set_commission(owner.clone(), pid, *commission),
+				);
+				check("set_cap", Pallet::<T>::do_set_cap(owner.clone(), pid, *cap));
+				for worker in workers {
+					check(
+						"add_worker",
+						Pallet::<T>::do_add_worker(owner.clone(), pid, worker.clone()),
+					);
+				}
+			}
+			for (delegator, pid, amount) in &self.delegations {
+				let result = Pallet::<T>::do_delegate(delegator.clone(), *pid, *amount, false);
+				check("delegate", result.map(|_| ()));
+			}
+			for (pid, worker, stake) in &self.mining {
+				let owner = Pools::<T>::get(pid).map(|pool| pool.owner);
+				assert!(owner.is_some(), "stake-pool genesis: mining in unknown pool {pid}");
+				if let Some(owner) = owner {
+					check(
+						"start_mining",
+						Pallet::<T>::do_start_mining(owner, *pid, worker.clone(), *stake),
+					);
+				}
+			}
 		}
 	}
 

@@ -144,9 +144,12 @@ impl ExtBuilder {
 		pallet_balances::GenesisConfig::<Test> { balances: self.balances, ..Default::default() }
 			.assimilate_storage(&mut storage)
 			.unwrap();
-		crate::GenesisConfig::<Test> { reward_per_block: self.reward_per_block }
-			.assimilate_storage(&mut storage)
-			.unwrap();
+		crate::GenesisConfig::<Test> {
+			reward_per_block: self.reward_per_block,
+			..Default::default()
+		}
+		.assimilate_storage(&mut storage)
+		.unwrap();
 		let mut ext = sp_io::TestExternalities::new(storage);
 		ext.execute_with(|| System::set_block_number(1));
 		ext

@@ -2,7 +2,7 @@
 
 use crate::{mock::*, *};
 use frame_support::{assert_noop, assert_ok, traits::fungible::InspectHold};
-use sp_runtime::{DispatchError, Permill};
+use sp_runtime::{BuildStorage, DispatchError, Permill};
 
 #[test]
 fn create_pool_holds_the_deposit_and_assigns_ids_in_order() {
@@ -304,4 +304,64 @@ fn pool_calls_need_a_signed_origin() {
 		assert_noop!(StakePool::create_pool(RuntimeOrigin::none()), DispatchError::BadOrigin);
 		assert_noop!(StakePool::set_cap(RuntimeOrigin::root(), 0, None), DispatchError::BadOrigin);
 	});
+}
+
+#[test]
+fn genesis_can_seed_workers_pools_delegations_and_mining() {
+	let mut storage = frame_system::GenesisConfig::<Test>::default().build_storage().unwrap();
+	pallet_balances::GenesisConfig::<Test> {
+		balances: vec![(1, 10_000 * PHA), (2, 10_000 * PHA), (OWNER_A, 1000 * PHA)],
+		..Default::default()
+	}
+	.assimilate_storage(&mut storage)
+	.unwrap();
+	crate::GenesisConfig::<Test> {
+		reward_per_block: 10 * PHA,
+		workers: vec![(WORKER_A, 400, 1, OWNER_A), (WORKER_B, 900, 4, OWNER_A)],
+		pools: vec![(
+			OWNER_A,
+			Permill::from_percent(60),
+			Some(8000 * PHA),
+			vec![WORKER_A, WORKER_B],
+		)],
+		delegations: vec![(1, 0, 2000 * PHA), (2, 0, 3000 * PHA)],
+		mining: vec![(0, WORKER_A, 2000 * PHA), (0, WORKER_B, 3000 * PHA)],
+	}
+	.assimilate_storage(&mut storage)
+	.unwrap();
+	sp_io::TestExternalities::new(storage).execute_with(|| {
+		let p = pool(0);
+		assert_eq!(p.commission, Permill::from_percent(60));
+		assert_eq!((p.staked, p.free, p.cap), (5000 * PHA, 0, Some(8000 * PHA)));
+		// Worker B's confidence level 4 counts 80% of its score.
+		assert_eq!(p.power, 400 + 720);
+		assert_eq!(delegation_hold(2), 3000 * PHA);
+		StakePool::do_try_state().unwrap();
+		// Rewards flow from the first block: one block of 10 PHA, 40% to delegators pro rata.
+		System::set_block_number(1);
+		assert_eq!(StakePool::pending_rewards(&1, 0), 1_600_000_000_000);
+		assert_eq!(StakePool::pending_rewards(&2, 0), 2_400_000_000_000);
+	});
+}
+
+#[test]
+#[should_panic(expected = "stake-pool genesis: start_mining failed")]
+fn genesis_refuses_an_impossible_entry() {
+	let mut storage = frame_system::GenesisConfig::<Test>::default().build_storage().unwrap();
+	pallet_balances::GenesisConfig::<Test> {
+		balances: vec![(1, 10_000 * PHA), (OWNER_A, 1000 * PHA)],
+		..Default::default()
+	}
+	.assimilate_storage(&mut storage)
+	.unwrap();
+	crate::GenesisConfig::<Test> {
+		reward_per_block: 0,
+		workers: vec![(WORKER_A, 400, 1, OWNER_A)],
+		pools: vec![(OWNER_A, Permill::zero(), None, vec![WORKER_A])],
+		delegations: vec![(1, 0, 1000 * PHA)],
+		// Needs 2000 PHA of free delegation; only 1000 delegated.
+		mining: vec![(0, WORKER_A, 2000 * PHA)],
+	}
+	.assimilate_storage(&mut storage)
+	.unwrap();
 }
