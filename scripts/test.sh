@@ -11,6 +11,7 @@ source scripts/setup.sh
 
 # One feature set for clippy and tests, so each builds its dependencies once.
 FEATURES="pallet-stake-pool/runtime-benchmarks,pallet-stake-pool/try-runtime"
+FEATURES="$FEATURES,pallet-election-multi-phase/runtime-benchmarks,pallet-election-multi-phase/try-runtime"
 # No runtime crate needs its wasm here.
 export SKIP_WASM_BUILD=1
 
@@ -24,7 +25,7 @@ echo "==> cargo test"
 cargo test --workspace --features "$FEATURES"
 
 echo "==> no_std wasm check of the pallets"
-RUSTFLAGS="--cfg substrate_runtime" cargo check -p pallet-stake-pool --no-default-features \
-	--target wasm32-unknown-unknown
+RUSTFLAGS="--cfg substrate_runtime" cargo check -p pallet-stake-pool -p pallet-election-multi-phase \
+	--no-default-features --target wasm32-unknown-unknown
 
 echo "==> all checks passed"
