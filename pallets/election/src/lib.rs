@@ -1,20 +1,509 @@
 //! # Multi-phase election
 //!
-//! An NPoS [`ElectionProvider`](frame_election_provider_support::ElectionProvider) with a signed
-//! phase, an unsigned phase, an on-chain fallback and emergency recovery. This crate currently
-//! holds the part every path shares: the [`miner`] (mining, reduction, trimming to the chain's
-//! length and weight limits) and its single feasibility check, used alike by signed and
-//! unsigned submissions and by the off-chain `staking-miner`.
+//! An NPoS [`ElectionProvider`] with a snapshot, a **signed phase** in which anyone submits a
+//! solution against a deposit, a validation window in which the signed queue is checked best
+//! first over several blocks, an unsigned phase, an on-chain fallback, and an emergency phase
+//! from which an admin origin recovers.
+//!
+//! ## Overview
+//!
+//! Each round runs, timed from the data provider's
+//! [`next_election_prediction`](ElectionDataProvider::next_election_prediction):
+//!
+//! ```text
+//!   Off ──▶ Signed ──▶ SignedValidation ──▶ Unsigned ──▶ elect() ──▶ Off (round + 1)
+//!   |<-------- SignedPhase -->|<- SignedValidationPhase ->|<- UnsignedPhase ->|
+//!                                          elect() fails and the fallback fails ──▶ Emergency
+//! ```
+//!
+//! - When the signed phase opens, the pallet takes a **snapshot** of voters, targets and the
+//!   desired number of winners, with a [`SnapshotMetadata`] and a **fingerprint** (a hash of the
+//!   snapshot and the round) that every submission must name.
+//! - **Signed phase.** [`Pallet::submit`] holds a deposit (a base that grows geometrically with
+//!   the queue, plus a part per byte and per unit of weight, see [`Pallet::deposit_for`]) and
+//!   stores the solution in a bounded queue sorted by claimed score. When the queue is full a
+//!   newcomer ejects the weakest only if it is better by [`Config::BetterSignedThreshold`]. Cheap
+//!   checks happen at once (phase, round, fingerprint, winner count, minimum score, length,
+//!   weight, one submission per account).
+//! - **Validation.** After the signed phase, [`Config::SignedValidationsPerBlock`] submissions
+//!   per block are checked, best first, with the [`miner`]'s feasibility check. The first valid
+//!   one is queued and rewarded ([`Config::SignedRewardBase`] plus its transaction fee); invalid
+//!   ones checked before it lose their deposit to [`Config::SlashHandler`]; the rest are refunded.
+//! - **elect.** Returns the queued solution, or the [`Config::Fallback`]'s result computed on the
+//!   snapshot. If both fail the pallet enters **Emergency**: [`Pallet::set_emergency_election_result`]
+//!   or [`Pallet::governance_fallback`] (from [`Config::AdminOrigin`]) provide the result.
+//!
+//! ## Terminology
+//!
+//! - **Score**: `(minimal_stake, sum_stake, sum_stake_squared)` of a result; higher minimal and
+//!   sum stake and lower squared sum are better.
+//! - **Round**: the election counter; every submission names its round.
+//! - **Fingerprint**: the blake2-256 hash of the encoded `(round, desired targets, voters,
+//!   targets)` of the snapshot.
+//!
+//! ## Low Level / Implementation Details
+//!
+//! The feasibility check lives in [`miner`], a pure module shared by the signed path, the unsigned
+//! path and the off-chain `staking-miner`: what a miner built from this crate submits is checked by
+//! the code it was mined with. Per-block work is bounded: phase transitions are O(1) apart from
+//! the snapshot (bounded by [`Config::MaxElectingVoters`] and [`Config::MaxElectableTargets`]),
+//! and validation checks at most [`Config::SignedValidationsPerBlock`] solutions per block.
 #![cfg_attr(not(feature = "std"), no_std)]
 #![deny(rustdoc::broken_intra_doc_links)]
 
 extern crate alloc;
 
 pub mod miner;
+mod phase;
+mod signed;
+mod snapshot;
 pub mod types;
-
-pub use miner::{Miner, MinerConfig, MinerError, Trimmed};
-pub use types::*;
+pub mod weights;
 
 #[cfg(test)]
+mod mock;
+#[cfg(test)]
 mod tests;
+
+pub use miner::{Miner, MinerConfig, MinerError, Trimmed};
+pub use pallet::*;
+pub use types::*;
+pub use weights::WeightInfo;
+
+use frame_election_provider_support::ElectionDataProvider;
+pub use phase::ElectionError;
+pub use snapshot::SnapshotError;
+
+/// The log target of this pallet.
+pub const LOG_TARGET: &str = "runtime::election-multi-phase";
+
+#[frame_support::pallet]
+pub mod pallet {
+	use super::*;
+	use crate::miner::{RawSolutionOf, ReadySolutionOf, VoterOf};
+	use alloc::boxed::Box;
+	use frame_election_provider_support::{InstantElectionProvider, NposSolution};
+	use frame_support::{
+		pallet_prelude::*,
+		traits::{
+			fungible::{self, Credit},
+			EstimateCallFee, OnUnbalanced,
+		},
+	};
+	use frame_system::pallet_prelude::*;
+	use sp_core::H256;
+	use sp_npos_elections::{ElectionScore, Supports};
+	use sp_runtime::{Perbill, Percent};
+
+	/// The balance type of the deposit currency.
+	pub type BalanceOf<T> = <<T as Config>::Currency as fungible::Inspect<
+		<T as frame_system::Config>::AccountId,
+	>>::Balance;
+	/// A credit of the deposit currency.
+	pub type CreditOf<T> = Credit<<T as frame_system::Config>::AccountId, <T as Config>::Currency>;
+	/// The compact solution type.
+	pub type SolutionOf<T> = <<T as Config>::MinerConfig as MinerConfig>::Solution;
+	/// A voter of the snapshot.
+	pub type SnapshotVoterOf<T> = VoterOf<<T as Config>::MinerConfig>;
+	/// A checked solution.
+	pub type ReadyOf<T> = ReadySolutionOf<<T as Config>::MinerConfig>;
+	/// A raw solution.
+	pub type RawOf<T> = RawSolutionOf<<T as Config>::MinerConfig>;
+	/// A stored signed submission.
+	pub type SignedSubmissionOf<T> =
+		SignedSubmission<<T as frame_system::Config>::AccountId, BalanceOf<T>, SolutionOf<T>>;
+
+	/// A signed submission as stored while it waits for validation.
+	#[derive(
+		Encode, Decode, DecodeWithMemTracking, Clone, PartialEq, Eq, Debug, TypeInfo, MaxEncodedLen,
+	)]
+	pub struct SignedSubmission<AccountId, Balance, Solution> {
+		/// Who submitted it.
+		pub who: AccountId,
+		/// The deposit held from them.
+		pub deposit: Balance,
+		/// The solution.
+		pub raw_solution: RawSolution<Solution>,
+		/// The transaction fee of the submission, refunded to the winner.
+		pub call_fee: Balance,
+	}
+
+	/// A queue entry as the runtime API shows it.
+	#[derive(
+		Encode, Decode, DecodeWithMemTracking, Clone, PartialEq, Eq, Debug, TypeInfo, MaxEncodedLen,
+	)]
+	pub struct QueueEntry<AccountId> {
+		/// The claimed score.
+		pub score: ElectionScore,
+		/// Who submitted it.
+		pub who: AccountId,
+		/// Its key in [`SignedSubmissionsMap`].
+		pub index: u32,
+	}
+
+	#[pallet::pallet]
+	pub struct Pallet<T>(_);
+
+	/// Why the pallet holds funds.
+	#[pallet::composite_enum]
+	pub enum HoldReason {
+		/// The deposit of a signed submission.
+		#[codec(index = 0)]
+		SignedSubmission,
+	}
+
+	#[pallet::config]
+	pub trait Config: frame_system::Config {
+		/// The overarching event type.
+		#[allow(deprecated)]
+		type RuntimeEvent: From<Event<Self>> + IsType<<Self as frame_system::Config>::RuntimeEvent>;
+		/// The overarching hold reason.
+		type RuntimeHoldReason: From<HoldReason>;
+		/// The currency deposits are held in and rewards paid in.
+		type Currency: fungible::Mutate<Self::AccountId>
+			+ fungible::MutateHold<Self::AccountId, Reason = Self::RuntimeHoldReason>
+			+ fungible::BalancedHold<Self::AccountId>;
+		/// Where election data comes from.
+		type DataProvider: ElectionDataProvider<
+			AccountId = Self::AccountId,
+			BlockNumber = BlockNumberFor<Self>,
+		>;
+		/// The miner's view of this chain: solution type and limits.
+		type MinerConfig: MinerConfig<
+			AccountId = Self::AccountId,
+			MaxVotesPerVoter = <Self::DataProvider as ElectionDataProvider>::MaxVotesPerVoter,
+		>;
+		/// Computes the result when nothing valid was queued.
+		type Fallback: InstantElectionProvider<
+			AccountId = Self::AccountId,
+			BlockNumber = BlockNumberFor<Self>,
+			DataProvider = Self::DataProvider,
+			MaxWinnersPerPage = <Self::MinerConfig as MinerConfig>::MaxWinners,
+			MaxBackersPerWinner = <Self::MinerConfig as MinerConfig>::MaxBackersPerWinner,
+		>;
+		/// What [`Pallet::governance_fallback`] runs in an emergency.
+		type GovernanceFallback: InstantElectionProvider<
+			AccountId = Self::AccountId,
+			BlockNumber = BlockNumberFor<Self>,
+			DataProvider = Self::DataProvider,
+			MaxWinnersPerPage = <Self::MinerConfig as MinerConfig>::MaxWinners,
+			MaxBackersPerWinner = <Self::MinerConfig as MinerConfig>::MaxBackersPerWinner,
+		>;
+		/// Estimates the transaction fee of a submission (refunded to the rewarded submitter).
+		type EstimateCallFee: EstimateCallFee<Call<Self>, BalanceOf<Self>>;
+		/// Receives slashed deposits (dropping burns them).
+		type SlashHandler: OnUnbalanced<CreditOf<Self>>;
+		/// May set the minimum untrusted score and recover from an emergency.
+		type AdminOrigin: EnsureOrigin<Self::RuntimeOrigin>;
+
+		/// Blocks of the signed phase.
+		#[pallet::constant]
+		type SignedPhase: Get<BlockNumberFor<Self>>;
+		/// Blocks of the window in which the signed queue is verified.
+		#[pallet::constant]
+		type SignedValidationPhase: Get<BlockNumberFor<Self>>;
+		/// Blocks of the unsigned phase.
+		#[pallet::constant]
+		type UnsignedPhase: Get<BlockNumberFor<Self>>;
+		/// The most signed submissions queued per round.
+		#[pallet::constant]
+		type SignedMaxSubmissions: Get<u32>;
+		/// How many queued solutions are verified per block of the validation window.
+		#[pallet::constant]
+		type SignedValidationsPerBlock: Get<u32>;
+		/// How much better than the weakest a newcomer must be to eject it from a full queue.
+		#[pallet::constant]
+		type BetterSignedThreshold: Get<Perbill>;
+		/// The deposit of a submission into an empty queue.
+		#[pallet::constant]
+		type SignedDepositBase: Get<BalanceOf<Self>>;
+		/// By how much the base deposit grows per submission already queued (geometric).
+		#[pallet::constant]
+		type SignedDepositIncreaseFactor: Get<Percent>;
+		/// The deposit per byte of the encoded solution.
+		#[pallet::constant]
+		type SignedDepositByte: Get<BalanceOf<Self>>;
+		/// The deposit per millisecond (10^9 units of `ref_time`) of the solution's weight.
+		#[pallet::constant]
+		type SignedDepositPerMillisecond: Get<BalanceOf<Self>>;
+		/// The deposit per KiB of the solution's proof size.
+		#[pallet::constant]
+		type SignedDepositPerProofKiB: Get<BalanceOf<Self>>;
+		/// The reward of the best valid signed solution (its transaction fee is refunded on top).
+		#[pallet::constant]
+		type SignedRewardBase: Get<BalanceOf<Self>>;
+		/// The most voters the snapshot takes.
+		#[pallet::constant]
+		type MaxElectingVoters: Get<u32>;
+		/// The most targets the snapshot takes.
+		#[pallet::constant]
+		type MaxElectableTargets: Get<u32>;
+		/// Weights of calls and hooks.
+		type WeightInfo: WeightInfo;
+	}
+
+	/// The current round, from 1.
+	#[pallet::storage]
+	pub type Round<T: Config> = StorageValue<_, u32, ValueQuery, ConstU32<1>>;
+
+	/// The current phase.
+	#[pallet::storage]
+	pub type CurrentPhase<T: Config> = StorageValue<_, Phase<BlockNumberFor<T>>, ValueQuery>;
+
+	/// The snapshot's voters (present from the signed phase until `elect`).
+	#[pallet::storage]
+	pub type SnapshotVoters<T: Config> =
+		StorageValue<_, BoundedVec<SnapshotVoterOf<T>, T::MaxElectingVoters>>;
+
+	/// The snapshot's targets.
+	#[pallet::storage]
+	pub type SnapshotTargets<T: Config> =
+		StorageValue<_, BoundedVec<T::AccountId, T::MaxElectableTargets>>;
+
+	/// The number of winners the snapshot asks for.
+	#[pallet::storage]
+	pub type DesiredTargets<T: Config> = StorageValue<_, u32>;
+
+	/// The size of the snapshot.
+	#[pallet::storage]
+	pub type SnapshotSize<T: Config> = StorageValue<_, SnapshotMetadata>;
+
+	/// The snapshot's fingerprint, which submissions name.
+	#[pallet::storage]
+	pub type SnapshotFingerprint<T: Config> = StorageValue<_, H256>;
+
+	/// The best checked solution so far, returned by the next `elect`.
+	#[pallet::storage]
+	pub type QueuedSolution<T: Config> = StorageValue<_, ReadyOf<T>>;
+
+	/// Solutions must score at least this (set by the admin origin).
+	#[pallet::storage]
+	pub type MinimumUntrustedScore<T: Config> = StorageValue<_, ElectionScore>;
+
+	/// The signed queue, sorted by claimed score, weakest first.
+	#[pallet::storage]
+	pub type SignedSubmissionIndices<T: Config> =
+		StorageValue<_, BoundedVec<QueueEntry<T::AccountId>, T::SignedMaxSubmissions>, ValueQuery>;
+
+	/// The signed submissions by index.
+	#[pallet::storage]
+	pub type SignedSubmissionsMap<T: Config> =
+		StorageMap<_, Twox64Concat, u32, SignedSubmissionOf<T>>;
+
+	/// The index the next signed submission gets.
+	#[pallet::storage]
+	pub type SignedSubmissionNextIndex<T: Config> = StorageValue<_, u32, ValueQuery>;
+
+	#[pallet::event]
+	#[pallet::generate_deposit(pub(super) fn deposit_event)]
+	pub enum Event<T: Config> {
+		/// The phase changed.
+		PhaseTransitioned {
+			round: u32,
+			from: Phase<BlockNumberFor<T>>,
+			to: Phase<BlockNumberFor<T>>,
+		},
+		/// The snapshot was taken.
+		SnapshotCreated {
+			round: u32,
+			voters: u32,
+			targets: u32,
+			desired_targets: u32,
+			fingerprint: H256,
+		},
+		/// A solution was stored: in the signed queue (`compute == Signed`) or as the queued
+		/// result.
+		SolutionStored {
+			round: u32,
+			compute: ElectionCompute,
+			origin: Option<T::AccountId>,
+			prev_ejected: bool,
+		},
+		/// A full queue ejected its weakest submission (deposit returned).
+		SolutionEjected { round: u32, who: T::AccountId, deposit: BalanceOf<T> },
+		/// A signed solution was found valid and queued.
+		Rewarded { round: u32, who: T::AccountId, reward: BalanceOf<T> },
+		/// A signed solution was invalid and its deposit slashed.
+		Slashed { round: u32, who: T::AccountId, amount: BalanceOf<T>, error: FeasibilityError },
+		/// A signed submission's deposit was returned unchecked.
+		Refunded { round: u32, who: T::AccountId, deposit: BalanceOf<T> },
+		/// The election finished.
+		ElectionFinalized { round: u32, compute: ElectionCompute, score: ElectionScore },
+		/// The election failed; the pallet is in the emergency phase.
+		ElectionFailed { round: u32 },
+		/// The minimum untrusted score changed.
+		MinimumUntrustedScoreSet { score: Option<ElectionScore> },
+	}
+
+	#[pallet::error]
+	pub enum Error<T> {
+		/// Submissions are accepted only in the signed phase.
+		NotSignedPhase,
+		/// The solution names another round.
+		WrongRound,
+		/// The solution names another snapshot.
+		WrongFingerprint,
+		/// The solution does not have the desired number of winners.
+		WrongWinnerCount,
+		/// The claimed score is below the minimum untrusted score.
+		ScoreTooLow,
+		/// The encoded solution is longer than `MinerConfig::MaxLength`.
+		TooLong,
+		/// The solution is heavier than `MinerConfig::MaxWeight`.
+		TooHeavy,
+		/// This account already has a solution in the queue.
+		DuplicateSubmission,
+		/// The queue is full and the solution is not better than the weakest by the threshold.
+		QueueFull,
+		/// The account cannot pay the deposit.
+		CannotPayDeposit,
+		/// There is no snapshot (the phase is off).
+		NoSnapshot,
+		/// Only in the emergency phase.
+		NotEmergency,
+		/// The emergency result has more winners or backers than allowed.
+		TooManyWinners,
+		/// The fallback failed to produce a result.
+		FallbackFailed,
+	}
+
+	#[pallet::hooks]
+	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
+		fn on_initialize(now: BlockNumberFor<T>) -> Weight {
+			Self::advance_phase(now)
+		}
+
+		fn integrity_test() {
+			let validations = T::SignedValidationsPerBlock::get() as u64;
+			let window: u64 =
+				sp_runtime::SaturatedConversion::saturated_into(T::SignedValidationPhase::get());
+			assert!(
+				validations.saturating_mul(window) >= T::SignedMaxSubmissions::get() as u64,
+				"the validation window must be able to check a full signed queue"
+			);
+			assert!(T::SignedMaxSubmissions::get() > 0, "the signed queue needs room");
+		}
+
+		#[cfg(feature = "try-runtime")]
+		fn try_state(_n: BlockNumberFor<T>) -> Result<(), sp_runtime::TryRuntimeError> {
+			Self::do_try_state()
+		}
+	}
+
+	#[pallet::call]
+	impl<T: Config> Pallet<T> {
+		/// Submit a solution in the signed phase, holding a deposit.
+		///
+		/// Origin: signed. `fingerprint` must be the snapshot's ([`SnapshotFingerprint`]).
+		///
+		/// Errors: [`Error::NotSignedPhase`], [`Error::WrongRound`], [`Error::WrongFingerprint`],
+		/// [`Error::WrongWinnerCount`], [`Error::ScoreTooLow`], [`Error::TooLong`],
+		/// [`Error::TooHeavy`], [`Error::DuplicateSubmission`], [`Error::QueueFull`],
+		/// [`Error::CannotPayDeposit`].
+		#[pallet::call_index(0)]
+		#[pallet::weight(T::WeightInfo::submit())]
+		pub fn submit(
+			origin: OriginFor<T>,
+			raw_solution: Box<RawOf<T>>,
+			fingerprint: H256,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::do_submit(who, *raw_solution, fingerprint)
+		}
+
+		/// Set the result in the emergency phase.
+		///
+		/// Origin: [`Config::AdminOrigin`].
+		///
+		/// Errors: [`Error::NotEmergency`], [`Error::TooManyWinners`].
+		#[pallet::call_index(1)]
+		#[pallet::weight(T::WeightInfo::set_emergency_election_result(supports.len() as u32))]
+		pub fn set_emergency_election_result(
+			origin: OriginFor<T>,
+			supports: Supports<T::AccountId>,
+		) -> DispatchResult {
+			T::AdminOrigin::ensure_origin(origin)?;
+			Self::do_set_emergency_result(supports)
+		}
+
+		/// Compute the result with [`Config::GovernanceFallback`] in the emergency phase.
+		///
+		/// Origin: [`Config::AdminOrigin`].
+		///
+		/// Errors: [`Error::NotEmergency`], [`Error::FallbackFailed`].
+		#[pallet::call_index(2)]
+		#[pallet::weight(T::WeightInfo::governance_fallback())]
+		pub fn governance_fallback(origin: OriginFor<T>) -> DispatchResult {
+			T::AdminOrigin::ensure_origin(origin)?;
+			Self::do_governance_fallback()
+		}
+
+		/// Set (or clear) the minimum score any solution must claim.
+		///
+		/// Origin: [`Config::AdminOrigin`].
+		#[pallet::call_index(3)]
+		#[pallet::weight(T::WeightInfo::set_minimum_untrusted_score())]
+		pub fn set_minimum_untrusted_score(
+			origin: OriginFor<T>,
+			score: Option<ElectionScore>,
+		) -> DispatchResult {
+			T::AdminOrigin::ensure_origin(origin)?;
+			MinimumUntrustedScore::<T>::set(score);
+			Self::deposit_event(Event::MinimumUntrustedScoreSet { score });
+			Ok(())
+		}
+	}
+
+	impl<T: Config> Pallet<T> {
+		/// The number of winners of a solution.
+		pub(crate) fn winner_count(raw: &RawOf<T>) -> u32 {
+			raw.solution.unique_targets().len() as u32
+		}
+	}
+}
+
+impl<T: Config> Pallet<T> {
+	/// Check the pallet's invariants: the snapshot's parts are all present or all absent, and
+	/// present exactly while a round is running; the signed queue is sorted, within bounds and
+	/// matches its map.
+	#[cfg(any(feature = "try-runtime", test))]
+	pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
+		use frame_support::ensure;
+		let parts = [
+			SnapshotVoters::<T>::exists(),
+			SnapshotTargets::<T>::exists(),
+			DesiredTargets::<T>::exists(),
+			SnapshotSize::<T>::exists(),
+			SnapshotFingerprint::<T>::exists(),
+		];
+		let present = parts.iter().filter(|p| **p).count();
+		ensure!(present == 0 || present == parts.len(), "snapshot partly present");
+		let phase = CurrentPhase::<T>::get();
+		match phase {
+			Phase::Off => ensure!(present == 0, "snapshot present while off"),
+			Phase::Signed { .. } | Phase::SignedValidation { .. } | Phase::Unsigned { .. } => {
+				ensure!(present == parts.len(), "snapshot missing during a round")
+			},
+			Phase::Emergency => {},
+		}
+		let queue = SignedSubmissionIndices::<T>::get();
+		ensure!(
+			queue.windows(2).all(|pair| match pair {
+				[a, b] => a.score <= b.score,
+				_ => true,
+			}),
+			"signed queue not sorted"
+		);
+		ensure!(
+			queue.iter().all(|entry| SignedSubmissionsMap::<T>::get(entry.index)
+				.map(|s| s.who == entry.who && s.raw_solution.score == entry.score)
+				.unwrap_or(false)),
+			"signed queue entry without a matching submission"
+		);
+		ensure!(
+			SignedSubmissionsMap::<T>::iter().count() == queue.len(),
+			"stray signed submissions"
+		);
+		Ok(())
+	}
+}

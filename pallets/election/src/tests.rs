@@ -1,5 +1,7 @@
-//! Tests of the miner and the feasibility check.
+//! Tests of the election pallet, its miner and its feasibility check.
 #![allow(clippy::arithmetic_side_effects, clippy::indexing_slicing)]
 
 mod miner;
 mod miner_properties;
+mod phases;
+mod signed;

@@ -1,0 +1,304 @@
+//! A mock runtime for the election pallet: an election every 30 blocks; signed phase of 10
+//! blocks (opens at block 13), validation window of 2 blocks (block 23), unsigned phase of 5
+//! blocks (block 25), election at block 30.
+#![allow(clippy::arithmetic_side_effects, clippy::indexing_slicing)]
+
+use crate::{self as multi_phase, *};
+use frame_election_provider_support::{
+	bounds::{DataProviderBounds, ElectionBounds, ElectionBoundsBuilder},
+	data_provider, generate_solution_type, onchain, BoundedSupportsOf, ElectionDataProvider,
+	ElectionProvider, InstantElectionProvider, NposSolution, PageIndex, SequentialPhragmen,
+	VoterOf as DataVoterOf,
+};
+use frame_support::{
+	derive_impl, parameter_types,
+	traits::{ConstU32, Hooks},
+	weights::Weight,
+	BoundedVec,
+};
+use frame_system::EnsureRoot;
+use sp_runtime::{BuildStorage, PerU16, Perbill, Percent};
+
+pub type AccountId = u64;
+pub type Balance = u128;
+pub type BlockNumber = u64;
+
+/// Blocks between elections.
+pub const ELECTION_PERIOD: BlockNumber = 30;
+
+type Block = frame_system::mocking::MockBlock<Runtime>;
+
+frame_support::construct_runtime!(
+	pub enum Runtime {
+		System: frame_system,
+		Balances: pallet_balances,
+		MultiPhase: multi_phase,
+	}
+);
+
+#[derive_impl(frame_system::config_preludes::TestDefaultConfig)]
+impl frame_system::Config for Runtime {
+	type Block = Block;
+	type AccountData = pallet_balances::AccountData<Balance>;
+}
+
+#[derive_impl(pallet_balances::config_preludes::TestDefaultConfig)]
+impl pallet_balances::Config for Runtime {
+	type Balance = Balance;
+	type ExistentialDeposit = frame_support::traits::ConstU128<1>;
+	type AccountStore = System;
+}
+
+generate_solution_type!(
+	#[compact]
+	pub struct TestSolution::<
+		VoterIndex = u32,
+		TargetIndex = u16,
+		Accuracy = PerU16,
+		MaxVoters = ConstU32::<1_000>,
+	>(4)
+);
+
+parameter_types! {
+	pub static Voters: Vec<(AccountId, u64, Vec<AccountId>)> = vec![
+		(1, 10, vec![10, 20]),
+		(2, 20, vec![10, 30]),
+		(3, 30, vec![20]),
+		(4, 40, vec![30]),
+		(5, 50, vec![10, 20, 30]),
+	];
+	pub static Targets: Vec<AccountId> = vec![10, 20, 30];
+	pub static Desired: u32 = 2;
+	pub static MinerMaxLength: u32 = 10_000;
+	pub static MinerMaxWeight: Weight = Weight::from_parts(u64::MAX / 2, u64::MAX / 2);
+	pub static MaxWinners: u32 = 10;
+	pub static MaxBackers: u32 = 100;
+	pub static FallbackEnabled: bool = true;
+	pub static MaxSubmissions: u32 = 4;
+}
+
+pub struct TestMinerConfig;
+impl MinerConfig for TestMinerConfig {
+	type AccountId = AccountId;
+	type Solution = TestSolution;
+	type MaxVotesPerVoter = ConstU32<4>;
+	type MaxLength = MinerMaxLength;
+	type MaxWeight = MinerMaxWeight;
+	type MaxWinners = MaxWinners;
+	type MaxBackersPerWinner = MaxBackers;
+	fn solution_weight(voters: u32, targets: u32, active: u32, desired: u32) -> Weight {
+		// A simple linear model, easy to reason about in tests.
+		Weight::from_parts(
+			1_000_000 * active as u64 + 1_000 * (voters + targets + desired) as u64,
+			64 * active as u64,
+		)
+	}
+}
+
+/// A data provider reading the statics above.
+pub struct MockData;
+impl ElectionDataProvider for MockData {
+	type AccountId = AccountId;
+	type BlockNumber = BlockNumber;
+	type MaxVotesPerVoter = ConstU32<4>;
+
+	fn electable_targets(
+		bounds: DataProviderBounds,
+		_page: PageIndex,
+	) -> data_provider::Result<Vec<AccountId>> {
+		let mut targets = Targets::get();
+		if let Some(count) = bounds.count {
+			targets.truncate(count.0 as usize);
+		}
+		Ok(targets)
+	}
+
+	fn electing_voters(
+		bounds: DataProviderBounds,
+		_page: PageIndex,
+	) -> data_provider::Result<Vec<DataVoterOf<Self>>> {
+		let mut voters: Vec<DataVoterOf<Self>> = Voters::get()
+			.into_iter()
+			.map(|(who, stake, votes)| (who, stake, BoundedVec::truncate_from(votes)))
+			.collect();
+		if let Some(count) = bounds.count {
+			voters.truncate(count.0 as usize);
+		}
+		Ok(voters)
+	}
+
+	fn desired_targets() -> data_provider::Result<u32> {
+		Ok(Desired::get())
+	}
+
+	fn next_election_prediction(now: BlockNumber) -> BlockNumber {
+		(now / ELECTION_PERIOD + 1) * ELECTION_PERIOD
+	}
+}
+
+parameter_types! {
+	pub OnChainBounds: ElectionBounds = ElectionBoundsBuilder::default().build();
+}
+
+pub struct OnChainConfig;
+impl onchain::Config for OnChainConfig {
+	type Sort = frame_support::traits::ConstBool<true>;
+	type System = Runtime;
+	type Solver = SequentialPhragmen<AccountId, Perbill>;
+	type MaxBackersPerWinner = MaxBackers;
+	type MaxWinnersPerPage = MaxWinners;
+	type DataProvider = MockData;
+	type WeightInfo = ();
+	type Bounds = OnChainBounds;
+}
+
+/// The on-chain fallback, which the tests can switch off to reach the emergency phase.
+pub struct MockFallback;
+impl ElectionProvider for MockFallback {
+	type AccountId = AccountId;
+	type BlockNumber = BlockNumber;
+	type Error = &'static str;
+	type MaxWinnersPerPage = MaxWinners;
+	type MaxBackersPerWinner = MaxBackers;
+	type MaxBackersPerWinnerFinal = MaxBackers;
+	type Pages = ConstU32<1>;
+	type DataProvider = MockData;
+
+	fn elect(_page: PageIndex) -> Result<BoundedSupportsOf<Self>, Self::Error> {
+		Err("use instant_elect")
+	}
+	fn duration() -> BlockNumber {
+		0
+	}
+	fn start() -> Result<(), Self::Error> {
+		Ok(())
+	}
+	fn status() -> Result<Option<Weight>, ()> {
+		Ok(Some(Weight::zero()))
+	}
+}
+impl InstantElectionProvider for MockFallback {
+	fn instant_elect(
+		voters: Vec<DataVoterOf<MockData>>,
+		targets: Vec<AccountId>,
+		desired_targets: u32,
+	) -> Result<BoundedSupportsOf<Self>, Self::Error> {
+		if !FallbackEnabled::get() {
+			return Err("fallback disabled");
+		}
+		onchain::OnChainExecution::<OnChainConfig>::instant_elect(voters, targets, desired_targets)
+			.map_err(|_| "on-chain election failed")
+	}
+	fn bother() -> bool {
+		FallbackEnabled::get()
+	}
+}
+
+impl Config for Runtime {
+	type RuntimeEvent = RuntimeEvent;
+	type RuntimeHoldReason = RuntimeHoldReason;
+	type Currency = Balances;
+	type DataProvider = MockData;
+	type MinerConfig = TestMinerConfig;
+	type Fallback = MockFallback;
+	type GovernanceFallback = onchain::OnChainExecution<OnChainConfig>;
+	type EstimateCallFee = ConstU32<8>;
+	type SlashHandler = ();
+	type AdminOrigin = EnsureRoot<AccountId>;
+	type SignedPhase = frame_support::traits::ConstU64<10>;
+	type SignedValidationPhase = frame_support::traits::ConstU64<2>;
+	type UnsignedPhase = frame_support::traits::ConstU64<5>;
+	type SignedMaxSubmissions = MaxSubmissions;
+	type SignedValidationsPerBlock = ConstU32<2>;
+	type BetterSignedThreshold = BetterThreshold;
+	type SignedDepositBase = frame_support::traits::ConstU128<100>;
+	type SignedDepositIncreaseFactor = IncreaseFactor;
+	type SignedDepositByte = frame_support::traits::ConstU128<1>;
+	type SignedDepositPerMillisecond = frame_support::traits::ConstU128<10>;
+	type SignedDepositPerProofKiB = frame_support::traits::ConstU128<2>;
+	type SignedRewardBase = frame_support::traits::ConstU128<7>;
+	type MaxElectingVoters = ConstU32<100>;
+	type MaxElectableTargets = ConstU32<50>;
+	type WeightInfo = ();
+}
+
+parameter_types! {
+	pub const BetterThreshold: Perbill = Perbill::from_percent(10);
+	pub const IncreaseFactor: Percent = Percent::from_percent(10);
+}
+
+/// Builds test externalities: accounts 1..=9 and 99 hold 10_000 each.
+pub fn new_test_ext() -> sp_io::TestExternalities {
+	let mut storage = frame_system::GenesisConfig::<Runtime>::default().build_storage().unwrap();
+	pallet_balances::GenesisConfig::<Runtime> {
+		balances: (1..=9).chain([99]).map(|who| (who, 10_000)).collect(),
+		..Default::default()
+	}
+	.assimilate_storage(&mut storage)
+	.unwrap();
+	let mut ext = sp_io::TestExternalities::new(storage);
+	ext.execute_with(|| System::set_block_number(1));
+	ext
+}
+
+/// Run a test, then check the pallet's invariants.
+pub fn execute(test: impl FnOnce()) {
+	new_test_ext().execute_with(|| {
+		test();
+		MultiPhase::do_try_state().expect("invariants hold after the test");
+	})
+}
+
+/// Advance to block `n`, running the hook (and checking invariants) every block.
+pub fn roll_to(n: BlockNumber) {
+	while System::block_number() < n {
+		let next = System::block_number() + 1;
+		System::set_block_number(next);
+		MultiPhase::on_initialize(next);
+		MultiPhase::do_try_state().expect("invariants hold every block");
+	}
+}
+
+/// The pallet's events since the last call.
+pub fn events() -> Vec<Event<Runtime>> {
+	let events = System::events()
+		.into_iter()
+		.filter_map(|record| match record.event {
+			RuntimeEvent::MultiPhase(event) => Some(event),
+			_ => None,
+		})
+		.collect();
+	System::reset_events();
+	events
+}
+
+/// Mine a solution on the current snapshot.
+pub fn mine() -> RawSolution<TestSolution> {
+	let voters = SnapshotVoters::<Runtime>::get().unwrap();
+	let targets = SnapshotTargets::<Runtime>::get().unwrap();
+	let desired = DesiredTargets::<Runtime>::get().unwrap();
+	Miner::<TestMinerConfig>::mine::<SequentialPhragmen<AccountId, PerU16>>(
+		&voters,
+		&targets,
+		desired,
+		Round::<Runtime>::get(),
+	)
+	.unwrap()
+	.0
+}
+
+/// The snapshot's fingerprint.
+pub fn fingerprint() -> sp_core::H256 {
+	SnapshotFingerprint::<Runtime>::get().unwrap()
+}
+
+/// The amount `who` holds for signed submissions.
+pub fn held(who: AccountId) -> Balance {
+	use frame_support::traits::fungible::InspectHold;
+	Balances::balance_on_hold(&HoldReason::SignedSubmission.into(), &who)
+}
+
+/// Sum of a solution's edges (for readability in tests).
+pub fn voter_count(raw: &RawSolution<TestSolution>) -> usize {
+	raw.solution.voter_count()
+}

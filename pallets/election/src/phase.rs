@@ -1,0 +1,226 @@
+//! Phase transitions, `elect`, and recovery from an emergency.
+
+use crate::{pallet::*, types::*, weights::WeightInfo, MinerConfig};
+use alloc::vec::Vec;
+use frame_election_provider_support::{
+	bounds::{CountBound, DataProviderBounds},
+	BoundedSupports, BoundedSupportsOf, ElectionDataProvider, ElectionProvider,
+	InstantElectionProvider, PageIndex,
+};
+use frame_support::{pallet_prelude::*, traits::Get};
+use frame_system::pallet_prelude::BlockNumberFor;
+use sp_npos_elections::{EvaluateSupport, Supports};
+use sp_runtime::traits::Saturating;
+
+/// Why `elect` failed.
+#[derive(Debug, PartialEq, Eq, Clone, Copy)]
+pub enum ElectionError {
+	/// Only page 0 exists.
+	WrongPage,
+	/// The data provider failed.
+	DataProvider(&'static str),
+	/// Nothing was queued and the fallback failed.
+	Fallback,
+	/// In the emergency phase, and no result was set yet.
+	NoEmergencyResult,
+}
+
+impl<T: Config> Pallet<T> {
+	fn set_phase(to: Phase<BlockNumberFor<T>>) {
+		let from = CurrentPhase::<T>::get();
+		CurrentPhase::<T>::put(to);
+		Self::deposit_event(Event::PhaseTransitioned { round: Round::<T>::get(), from, to });
+	}
+
+	/// Move through the phases as the election approaches. Called every block.
+	pub(crate) fn advance_phase(now: BlockNumberFor<T>) -> Weight {
+		let phase = CurrentPhase::<T>::get();
+		if phase.is_emergency() {
+			return T::WeightInfo::on_initialize_nothing();
+		}
+		let next = T::DataProvider::next_election_prediction(now);
+		let remaining = next.saturating_sub(now);
+		let unsigned = T::UnsignedPhase::get();
+		let validation = unsigned.saturating_add(T::SignedValidationPhase::get());
+		let signed = validation.saturating_add(T::SignedPhase::get());
+		let zero = BlockNumberFor::<T>::default();
+
+		match phase {
+			Phase::Off if remaining <= signed && remaining > validation => {
+				if Self::create_snapshot().is_err() {
+					return T::WeightInfo::on_initialize_nothing();
+				}
+				Self::set_phase(Phase::Signed { until: next.saturating_sub(validation) });
+				T::WeightInfo::on_initialize_open_signed()
+			},
+			Phase::Signed { .. } if remaining <= validation => {
+				Self::set_phase(Phase::SignedValidation { until: next.saturating_sub(unsigned) });
+				let checked = Self::validate_signed_step();
+				T::WeightInfo::on_initialize_validation_step(checked)
+			},
+			Phase::SignedValidation { .. } if remaining <= unsigned && remaining > zero => {
+				// The window is over: whatever was not checked is refunded.
+				Self::refund_all();
+				Self::set_phase(Phase::Unsigned { until: next });
+				T::WeightInfo::on_initialize_open_unsigned()
+			},
+			Phase::SignedValidation { .. } => {
+				let checked = Self::validate_signed_step();
+				T::WeightInfo::on_initialize_validation_step(checked)
+			},
+			// A round that starts late (say, the chain began inside the window) goes straight to
+			// the unsigned phase with a fresh snapshot.
+			Phase::Off | Phase::Signed { .. } if remaining <= validation && remaining > zero => {
+				if !SnapshotFingerprint::<T>::exists() && Self::create_snapshot().is_err() {
+					return T::WeightInfo::on_initialize_nothing();
+				}
+				Self::refund_all();
+				Self::set_phase(Phase::Unsigned { until: next });
+				T::WeightInfo::on_initialize_open_signed()
+			},
+			_ => T::WeightInfo::on_initialize_nothing(),
+		}
+	}
+
+	/// The voters, targets and desired targets to elect with: the snapshot, or fresh from the
+	/// data provider when there is none.
+	fn election_input() -> Result<(Vec<SnapshotVoterOf<T>>, Vec<T::AccountId>, u32), ElectionError>
+	{
+		if let (Some(voters), Some(targets), Some(desired)) =
+			(SnapshotVoters::<T>::get(), SnapshotTargets::<T>::get(), DesiredTargets::<T>::get())
+		{
+			return Ok((voters.into_inner(), targets.into_inner(), desired));
+		}
+		let bound = |count: u32| DataProviderBounds { count: Some(CountBound(count)), size: None };
+		let voters = T::DataProvider::electing_voters(bound(T::MaxElectingVoters::get()), 0)
+			.map_err(ElectionError::DataProvider)?;
+		let targets = T::DataProvider::electable_targets(bound(T::MaxElectableTargets::get()), 0)
+			.map_err(ElectionError::DataProvider)?;
+		let desired = T::DataProvider::desired_targets()
+			.map_err(ElectionError::DataProvider)?
+			.min(targets.len() as u32)
+			.min(<T::MinerConfig as MinerConfig>::MaxWinners::get());
+		Ok((voters, targets, desired))
+	}
+
+	/// The result of this round: the queued solution, else the fallback's.
+	fn compute_result() -> Result<
+		(BoundedSupportsOf<Self>, ElectionCompute, sp_npos_elections::ElectionScore),
+		ElectionError,
+	> {
+		if let Some(ready) = QueuedSolution::<T>::take() {
+			return Ok((ready.supports, ready.compute, ready.score));
+		}
+		if CurrentPhase::<T>::get().is_emergency() {
+			return Err(ElectionError::NoEmergencyResult);
+		}
+		let (voters, targets, desired) = Self::election_input()?;
+		let supports = T::Fallback::instant_elect(voters, targets, desired)
+			.map_err(|_| ElectionError::Fallback)?;
+		let score = supports.evaluate();
+		Ok((supports, ElectionCompute::Fallback, score))
+	}
+
+	/// Close the round: snapshot and queue gone, round + 1, phase off.
+	fn finalize(compute: ElectionCompute, score: sp_npos_elections::ElectionScore) {
+		let round = Round::<T>::get();
+		Self::refund_all();
+		Self::kill_snapshot();
+		Round::<T>::put(round.saturating_add(1));
+		Self::set_phase(Phase::Off);
+		Self::deposit_event(Event::ElectionFinalized { round, compute, score });
+	}
+
+	/// Set the result in an emergency.
+	pub(crate) fn do_set_emergency_result(supports: Supports<T::AccountId>) -> DispatchResult {
+		ensure!(CurrentPhase::<T>::get().is_emergency(), Error::<T>::NotEmergency);
+		let score = supports.evaluate();
+		let supports: BoundedSupports<_, _, _> =
+			supports.try_into().map_err(|_| Error::<T>::TooManyWinners)?;
+		QueuedSolution::<T>::put(ReadySolution {
+			supports,
+			score,
+			compute: ElectionCompute::Emergency,
+		});
+		Self::deposit_event(Event::SolutionStored {
+			round: Round::<T>::get(),
+			compute: ElectionCompute::Emergency,
+			origin: None,
+			prev_ejected: false,
+		});
+		Ok(())
+	}
+
+	/// Compute the result with the governance fallback in an emergency.
+	pub(crate) fn do_governance_fallback() -> DispatchResult {
+		ensure!(CurrentPhase::<T>::get().is_emergency(), Error::<T>::NotEmergency);
+		let (voters, targets, desired) =
+			Self::election_input().map_err(|_| Error::<T>::FallbackFailed)?;
+		let supports = T::GovernanceFallback::instant_elect(voters, targets, desired)
+			.map_err(|_| Error::<T>::FallbackFailed)?;
+		let score = supports.evaluate();
+		QueuedSolution::<T>::put(ReadySolution {
+			supports,
+			score,
+			compute: ElectionCompute::Fallback,
+		});
+		Self::deposit_event(Event::SolutionStored {
+			round: Round::<T>::get(),
+			compute: ElectionCompute::Fallback,
+			origin: None,
+			prev_ejected: false,
+		});
+		Ok(())
+	}
+}
+
+impl<T: Config> ElectionProvider for Pallet<T> {
+	type AccountId = T::AccountId;
+	type BlockNumber = BlockNumberFor<T>;
+	type Error = ElectionError;
+	type MaxWinnersPerPage = <T::MinerConfig as MinerConfig>::MaxWinners;
+	type MaxBackersPerWinner = <T::MinerConfig as MinerConfig>::MaxBackersPerWinner;
+	type MaxBackersPerWinnerFinal = <T::MinerConfig as MinerConfig>::MaxBackersPerWinner;
+	type Pages = ConstU32<1>;
+	type DataProvider = T::DataProvider;
+
+	fn elect(page: PageIndex) -> Result<BoundedSupportsOf<Self>, Self::Error> {
+		if page != 0 {
+			return Err(ElectionError::WrongPage);
+		}
+		match Self::compute_result() {
+			Ok((supports, compute, score)) => {
+				Self::finalize(compute, score);
+				Ok(supports)
+			},
+			Err(error) => {
+				log::error!(target: crate::LOG_TARGET, "election failed: {:?}", error);
+				Self::deposit_event(Event::ElectionFailed { round: Round::<T>::get() });
+				if !CurrentPhase::<T>::get().is_emergency() {
+					Self::set_phase(Phase::Emergency);
+				}
+				Err(error)
+			},
+		}
+	}
+
+	fn duration() -> Self::BlockNumber {
+		T::SignedPhase::get()
+			.saturating_add(T::SignedValidationPhase::get())
+			.saturating_add(T::UnsignedPhase::get())
+	}
+
+	fn start() -> Result<(), Self::Error> {
+		// The phases follow `next_election_prediction`; nothing to start by hand.
+		Ok(())
+	}
+
+	fn status() -> Result<Option<Weight>, ()> {
+		match CurrentPhase::<T>::get() {
+			Phase::Off => Err(()),
+			Phase::Unsigned { .. } => Ok(Some(T::WeightInfo::elect())),
+			Phase::Emergency if QueuedSolution::<T>::exists() => Ok(Some(T::WeightInfo::elect())),
+			_ => Ok(None),
+		}
+	}
+}

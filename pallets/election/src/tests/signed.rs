@@ -1,0 +1,254 @@
+//! The signed phase: checks at submission, deposits, the queue, validation over blocks.
+
+use crate::{mock::*, *};
+use codec::Encode;
+use frame_election_provider_support::ElectionProvider;
+use frame_support::{assert_noop, assert_ok, weights::Weight};
+use sp_npos_elections::ElectionScore;
+
+fn submit(who: AccountId, raw: RawSolution<TestSolution>) -> sp_runtime::DispatchResult {
+	MultiPhase::submit(RuntimeOrigin::signed(who), Box::new(raw), fingerprint())
+}
+
+/// Weight of a solution in the mock: 1_000_000 per active voter + 1_000 * (5 + 3 + 2) ref time,
+/// 64 bytes of proof per active voter.
+fn mock_weight(raw: &RawSolution<TestSolution>) -> Weight {
+	let active = voter_count(raw) as u64;
+	Weight::from_parts(1_000_000 * active + 10_000, 64 * active)
+}
+
+#[test]
+fn the_base_deposit_grows_geometrically_with_the_queue() {
+	execute(|| {
+		// 100, then +10% rounded up each time: 110, 121, 121 + ceil(12.1) = 134.
+		let bases: Vec<Balance> =
+			(0..4).map(|len| MultiPhase::deposit_for(len, 0, Weight::zero())).collect();
+		assert_eq!(bases, vec![100, 110, 121, 134]);
+		// Per byte 1, per started millisecond 10, per started KiB of proof 2.
+		assert_eq!(
+			MultiPhase::deposit_for(0, 50, Weight::from_parts(1_000_000_001, 1025)),
+			100 + 50 + 20 + 4
+		);
+	});
+}
+
+#[test]
+fn a_submission_holds_its_deposit() {
+	execute(|| {
+		roll_to(13);
+		let raw = mine();
+		let length = raw.encoded_size() as Balance;
+		// Under a millisecond and under a KiB: 100 + length + 10 + 2.
+		assert!(
+			mock_weight(&raw).ref_time() < 1_000_000_000 && mock_weight(&raw).proof_size() < 1024
+		);
+		assert_ok!(submit(1, raw.clone()));
+		assert_eq!(held(1), 112 + length);
+		assert!(events().contains(&Event::SolutionStored {
+			round: 1,
+			compute: ElectionCompute::Signed,
+			origin: Some(1),
+			prev_ejected: false
+		}));
+		// The second pays the base of a queue of one.
+		assert_ok!(submit(2, raw));
+		assert_eq!(held(2), 122 + length);
+	});
+}
+
+#[test]
+fn submissions_are_checked_at_once() {
+	execute(|| {
+		// Not in the signed phase.
+		roll_to(5);
+		assert_noop!(
+			MultiPhase::submit(
+				RuntimeOrigin::signed(1),
+				Box::new(RawSolution {
+					solution: Default::default(),
+					score: Default::default(),
+					round: 1
+				}),
+				Default::default()
+			),
+			Error::<Runtime>::NotSignedPhase
+		);
+		roll_to(13);
+		let raw = mine();
+		let mut wrong_round = raw.clone();
+		wrong_round.round = 2;
+		assert_noop!(submit(1, wrong_round), Error::<Runtime>::WrongRound);
+		assert_noop!(
+			MultiPhase::submit(RuntimeOrigin::signed(1), Box::new(raw.clone()), Default::default()),
+			Error::<Runtime>::WrongFingerprint
+		);
+		// One winner (voter 4, index 3, backs 30, index 2) where two are desired.
+		let one_winner = RawSolution {
+			solution: TestSolution { votes1: vec![(3, 2)], ..Default::default() },
+			score: Default::default(),
+			round: 1,
+		};
+		assert_noop!(submit(1, one_winner), Error::<Runtime>::WrongWinnerCount);
+		MinerMaxLength::set(raw.encoded_size() as u32 - 1);
+		assert_noop!(submit(1, raw.clone()), Error::<Runtime>::TooLong);
+		MinerMaxLength::set(10_000);
+		MinerMaxWeight::set(Weight::from_parts(1_000, u64::MAX));
+		assert_noop!(submit(1, raw.clone()), Error::<Runtime>::TooHeavy);
+		MinerMaxWeight::set(Weight::from_parts(u64::MAX / 2, u64::MAX / 2));
+		assert_ok!(MultiPhase::set_minimum_untrusted_score(
+			RuntimeOrigin::root(),
+			Some(ElectionScore {
+				minimal_stake: raw.score.minimal_stake + 1,
+				..Default::default()
+			})
+		));
+		assert_noop!(submit(1, raw.clone()), Error::<Runtime>::ScoreTooLow);
+		assert_ok!(MultiPhase::set_minimum_untrusted_score(RuntimeOrigin::root(), None));
+		// Account 77 has no funds.
+		assert_noop!(submit(77, raw.clone()), Error::<Runtime>::CannotPayDeposit);
+		assert_ok!(submit(1, raw.clone()));
+		assert_noop!(submit(1, raw), Error::<Runtime>::DuplicateSubmission);
+	});
+}
+
+#[test]
+fn a_full_queue_ejects_the_weakest_only_for_a_clearly_better_solution() {
+	execute(|| {
+		roll_to(13);
+		let raw = mine();
+		for who in 1..=4 {
+			assert_ok!(submit(who, raw.clone()));
+		}
+		// Equal: refused (ties do not favour the newcomer).
+		assert_noop!(submit(5, raw.clone()), Error::<Runtime>::QueueFull);
+		// Better, but by less than 10%: refused.
+		let mut slightly = raw.clone();
+		slightly.score.minimal_stake += raw.score.minimal_stake / 20;
+		assert_noop!(submit(5, slightly), Error::<Runtime>::QueueFull);
+		// Better by more than 10%: the weakest goes. Among equals the latest is the weakest.
+		let mut better = raw.clone();
+		better.score.minimal_stake += raw.score.minimal_stake / 5 + 1;
+		let deposit_4 = held(4);
+		let before = Balances::free_balance(4);
+		assert_ok!(submit(5, better));
+		assert_eq!(held(4), 0);
+		assert_eq!(Balances::free_balance(4), before + deposit_4);
+		let queue: Vec<AccountId> =
+			SignedSubmissionIndices::<Runtime>::get().iter().map(|e| e.who).collect();
+		// Weakest first: 3, 2, 1 (equal scores, latest weakest), then the newcomer.
+		assert_eq!(queue, vec![3, 2, 1, 5]);
+		assert!(events()
+			.iter()
+			.any(|e| matches!(e, Event::SolutionEjected { round: 1, who: 4, .. })));
+	});
+}
+
+#[test]
+fn validation_slashes_invalid_rewards_the_first_valid_and_refunds_the_rest() {
+	execute(|| {
+		roll_to(13);
+		let raw = mine();
+		// Account 1: valid. Account 2: claims a higher score than its solution has.
+		let mut inflated = raw.clone();
+		inflated.score.minimal_stake += 1;
+		// Account 3: valid but a weaker claim cannot exist for the same solution, so it submits
+		// the same valid solution later (equal score, checked after 1).
+		assert_ok!(submit(1, raw.clone()));
+		assert_ok!(submit(2, inflated));
+		assert_ok!(submit(3, raw.clone()));
+		let (deposit_2, deposit_3) = (held(2), held(3));
+		let (free_1, free_2, free_3) =
+			(Balances::free_balance(1), Balances::free_balance(2), Balances::free_balance(3));
+		events();
+		roll_to(23);
+		// Two checks in the first block of the window: 2 (invalid) then 1 (valid).
+		let evs = events();
+		assert!(evs.contains(&Event::Slashed {
+			round: 1,
+			who: 2,
+			amount: deposit_2,
+			error: FeasibilityError::InvalidScore
+		}));
+		assert!(evs.contains(&Event::Rewarded { round: 1, who: 1, reward: 7 + 8 }));
+		assert!(evs.contains(&Event::Refunded { round: 1, who: 3, deposit: deposit_3 }));
+		assert_eq!(Balances::free_balance(1), free_1 + held_before(&raw, 0) + 15);
+		assert_eq!(Balances::free_balance(2), free_2);
+		assert_eq!(Balances::free_balance(3), free_3 + deposit_3);
+		assert_eq!(held(1) + held(2) + held(3), 0);
+		assert_eq!(QueuedSolution::<Runtime>::get().unwrap().score, raw.score);
+		roll_to(30);
+		assert_ok!(MultiPhase::elect(0));
+		assert!(events().iter().any(|e| matches!(
+			e,
+			Event::ElectionFinalized { round: 1, compute: ElectionCompute::Signed, .. }
+		)));
+	});
+}
+
+/// The deposit account 1 paid when it entered a queue of `len`.
+fn held_before(raw: &RawSolution<TestSolution>, len: u32) -> Balance {
+	MultiPhase::deposit_for(len, raw.encoded_size() as u32, mock_weight(raw))
+}
+
+#[test]
+fn validation_is_spread_over_the_window() {
+	execute(|| {
+		roll_to(13);
+		let raw = mine();
+		// Three invalid claims above one valid solution: two checks per block.
+		for (who, extra) in [(1u64, 3u128), (2, 2), (3, 1)] {
+			let mut bad = raw.clone();
+			bad.score.minimal_stake += extra;
+			assert_ok!(submit(who, bad));
+		}
+		assert_ok!(submit(4, raw.clone()));
+		events();
+		roll_to(23);
+		let slashed: Vec<AccountId> = events()
+			.into_iter()
+			.filter_map(|e| match e {
+				Event::Slashed { who, .. } => Some(who),
+				_ => None,
+			})
+			.collect();
+		assert_eq!(slashed, vec![1, 2]);
+		assert!(QueuedSolution::<Runtime>::get().is_none());
+		roll_to(24);
+		let evs = events();
+		assert!(evs.iter().any(|e| matches!(e, Event::Slashed { who: 3, .. })));
+		assert!(evs.iter().any(|e| matches!(e, Event::Rewarded { who: 4, .. })));
+		assert!(QueuedSolution::<Runtime>::get().is_some());
+	});
+}
+
+#[test]
+fn with_no_valid_submission_all_are_slashed_and_the_fallback_elects() {
+	execute(|| {
+		roll_to(13);
+		let raw = mine();
+		// Four invalid claims fill the queue; the window (2 blocks x 2 checks) checks them all.
+		for (who, extra) in [(1u64, 4u128), (2, 3), (3, 2), (4, 1)] {
+			let mut bad = raw.clone();
+			bad.score.minimal_stake += extra;
+			assert_ok!(submit(who, bad));
+		}
+		events();
+		roll_to(25);
+		let slashed: Vec<AccountId> = events()
+			.into_iter()
+			.filter_map(|e| match e {
+				Event::Slashed { who, .. } => Some(who),
+				_ => None,
+			})
+			.collect();
+		assert_eq!(slashed, vec![1, 2, 3, 4]);
+		assert!(SignedSubmissionIndices::<Runtime>::get().is_empty());
+		assert!(QueuedSolution::<Runtime>::get().is_none());
+		roll_to(30);
+		assert_ok!(MultiPhase::elect(0));
+		assert!(events().iter().any(|e| matches!(
+			e,
+			Event::ElectionFinalized { round: 1, compute: ElectionCompute::Fallback, .. }
+		)));
+	});
+}
