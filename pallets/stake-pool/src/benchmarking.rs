@@ -556,6 +556,34 @@ mod benchmarks {
 		)));
 	}
 
+	/// The hook at an era boundary, storing an active set of `w` pools (the election's own work
+	/// is weighed by the election provider).
+	#[benchmark]
+	fn on_initialize_new_era(w: Linear<1, 16>) {
+		let owner = funded::<T>("owner", 0);
+		for i in 0..w {
+			// One backer per pool: an account backs at most `MaxPoolsPerDelegator` pools.
+			let backer = funded::<T>("era-backer", i);
+			let pid = Pallet::<T>::do_create_pool(owner.clone()).expect("pool created");
+			let worker: T::AccountId = account("era-worker", i, SEED);
+			Pallet::<T>::do_register_worker(
+				worker.clone(),
+				WorkerBenchmark { score: SCORE, confidence_level: 1 },
+			)
+			.expect("registered");
+			Pallet::<T>::do_authorize_operator(worker.clone(), owner.clone()).expect("authorised");
+			Pallet::<T>::do_add_worker(owner.clone(), pid, worker.clone()).expect("bound");
+			delegate_from::<T>(&backer, pid, stake::<T>());
+			Pallet::<T>::do_start_mining(owner.clone(), pid, worker, stake::<T>()).expect("mining");
+		}
+		let boundary = T::EraLength::get();
+		#[block]
+		{
+			Pallet::<T>::maybe_new_era(boundary);
+		}
+		assert_eq!(CurrentEra::<T>::get(), 1);
+	}
+
 	impl_benchmark_test_suite!(
 		Pallet,
 		crate::mock::ExtBuilder::default().build(),

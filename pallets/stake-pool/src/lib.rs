@@ -86,6 +86,7 @@ pub use weights::WeightInfo;
 
 mod deadlines;
 mod delegation;
+pub mod election;
 #[cfg(any(feature = "try-runtime", test))]
 mod invariants;
 mod math;
@@ -104,6 +105,7 @@ mod mock;
 #[cfg(test)]
 mod tests;
 
+pub use election::{OnNewActiveSet, PalletIdPoolAccounts, PoolAccounts};
 pub use rewards::{MintRewards, PayFromAccount, RewardSource};
 
 /// The log target of this pallet.
@@ -267,6 +269,30 @@ pub mod pallet {
 		#[pallet::constant]
 		type MaxTasksPerBlock: Get<u32>;
 
+		/// The election that picks each era's active pools; its data provider is this pallet.
+		type ElectionProvider: frame_election_provider_support::ElectionProvider<
+			AccountId = Self::AccountId,
+			BlockNumber = BlockNumberFor<Self>,
+			DataProvider = Pallet<Self>,
+		>;
+
+		/// How the election names pools.
+		type PoolAccounts: PoolAccounts<Self::AccountId>;
+
+		/// Converts delegated value to vote weight.
+		type CurrencyToVote: sp_staking::currency_to_vote::CurrencyToVote<BalanceOf<Self>>;
+
+		/// Blocks (of `frame_system`) per era; an active set is elected at the end of each.
+		#[pallet::constant]
+		type EraLength: Get<BlockNumberFor<Self>>;
+
+		/// How many pools each era's active set should hold.
+		#[pallet::constant]
+		type DesiredActivePools: Get<u32>;
+
+		/// Told of every new active set.
+		type OnNewActiveSet: OnNewActiveSet;
+
 		/// Weights of calls and hooks, from the benchmarks.
 		type WeightInfo: WeightInfo;
 	}
@@ -330,6 +356,15 @@ pub mod pallet {
 	/// Running totals of slashing.
 	#[pallet::storage]
 	pub type Slashes<T: Config> = StorageValue<_, SlashTotals<BalanceOf<T>>, ValueQuery>;
+
+	/// The current era (0 until the first active set is elected).
+	#[pallet::storage]
+	pub type CurrentEra<T: Config> = StorageValue<_, u32, ValueQuery>;
+
+	/// The pools elected for the current era, with their backing (in vote units).
+	#[pallet::storage]
+	pub type ActivePools<T: Config> =
+		StorageValue<_, BoundedVec<(PoolId, u128), election::MaxActivePoolsOf<T>>, ValueQuery>;
 
 	/// The deadline index: tasks by kind and sequence number.
 	#[pallet::storage]
@@ -529,6 +564,10 @@ pub mod pallet {
 		SlashSettled { pid: PoolId, delegator: T::AccountId, amount: BalanceOf<T> },
 		/// The reward budget per block changed.
 		RewardPerBlockSet { amount: BalanceOf<T> },
+		/// A new era's active set was elected: the pools and their backing.
+		ActiveSetElected { era: u32, pools: Vec<(PoolId, u128)> },
+		/// The election for a new era failed; the previous active set stays.
+		ActiveSetElectionFailed { era: u32 },
 	}
 
 	#[pallet::error]
@@ -627,8 +666,8 @@ pub mod pallet {
 
 	#[pallet::hooks]
 	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
-		fn on_initialize(_n: BlockNumberFor<T>) -> Weight {
-			Self::serve_deadlines()
+		fn on_initialize(n: BlockNumberFor<T>) -> Weight {
+			Self::serve_deadlines().saturating_add(Self::maybe_new_era(n))
 		}
 
 		#[cfg(feature = "try-runtime")]

@@ -79,6 +79,41 @@ frame_support::ord_parameter_types! {
 	pub const OracleAccount: AccountId = ORACLE;
 }
 
+/// Pool `pid` is account `POOL_ACCOUNT_BASE + pid` in the election.
+pub const POOL_ACCOUNT_BASE: AccountId = 1_000_000;
+
+pub struct MockPoolAccounts;
+impl PoolAccounts<AccountId> for MockPoolAccounts {
+	fn account_of(pid: PoolId) -> AccountId {
+		POOL_ACCOUNT_BASE + pid
+	}
+	fn pool_of(who: &AccountId) -> Option<PoolId> {
+		who.checked_sub(POOL_ACCOUNT_BASE)
+	}
+}
+
+parameter_types! {
+	pub static DesiredActivePools: u32 = 2;
+	pub static EraLength: BlockNumber = 50;
+	pub ElectionBounds: frame_election_provider_support::bounds::ElectionBounds =
+		frame_election_provider_support::bounds::ElectionBoundsBuilder::default().build();
+}
+
+/// An instant on-chain sequential Phragmén over the pools (the real runtime uses the
+/// multi-phase election pallet).
+pub struct OnChainElection;
+impl frame_election_provider_support::onchain::Config for OnChainElection {
+	type Sort = frame_support::traits::ConstBool<true>;
+	type System = Test;
+	type Solver =
+		frame_election_provider_support::SequentialPhragmen<AccountId, sp_runtime::Perbill>;
+	type DataProvider = StakePool;
+	type WeightInfo = ();
+	type MaxWinnersPerPage = frame_support::traits::ConstU32<16>;
+	type MaxBackersPerWinner = frame_support::traits::ConstU32<256>;
+	type Bounds = ElectionBounds;
+}
+
 impl Config for Test {
 	type RuntimeEvent = RuntimeEvent;
 	type RuntimeHoldReason = RuntimeHoldReason;
@@ -103,6 +138,13 @@ impl Config for Test {
 	type MaxDescriptionLen = frame_support::traits::ConstU32<64>;
 	type MaxQueuePayoutsPerCall = MaxQueuePayoutsPerCall;
 	type MaxTasksPerBlock = MaxTasksPerBlock;
+	type ElectionProvider =
+		frame_election_provider_support::onchain::OnChainExecution<OnChainElection>;
+	type PoolAccounts = MockPoolAccounts;
+	type CurrencyToVote = sp_staking::currency_to_vote::SaturatingCurrencyToVote;
+	type EraLength = EraLength;
+	type DesiredActivePools = DesiredActivePools;
+	type OnNewActiveSet = ();
 	type WeightInfo = ();
 }
 

@@ -46,6 +46,7 @@ pub trait WeightInfo {
 	fn on_initialize_payout(q: u32) -> Weight;
 	fn on_initialize_commission() -> Weight;
 	fn on_initialize_grace(w: u32) -> Weight;
+	fn on_initialize_new_era(w: u32) -> Weight;
 }
 
 /// `ref_time` picoseconds, 4 KiB of proof per access, and `reads`/`writes` database accesses.
@@ -147,5 +148,9 @@ impl WeightInfo for () {
 	}
 	fn on_initialize_grace(w: u32) -> Weight {
 		cost(40_000_000, 5, 3).saturating_add(cost(30_000_000, 2, 3).saturating_mul(w.into()))
+	}
+	fn on_initialize_new_era(w: u32) -> Weight {
+		cost(20_000_000, 1, 2)
+			.saturating_add(Weight::from_parts(200_000, 48).saturating_mul(w.into()))
 	}
 }

@@ -3,6 +3,7 @@
 #![allow(clippy::arithmetic_side_effects, clippy::indexing_slicing)]
 
 mod delegation;
+mod election;
 mod mining;
 mod pools;
 mod properties;

@@ -1,0 +1,194 @@
+//! The stake pools as an election's data provider, and the active set of each era.
+//!
+//! - **Targets** are pools with at least one mining worker (power above zero), known to the
+//!   election by their [`PoolAccounts`] account.
+//! - **Voters** are delegators: each votes for the candidate pools it backs (at most
+//!   `MaxPoolsPerDelegator`) with the value of its positions in those pools (after unsettled
+//!   slashes, never more than it holds), converted to a vote by [`Config::CurrencyToVote`]. The
+//!   election splits that stake among the pools it votes for, as NPoS does.
+//! - **Desired targets**: [`Config::DesiredActivePools`].
+//! - **Eras** last [`Config::EraLength`] blocks (of `frame_system`, the blocks the election's
+//!   phases count); at each era boundary the pallet calls `elect()`, stores the active set with
+//!   each pool's backing, emits [`Event::ActiveSetElected`] and tells [`Config::OnNewActiveSet`].
+//!   If the election fails, the previous set stays.
+
+use crate::{math::value_of_shares, pallet::*, types::*, weights::WeightInfo};
+use alloc::vec::Vec;
+use codec::{Decode, Encode};
+use core::marker::PhantomData;
+use frame_election_provider_support::{
+	bounds::DataProviderBounds, data_provider, ElectionDataProvider, ElectionProvider, PageIndex,
+	VoterOf,
+};
+use frame_support::{
+	pallet_prelude::*,
+	traits::{fungible::Inspect, Get},
+	BoundedVec, PalletId,
+};
+use frame_system::pallet_prelude::BlockNumberFor;
+use sp_runtime::traits::{AccountIdConversion, Bounded, CheckedDiv, One, Saturating, Zero};
+use sp_staking::currency_to_vote::CurrencyToVote;
+
+/// How the election names pools: each pool has an account, and the account maps back.
+pub trait PoolAccounts<AccountId> {
+	/// The account of pool `pid`.
+	fn account_of(pid: PoolId) -> AccountId;
+	/// The pool an account stands for, if any.
+	fn pool_of(who: &AccountId) -> Option<PoolId>;
+}
+
+/// Pool accounts derived from a `PalletId` (`modl` + pallet id + pool id), for 32-byte accounts.
+pub struct PalletIdPoolAccounts<Id>(PhantomData<Id>);
+
+impl<AccountId: Encode + Decode, Id: Get<PalletId>> PoolAccounts<AccountId>
+	for PalletIdPoolAccounts<Id>
+{
+	fn account_of(pid: PoolId) -> AccountId {
+		Id::get().into_sub_account_truncating(pid)
+	}
+
+	fn pool_of(who: &AccountId) -> Option<PoolId> {
+		let (id, pid) = PalletId::try_from_sub_account::<PoolId>(who)?;
+		(id == Id::get()).then_some(pid)
+	}
+}
+
+/// Told of every new active set (e.g. to pick collators).
+pub trait OnNewActiveSet {
+	/// `pools` are the elected pools with their backing (in vote units).
+	fn on_new_active_set(era: u32, pools: &[(PoolId, u128)]);
+}
+
+impl OnNewActiveSet for () {
+	fn on_new_active_set(_era: u32, _pools: &[(PoolId, u128)]) {}
+}
+
+impl<T: Config> Pallet<T> {
+	/// Whether a pool stands in the election: it has a mining worker.
+	pub(crate) fn is_candidate(pool: &PoolOf<T>) -> bool {
+		pool.power > 0
+	}
+
+	/// Start era `CurrentEra + 1` with a fresh active set if this block ends an era. Returns the
+	/// weight used.
+	pub(crate) fn maybe_new_era(now: BlockNumberFor<T>) -> Weight {
+		let length = T::EraLength::get();
+		let at_boundary = now
+			.checked_div(&length)
+			.map(|eras| eras.saturating_mul(length) == now)
+			.unwrap_or(false);
+		if now.is_zero() || !at_boundary {
+			return Weight::zero();
+		}
+		let election_weight = T::ElectionProvider::status().ok().flatten().unwrap_or_default();
+		let era = CurrentEra::<T>::get().saturating_add(1);
+		match T::ElectionProvider::elect(0) {
+			Ok(supports) => {
+				let pools: Vec<(PoolId, u128)> = supports
+					.into_iter()
+					.filter_map(|(who, support)| {
+						T::PoolAccounts::pool_of(&who).map(|pid| (pid, support.total))
+					})
+					.collect();
+				let winners = pools.len() as u32;
+				let set = BoundedVec::<_, MaxActivePoolsOf<T>>::truncate_from(pools);
+				T::OnNewActiveSet::on_new_active_set(era, &set);
+				CurrentEra::<T>::put(era);
+				ActivePools::<T>::put(&set);
+				Self::deposit_event(Event::ActiveSetElected { era, pools: set.into_inner() });
+				election_weight.saturating_add(T::WeightInfo::on_initialize_new_era(winners))
+			},
+			Err(_) => {
+				Self::deposit_event(Event::ActiveSetElectionFailed { era });
+				election_weight.saturating_add(T::WeightInfo::on_initialize_new_era(0))
+			},
+		}
+	}
+}
+
+/// The bound of the active set: the election's most winners per page.
+pub type MaxActivePoolsOf<T> =
+	<<T as Config>::ElectionProvider as ElectionProvider>::MaxWinnersPerPage;
+
+impl<T: Config> ElectionDataProvider for Pallet<T> {
+	type AccountId = T::AccountId;
+	type BlockNumber = BlockNumberFor<T>;
+	type MaxVotesPerVoter = T::MaxPoolsPerDelegator;
+
+	fn electable_targets(
+		bounds: DataProviderBounds,
+		page: PageIndex,
+	) -> data_provider::Result<Vec<T::AccountId>> {
+		if page > 0 {
+			return Ok(Vec::new());
+		}
+		let limit = bounds.count.map(|count| count.0 as usize).unwrap_or(usize::MAX);
+		let mut read: u64 = 0;
+		let targets: Vec<T::AccountId> = Pools::<T>::iter()
+			.inspect(|_| read = read.saturating_add(1))
+			.filter(|(_, pool)| Self::is_candidate(pool))
+			.take(limit)
+			.map(|(pid, _)| T::PoolAccounts::account_of(pid))
+			.collect();
+		frame_system::Pallet::<T>::register_extra_weight_unchecked(
+			T::DbWeight::get().reads(read),
+			DispatchClass::Mandatory,
+		);
+		Ok(targets)
+	}
+
+	fn electing_voters(
+		bounds: DataProviderBounds,
+		page: PageIndex,
+	) -> data_provider::Result<Vec<VoterOf<Self>>> {
+		if page > 0 {
+			return Ok(Vec::new());
+		}
+		let limit = bounds.count.map(|count| count.0 as usize).unwrap_or(usize::MAX);
+		let issuance = T::Currency::total_issuance();
+		let mut read: u64 = 0;
+		let voters: Vec<VoterOf<Self>> = DelegatorPools::<T>::iter()
+			.filter_map(|(who, pids)| {
+				let mut stake = BalanceOf::<T>::zero();
+				let mut votes = BoundedVec::<T::AccountId, T::MaxPoolsPerDelegator>::new();
+				for pid in pids {
+					read = read.saturating_add(2);
+					let (Some(pool), Some(delegation)) =
+						(Pools::<T>::get(pid), Delegations::<T>::get(pid, &who))
+					else {
+						continue;
+					};
+					if !Self::is_candidate(&pool) {
+						continue;
+					}
+					let value = value_of_shares::<T>(&pool, delegation.shares).min(delegation.held);
+					if value.is_zero() || votes.try_push(T::PoolAccounts::account_of(pid)).is_err()
+					{
+						continue;
+					}
+					stake = stake.saturating_add(value);
+				}
+				let weight = T::CurrencyToVote::to_vote(stake, issuance);
+				(!votes.is_empty() && weight > 0).then_some((who, weight, votes))
+			})
+			.take(limit)
+			.collect();
+		frame_system::Pallet::<T>::register_extra_weight_unchecked(
+			T::DbWeight::get().reads(read),
+			DispatchClass::Mandatory,
+		);
+		Ok(voters)
+	}
+
+	fn desired_targets() -> data_provider::Result<u32> {
+		Ok(T::DesiredActivePools::get())
+	}
+
+	fn next_election_prediction(now: BlockNumberFor<T>) -> BlockNumberFor<T> {
+		let length = T::EraLength::get();
+		match now.checked_div(&length) {
+			Some(eras) => eras.saturating_add(One::one()).saturating_mul(length),
+			None => BlockNumberFor::<T>::max_value(),
+		}
+	}
+}
