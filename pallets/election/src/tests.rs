@@ -5,3 +5,4 @@ mod miner;
 mod miner_properties;
 mod phases;
 mod signed;
+mod with_pools;
