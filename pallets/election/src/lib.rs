@@ -58,6 +58,7 @@ mod phase;
 mod signed;
 mod snapshot;
 pub mod types;
+pub mod unsigned;
 pub mod weights;
 
 #[cfg(test)]
@@ -73,6 +74,7 @@ pub use weights::WeightInfo;
 use frame_election_provider_support::ElectionDataProvider;
 pub use phase::ElectionError;
 pub use snapshot::SnapshotError;
+pub use unsigned::OffchainMinerError;
 
 /// The log target of this pallet.
 pub const LOG_TARGET: &str = "runtime::election-multi-phase";
@@ -153,7 +155,9 @@ pub mod pallet {
 	}
 
 	#[pallet::config]
-	pub trait Config: frame_system::Config {
+	pub trait Config:
+		frame_system::Config + frame_system::offchain::CreateAuthorizedTransaction<Call<Self>>
+	{
 		/// The overarching event type.
 		#[allow(deprecated)]
 		type RuntimeEvent: From<Event<Self>> + IsType<<Self as frame_system::Config>::RuntimeEvent>;
@@ -189,6 +193,18 @@ pub mod pallet {
 			MaxWinnersPerPage = <Self::MinerConfig as MinerConfig>::MaxWinners,
 			MaxBackersPerWinner = <Self::MinerConfig as MinerConfig>::MaxBackersPerWinner,
 		>;
+		/// The solver of the off-chain worker (e.g. `SequentialPhragmen` with balancing).
+		type Solver: frame_election_provider_support::NposSolver<
+			AccountId = Self::AccountId,
+			Accuracy = crate::miner::SolutionAccuracyOf<Self::MinerConfig>,
+		>;
+		/// The base priority of unsigned solutions in the pool (their score's minimal stake is
+		/// added).
+		#[pallet::constant]
+		type MinerTxPriority: Get<sp_runtime::transaction_validity::TransactionPriority>;
+		/// The off-chain worker mines at most once per this many blocks.
+		#[pallet::constant]
+		type OffchainRepeat: Get<BlockNumberFor<Self>>;
 		/// Estimates the transaction fee of a submission (refunded to the rewarded submitter).
 		type EstimateCallFee: EstimateCallFee<Call<Self>, BalanceOf<Self>>;
 		/// Receives slashed deposits (dropping burns them).
@@ -365,6 +381,14 @@ pub mod pallet {
 		TooManyWinners,
 		/// The fallback failed to produce a result.
 		FallbackFailed,
+		/// Unsigned submissions are accepted only in the unsigned phase.
+		NotUnsignedPhase,
+		/// The witness does not match the snapshot's size.
+		WrongWitness,
+		/// The solution is not strictly better than the one already queued.
+		WeakSubmission,
+		/// The solution failed the feasibility check.
+		Infeasible(FeasibilityError),
 	}
 
 	#[pallet::hooks]
@@ -382,6 +406,12 @@ pub mod pallet {
 				"the validation window must be able to check a full signed queue"
 			);
 			assert!(T::SignedMaxSubmissions::get() > 0, "the signed queue needs room");
+		}
+
+		fn offchain_worker(now: BlockNumberFor<T>) {
+			if let Err(error) = Self::run_offchain_worker(now) {
+				log::debug!(target: crate::LOG_TARGET, "off-chain worker did not submit: {:?}", error);
+			}
 		}
 
 		#[cfg(feature = "try-runtime")]
@@ -409,6 +439,35 @@ pub mod pallet {
 		) -> DispatchResult {
 			let who = ensure_signed(origin)?;
 			Self::do_submit(who, *raw_solution, fingerprint)
+		}
+
+		/// Submit a solution in the unsigned phase (off-chain workers).
+		///
+		/// Origin: authorised by [`Pallet::authorize_submit_unsigned`] (only from the local node,
+		/// priority by score). `witness` must be the snapshot's size ([`SnapshotSize`]). The
+		/// solution must be strictly better than the queued one; it is checked in full.
+		///
+		/// Errors: [`Error::NotUnsignedPhase`], [`Error::WrongRound`], [`Error::WrongWitness`],
+		/// [`Error::WrongWinnerCount`], [`Error::WeakSubmission`], [`Error::ScoreTooLow`],
+		/// [`Error::TooLong`], [`Error::TooHeavy`], [`Error::Infeasible`].
+		#[pallet::call_index(4)]
+		#[pallet::weight(T::WeightInfo::submit_unsigned().saturating_add(
+			<T::MinerConfig as MinerConfig>::solution_weight(
+				witness.voters,
+				witness.targets,
+				raw_solution.solution.voter_count() as u32,
+				raw_solution.solution.unique_targets().len() as u32,
+			)
+		))]
+		#[pallet::authorize(Pallet::<T>::authorize_submit_unsigned)]
+		#[pallet::weight_of_authorize(T::WeightInfo::authorize_submit_unsigned())]
+		pub fn submit_unsigned(
+			origin: OriginFor<T>,
+			raw_solution: Box<RawOf<T>>,
+			witness: SnapshotMetadata,
+		) -> DispatchResult {
+			frame_system::ensure_authorized(origin)?;
+			Self::do_submit_unsigned(*raw_solution, witness)
 		}
 
 		/// Set the result in the emergency phase.

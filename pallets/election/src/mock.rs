@@ -42,6 +42,33 @@ impl frame_system::Config for Runtime {
 	type AccountData = pallet_balances::AccountData<Balance>;
 }
 
+pub type Extrinsic = frame_system::mocking::MockUncheckedExtrinsic<Runtime>;
+
+impl<LocalCall> frame_system::offchain::CreateTransactionBase<LocalCall> for Runtime
+where
+	RuntimeCall: From<LocalCall>,
+{
+	type Extrinsic = Extrinsic;
+	type RuntimeCall = RuntimeCall;
+}
+
+impl<LocalCall> frame_system::offchain::CreateTransaction<LocalCall> for Runtime
+where
+	RuntimeCall: From<LocalCall>,
+{
+	type Extension = ();
+	fn create_transaction(call: RuntimeCall, extension: ()) -> Extrinsic {
+		Extrinsic::new_transaction(call, extension)
+	}
+}
+
+impl<LocalCall> frame_system::offchain::CreateAuthorizedTransaction<LocalCall> for Runtime
+where
+	RuntimeCall: From<LocalCall>,
+{
+	fn create_extension() {}
+}
+
 #[derive_impl(pallet_balances::config_preludes::TestDefaultConfig)]
 impl pallet_balances::Config for Runtime {
 	type Balance = Balance;
@@ -202,6 +229,9 @@ impl Config for Runtime {
 	type MinerConfig = TestMinerConfig;
 	type Fallback = MockFallback;
 	type GovernanceFallback = onchain::OnChainExecution<OnChainConfig>;
+	type Solver = SequentialPhragmen<AccountId, PerU16>;
+	type MinerTxPriority = frame_support::traits::ConstU64<100>;
+	type OffchainRepeat = frame_support::traits::ConstU64<3>;
 	type EstimateCallFee = ConstU32<8>;
 	type SlashHandler = ();
 	type AdminOrigin = EnsureRoot<AccountId>;

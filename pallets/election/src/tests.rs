@@ -5,4 +5,5 @@ mod miner;
 mod miner_properties;
 mod phases;
 mod signed;
+mod unsigned;
 mod with_pools;

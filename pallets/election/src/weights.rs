@@ -20,6 +20,8 @@ pub trait WeightInfo {
 	fn on_initialize_open_unsigned() -> Weight;
 	fn on_initialize_validation_step(checked: u32) -> Weight;
 	fn elect() -> Weight;
+	fn submit_unsigned() -> Weight;
+	fn authorize_submit_unsigned() -> Weight;
 }
 
 fn cost(ref_time: u64, reads: u64, writes: u64) -> Weight {
@@ -56,5 +58,11 @@ impl WeightInfo for () {
 	}
 	fn elect() -> Weight {
 		cost(500_000_000, 8, 10)
+	}
+	fn submit_unsigned() -> Weight {
+		cost(50_000_000, 7, 2)
+	}
+	fn authorize_submit_unsigned() -> Weight {
+		cost(40_000_000, 7, 0)
 	}
 }

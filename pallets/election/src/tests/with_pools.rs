@@ -36,6 +36,33 @@ impl frame_system::Config for Runtime {
 	type AccountData = pallet_balances::AccountData<Balance>;
 }
 
+pub type Extrinsic = frame_system::mocking::MockUncheckedExtrinsic<Runtime>;
+
+impl<LocalCall> frame_system::offchain::CreateTransactionBase<LocalCall> for Runtime
+where
+	RuntimeCall: From<LocalCall>,
+{
+	type Extrinsic = Extrinsic;
+	type RuntimeCall = RuntimeCall;
+}
+
+impl<LocalCall> frame_system::offchain::CreateTransaction<LocalCall> for Runtime
+where
+	RuntimeCall: From<LocalCall>,
+{
+	type Extension = ();
+	fn create_transaction(call: RuntimeCall, extension: ()) -> Extrinsic {
+		Extrinsic::new_transaction(call, extension)
+	}
+}
+
+impl<LocalCall> frame_system::offchain::CreateAuthorizedTransaction<LocalCall> for Runtime
+where
+	RuntimeCall: From<LocalCall>,
+{
+	fn create_extension() {}
+}
+
 #[derive_impl(pallet_balances::config_preludes::TestDefaultConfig)]
 impl pallet_balances::Config for Runtime {
 	type Balance = Balance;
@@ -141,6 +168,9 @@ impl multi_phase::Config for Runtime {
 	type MinerConfig = PoolMinerConfig;
 	type Fallback = onchain::OnChainExecution<OnChain>;
 	type GovernanceFallback = onchain::OnChainExecution<OnChain>;
+	type Solver = SequentialPhragmen<AccountId, PerU16>;
+	type MinerTxPriority = ConstU64<100>;
+	type OffchainRepeat = ConstU64<3>;
 	type EstimateCallFee = ConstU32<1_000>;
 	type SlashHandler = ();
 	type AdminOrigin = frame_system::EnsureRoot<AccountId>;
