@@ -72,6 +72,7 @@ pub use types::*;
 pub use weights::WeightInfo;
 
 use frame_election_provider_support::ElectionDataProvider;
+use frame_support::traits::Get;
 pub use phase::ElectionError;
 pub use snapshot::SnapshotError;
 pub use unsigned::OffchainMinerError;
@@ -391,6 +392,39 @@ pub mod pallet {
 		Infeasible(FeasibilityError),
 	}
 
+	#[pallet::extra_constants]
+	impl<T: Config> Pallet<T> {
+		/// The longest encoded solution accepted, in bytes (`MinerConfig::MaxLength`).
+		#[pallet::constant_name(MinerMaxLength)]
+		fn miner_max_length() -> u32 {
+			<T::MinerConfig as MinerConfig>::MaxLength::get()
+		}
+
+		/// The heaviest solution accepted (`MinerConfig::MaxWeight`).
+		#[pallet::constant_name(MinerMaxWeight)]
+		fn miner_max_weight() -> Weight {
+			<T::MinerConfig as MinerConfig>::MaxWeight::get()
+		}
+
+		/// The most targets a voter votes for.
+		#[pallet::constant_name(MinerMaxVotesPerVoter)]
+		fn miner_max_votes_per_voter() -> u32 {
+			<T::MinerConfig as MinerConfig>::MaxVotesPerVoter::get()
+		}
+
+		/// The most winners a result may have.
+		#[pallet::constant_name(MinerMaxWinners)]
+		fn miner_max_winners() -> u32 {
+			<T::MinerConfig as MinerConfig>::MaxWinners::get()
+		}
+
+		/// The most backers a winner may have.
+		#[pallet::constant_name(MinerMaxBackersPerWinner)]
+		fn miner_max_backers_per_winner() -> u32 {
+			<T::MinerConfig as MinerConfig>::MaxBackersPerWinner::get()
+		}
+	}
+
 	#[pallet::hooks]
 	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
 		fn on_initialize(now: BlockNumberFor<T>) -> Weight {
@@ -522,6 +556,32 @@ pub mod pallet {
 }
 
 impl<T: Config> Pallet<T> {
+	/// The signed queue, best first: submitter and claimed score (for the runtime API).
+	pub fn signed_queue() -> alloc::vec::Vec<(T::AccountId, sp_npos_elections::ElectionScore)> {
+		SignedSubmissionIndices::<T>::get().into_iter().rev().map(|e| (e.who, e.score)).collect()
+	}
+
+	/// The deposit a solution of `length` bytes and `weight` would hold if submitted now.
+	pub fn deposit_now(length: u32, weight: frame_support::weights::Weight) -> BalanceOf<T> {
+		let queued = SignedSubmissionIndices::<T>::decode_len().unwrap_or(0) as u32;
+		// A full queue first ejects its weakest, so the newcomer pays the base of a full queue
+		// less one.
+		let len = queued.min(T::SignedMaxSubmissions::get().saturating_sub(1));
+		Self::deposit_for(len, length, weight)
+	}
+
+	/// The weight of a solution with `active_voters` voters on the current snapshot.
+	pub fn solution_weight_now(active_voters: u32) -> frame_support::weights::Weight {
+		let size = SnapshotSize::<T>::get().unwrap_or_default();
+		let desired = DesiredTargets::<T>::get().unwrap_or_default();
+		<T::MinerConfig as MinerConfig>::solution_weight(
+			size.voters,
+			size.targets,
+			active_voters,
+			desired,
+		)
+	}
+
 	/// Check the pallet's invariants: the snapshot's parts are all present or all absent, and
 	/// present exactly while a round is running; the signed queue is sorted, within bounds and
 	/// matches its map.

@@ -252,3 +252,120 @@ fn with_no_valid_submission_all_are_slashed_and_the_fallback_elects() {
 		)));
 	});
 }
+
+/// Mine, then break the solution in one way that only the full check can see.
+fn corrupted(kind: &str) -> RawSolution<TestSolution> {
+	let mut raw = mine();
+	match kind {
+		"inflated score" => raw.score.sum_stake += 1,
+		"voter index out of range" => {
+			let winner =
+				frame_election_provider_support::NposSolution::unique_targets(&raw.solution)[0];
+			raw.solution.votes1.push((99, winner));
+		},
+		"duplicate voter" => {
+			let entry = raw.solution.votes1.first().copied().expect("a single-vote voter");
+			raw.solution.votes1.push(entry);
+		},
+		"vote outside the voter's list" => {
+			// Voter 3 (index 2) voted only for 20 (index 1); give its stake to 30 (index 2),
+			// a winner (the mined winners are 20 and 30 or 10 and 30; 30 always wins here).
+			raw.solution.votes1.retain(|(v, _)| *v != 2);
+			raw.solution.votes2.retain(|(v, _, _)| *v != 2);
+			raw.solution.votes3.retain(|(v, _, _)| *v != 2);
+			raw.solution.votes1.push((2, 2));
+		},
+		"duplicate target" => {
+			// Voter 5 (index 4) voted for all three; split it over 30 (index 2) twice.
+			raw.solution.votes1.retain(|(v, _)| *v != 4);
+			raw.solution.votes2.retain(|(v, _, _)| *v != 4);
+			raw.solution.votes3.retain(|(v, _, _)| *v != 4);
+			raw.solution.votes2.push((4, [(2, sp_runtime::PerU16::from_percent(50))], 2));
+		},
+		_ => unreachable!(),
+	}
+	raw
+}
+
+#[test]
+fn each_fraud_only_the_full_check_sees_is_slashed_in_validation() {
+	for (kind, error) in [
+		("inflated score", FeasibilityError::InvalidScore),
+		("voter index out of range", FeasibilityError::InvalidVoterIndex),
+		("duplicate voter", FeasibilityError::DuplicateVoter),
+		("vote outside the voter's list", FeasibilityError::InvalidVote),
+		("duplicate target", FeasibilityError::DuplicateTarget),
+	] {
+		execute(|| {
+			roll_to(13);
+			let raw = corrupted(kind);
+			assert_ok!(submit(1, raw.clone()));
+			let deposit = held(1);
+			let before = Balances::free_balance(1);
+			events();
+			roll_to(23);
+			assert!(
+				events().contains(&Event::Slashed { round: 1, who: 1, amount: deposit, error }),
+				"{kind} was not slashed with {error:?}"
+			);
+			assert_eq!(held(1), 0);
+			assert_eq!(Balances::free_balance(1), before);
+			assert!(QueuedSolution::<Runtime>::get().is_none());
+		});
+	}
+}
+
+#[test]
+fn frauds_the_cheap_checks_see_are_refused_before_any_deposit() {
+	execute(|| {
+		roll_to(13);
+		let raw = mine();
+		let before = Balances::free_balance(1);
+		let mut wrong_round = raw.clone();
+		wrong_round.round += 1;
+		assert_noop!(submit(1, wrong_round), Error::<Runtime>::WrongRound);
+		assert_noop!(
+			MultiPhase::submit(
+				RuntimeOrigin::signed(1),
+				Box::new(raw.clone()),
+				sp_core::H256::repeat_byte(1)
+			),
+			Error::<Runtime>::WrongFingerprint
+		);
+		assert_eq!((Balances::free_balance(1), held(1)), (before, 0));
+	});
+}
+
+#[test]
+fn the_runtime_api_helpers_report_the_queue_and_deposits() {
+	execute(|| {
+		roll_to(13);
+		let raw = mine();
+		let length = raw.encoded_size() as u32;
+		let weight = mock_weight(&raw);
+		assert_eq!(
+			MultiPhase::deposit_now(length, weight),
+			MultiPhase::deposit_for(0, length, weight)
+		);
+		assert_eq!(MultiPhase::solution_weight_now(voter_count(&raw) as u32), weight);
+		assert_ok!(submit(1, raw.clone()));
+		let mut better = raw.clone();
+		better.score.minimal_stake += 1;
+		assert_ok!(submit(2, better));
+		// Best first.
+		let queue: Vec<(AccountId, u128)> =
+			MultiPhase::signed_queue().into_iter().map(|(who, s)| (who, s.minimal_stake)).collect();
+		assert_eq!(queue, vec![(2, raw.score.minimal_stake + 1), (1, raw.score.minimal_stake)]);
+		assert_eq!(
+			MultiPhase::deposit_now(length, weight),
+			MultiPhase::deposit_for(2, length, weight)
+		);
+		// A full queue: the newcomer would eject one, so it pays the base of three queued.
+		assert_ok!(submit(3, raw.clone()));
+		assert_ok!(submit(4, raw.clone()));
+		assert_eq!(
+			MultiPhase::deposit_now(length, weight),
+			MultiPhase::deposit_for(3, length, weight)
+		);
+	});
+}
