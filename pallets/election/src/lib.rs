@@ -61,6 +61,8 @@ pub mod types;
 pub mod unsigned;
 pub mod weights;
 
+#[cfg(feature = "runtime-benchmarks")]
+mod benchmarking;
 #[cfg(test)]
 mod mock;
 #[cfg(test)]

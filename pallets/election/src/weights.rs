@@ -22,6 +22,7 @@ pub trait WeightInfo {
 	fn elect() -> Weight;
 	fn submit_unsigned() -> Weight;
 	fn authorize_submit_unsigned() -> Weight;
+	fn feasibility_check(v: u32, t: u32, a: u32, d: u32) -> Weight;
 }
 
 fn cost(ref_time: u64, reads: u64, writes: u64) -> Weight {
@@ -64,5 +65,12 @@ impl WeightInfo for () {
 	}
 	fn authorize_submit_unsigned() -> Weight {
 		cost(40_000_000, 7, 0)
+	}
+	fn feasibility_check(v: u32, t: u32, a: u32, d: u32) -> Weight {
+		cost(50_000_000, 4, 0)
+			.saturating_add(Weight::from_parts(100_000, 0).saturating_mul(v.into()))
+			.saturating_add(Weight::from_parts(20_000, 0).saturating_mul(t.into()))
+			.saturating_add(Weight::from_parts(2_000_000, 0).saturating_mul(a.into()))
+			.saturating_add(Weight::from_parts(500_000, 0).saturating_mul(d.into()))
 	}
 }

@@ -1,0 +1,338 @@
+//! Benchmarks for `pallet-election-multi-phase`.
+//!
+//! Snapshots are synthetic: `v` voters, `t` targets, voter `i` votes for target `i % d` (plus
+//! further targets up to `MaxVotesPerVoter`), and solutions give each of the first `a` voters'
+//! stake to one of the `d` winners. The feasibility check's weight,
+//! `feasibility_check(v, t, a, d)`, is what a runtime's `MinerConfig::solution_weight` returns.
+
+// Benchmark set-up runs only in benchmarking builds: plain arithmetic and indexing on the
+// synthetic data it builds are fine here.
+#![allow(clippy::indexing_slicing, clippy::arithmetic_side_effects)]
+
+use super::*;
+use crate::miner::{RawSolutionOf, VoterOf};
+use alloc::{boxed::Box, vec, vec::Vec};
+use frame_benchmarking::v2::*;
+use frame_election_provider_support::{ElectionProvider, NposSolution, PerThing};
+use frame_support::{
+	traits::{fungible::Mutate, EnsureOrigin, Hooks},
+	BoundedVec,
+};
+use frame_system::{pallet_prelude::BlockNumberFor, RawOrigin};
+use sp_npos_elections::{Assignment, Support};
+use sp_runtime::traits::{Bounded, One, Saturating, Zero};
+
+const SEED: u32 = 0;
+
+type Accuracy<T> = crate::miner::SolutionAccuracyOf<<T as Config>::MinerConfig>;
+
+/// A snapshot of `v` voters and `t` targets in storage, with `d` desired winners.
+fn put_snapshot<T: Config>(v: u32, t: u32, d: u32) {
+	let targets: Vec<T::AccountId> = (0..t).map(|i| account("target", i, SEED)).collect();
+	let max_votes = <T::MinerConfig as MinerConfig>::MaxVotesPerVoter::get().max(1);
+	let voters: Vec<VoterOf<T::MinerConfig>> = (0..v)
+		.map(|i| {
+			let first = i % d.max(1);
+			let votes: Vec<T::AccountId> = (0..max_votes.min(t))
+				.map(|k| targets[((first + k * d.max(1)) % t.max(1)) as usize].clone())
+				.collect();
+			let mut unique: Vec<T::AccountId> = Vec::new();
+			for vote in votes {
+				if !unique.contains(&vote) {
+					unique.push(vote);
+				}
+			}
+			(account("voter", i, SEED), 1_000 + i as u64, BoundedVec::truncate_from(unique))
+		})
+		.collect();
+	let round = Round::<T>::get();
+	let fingerprint = Pallet::<T>::fingerprint_of(round, d, &voters, &targets);
+	SnapshotVoters::<T>::put(BoundedVec::truncate_from(voters));
+	SnapshotTargets::<T>::put(BoundedVec::truncate_from(targets));
+	DesiredTargets::<T>::put(d);
+	SnapshotSize::<T>::put(SnapshotMetadata { voters: v, targets: t });
+	SnapshotFingerprint::<T>::put(fingerprint);
+}
+
+/// A feasible solution on the snapshot: the first `a` voters each back their first target
+/// (one of the `d` winners) with all their stake.
+fn solution<T: Config>(a: u32) -> RawSolutionOf<T::MinerConfig> {
+	let voters = SnapshotVoters::<T>::get().unwrap_or_default();
+	let targets = SnapshotTargets::<T>::get().unwrap_or_default();
+	let assignments: Vec<Assignment<T::AccountId, Accuracy<T>>> = voters
+		.iter()
+		.take(a as usize)
+		.map(|(who, _, votes)| Assignment {
+			who: who.clone(),
+			distribution: vec![(votes[0].clone(), Accuracy::<T>::one())],
+		})
+		.collect();
+	let voter_index = |who: &T::AccountId| {
+		voters.iter().position(|(v, _, _)| v == who).and_then(|i| i.try_into().ok())
+	};
+	let target_index =
+		|who: &T::AccountId| targets.iter().position(|t| t == who).and_then(|i| i.try_into().ok());
+	let solution =
+		<SolutionOf<T>>::from_assignment(&assignments, voter_index, target_index).expect("valid");
+	let stake_of = |who: &T::AccountId| {
+		voters.iter().find(|(v, _, _)| v == who).map(|(_, stake, _)| *stake).unwrap_or_default()
+	};
+	let score = solution
+		.clone()
+		.score(
+			stake_of,
+			|i| voters.get(i.try_into().ok()?).map(|(who, _, _)| who.clone()),
+			|i| targets.get(i.try_into().ok()?).cloned(),
+		)
+		.expect("scored");
+	RawSolution { solution, score, round: Round::<T>::get() }
+}
+
+fn funded<T: Config>(name: &'static str, i: u32) -> T::AccountId {
+	let who: T::AccountId = account(name, i, SEED);
+	let deposit = Pallet::<T>::deposit_for(
+		T::SignedMaxSubmissions::get(),
+		<T::MinerConfig as MinerConfig>::MaxLength::get(),
+		<T::MinerConfig as MinerConfig>::MaxWeight::get(),
+	);
+	T::Currency::set_balance(&who, deposit.saturating_mul(100u32.into()).max(1_000_000u32.into()));
+	who
+}
+
+fn set_phase<T: Config>(phase: Phase<BlockNumberFor<T>>) {
+	CurrentPhase::<T>::put(phase);
+}
+
+#[benchmarks]
+mod benchmarks {
+	use super::*;
+
+	/// The feasibility check, by snapshot voters `v`, targets `t`, active voters `a` and desired
+	/// targets `d`.
+	#[benchmark]
+	fn feasibility_check(
+		v: Linear<50, { T::MaxElectingVoters::get() }>,
+		t: Linear<10, { T::MaxElectableTargets::get() }>,
+		a: Linear<10, 50>,
+		d: Linear<2, 10>,
+	) -> Result<(), BenchmarkError> {
+		let d = d.min(t).min(<T::MinerConfig as MinerConfig>::MaxWinners::get());
+		let a = a.max(d).min(v);
+		put_snapshot::<T>(v, t, d);
+		let raw = solution::<T>(a);
+		let voters = SnapshotVoters::<T>::get().unwrap_or_default();
+		let targets = SnapshotTargets::<T>::get().unwrap_or_default();
+		let round = Round::<T>::get();
+		let result;
+		#[block]
+		{
+			result = Miner::<T::MinerConfig>::feasibility_check(
+				raw,
+				ElectionCompute::Signed,
+				d,
+				&voters,
+				&targets,
+				round,
+				None,
+			);
+		}
+		assert!(result.is_ok(), "{:?}", result.err());
+		Ok(())
+	}
+
+	/// `submit` into a full queue, ejecting the weakest.
+	#[benchmark]
+	fn submit() -> Result<(), BenchmarkError> {
+		put_snapshot::<T>(100, 20, 5);
+		set_phase::<T>(Phase::Signed { until: BlockNumberFor::<T>::max_value() });
+		let raw = solution::<T>(20);
+		let fingerprint = SnapshotFingerprint::<T>::get().ok_or(BenchmarkError::Weightless)?;
+		for i in 0..T::SignedMaxSubmissions::get() {
+			let mut weak = raw.clone();
+			weak.score.minimal_stake = 1 + i as u128;
+			Pallet::<T>::do_submit(funded::<T>("weak", i), weak, fingerprint)
+				.map_err(|_| BenchmarkError::Stop("filling the queue"))?;
+		}
+		let caller = funded::<T>("caller", 0);
+		#[extrinsic_call]
+		_(RawOrigin::Signed(caller.clone()), Box::new(raw), fingerprint);
+		assert!(SignedSubmissionIndices::<T>::get().iter().any(|e| e.who == caller));
+		Ok(())
+	}
+
+	/// One validation step checking `c` solutions (the last one valid).
+	#[benchmark]
+	fn on_initialize_validation_step(
+		c: Linear<1, { T::SignedValidationsPerBlock::get() }>,
+	) -> Result<(), BenchmarkError> {
+		put_snapshot::<T>(100, 20, 5);
+		set_phase::<T>(Phase::Signed { until: BlockNumberFor::<T>::max_value() });
+		let raw = solution::<T>(50);
+		let fingerprint = SnapshotFingerprint::<T>::get().ok_or(BenchmarkError::Weightless)?;
+		Pallet::<T>::do_submit(funded::<T>("valid", 0), raw.clone(), fingerprint)
+			.map_err(|_| BenchmarkError::Stop("valid submission"))?;
+		for i in 1..c {
+			let mut inflated = raw.clone();
+			inflated.score.minimal_stake += i as u128;
+			Pallet::<T>::do_submit(funded::<T>("invalid", i), inflated, fingerprint)
+				.map_err(|_| BenchmarkError::Stop("invalid submission"))?;
+		}
+		set_phase::<T>(Phase::SignedValidation { until: BlockNumberFor::<T>::max_value() });
+		#[block]
+		{
+			Pallet::<T>::validate_signed_step();
+		}
+		assert!(QueuedSolution::<T>::exists());
+		Ok(())
+	}
+
+	/// Opening the signed phase: the snapshot of the data provider's voters and targets.
+	#[benchmark]
+	fn on_initialize_open_signed() -> Result<(), BenchmarkError> {
+		let next = T::DataProvider::next_election_prediction(Zero::zero());
+		let open_at = next
+			.saturating_sub(T::UnsignedPhase::get())
+			.saturating_sub(T::SignedValidationPhase::get())
+			.saturating_sub(T::SignedPhase::get());
+		frame_system::Pallet::<T>::set_block_number(open_at);
+		#[block]
+		{
+			Pallet::<T>::on_initialize(open_at);
+		}
+		assert!(CurrentPhase::<T>::get().is_signed());
+		Ok(())
+	}
+
+	/// Opening the unsigned phase (refunding what is left in the signed queue).
+	#[benchmark]
+	fn on_initialize_open_unsigned() -> Result<(), BenchmarkError> {
+		put_snapshot::<T>(100, 20, 5);
+		set_phase::<T>(Phase::SignedValidation { until: BlockNumberFor::<T>::max_value() });
+		let next = T::DataProvider::next_election_prediction(Zero::zero());
+		let open_at = next.saturating_sub(T::UnsignedPhase::get());
+		frame_system::Pallet::<T>::set_block_number(open_at);
+		#[block]
+		{
+			Pallet::<T>::on_initialize(open_at);
+		}
+		assert!(CurrentPhase::<T>::get().is_unsigned());
+		Ok(())
+	}
+
+	/// The hook when nothing changes.
+	#[benchmark]
+	fn on_initialize_nothing() {
+		let now: BlockNumberFor<T> = One::one();
+		#[block]
+		{
+			Pallet::<T>::on_initialize(now);
+		}
+		assert!(CurrentPhase::<T>::get().is_off());
+	}
+
+	/// `elect` returning a queued solution of `d` winners.
+	#[benchmark]
+	fn elect() -> Result<(), BenchmarkError> {
+		put_snapshot::<T>(100, 20, 10);
+		let raw = solution::<T>(100);
+		let voters = SnapshotVoters::<T>::get().unwrap_or_default();
+		let targets = SnapshotTargets::<T>::get().unwrap_or_default();
+		let ready = Miner::<T::MinerConfig>::feasibility_check(
+			raw,
+			ElectionCompute::Signed,
+			10,
+			&voters,
+			&targets,
+			Round::<T>::get(),
+			None,
+		)
+		.map_err(|_| BenchmarkError::Stop("feasible"))?;
+		QueuedSolution::<T>::put(ready);
+		set_phase::<T>(Phase::Unsigned { until: BlockNumberFor::<T>::max_value() });
+		let result;
+		#[block]
+		{
+			result = <Pallet<T> as ElectionProvider>::elect(0);
+		}
+		assert!(result.is_ok());
+		Ok(())
+	}
+
+	/// `submit_unsigned` without its feasibility check (charged by `solution_weight`).
+	#[benchmark]
+	fn submit_unsigned() -> Result<(), BenchmarkError> {
+		put_snapshot::<T>(50, 10, 2);
+		set_phase::<T>(Phase::Unsigned { until: BlockNumberFor::<T>::max_value() });
+		let raw = solution::<T>(2);
+		let witness = SnapshotSize::<T>::get().ok_or(BenchmarkError::Weightless)?;
+		#[extrinsic_call]
+		_(RawOrigin::Authorized, Box::new(raw), witness);
+		assert!(QueuedSolution::<T>::exists());
+		Ok(())
+	}
+
+	/// The pool's authorisation of `submit_unsigned`.
+	#[benchmark]
+	fn authorize_submit_unsigned() -> Result<(), BenchmarkError> {
+		use frame_support::pallet_prelude::{Authorize, TransactionSource};
+		put_snapshot::<T>(100, 20, 5);
+		set_phase::<T>(Phase::Unsigned { until: BlockNumberFor::<T>::max_value() });
+		let raw = solution::<T>(50);
+		let witness = SnapshotSize::<T>::get().ok_or(BenchmarkError::Weightless)?;
+		let call = Call::<T>::submit_unsigned { raw_solution: Box::new(raw), witness };
+		#[block]
+		{
+			call.authorize(TransactionSource::Local)
+				.ok_or("authorized")
+				.map_err(|_| BenchmarkError::Stop("authorize"))?
+				.map_err(|_| BenchmarkError::Stop("valid"))?;
+		}
+		Ok(())
+	}
+
+	/// Setting an emergency result of `w` winners.
+	#[benchmark]
+	fn set_emergency_election_result(
+		w: Linear<1, { <T::MinerConfig as MinerConfig>::MaxWinners::get() }>,
+	) -> Result<(), BenchmarkError> {
+		set_phase::<T>(Phase::Emergency);
+		let origin =
+			T::AdminOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
+		let supports: Vec<(T::AccountId, Support<T::AccountId>)> = (0..w)
+			.map(|i| {
+				let backer: T::AccountId = account("backer", i, SEED);
+				(account("winner", i, SEED), Support { total: 100, voters: vec![(backer, 100)] })
+			})
+			.collect();
+		#[extrinsic_call]
+		_(origin as T::RuntimeOrigin, supports);
+		assert!(QueuedSolution::<T>::exists());
+		Ok(())
+	}
+
+	/// Running the governance fallback on a snapshot.
+	#[benchmark]
+	fn governance_fallback() -> Result<(), BenchmarkError> {
+		put_snapshot::<T>(100, 20, 5);
+		set_phase::<T>(Phase::Emergency);
+		let origin =
+			T::AdminOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
+		#[extrinsic_call]
+		_(origin as T::RuntimeOrigin);
+		assert!(QueuedSolution::<T>::exists());
+		Ok(())
+	}
+
+	#[benchmark]
+	fn set_minimum_untrusted_score() -> Result<(), BenchmarkError> {
+		let origin =
+			T::AdminOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
+		let score = sp_npos_elections::ElectionScore { minimal_stake: 10, ..Default::default() };
+		#[extrinsic_call]
+		_(origin as T::RuntimeOrigin, Some(score));
+		assert_eq!(MinimumUntrustedScore::<T>::get(), Some(score));
+		Ok(())
+	}
+
+	impl_benchmark_test_suite!(Pallet, crate::mock::new_test_ext(), crate::mock::Runtime);
+}
