@@ -1,0 +1,354 @@
+//! The configuration of every pallet of the runtime.
+//!
+//! Timing is tuned for a dev chain with 3-second blocks: an era (one election of the active
+//! pools) every 100 blocks (5 minutes), with a 30-block signed phase, a 5-block validation window
+//! and a 15-block unsigned phase. The stake pools' grace and cool-down periods are the real 7 days.
+
+use crate::*;
+use frame_election_provider_support::{
+	bounds::{ElectionBounds, ElectionBoundsBuilder},
+	generate_solution_type, onchain, SequentialPhragmen,
+};
+use frame_support::{
+	derive_impl, parameter_types,
+	traits::{ConstBool, ConstU128, ConstU32, ConstU64, ConstU8, VariantCountOf, WithdrawReasons},
+	weights::{constants::WEIGHT_REF_TIME_PER_SECOND, IdentityFee, Weight},
+	PalletId,
+};
+use frame_system::{limits, EnsureRoot};
+use pallet_election_multi_phase::MinerConfig;
+use pallet_transaction_payment::{FungibleAdapter, Multiplier};
+use sp_npos_elections::BalancingConfig;
+use sp_runtime::{
+	traits::{ConvertInto, One},
+	transaction_validity::TransactionPriority,
+	PerU16, Perbill, Percent, Permill,
+};
+
+/// Three quarters of a block are for normal transactions.
+const NORMAL_DISPATCH_RATIO: Perbill = Perbill::from_percent(75);
+
+parameter_types! {
+	pub const Version: RuntimeVersion = VERSION;
+	/// Two seconds of compute per block.
+	pub RuntimeBlockWeights: limits::BlockWeights = limits::BlockWeights::with_sensible_defaults(
+		Weight::from_parts(2u64 * WEIGHT_REF_TIME_PER_SECOND, u64::MAX),
+		NORMAL_DISPATCH_RATIO,
+	);
+	/// 5 MiB blocks.
+	pub RuntimeBlockLength: limits::BlockLength =
+		limits::BlockLength::builder()
+			.max_length(5 * 1024 * 1024)
+			.modify_max_length_for_class(frame_support::dispatch::DispatchClass::Normal, |max| {
+				*max = NORMAL_DISPATCH_RATIO * *max
+			})
+			.build();
+	pub const SS58Prefix: u16 = SS58_PREFIX;
+}
+
+#[derive_impl(frame_system::config_preludes::SolochainDefaultConfig)]
+impl frame_system::Config for Runtime {
+	type Block = Block;
+	type AccountId = AccountId;
+	type Nonce = Nonce;
+	type Hash = Hash;
+	type BlockWeights = RuntimeBlockWeights;
+	type BlockLength = RuntimeBlockLength;
+	type Version = Version;
+	type AccountData = pallet_balances::AccountData<Balance>;
+	type SS58Prefix = SS58Prefix;
+	type MaxConsumers = ConstU32<16>;
+}
+
+impl pallet_timestamp::Config for Runtime {
+	type Moment = u64;
+	type OnTimestampSet = ();
+	// Manual and instant seal may produce blocks in quick succession.
+	type MinimumPeriod = ConstU64<0>;
+	type WeightInfo = ();
+}
+
+/// The existential deposit: a hundredth of a unit.
+pub const EXISTENTIAL_DEPOSIT: Balance = UNIT / 100;
+
+impl pallet_balances::Config for Runtime {
+	type MaxLocks = ConstU32<50>;
+	type MaxReserves = ();
+	type ReserveIdentifier = [u8; 8];
+	type Balance = Balance;
+	type RuntimeEvent = RuntimeEvent;
+	type DustRemoval = ();
+	type ExistentialDeposit = ConstU128<EXISTENTIAL_DEPOSIT>;
+	type AccountStore = System;
+	type WeightInfo = pallet_balances::weights::SubstrateWeight<Runtime>;
+	type FreezeIdentifier = RuntimeFreezeReason;
+	type MaxFreezes = VariantCountOf<RuntimeFreezeReason>;
+	type RuntimeHoldReason = RuntimeHoldReason;
+	type RuntimeFreezeReason = RuntimeFreezeReason;
+	type DoneSlashHandler = ();
+}
+
+parameter_types! {
+	pub FeeMultiplier: Multiplier = Multiplier::one();
+}
+
+impl pallet_transaction_payment::Config for Runtime {
+	type RuntimeEvent = RuntimeEvent;
+	type OnChargeTransaction = FungibleAdapter<Balances, ()>;
+	type OperationalFeeMultiplier = ConstU8<5>;
+	type WeightToFee = IdentityFee<Balance>;
+	type LengthToFee = IdentityFee<Balance>;
+	type FeeMultiplierUpdate = pallet_transaction_payment::ConstFeeMultiplier<FeeMultiplier>;
+	type WeightInfo = pallet_transaction_payment::weights::SubstrateWeight<Runtime>;
+}
+
+impl pallet_sudo::Config for Runtime {
+	type RuntimeEvent = RuntimeEvent;
+	type RuntimeCall = RuntimeCall;
+	type WeightInfo = pallet_sudo::weights::SubstrateWeight<Runtime>;
+}
+
+impl pallet_utility::Config for Runtime {
+	type RuntimeEvent = RuntimeEvent;
+	type RuntimeCall = RuntimeCall;
+	type PalletsOrigin = OriginCaller;
+	type WeightInfo = pallet_utility::weights::SubstrateWeight<Runtime>;
+}
+
+parameter_types! {
+	pub const MinVestedTransfer: Balance = UNIT;
+	pub UnvestedFundsAllowedWithdrawReasons: WithdrawReasons =
+		WithdrawReasons::except(WithdrawReasons::TRANSFER | WithdrawReasons::RESERVE);
+}
+
+impl pallet_vesting::Config for Runtime {
+	type RuntimeEvent = RuntimeEvent;
+	type Currency = Balances;
+	type BlockNumberToBalance = ConvertInto;
+	type MinVestedTransfer = MinVestedTransfer;
+	type WeightInfo = pallet_vesting::weights::SubstrateWeight<Runtime>;
+	type UnvestedFundsAllowedWithdrawReasons = UnvestedFundsAllowedWithdrawReasons;
+	type BlockNumberProvider = System;
+	const MAX_VESTING_SCHEDULES: u32 = 28;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Stake pools.
+
+/// Blocks per era: one election of the active pools every 5 minutes.
+pub const ERA_LENGTH: BlockNumber = 100;
+/// The most pools one account may back, and so the most votes per voter.
+pub const MAX_POOLS_PER_DELEGATOR: u32 = 16;
+
+parameter_types! {
+	pub const StakePoolPalletId: PalletId = PalletId(*b"py/stkpl");
+	pub const MaxCommission: Permill = Permill::from_percent(100);
+}
+
+impl pallet_stake_pool::Config for Runtime {
+	type RuntimeEvent = RuntimeEvent;
+	type RuntimeHoldReason = RuntimeHoldReason;
+	type Currency = Balances;
+	type RewardSource = pallet_stake_pool::MintRewards<Balances>;
+	type OnSlash = ();
+	type RegistrarOrigin = EnsureRoot<AccountId>;
+	type OracleOrigin = EnsureRoot<AccountId>;
+	type AdminOrigin = EnsureRoot<AccountId>;
+	type BlockNumberProvider = System;
+	type PoolDeposit = ConstU128<{ 10 * UNIT }>;
+	type MinDelegation = ConstU128<UNIT>;
+	type MinStakePerSqrtScore = ConstU128<{ 100 * UNIT }>;
+	type MaxStakePerWorker = ConstU128<{ 50_000 * UNIT }>;
+	type MaxCommission = MaxCommission;
+	type CommissionChangeDelay = ConstU32<{ DAYS }>;
+	type GracePeriod = ConstU32<{ 7 * DAYS }>;
+	type CooldownPeriod = ConstU32<{ 7 * DAYS }>;
+	type MaxPoolWorkers = ConstU32<64>;
+	type MaxPoolsPerDelegator = ConstU32<MAX_POOLS_PER_DELEGATOR>;
+	type MaxWhitelist = ConstU32<256>;
+	type MaxDescriptionLen = ConstU32<256>;
+	type MaxQueuePayoutsPerCall = ConstU32<16>;
+	type MaxTasksPerBlock = ConstU32<16>;
+	type ElectionProvider = Election;
+	type PoolAccounts = pallet_stake_pool::PalletIdPoolAccounts<StakePoolPalletId>;
+	type CurrencyToVote = sp_staking::currency_to_vote::U128CurrencyToVote;
+	type EraLength = ConstU32<ERA_LENGTH>;
+	type DesiredActivePools = ConstU32<4>;
+	type OnNewActiveSet = ();
+	type WeightInfo = ();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Election.
+
+/// The most voters (delegators) in a snapshot.
+pub const MAX_ELECTING_VOTERS: u32 = 10_000;
+/// The most targets (pools) in a snapshot.
+pub const MAX_ELECTABLE_TARGETS: u32 = 1_000;
+/// The most pools in an active set.
+pub const MAX_WINNERS: u32 = 100;
+
+generate_solution_type!(
+	#[compact]
+	pub struct NposSolution16::<
+		VoterIndex = u32,
+		TargetIndex = u16,
+		Accuracy = PerU16,
+		MaxVoters = ConstU32::<MAX_ELECTING_VOTERS>,
+	>(16)
+);
+
+parameter_types! {
+	/// A solution may use at most one second of compute (two thirds of a block's normal
+	/// dispatch time) and 3 MiB of proof.
+	pub MinerMaxWeight: Weight = Weight::from_parts(WEIGHT_REF_TIME_PER_SECOND, 3 * 1024 * 1024);
+	/// A solution may use at most a fifth of a block's length.
+	pub MinerMaxLength: u32 = 1024 * 1024;
+	/// 0.5%.
+	pub const BetterSignedThreshold: Perbill = Perbill::from_parts(5_000_000);
+	pub const SignedDepositIncreaseFactor: Percent = Percent::from_percent(10);
+	pub OffchainBalancing: Option<BalancingConfig> =
+		Some(BalancingConfig { iterations: 10, tolerance: 0 });
+	pub OnChainBounds: ElectionBounds = ElectionBoundsBuilder::default()
+		.voters_count(MAX_ELECTING_VOTERS.into())
+		.targets_count(MAX_ELECTABLE_TARGETS.into())
+		.build();
+	pub const MinerTxPriority: TransactionPriority = TransactionPriority::MAX / 2;
+}
+
+/// What the miner (on chain and off) knows of this chain.
+pub struct ElectionMinerConfig;
+
+impl MinerConfig for ElectionMinerConfig {
+	type AccountId = AccountId;
+	type Solution = NposSolution16;
+	type MaxVotesPerVoter = ConstU32<MAX_POOLS_PER_DELEGATOR>;
+	type MaxLength = MinerMaxLength;
+	type MaxWeight = MinerMaxWeight;
+	type MaxWinners = ConstU32<MAX_WINNERS>;
+	type MaxBackersPerWinner = ConstU32<MAX_ELECTING_VOTERS>;
+
+	fn solution_weight(voters: u32, targets: u32, active_voters: u32, desired: u32) -> Weight {
+		<() as pallet_election_multi_phase::WeightInfo>::feasibility_check(
+			voters,
+			targets,
+			active_voters,
+			desired,
+		)
+	}
+}
+
+/// The bounded on-chain sequential Phragmén, for the fallback and governance.
+pub struct OnChainSeqPhragmen;
+
+impl onchain::Config for OnChainSeqPhragmen {
+	type Sort = ConstBool<true>;
+	type System = Runtime;
+	type Solver = SequentialPhragmen<AccountId, Perbill>;
+	type DataProvider = StakePool;
+	type WeightInfo = ();
+	type MaxWinnersPerPage = ConstU32<MAX_WINNERS>;
+	type MaxBackersPerWinner = ConstU32<MAX_ELECTING_VOTERS>;
+	type Bounds = OnChainBounds;
+}
+
+impl pallet_election_multi_phase::Config for Runtime {
+	type RuntimeEvent = RuntimeEvent;
+	type RuntimeHoldReason = RuntimeHoldReason;
+	type Currency = Balances;
+	type DataProvider = StakePool;
+	type MinerConfig = ElectionMinerConfig;
+	type Fallback = onchain::OnChainExecution<OnChainSeqPhragmen>;
+	type GovernanceFallback = onchain::OnChainExecution<OnChainSeqPhragmen>;
+	type Solver = SequentialPhragmen<AccountId, PerU16, OffchainBalancing>;
+	type MinerTxPriority = MinerTxPriority;
+	type OffchainRepeat = ConstU32<5>;
+	type EstimateCallFee = TransactionPayment;
+	type SlashHandler = ();
+	type AdminOrigin = EnsureRoot<AccountId>;
+	type SignedPhase = ConstU32<30>;
+	type SignedValidationPhase = ConstU32<5>;
+	type UnsignedPhase = ConstU32<15>;
+	type SignedMaxSubmissions = ConstU32<16>;
+	type SignedValidationsPerBlock = ConstU32<4>;
+	type BetterSignedThreshold = BetterSignedThreshold;
+	type SignedDepositBase = ConstU128<{ 10 * UNIT }>;
+	type SignedDepositIncreaseFactor = SignedDepositIncreaseFactor;
+	type SignedDepositByte = ConstU128<{ MILLI_UNIT }>;
+	type SignedDepositPerMillisecond = ConstU128<{ UNIT }>;
+	type SignedDepositPerProofKiB = ConstU128<{ 10 * MILLI_UNIT }>;
+	type SignedRewardBase = ConstU128<UNIT>;
+	type MaxElectingVoters = ConstU32<MAX_ELECTING_VOTERS>;
+	type MaxElectableTargets = ConstU32<MAX_ELECTABLE_TARGETS>;
+	type WeightInfo = ();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Off-chain transactions (the election's unsigned submissions).
+
+impl<LocalCall> frame_system::offchain::CreateTransactionBase<LocalCall> for Runtime
+where
+	RuntimeCall: From<LocalCall>,
+{
+	type Extrinsic = UncheckedExtrinsic;
+	type RuntimeCall = RuntimeCall;
+}
+
+impl<LocalCall> frame_system::offchain::CreateTransaction<LocalCall> for Runtime
+where
+	RuntimeCall: From<LocalCall>,
+{
+	type Extension = TxExtension;
+
+	fn create_transaction(call: RuntimeCall, extension: TxExtension) -> UncheckedExtrinsic {
+		UncheckedExtrinsic::new_transaction(call, extension)
+	}
+}
+
+impl<LocalCall> frame_system::offchain::CreateAuthorizedTransaction<LocalCall> for Runtime
+where
+	RuntimeCall: From<LocalCall>,
+{
+	fn create_extension() -> TxExtension {
+		(
+			frame_system::AuthorizeCall::<Runtime>::new(),
+			frame_system::CheckNonZeroSender::<Runtime>::new(),
+			frame_system::CheckSpecVersion::<Runtime>::new(),
+			frame_system::CheckTxVersion::<Runtime>::new(),
+			frame_system::CheckGenesis::<Runtime>::new(),
+			frame_system::CheckEra::<Runtime>::from(sp_runtime::generic::Era::Immortal),
+			frame_system::CheckNonce::<Runtime>::from(0),
+			frame_system::CheckWeight::<Runtime>::new(),
+			pallet_transaction_payment::ChargeTransactionPayment::<Runtime>::from(0),
+			frame_system::WeightReclaim::<Runtime>::new(),
+		)
+	}
+}
+
+/// The election's round info for the runtime API.
+pub fn election_round_info() -> pallet_election_multi_phase_runtime_api::RoundInfo<BlockNumber> {
+	use pallet_election_multi_phase as e;
+	pallet_election_multi_phase_runtime_api::RoundInfo {
+		round: e::Round::<Runtime>::get(),
+		phase: e::CurrentPhase::<Runtime>::get(),
+		snapshot: e::SnapshotSize::<Runtime>::get(),
+		fingerprint: e::SnapshotFingerprint::<Runtime>::get(),
+		desired_targets: e::DesiredTargets::<Runtime>::get(),
+		queued_score: e::QueuedSolution::<Runtime>::get().map(|ready| ready.score),
+		minimum_untrusted_score: e::MinimumUntrustedScore::<Runtime>::get(),
+	}
+}
+
+/// The election's solution limits for the runtime API.
+pub fn election_solution_limits() -> pallet_election_multi_phase_runtime_api::SolutionLimits {
+	use frame_support::traits::Get;
+	pallet_election_multi_phase_runtime_api::SolutionLimits {
+		max_length: MinerMaxLength::get(),
+		max_weight: MinerMaxWeight::get(),
+		max_votes_per_voter: MAX_POOLS_PER_DELEGATOR,
+		max_winners: MAX_WINNERS,
+		max_backers_per_winner: MAX_ELECTING_VOTERS,
+		max_signed_submissions:
+			<Runtime as pallet_election_multi_phase::Config>::SignedMaxSubmissions::get(),
+	}
+}
