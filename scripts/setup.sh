@@ -26,6 +26,14 @@ if ! command -v protoc >/dev/null 2>&1; then
 	DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq protobuf-compiler >/dev/null
 fi
 
+# One feature set for every build and test invocation, so each builds its dependencies once.
+FEATURES="pallet-stake-pool/runtime-benchmarks,pallet-stake-pool/try-runtime"
+FEATURES="$FEATURES,pallet-election-multi-phase/runtime-benchmarks,pallet-election-multi-phase/try-runtime"
+export FEATURES
+
 # Build outside the clone so that repeated runs (and CI on this machine) reuse the artifacts.
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/stake-suite/target}"
+# The runtime's wasm builder looks for Cargo.lock above the target dir; ours is elsewhere.
+WASM_BUILD_WORKSPACE_HINT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+export WASM_BUILD_WORKSPACE_HINT
 mkdir -p "$CARGO_TARGET_DIR"

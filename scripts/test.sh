@@ -4,22 +4,18 @@
 #   ./scripts/test.sh
 #
 # Steps: rustfmt check, clippy (-D warnings), all workspace tests (unit, seed examples, property
-# tests, benchmarks run as tests), and a no_std wasm check of the pallets.
+# tests, benchmarks run as tests, native runtime tests; this also builds the runtime's wasm and
+# the node), and a no_std wasm check of the pallets.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/setup.sh
-
-# One feature set for clippy and tests, so each builds its dependencies once.
-FEATURES="pallet-stake-pool/runtime-benchmarks,pallet-stake-pool/try-runtime"
-FEATURES="$FEATURES,pallet-election-multi-phase/runtime-benchmarks,pallet-election-multi-phase/try-runtime"
-# No runtime crate needs its wasm here.
-export SKIP_WASM_BUILD=1
 
 echo "==> cargo fmt --check"
 cargo fmt --all -- --check
 
 echo "==> cargo clippy"
-cargo clippy --workspace --all-targets --features "$FEATURES" -- -D warnings
+# Clippy does not need the runtime's wasm (the tests below build it once).
+SKIP_WASM_BUILD=1 cargo clippy --workspace --all-targets --features "$FEATURES" -- -D warnings
 
 echo "==> cargo test"
 cargo test --workspace --features "$FEATURES"

@@ -5,6 +5,9 @@
 //! and a 15-block unsigned phase. The stake pools' grace and cool-down periods are the real 7 days.
 
 use crate::*;
+// `generate_solution_type!` expands to `vec![..]`, which a no_std crate must import.
+#[allow(unused_imports)]
+use alloc::vec;
 use frame_election_provider_support::{
 	bounds::{ElectionBounds, ElectionBoundsBuilder},
 	generate_solution_type, onchain, SequentialPhragmen,
