@@ -26,6 +26,14 @@ if ! command -v protoc >/dev/null 2>&1; then
 	DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq protobuf-compiler >/dev/null
 fi
 
+if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+	echo "==> installing nodejs and npm (for the end-to-end tests)"
+	SUDO=""
+	if [ "$(id -u)" != "0" ]; then SUDO="sudo"; fi
+	$SUDO apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq nodejs npm >/dev/null
+fi
+
 # One feature set for every build and test invocation, so each builds its dependencies once.
 FEATURES="pallet-stake-pool/runtime-benchmarks,pallet-stake-pool/try-runtime"
 FEATURES="$FEATURES,pallet-election-multi-phase/runtime-benchmarks,pallet-election-multi-phase/try-runtime"

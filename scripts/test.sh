@@ -5,7 +5,8 @@
 #
 # Steps: rustfmt check, clippy (-D warnings), all workspace tests (unit, seed examples, property
 # tests, benchmarks run as tests, native runtime tests; this also builds the runtime's wasm and
-# the node), and a no_std wasm check of the pallets.
+# the node), the end-to-end tests against a running pool-node, and a no_std wasm check of the
+# pallets.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/setup.sh
@@ -19,6 +20,12 @@ SKIP_WASM_BUILD=1 cargo clippy --workspace --all-targets --features "$FEATURES" 
 
 echo "==> cargo test"
 cargo test --workspace --features "$FEATURES"
+
+echo "==> pool-node binary for the end-to-end tests"
+cargo build --workspace --features "$FEATURES"
+
+echo "==> end-to-end tests (tests/e2e: pool-node driven with @polkadot/api)"
+(cd tests/e2e && npm ci --no-audit --no-fund --loglevel=error && npm test)
 
 echo "==> no_std wasm check of the pallets"
 RUSTFLAGS="--cfg substrate_runtime" cargo check -p pallet-stake-pool -p pallet-election-multi-phase \
