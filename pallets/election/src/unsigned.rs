@@ -103,6 +103,7 @@ impl<T: Config> Pallet<T> {
 			.longevity(longevity.max(1))
 			.propagate(false)
 			.build()?;
+		// The refund of the authorisation's weight: nothing is refunded.
 		Ok((validity, Weight::zero()))
 	}
 

@@ -99,6 +99,23 @@ fn queued_pool<T: Config>(q: u32) -> (PoolId, T::AccountId, Vec<T::AccountId>) {
 	(pid, owner, bound)
 }
 
+/// `q` queued requests and free delegation for all of them, not yet paid: the worker's stake is
+/// returned by hand, as a cool-down ending does just before it pays the queue.
+fn queued_pool_with_free_delegation<T: Config>(q: u32) -> PoolId {
+	let (pid, owner, bound) = queued_pool::<T>(q);
+	let worker_id = bound.first().cloned().expect("one worker");
+	Pallet::<T>::do_stop_mining(owner, pid, worker_id.clone()).expect("stopped");
+	let mut worker = Workers::<T>::get(&worker_id).expect("worker");
+	let mut pool = Pools::<T>::get(pid).expect("pool");
+	pool.releasing = pool.releasing.saturating_sub(worker.stake);
+	pool.free = pool.free.saturating_add(worker.stake);
+	worker.stake = Zero::zero();
+	worker.state = WorkerState::Ready;
+	Workers::<T>::insert(&worker_id, worker);
+	Pools::<T>::insert(pid, pool);
+	pid
+}
+
 fn set_now<T: Config>(n: BlockNumberOf<T>) {
 	T::BlockNumberProvider::set_block_number(n);
 }
@@ -357,18 +374,7 @@ mod benchmarks {
 
 	#[benchmark]
 	fn process_withdrawals(q: Linear<1, { T::MaxQueuePayoutsPerCall::get() }>) {
-		let (pid, owner, bound) = queued_pool::<T>(q);
-		// Free delegation for everyone, without paying the queue yet: return the stake by
-		// hand (what a cool-down ending would do before paying).
-		Pallet::<T>::do_stop_mining(owner, pid, bound[0].clone()).expect("stopped");
-		let mut worker = Workers::<T>::get(&bound[0]).expect("worker");
-		let mut pool = Pools::<T>::get(pid).expect("pool");
-		pool.releasing = pool.releasing.saturating_sub(worker.stake);
-		pool.free = pool.free.saturating_add(worker.stake);
-		worker.stake = Zero::zero();
-		worker.state = WorkerState::Ready;
-		Workers::<T>::insert(&bound[0], worker);
-		Pools::<T>::insert(pid, pool);
+		let pid = queued_pool_with_free_delegation::<T>(q);
 		let caller = funded::<T>("caller", 0);
 		#[extrinsic_call]
 		_(RawOrigin::Signed(caller), pid);
@@ -497,16 +503,7 @@ mod benchmarks {
 	/// The hook serving one continued pay-out of `q` requests.
 	#[benchmark]
 	fn on_initialize_payout(q: Linear<1, { T::MaxQueuePayoutsPerCall::get() }>) {
-		let (pid, owner, bound) = queued_pool::<T>(q);
-		Pallet::<T>::do_stop_mining(owner, pid, bound[0].clone()).expect("stopped");
-		let mut worker = Workers::<T>::get(&bound[0]).expect("worker");
-		let mut pool = Pools::<T>::get(pid).expect("pool");
-		pool.releasing = pool.releasing.saturating_sub(worker.stake);
-		pool.free = pool.free.saturating_add(worker.stake);
-		worker.stake = Zero::zero();
-		worker.state = WorkerState::Ready;
-		Workers::<T>::insert(&bound[0], worker);
-		Pools::<T>::insert(pid, pool);
+		let pid = queued_pool_with_free_delegation::<T>(q);
 		Pallet::<T>::schedule(TaskKind::Payout, now::<T>(), DeadlineTask::ContinuePayout { pid })
 			.expect("scheduled");
 		// Only the pay-out is due (the cool-down ends later).
