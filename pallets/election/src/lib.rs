@@ -427,6 +427,20 @@ pub mod pallet {
 		}
 	}
 
+	#[pallet::view_functions]
+	impl<T: Config> Pallet<T> {
+		/// The current round and phase.
+		pub fn round_and_phase() -> (u32, Phase<BlockNumberFor<T>>) {
+			(Round::<T>::get(), CurrentPhase::<T>::get())
+		}
+
+		/// The deposit a signed solution of `length` bytes and `weight` would hold if submitted
+		/// now.
+		pub fn deposit_quote(length: u32, weight: Weight) -> BalanceOf<T> {
+			Self::deposit_now(length, weight)
+		}
+	}
+
 	#[pallet::hooks]
 	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
 		fn on_initialize(now: BlockNumberFor<T>) -> Weight {

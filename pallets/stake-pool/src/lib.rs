@@ -664,6 +664,19 @@ pub mod pallet {
 		Overflow,
 	}
 
+	#[pallet::view_functions]
+	impl<T: Config> Pallet<T> {
+		/// A pool's summary: share price, free / staked / releasing, cap gap, power, queue.
+		pub fn summary_of_pool(pid: PoolId) -> Option<PoolSummary<T::AccountId, BalanceOf<T>>> {
+			Self::pool_summary(pid)
+		}
+
+		/// The rewards `delegator` could claim from pool `pid` now.
+		pub fn claimable_rewards(delegator: T::AccountId, pid: PoolId) -> BalanceOf<T> {
+			Self::pending_rewards(&delegator, pid)
+		}
+	}
+
 	#[pallet::hooks]
 	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
 		fn on_initialize(n: BlockNumberFor<T>) -> Weight {

@@ -198,3 +198,15 @@ fn the_minimum_untrusted_score_is_set_by_the_admin() {
 		assert_eq!(MinimumUntrustedScore::<Runtime>::get(), None);
 	});
 }
+
+#[test]
+fn the_view_functions_report_round_phase_and_deposits() {
+	execute(|| {
+		assert_eq!(MultiPhase::round_and_phase(), (1, Phase::Off));
+		roll_to(13);
+		assert_eq!(MultiPhase::round_and_phase(), (1, Phase::Signed { until: 23 }));
+		// An empty queue: the base deposit plus 20 bytes, one started millisecond and one KiB.
+		let weight = frame_support::weights::Weight::from_parts(1, 1);
+		assert_eq!(MultiPhase::deposit_quote(20, weight), 100 + 20 + 10 + 2);
+	});
+}

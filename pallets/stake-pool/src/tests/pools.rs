@@ -365,3 +365,23 @@ fn genesis_refuses_an_impossible_entry() {
 	.assimilate_storage(&mut storage)
 	.unwrap();
 }
+
+#[test]
+fn the_view_functions_report_pools_and_claimable_rewards() {
+	ExtBuilder::default().reward_per_block(10 * PHA).build_and_execute(|| {
+		let pid = seed_pool();
+		assert_ok!(StakePool::delegate(RuntimeOrigin::signed(1), pid, 2000 * PHA));
+		assert_ok!(StakePool::start_mining(
+			RuntimeOrigin::signed(OWNER_A),
+			pid,
+			WORKER_A,
+			2000 * PHA
+		));
+		run_blocks(2);
+		let summary = StakePool::summary_of_pool(pid).unwrap();
+		assert_eq!((summary.staked, summary.power), (2000 * PHA, 400));
+		// Two blocks of 10 PHA, no commission, one delegator.
+		assert_eq!(StakePool::claimable_rewards(1, pid), 20 * PHA);
+		assert!(StakePool::summary_of_pool(99).is_none());
+	});
+}
