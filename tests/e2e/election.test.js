@@ -17,20 +17,19 @@ describe('an election round on pool-node --dev', () => {
   });
 
   it('runs signed, validation and unsigned phases and stores the active set at the era end', async () => {
+    // Events are read at each sealed block's hash rather than through a subscription, so none
+    // can arrive after the loop has finished.
     const transitions = [];
-    const unsubscribe = await api.query.system.events((events) => {
-      for (const { event } of events) {
+    // The first era ends at block 100; its signed phase opens at 50, validation at 80, the
+    // unsigned phase at 85.
+    for (let n = 1; n <= 100; n += 1) {
+      const { blockHash } = await createBlock(api);
+      for (const { event } of await api.query.system.events.at(blockHash)) {
         if (api.events.election.PhaseTransitioned.is(event)) {
           transitions.push(event.data.to.type);
         }
       }
-    });
-    // The first era ends at block 100; its signed phase opens at 50, validation at 80, the
-    // unsigned phase at 85.
-    for (let n = 1; n <= 100; n += 1) {
-      await createBlock(api);
     }
-    unsubscribe();
     assert.deepEqual(transitions, ['Signed', 'SignedValidation', 'Unsigned', 'Off']);
     assert.equal((await api.query.stakePool.currentEra()).toNumber(), 1);
     const active = await api.query.stakePool.activePools();

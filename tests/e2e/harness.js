@@ -74,8 +74,7 @@ export async function createBlock(api) {
  */
 export async function submit(api, tx, signer) {
   const hash = await tx.signAndSend(signer);
-  await createBlock(api);
-  const blockHash = await api.rpc.chain.getBlockHash();
+  const { blockHash } = await createBlock(api);
   const block = await api.rpc.chain.getBlock(blockHash);
   const index = block.block.extrinsics.findIndex((xt) => xt.hash.eq(hash));
   if (index < 0) throw new Error('extrinsic not included');
