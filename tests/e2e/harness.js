@@ -70,7 +70,8 @@ export async function createBlock(api) {
 
 /**
  * Submit `tx` signed by `signer`, seal a block, and return the events of that extrinsic (or
- * throw with the module error's name).
+ * throw with the module error's name). The returned array (and a thrown error) carries the
+ * sealed block's hash as `blockHash`.
  */
 export async function submit(api, tx, signer) {
   const hash = await tx.signAndSend(signer);
@@ -87,9 +88,16 @@ export async function submit(api, tx, signer) {
       const { section, name } = api.registry.findMetaError(error.asModule);
       const e = new Error(`${section}.${name}`);
       e.events = events;
+      e.blockHash = blockHash;
       throw e;
     }
     throw new Error(error.toString());
   }
+  events.blockHash = blockHash;
   return events;
+}
+
+/** The fields of an event whose metadata leaves them unnamed (an empty list when all are named). */
+export function unnamedFields(event) {
+  return event.meta.fields.filter((field) => field.name.isNone).map((_, i) => i);
 }
