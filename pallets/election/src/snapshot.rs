@@ -21,11 +21,23 @@ impl<T: Config> Pallet<T> {
 	/// Take the snapshot for the current round from the data provider.
 	pub(crate) fn create_snapshot() -> Result<SnapshotMetadata, SnapshotError> {
 		let bound = |count: u32| DataProviderBounds { count: Some(CountBound(count)), size: None };
+		// The data provider registers the weight of its own reads.
 		let voters = T::DataProvider::electing_voters(bound(T::MaxElectingVoters::get()), 0)
 			.map_err(SnapshotError::DataProvider)?;
 		let targets = T::DataProvider::electable_targets(bound(T::MaxElectableTargets::get()), 0)
 			.map_err(SnapshotError::DataProvider)?;
 		let desired = T::DataProvider::desired_targets().map_err(SnapshotError::DataProvider)?;
+		Ok(Self::store_snapshot(voters, targets, desired))
+	}
+
+	/// Store a snapshot of `voters` and `targets` for `desired` winners, with its metadata and
+	/// fingerprint, and emit [`Event::SnapshotCreated`]. Weighed by
+	/// [`WeightInfo::create_snapshot_internal`](crate::WeightInfo::create_snapshot_internal).
+	pub(crate) fn store_snapshot(
+		voters: Vec<SnapshotVoterOf<T>>,
+		targets: Vec<T::AccountId>,
+		desired: u32,
+	) -> SnapshotMetadata {
 		// Never more winners than candidates, nor than a result can hold.
 		let desired = desired
 			.min(targets.len() as u32)
@@ -49,7 +61,7 @@ impl<T: Config> Pallet<T> {
 			desired_targets: desired,
 			fingerprint,
 		});
-		Ok(metadata)
+		metadata
 	}
 
 	/// The fingerprint of a snapshot: blake2-256 of the encoded `(round, desired, voters,

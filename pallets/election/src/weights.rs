@@ -17,6 +17,7 @@ pub trait WeightInfo {
 	fn set_minimum_untrusted_score() -> Weight;
 	fn on_initialize_nothing() -> Weight;
 	fn on_initialize_open_signed() -> Weight;
+	fn create_snapshot_internal(v: u32, t: u32) -> Weight;
 	fn on_initialize_open_unsigned() -> Weight;
 	fn on_initialize_validation_step(checked: u32) -> Weight;
 	fn elect() -> Weight;
@@ -49,6 +50,11 @@ impl WeightInfo for () {
 	}
 	fn on_initialize_open_signed() -> Weight {
 		cost(1_500_000_000, 10, 8)
+	}
+	fn create_snapshot_internal(v: u32, t: u32) -> Weight {
+		cost(10_000_000, 1, 5)
+			.saturating_add(Weight::from_parts(200_000, 120).saturating_mul(v.into()))
+			.saturating_add(Weight::from_parts(20_000, 32).saturating_mul(t.into()))
 	}
 	fn on_initialize_open_unsigned() -> Weight {
 		cost(100_000_000, 6, 4)

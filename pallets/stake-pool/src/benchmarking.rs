@@ -11,6 +11,7 @@ use super::*;
 use crate::Benchmark as WorkerBenchmark;
 use alloc::vec;
 use frame_benchmarking::v2::*;
+use frame_election_provider_support::{bounds::DataProviderBounds, ElectionDataProvider};
 use frame_support::traits::{fungible::Mutate, EnsureOrigin, Get, Hooks};
 use frame_system::{pallet_prelude::BlockNumberFor, RawOrigin};
 use sp_runtime::traits::{BlockNumberProvider, Saturating, Zero};
@@ -114,6 +115,30 @@ fn queued_pool_with_free_delegation<T: Config>(q: u32) -> PoolId {
 	Workers::<T>::insert(&worker_id, worker);
 	Pools::<T>::insert(pid, pool);
 	pid
+}
+
+/// `n` pools standing in the election, each with one worker mining with the minimum stake of
+/// its own backer.
+fn candidate_pools<T: Config>(n: u32) -> Vec<PoolId> {
+	let owner = funded::<T>("owner", 0);
+	(0..n)
+		.map(|i| {
+			// One backer per pool: an account backs at most `MaxPoolsPerDelegator` pools.
+			let backer = funded::<T>("candidate-backer", i);
+			let pid = Pallet::<T>::do_create_pool(owner.clone()).expect("pool created");
+			let worker: T::AccountId = account("candidate-worker", i, SEED);
+			Pallet::<T>::do_register_worker(
+				worker.clone(),
+				WorkerBenchmark { score: SCORE, confidence_level: 1 },
+			)
+			.expect("registered");
+			Pallet::<T>::do_authorize_operator(worker.clone(), owner.clone()).expect("authorised");
+			Pallet::<T>::do_add_worker(owner.clone(), pid, worker.clone()).expect("bound");
+			delegate_from::<T>(&backer, pid, stake::<T>());
+			Pallet::<T>::do_start_mining(owner.clone(), pid, worker, stake::<T>()).expect("mining");
+			pid
+		})
+		.collect()
 }
 
 fn set_now<T: Config>(n: BlockNumberOf<T>) {
@@ -557,28 +582,53 @@ mod benchmarks {
 	/// is weighed by the election provider).
 	#[benchmark]
 	fn on_initialize_new_era(w: Linear<1, 16>) {
-		let owner = funded::<T>("owner", 0);
-		for i in 0..w {
-			// One backer per pool: an account backs at most `MaxPoolsPerDelegator` pools.
-			let backer = funded::<T>("era-backer", i);
-			let pid = Pallet::<T>::do_create_pool(owner.clone()).expect("pool created");
-			let worker: T::AccountId = account("era-worker", i, SEED);
-			Pallet::<T>::do_register_worker(
-				worker.clone(),
-				WorkerBenchmark { score: SCORE, confidence_level: 1 },
-			)
-			.expect("registered");
-			Pallet::<T>::do_authorize_operator(worker.clone(), owner.clone()).expect("authorised");
-			Pallet::<T>::do_add_worker(owner.clone(), pid, worker.clone()).expect("bound");
-			delegate_from::<T>(&backer, pid, stake::<T>());
-			Pallet::<T>::do_start_mining(owner.clone(), pid, worker, stake::<T>()).expect("mining");
-		}
+		candidate_pools::<T>(w);
 		let boundary = T::EraLength::get();
 		#[block]
 		{
 			Pallet::<T>::maybe_new_era(boundary);
 		}
 		assert_eq!(CurrentEra::<T>::get(), 1);
+	}
+
+	/// The election reading `v` voters, each backing the most pools it may
+	/// (`MaxPoolsPerDelegator`, all candidates): the worst case per voter.
+	#[benchmark]
+	fn electing_voters(v: Linear<1, 1_000>) {
+		let pools = candidate_pools::<T>(T::MaxPoolsPerDelegator::get());
+		for i in 0..v {
+			let who = funded::<T>("voter", i);
+			for pid in &pools {
+				delegate_from::<T>(&who, *pid, stake::<T>());
+			}
+		}
+		let voters;
+		#[block]
+		{
+			voters = <Pallet<T> as ElectionDataProvider>::electing_voters(
+				DataProviderBounds::default(),
+				0,
+			)
+			.expect("voters");
+		}
+		// The candidates' own backers vote too.
+		assert_eq!(voters.len() as u32, v + T::MaxPoolsPerDelegator::get());
+	}
+
+	/// The election reading `t` pools, all candidates.
+	#[benchmark]
+	fn electable_targets(t: Linear<1, 1_000>) {
+		candidate_pools::<T>(t);
+		let targets;
+		#[block]
+		{
+			targets = <Pallet<T> as ElectionDataProvider>::electable_targets(
+				DataProviderBounds::default(),
+				0,
+			)
+			.expect("targets");
+		}
+		assert_eq!(targets.len() as u32, t);
 	}
 
 	impl_benchmark_test_suite!(

@@ -125,7 +125,7 @@ impl<T: Config> ElectionDataProvider for Pallet<T> {
 			return Ok(Vec::new());
 		}
 		let limit = bounds.count.map(|count| count.0 as usize).unwrap_or(usize::MAX);
-		let mut read: u64 = 0;
+		let mut read: u32 = 0;
 		let targets: Vec<T::AccountId> = Pools::<T>::iter()
 			.inspect(|_| read = read.saturating_add(1))
 			.filter(|(_, pool)| Self::is_candidate(pool))
@@ -133,7 +133,7 @@ impl<T: Config> ElectionDataProvider for Pallet<T> {
 			.map(|(pid, _)| T::PoolAccounts::account_of(pid))
 			.collect();
 		frame_system::Pallet::<T>::register_extra_weight_unchecked(
-			T::DbWeight::get().reads(read),
+			T::WeightInfo::electable_targets(read),
 			DispatchClass::Mandatory,
 		);
 		Ok(targets)
@@ -148,13 +148,15 @@ impl<T: Config> ElectionDataProvider for Pallet<T> {
 		}
 		let limit = bounds.count.map(|count| count.0 as usize).unwrap_or(usize::MAX);
 		let issuance = T::Currency::total_issuance();
-		let mut read: u64 = 0;
+		// Delegators read; each costs at most `MaxPoolsPerDelegator` pool and position reads,
+		// the worst case `electing_voters(v)` is benchmarked at.
+		let mut read: u32 = 0;
 		let voters: Vec<VoterOf<Self>> = DelegatorPools::<T>::iter()
+			.inspect(|_| read = read.saturating_add(1))
 			.filter_map(|(who, pids)| {
 				let mut stake = BalanceOf::<T>::zero();
 				let mut votes = BoundedVec::<T::AccountId, T::MaxPoolsPerDelegator>::new();
 				for pid in pids {
-					read = read.saturating_add(2);
 					let (Some(pool), Some(delegation)) =
 						(Pools::<T>::get(pid), Delegations::<T>::get(pid, &who))
 					else {
@@ -176,7 +178,7 @@ impl<T: Config> ElectionDataProvider for Pallet<T> {
 			.take(limit)
 			.collect();
 		frame_system::Pallet::<T>::register_extra_weight_unchecked(
-			T::DbWeight::get().reads(read),
+			T::WeightInfo::electing_voters(read),
 			DispatchClass::Mandatory,
 		);
 		Ok(voters)

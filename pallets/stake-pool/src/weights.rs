@@ -47,6 +47,8 @@ pub trait WeightInfo {
 	fn on_initialize_commission() -> Weight;
 	fn on_initialize_grace(w: u32) -> Weight;
 	fn on_initialize_new_era(w: u32) -> Weight;
+	fn electing_voters(v: u32) -> Weight;
+	fn electable_targets(t: u32) -> Weight;
 }
 
 /// `ref_time` picoseconds, 4 KiB of proof per access, and `reads`/`writes` database accesses.
@@ -152,5 +154,11 @@ impl WeightInfo for () {
 	fn on_initialize_new_era(w: u32) -> Weight {
 		cost(20_000_000, 1, 2)
 			.saturating_add(Weight::from_parts(200_000, 48).saturating_mul(w.into()))
+	}
+	fn electing_voters(v: u32) -> Weight {
+		cost(5_000_000, 1, 0).saturating_add(cost(400_000, 33, 0).saturating_mul(v.into()))
+	}
+	fn electable_targets(t: u32) -> Weight {
+		cost(5_000_000, 0, 0).saturating_add(cost(100_000, 1, 0).saturating_mul(t.into()))
 	}
 }
