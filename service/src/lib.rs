@@ -1,0 +1,17 @@
+//! `staking-service`: a pool operator's tool for the stake-pool chain and for Mina ledgers.
+//!
+//! - [`ledger`]: one input model for Mina `mina ledger export` JSON and our chain snapshots;
+//! - [`odds`]: slot-lottery odds, expected blocks and their 5%-95% band;
+//! - [`unlock`]: when a timed account holds no locked tokens, by Mina's rule, in integers;
+//! - [`payouts`]: payout plans with commission, carry-over of small payouts, dust and a hash;
+//! - [`amount`]: decimal strings to and from integer smallest units;
+//! - [`output`]: writing several output files all or nothing.
+//!
+//! See `docs/staking-service.md` for a worked example of every command.
+
+pub mod amount;
+pub mod ledger;
+pub mod odds;
+pub mod output;
+pub mod payouts;
+pub mod unlock;

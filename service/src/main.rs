@@ -1,0 +1,406 @@
+//! `staking-service`: snapshots, odds, unlock points and payouts for pool operators.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use staking_service::{
+	amount::{self, Amount},
+	ledger::{Ledger, Source},
+	odds,
+	output::write_all,
+	payouts::{self, Policy, SignedOffPlan},
+	unlock::Unlock,
+};
+use std::{collections::BTreeMap, path::PathBuf, process::ExitCode};
+
+mod bench;
+
+#[derive(Parser, Debug)]
+#[command(name = "staking-service", version, about)]
+struct Cli {
+	#[command(subcommand)]
+	command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+	/// Slot-lottery odds: win probability per slot, expected blocks per epoch and the 5%-95%
+	/// band, for one stake or for every account delegating to a key.
+	Odds(OddsArgs),
+	/// For every timed account of a ledger, the first slot (or block) with nothing locked.
+	Unlock(UnlockArgs),
+	/// Payout plans for the blocks a delegate won.
+	#[command(subcommand)]
+	Payouts(PayoutsCommand),
+	/// Time `payouts plan` and `unlock` on a generated ledger and report peak memory.
+	Bench(bench::BenchArgs),
+}
+
+#[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
+enum Format {
+	Json,
+	Table,
+}
+
+#[derive(Args, Debug)]
+struct OddsArgs {
+	/// The stake (a decimal amount), with --total.
+	#[arg(long, requires = "total", conflicts_with_all = ["ledger", "delegate"])]
+	stake: Option<String>,
+	/// The total stake of the staking ledger, with --stake.
+	#[arg(long, requires = "stake")]
+	total: Option<String>,
+	/// A ledger file (Mina export or snapshot), with --delegate.
+	#[arg(long, requires = "delegate")]
+	ledger: Option<PathBuf>,
+	/// The delegate whose delegators to list.
+	#[arg(long, requires = "ledger")]
+	delegate: Option<String>,
+	/// The active slot coefficient.
+	#[arg(long, default_value_t = odds::MINA_F)]
+	f: f64,
+	/// Slots per epoch.
+	#[arg(long, default_value_t = odds::MINA_SLOTS_PER_EPOCH)]
+	slots: u64,
+	/// Output format.
+	#[arg(long, value_enum, default_value_t = Format::Table)]
+	format: Format,
+}
+
+#[derive(Args, Debug)]
+struct UnlockArgs {
+	/// A ledger file (Mina export or snapshot).
+	#[arg(long)]
+	ledger: PathBuf,
+	/// Output format.
+	#[arg(long, value_enum, default_value_t = Format::Table)]
+	format: Format,
+}
+
+#[derive(Subcommand, Debug)]
+enum PayoutsCommand {
+	/// Compute a plan, print its hash, and write it as JSON and CSV.
+	Plan(PlanArgs),
+	/// Recompute a plan from the same inputs and check it matches a plan file and its hash.
+	Verify {
+		/// The plan file to check.
+		#[arg(long)]
+		plan: PathBuf,
+		#[command(flatten)]
+		inputs: PlanInputs,
+	},
+}
+
+#[derive(Args, Debug)]
+struct PlanInputs {
+	/// The staking ledger of the epoch (Mina export or snapshot).
+	#[arg(long)]
+	ledger: PathBuf,
+	/// The delegate (block producer key, pool account, pool id or owner) paid for.
+	#[arg(long)]
+	delegate: String,
+	/// The blocks won: a JSON array of {height, slot, state_hash, coinbase, fees?}.
+	#[arg(long)]
+	blocks: PathBuf,
+	/// Default commission: "5%" or "0.05".
+	#[arg(long, default_value = "0%")]
+	commission: String,
+	/// A per-account commission, PK=RATE (repeatable).
+	#[arg(long = "account-commission", value_name = "PK=RATE")]
+	account_commission: Vec<String>,
+	/// Payouts below this amount are carried to the next plan.
+	#[arg(long, default_value = "0")]
+	min_payout: String,
+	/// The carry-out ledger of the previous plan (after its payments were confirmed).
+	#[arg(long)]
+	carry_in: Option<PathBuf>,
+	/// Turn on the unlocked-stake bonus: what a block's coinbase pays above this amount goes
+	/// to the delegators with nothing locked at its slot.
+	#[arg(long)]
+	supercharge_base: Option<String>,
+}
+
+#[derive(Args, Debug)]
+struct PlanArgs {
+	#[command(flatten)]
+	inputs: PlanInputs,
+	/// Where to write the plan (JSON, with its hash).
+	#[arg(long, default_value = "payout-plan.json")]
+	out: PathBuf,
+	/// Where to write the plan as CSV.
+	#[arg(long, default_value = "payout-plan.csv")]
+	csv: PathBuf,
+	/// Where to write the carry-out ledger for the next plan.
+	#[arg(long, default_value = "payout-carry.json")]
+	carry_out: PathBuf,
+}
+
+fn read(path: &PathBuf) -> Result<Vec<u8>, String> {
+	std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))
+}
+
+fn load_ledger(path: &PathBuf) -> Result<Ledger, String> {
+	Ledger::parse(&path.display().to_string(), &read(path)?).map_err(|e| e.to_string())
+}
+
+fn parse_amount(flag: &str, text: &str, decimals: u32) -> Result<Amount, String> {
+	amount::parse(text, decimals).map_err(|e| format!("{flag} {text:?}: {e}"))
+}
+
+fn json<T: serde::Serialize>(value: &T) -> Result<String, String> {
+	serde_json::to_string_pretty(value).map_err(|e| e.to_string())
+}
+
+fn run_odds(args: OddsArgs) -> Result<(), String> {
+	#[derive(serde::Serialize)]
+	struct Row {
+		pk: String,
+		stake: String,
+		#[serde(flatten)]
+		odds: odds::Odds,
+	}
+	let (rows, total, decimals) = match (&args.stake, &args.total, &args.ledger, &args.delegate) {
+		(Some(stake), Some(total), _, _) => {
+			let d = staking_service::ledger::MINA_DECIMALS;
+			let s = parse_amount("--stake", stake, d)?;
+			let t = parse_amount("--total", total, d)?;
+			let o = odds::odds(s, t, args.f, args.slots).map_err(|e| e.to_string())?;
+			(vec![Row { pk: "stake".into(), stake: amount::format(s, d), odds: o }], t, d)
+		},
+		(_, _, Some(ledger), Some(delegate)) => {
+			let ledger = load_ledger(ledger)?;
+			if !ledger.knows_delegate(delegate) {
+				return Err(format!(
+					"no account of the ledger delegates to {delegate} (check --delegate)"
+				));
+			}
+			let total = ledger.total_stake();
+			let d = ledger.decimals;
+			let mut rows = Vec::new();
+			let mut delegated: Amount = 0;
+			for account in &ledger.accounts {
+				let stake = account.stake_for(delegate);
+				if stake == 0 {
+					continue;
+				}
+				delegated = delegated.saturating_add(stake);
+				let o = odds::odds(stake, total, args.f, args.slots).map_err(|e| e.to_string())?;
+				rows.push(Row { pk: account.pk.clone(), stake: amount::format(stake, d), odds: o });
+			}
+			let o = odds::odds(delegated, total, args.f, args.slots).map_err(|e| e.to_string())?;
+			rows.push(Row {
+				pk: format!("{delegate} (all)"),
+				stake: amount::format(delegated, d),
+				odds: o,
+			});
+			(rows, total, d)
+		},
+		_ => return Err("give --stake and --total, or --ledger and --delegate".into()),
+	};
+	match args.format {
+		Format::Json => {
+			#[derive(serde::Serialize)]
+			struct Out<'a> {
+				total: String,
+				f: f64,
+				slots: u64,
+				accounts: &'a [Row],
+			}
+			println!(
+				"{}",
+				json(&Out {
+					total: amount::format(total, decimals),
+					f: args.f,
+					slots: args.slots,
+					accounts: &rows
+				})?
+			);
+		},
+		Format::Table => {
+			println!(
+				"total stake {}, f = {}, {} slots per epoch",
+				amount::format(total, decimals),
+				args.f,
+				args.slots
+			);
+			println!(
+				"{:<58} {:>22} {:>14} {:>14} {:>12}",
+				"account", "stake", "per slot", "blocks/epoch", "5%-95%"
+			);
+			for r in &rows {
+				println!(
+					"{:<58} {:>22} {:>14.10} {:>14.2} {:>12}",
+					r.pk,
+					r.stake,
+					r.odds.per_slot,
+					r.odds.expected_blocks,
+					format!("{}-{}", r.odds.p05_blocks, r.odds.p95_blocks)
+				);
+			}
+		},
+	}
+	Ok(())
+}
+
+fn run_unlock(args: UnlockArgs) -> Result<(), String> {
+	let ledger = load_ledger(&args.ledger)?;
+	let unit = match ledger.source {
+		Source::Mina => "slot",
+		Source::Snapshot(_) => "block",
+	};
+	#[derive(serde::Serialize)]
+	struct Row {
+		pk: String,
+		/// The slot or block number, or "never".
+		unlock: String,
+		unit: &'static str,
+		locked_initially: String,
+	}
+	let mut rows = Vec::new();
+	for account in &ledger.accounts {
+		let timings = account.timings();
+		if timings.is_empty() {
+			continue;
+		}
+		let locked = timings.iter().fold(0u128, |s, t| s.saturating_add(t.initial_minimum_balance));
+		rows.push(Row {
+			pk: account.pk.clone(),
+			unlock: match account.unlock() {
+				Unlock::At(at) => at.to_string(),
+				Unlock::Never => "never".into(),
+			},
+			unit,
+			locked_initially: amount::format(locked, ledger.decimals),
+		});
+	}
+	match args.format {
+		Format::Json => println!("{}", json(&rows)?),
+		Format::Table => {
+			println!(
+				"{:<58} {:>22} {:>12}",
+				"account",
+				"locked initially",
+				format!("unlock {unit}")
+			);
+			for r in &rows {
+				println!("{:<58} {:>22} {:>12}", r.pk, r.locked_initially, r.unlock);
+			}
+		},
+	}
+	Ok(())
+}
+
+fn make_plan(inputs: &PlanInputs) -> Result<payouts::Plan, String> {
+	let ledger = load_ledger(&inputs.ledger)?;
+	let d = ledger.decimals;
+	let blocks =
+		payouts::parse_blocks(&inputs.blocks.display().to_string(), &read(&inputs.blocks)?, d)
+			.map_err(|e| e.to_string())?;
+	let mut commissions = BTreeMap::new();
+	for entry in &inputs.account_commission {
+		let (pk, rate) = entry
+			.split_once('=')
+			.ok_or_else(|| format!("--account-commission {entry:?}: expected PK=RATE"))?;
+		let rate =
+			payouts::parse_rate(rate).map_err(|e| format!("--account-commission {pk}: {e}"))?;
+		commissions.insert(pk.to_string(), rate);
+	}
+	let policy = Policy {
+		default_commission: payouts::parse_rate(&inputs.commission)
+			.map_err(|e| format!("--commission: {e}"))?,
+		commissions,
+		min_payout: parse_amount("--min-payout", &inputs.min_payout, d)?,
+		supercharge_base: inputs
+			.supercharge_base
+			.as_deref()
+			.map(|b| parse_amount("--supercharge-base", b, d))
+			.transpose()?,
+	};
+	let carry_in = match &inputs.carry_in {
+		Some(path) => payouts::parse_carry(&path.display().to_string(), &read(path)?, d)
+			.map_err(|e| e.to_string())?,
+		None => BTreeMap::new(),
+	};
+	payouts::plan(&ledger, &inputs.delegate, &blocks, &policy, &carry_in).map_err(|e| e.to_string())
+}
+
+fn run_payouts(command: PayoutsCommand) -> Result<(), String> {
+	match command {
+		PayoutsCommand::Plan(args) => {
+			let plan = make_plan(&args.inputs)?;
+			let (plan_json, hash) = plan.to_file();
+			let mut carry_json = json(&plan.carry_out())?.into_bytes();
+			carry_json.push(b'\n');
+			write_all(&[
+				(args.out.clone(), plan_json),
+				(args.csv.clone(), plan.to_csv().into_bytes()),
+				(args.carry_out.clone(), carry_json),
+			])?;
+			let t = &plan.totals;
+			println!("delegate      {}", plan.delegate);
+			println!("blocks        {}", plan.blocks.len());
+			println!("distributable {} (bonus {})", t.distributable, t.bonus);
+			println!("carried in    {}", t.carry_in);
+			println!(
+				"paid          {} to {} accounts",
+				t.paid,
+				plan.lines.iter().filter(|l| l.payout != "0").count()
+			);
+			println!("carried out   {}", t.carry_out);
+			println!("commission    {}", t.commission);
+			println!("dust          {}", t.dust);
+			println!("plan hash     {hash}");
+			println!(
+				"written       {}, {}, {}",
+				args.out.display(),
+				args.csv.display(),
+				args.carry_out.display()
+			);
+			Ok(())
+		},
+		PayoutsCommand::Verify { plan, inputs } => {
+			let bytes = read(&plan)?;
+			let file: SignedOffPlan = serde_json::from_slice(&bytes)
+				.map_err(|e| format!("{}: not a payout plan: {e}", plan.display()))?;
+			if file.plan.hash() != file.plan_hash {
+				return Err(format!(
+					"{}: the plan was edited: its content hashes to {}, not the recorded {}",
+					plan.display(),
+					file.plan.hash(),
+					file.plan_hash
+				));
+			}
+			let recomputed = make_plan(&inputs)?;
+			let hash = recomputed.hash();
+			if hash != file.plan_hash {
+				return Err(format!(
+					"{}: plan hash {} does not match the plan recomputed from these inputs ({hash})",
+					plan.display(),
+					file.plan_hash
+				));
+			}
+			println!("ok: {} matches its inputs, plan hash {hash}", plan.display());
+			Ok(())
+		},
+	}
+}
+
+fn main() -> ExitCode {
+	let cli = Cli::parse();
+	let result = match cli.command {
+		Command::Odds(args) => run_odds(args),
+		Command::Unlock(args) => run_unlock(args),
+		Command::Payouts(command) => run_payouts(command),
+		Command::Bench(args) => bench::run(args),
+	};
+	if std::env::var_os(bench::REPORT_PEAK).is_some() {
+		if let Some(kib) = bench::peak_rss_kib() {
+			eprintln!("peak_rss_kib {kib}");
+		}
+	}
+	match result {
+		Ok(()) => ExitCode::SUCCESS,
+		Err(e) => {
+			eprintln!("error: {e}");
+			ExitCode::FAILURE
+		},
+	}
+}

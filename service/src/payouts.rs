@@ -1,0 +1,623 @@
+//! Payout plans: who gets what of the blocks a delegate won, in integer arithmetic.
+//!
+//! For a delegate `K`, its delegators are the accounts staking with it in the ledger, each with
+//! stake `s_i` (total `S`). The blocks won give a distributable total `R` (coinbase plus fees
+//! of each block). Then, in smallest units and always rounding down:
+//!
+//! 1. `gross_i = floor(R_base * s_i / S)` plus, with the unlocked-stake bonus policy, each
+//!    block's bonus `B_b` (its coinbase above `supercharge_base`) shared only among the
+//!    delegators unlocked at that block's slot: `floor(B_b * s_i / S_unlocked(b))`;
+//! 2. `commission_i = floor(gross_i * rate_i)` with the account's rate (or the default);
+//! 3. `payout_i = gross_i - commission_i + carry_in_i`; below `min_payout` it is not paid but
+//!    carried to the next plan (`carry_out_i`), never dropped;
+//! 4. `dust = R - sum(gross_i)`, reported.
+//!
+//! So `sum(paid) + sum(carry_out) + sum(commission) + dust = R + sum(carry_in)` exactly. The
+//! plan is canonical JSON; its blake2-256 hash is what a reviewer signs off and what
+//! `payouts verify` recomputes. Nothing here writes state: the carry-out ledger is an output
+//! to feed the next plan once the payments are confirmed.
+
+use crate::{
+	amount::{self, Amount},
+	ledger::{hex, InputError, Ledger},
+	unlock::Unlock,
+};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// Parts per billion: `1_000_000_000` is 100%.
+pub const BILLION: u128 = 1_000_000_000;
+
+/// The `format` tag of a plan.
+pub const PLAN_FORMAT: &str = "stake-suite-payout-plan/1";
+
+/// A block won by the delegate.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WonBlock {
+	/// Its height.
+	pub height: u64,
+	/// Its global slot (decides who is unlocked for the bonus).
+	pub slot: u64,
+	/// Its hash.
+	pub state_hash: String,
+	/// The coinbase it paid.
+	pub coinbase: Amount,
+	/// Transaction fees kept (after SNARK work), if any.
+	pub fees: Amount,
+}
+
+impl WonBlock {
+	/// Coinbase plus fees.
+	pub fn reward(&self) -> Amount {
+		self.coinbase.saturating_add(self.fees)
+	}
+}
+
+/// Parse a blocks file: a JSON array of `{"height", "slot", "state_hash", "coinbase", "fees"?}`
+/// with amounts as decimal strings.
+pub fn parse_blocks(name: &str, bytes: &[u8], decimals: u32) -> Result<Vec<WonBlock>, InputError> {
+	#[derive(Deserialize)]
+	#[serde(deny_unknown_fields)]
+	struct Raw {
+		height: u64,
+		slot: u64,
+		state_hash: String,
+		coinbase: String,
+		#[serde(default)]
+		fees: Option<String>,
+	}
+	let raw: Vec<Raw> = serde_json::from_slice(bytes)
+		.map_err(|e| InputError::new(name, format!("not a JSON array of blocks: {e}")))?;
+	let mut seen = std::collections::BTreeSet::new();
+	raw.into_iter()
+		.enumerate()
+		.map(|(i, b)| {
+			let at = |field: &str| format!("{name}: block {} (#{i}), field `{field}`", b.height);
+			if !seen.insert(b.state_hash.clone()) {
+				return Err(InputError::new(at("state_hash"), "listed twice"));
+			}
+			let coinbase = amount::parse(&b.coinbase, decimals)
+				.map_err(|e| InputError::new(at("coinbase"), format!("{e} ({:?})", b.coinbase)))?;
+			let fees = match &b.fees {
+				Some(fees) => amount::parse(fees, decimals)
+					.map_err(|e| InputError::new(at("fees"), format!("{e} ({fees:?})")))?,
+				None => 0,
+			};
+			Ok(WonBlock {
+				height: b.height,
+				slot: b.slot,
+				state_hash: b.state_hash,
+				coinbase,
+				fees,
+			})
+		})
+		.collect()
+}
+
+/// Parse a rate: `"5%"`, `"2.5%"` or a fraction `"0.05"`, into parts per billion.
+pub fn parse_rate(text: &str) -> Result<u128, String> {
+	let text = text.trim();
+	let (number, scale_decimals) = match text.strip_suffix('%') {
+		Some(percent) => (percent.trim(), 7u32),
+		None => (text, 9u32),
+	};
+	let ppb = amount::parse(number, scale_decimals)
+		.map_err(|e| format!("bad rate {text:?}: {e} (use e.g. 5% or 0.05)"))?;
+	if ppb > BILLION {
+		return Err(format!("bad rate {text:?}: above 100%"));
+	}
+	Ok(ppb)
+}
+
+/// Print parts per billion as a percentage.
+pub fn format_rate(ppb: u128) -> String {
+	format!("{}%", amount::format(ppb, 7))
+}
+
+/// How to share.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Policy {
+	/// The commission of accounts without their own rate, parts per billion.
+	pub default_commission: u128,
+	/// Per-account commissions, parts per billion.
+	pub commissions: BTreeMap<String, u128>,
+	/// Payouts below this are carried to the next plan.
+	pub min_payout: Amount,
+	/// With the unlocked-stake bonus: the coinbase of a block that is not supercharged; what a
+	/// block pays above it goes to the delegators unlocked at its slot.
+	pub supercharge_base: Option<Amount>,
+}
+
+/// One delegator's line of a plan.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PayoutLine {
+	/// The delegator.
+	pub pk: String,
+	/// Its stake with the delegate.
+	pub stake: String,
+	/// Its share before commission.
+	pub gross: String,
+	/// The commission rate applied.
+	pub commission_rate: String,
+	/// The commission taken from it.
+	pub commission: String,
+	/// What was carried to this plan.
+	pub carry_in: String,
+	/// What to pay it now.
+	pub payout: String,
+	/// What is carried to the next plan (below the minimum payout).
+	pub carry_out: String,
+}
+
+/// Totals of a plan.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Totals {
+	/// The delegate's stake (sum of its delegators').
+	pub stake: String,
+	/// What the blocks pay.
+	pub distributable: String,
+	/// Of which the unlocked-stake bonus.
+	pub bonus: String,
+	/// Carried in from the previous plan.
+	pub carry_in: String,
+	/// To pay now.
+	pub paid: String,
+	/// Carried to the next plan.
+	pub carry_out: String,
+	/// The operator's commission.
+	pub commission: String,
+	/// Left over by rounding down.
+	pub dust: String,
+}
+
+/// A block as listed in a plan.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlanBlock {
+	/// Height.
+	pub height: u64,
+	/// Global slot.
+	pub slot: u64,
+	/// Hash.
+	pub state_hash: String,
+	/// Coinbase plus fees.
+	pub reward: String,
+	/// Delegators unlocked at its slot (with the bonus policy).
+	pub unlocked_delegators: Option<u32>,
+}
+
+/// A payout plan, canonical: field order fixed, amounts as decimal strings, lines by `pk`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Plan {
+	/// [`PLAN_FORMAT`].
+	pub format: String,
+	/// The delegate paid for.
+	pub delegate: String,
+	/// Decimals of the amounts.
+	pub decimals: u32,
+	/// The default commission.
+	pub default_commission: String,
+	/// Per-account commissions.
+	pub commissions: BTreeMap<String, String>,
+	/// The minimum payout.
+	pub min_payout: String,
+	/// The unlocked-stake bonus base, if the policy is on.
+	pub supercharge_base: Option<String>,
+	/// The blocks paid for, by height.
+	pub blocks: Vec<PlanBlock>,
+	/// Totals.
+	pub totals: Totals,
+	/// One line per delegator (and per account with a carry-in), by `pk`.
+	pub lines: Vec<PayoutLine>,
+}
+
+/// A plan with its hash, as written to a file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SignedOffPlan {
+	/// The plan.
+	pub plan: Plan,
+	/// [`Plan::hash`].
+	pub plan_hash: String,
+}
+
+impl Plan {
+	/// The plan's canonical form: compact JSON in field order.
+	pub fn canonical_json(&self) -> Vec<u8> {
+		serde_json::to_vec(self).unwrap_or_default()
+	}
+
+	/// blake2-256 of the plan's canonical JSON, 0x-hex.
+	pub fn hash(&self) -> String {
+		hash_of(&self.canonical_json())
+	}
+
+	/// The plan file: `{"plan": <canonical JSON>, "plan_hash": <its hash>}` (a
+	/// [`SignedOffPlan`]), serialised once.
+	pub fn to_file(&self) -> (Vec<u8>, String) {
+		const PREFIX: &[u8] = b"{\"plan\":";
+		let mut file =
+			Vec::with_capacity(self.lines.len().saturating_mul(200).saturating_add(1024));
+		file.extend_from_slice(PREFIX);
+		// The canonical form is written straight into the file buffer and hashed there.
+		if serde_json::to_writer(&mut file, self).is_err() {
+			file.truncate(PREFIX.len());
+		}
+		let hash = hash_of(file.get(PREFIX.len()..).unwrap_or_default());
+		file.extend_from_slice(format!(",\"plan_hash\":\"{hash}\"}}\n").as_bytes());
+		(file, hash)
+	}
+
+	/// The plan as CSV, one line per delegator.
+	pub fn to_csv(&self) -> String {
+		let mut out =
+			String::from("pk,stake,gross,commission_rate,commission,carry_in,payout,carry_out\n");
+		for l in &self.lines {
+			out.push_str(&format!(
+				"{},{},{},{},{},{},{},{}\n",
+				l.pk,
+				l.stake,
+				l.gross,
+				l.commission_rate,
+				l.commission,
+				l.carry_in,
+				l.payout,
+				l.carry_out
+			));
+		}
+		out
+	}
+
+	/// The carry-out ledger to give the next plan: accounts with something carried.
+	pub fn carry_out(&self) -> BTreeMap<String, String> {
+		self.lines
+			.iter()
+			.filter(|l| l.carry_out != "0")
+			.map(|l| (l.pk.clone(), l.carry_out.clone()))
+			.collect()
+	}
+}
+
+/// Parse a carry ledger: a JSON object `{pk: amount}`.
+pub fn parse_carry(
+	name: &str,
+	bytes: &[u8],
+	decimals: u32,
+) -> Result<BTreeMap<String, Amount>, InputError> {
+	let raw: BTreeMap<String, String> = serde_json::from_slice(bytes)
+		.map_err(|e| InputError::new(name, format!("not a JSON object of pk -> amount: {e}")))?;
+	raw.into_iter()
+		.map(|(pk, text)| {
+			let value = amount::parse(&text, decimals).map_err(|e| {
+				InputError::new(format!("{name}: account {pk}"), format!("{e} ({text:?})"))
+			})?;
+			Ok((pk, value))
+		})
+		.collect()
+}
+
+/// Why a plan cannot be made.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PlanError {
+	/// No account of the ledger stakes with the delegate.
+	UnknownDelegate(String),
+	/// No block given.
+	NoBlocks,
+	/// An amount times a stake does not fit 128 bits.
+	Overflow,
+}
+
+impl core::fmt::Display for PlanError {
+	fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+		match self {
+			Self::UnknownDelegate(d) => {
+				write!(f, "no account of the ledger delegates to {d} (check --delegate)")
+			},
+			Self::NoBlocks => write!(f, "the blocks file lists no block"),
+			Self::Overflow => write!(f, "amounts too large for 128-bit arithmetic"),
+		}
+	}
+}
+
+impl std::error::Error for PlanError {}
+
+/// blake2-256 of `bytes`, 0x-hex.
+fn hash_of(bytes: &[u8]) -> String {
+	hex(&sp_crypto_hashing::blake2_256(bytes))
+}
+
+/// The later of two unlocks.
+fn later(a: Unlock, b: Unlock) -> Unlock {
+	match (a, b) {
+		(Unlock::At(a), Unlock::At(b)) => Unlock::At(a.max(b)),
+		_ => Unlock::Never,
+	}
+}
+
+/// `floor(a * b / c)`, `None` on overflow or `c == 0`.
+fn mul_div(a: u128, b: u128, c: u128) -> Option<u128> {
+	a.checked_mul(b)?.checked_div(c)
+}
+
+/// Make the plan for `delegate`.
+pub fn plan(
+	ledger: &Ledger,
+	delegate: &str,
+	blocks: &[WonBlock],
+	policy: &Policy,
+	carry_in: &BTreeMap<String, Amount>,
+) -> Result<Plan, PlanError> {
+	if blocks.is_empty() {
+		return Err(PlanError::NoBlocks);
+	}
+	// Delegators sorted by pk, an account listed twice staking the sum; each with when its
+	// stake is all unlocked (computed once) and its gross share so far.
+	struct Delegator<'a> {
+		pk: &'a str,
+		stake: Amount,
+		unlock: Unlock,
+		gross: Amount,
+	}
+	let mut delegators: Vec<Delegator> = ledger
+		.accounts
+		.iter()
+		.filter_map(|account| {
+			let stake = account.stake_for(delegate);
+			(stake > 0).then(|| Delegator {
+				pk: account.pk.as_str(),
+				stake,
+				unlock: account.unlock(),
+				gross: 0,
+			})
+		})
+		.collect();
+	if delegators.is_empty() {
+		return Err(PlanError::UnknownDelegate(delegate.to_string()));
+	}
+	delegators.sort_by(|a, b| a.pk.cmp(b.pk));
+	delegators.dedup_by(|later_one, kept| {
+		if later_one.pk != kept.pk {
+			return false;
+		}
+		kept.stake = kept.stake.saturating_add(later_one.stake);
+		kept.unlock = later(kept.unlock, later_one.unlock);
+		true
+	});
+	let total_stake = delegators.iter().fold(0u128, |s, d| s.saturating_add(d.stake));
+
+	let mut distributable: Amount = 0;
+	let mut base_pool: Amount = 0;
+	let mut bonus_total: Amount = 0;
+	let mut plan_blocks = Vec::with_capacity(blocks.len());
+	let mut sorted: Vec<&WonBlock> = blocks.iter().collect();
+	sorted.sort_by(|a, b| (a.height, &a.state_hash).cmp(&(b.height, &b.state_hash)));
+	for block in sorted {
+		let reward = block.reward();
+		distributable = distributable.checked_add(reward).ok_or(PlanError::Overflow)?;
+		let mut unlocked_count = None;
+		let mut bonus: Amount = 0;
+		if let Some(base) = policy.supercharge_base {
+			let slot = u128::from(block.slot);
+			let is_unlocked = |d: &Delegator| matches!(d.unlock, Unlock::At(at) if at <= slot);
+			let (count, unlocked_stake) = delegators
+				.iter()
+				.filter(|d| is_unlocked(d))
+				.fold((0u32, 0u128), |(n, s), d| (n.saturating_add(1), s.saturating_add(d.stake)));
+			unlocked_count = Some(count);
+			if unlocked_stake > 0 {
+				bonus = block.coinbase.saturating_sub(base);
+				for d in delegators.iter_mut().filter(|d| is_unlocked(d)) {
+					let share =
+						mul_div(bonus, d.stake, unlocked_stake).ok_or(PlanError::Overflow)?;
+					d.gross = d.gross.saturating_add(share);
+				}
+			}
+		}
+		bonus_total = bonus_total.saturating_add(bonus);
+		base_pool = base_pool.saturating_add(reward.saturating_sub(bonus));
+		plan_blocks.push(PlanBlock {
+			height: block.height,
+			slot: block.slot,
+			state_hash: block.state_hash.clone(),
+			reward: amount::format(reward, ledger.decimals),
+			unlocked_delegators: unlocked_count,
+		});
+	}
+	for d in delegators.iter_mut() {
+		let share = mul_div(base_pool, d.stake, total_stake).ok_or(PlanError::Overflow)?;
+		d.gross = d.gross.saturating_add(share);
+	}
+
+	// Lines for every delegator and every account with something carried in, by pk: merge
+	// the two sorted lists.
+	let mut rows: Vec<(&str, Amount, Amount)> =
+		delegators.iter().map(|d| (d.pk, d.stake, d.gross)).collect();
+	for pk in carry_in.keys() {
+		if delegators.binary_search_by(|d| d.pk.cmp(pk.as_str())).is_err() {
+			rows.push((pk.as_str(), 0, 0));
+		}
+	}
+	rows.sort_by(|a, b| a.0.cmp(b.0));
+	let d = ledger.decimals;
+	let (mut sum_gross, mut sum_commission, mut sum_paid, mut sum_carry_out, mut sum_carry_in) =
+		(0u128, 0u128, 0u128, 0u128, 0u128);
+	let mut lines = Vec::with_capacity(rows.len());
+	for (pk, stake, g) in rows {
+		let rate = policy.commissions.get(pk).copied().unwrap_or(policy.default_commission);
+		let commission = mul_div(g, rate, BILLION).ok_or(PlanError::Overflow)?;
+		let carried_in = carry_in.get(pk).copied().unwrap_or_default();
+		let owed = g.saturating_sub(commission).saturating_add(carried_in);
+		let (payout, carry_out) = if owed >= policy.min_payout { (owed, 0) } else { (0, owed) };
+		sum_gross = sum_gross.saturating_add(g);
+		sum_commission = sum_commission.saturating_add(commission);
+		sum_paid = sum_paid.saturating_add(payout);
+		sum_carry_out = sum_carry_out.saturating_add(carry_out);
+		sum_carry_in = sum_carry_in.saturating_add(carried_in);
+		lines.push(PayoutLine {
+			pk: pk.to_string(),
+			stake: amount::format(stake, d),
+			gross: amount::format(g, d),
+			commission_rate: format_rate(rate),
+			commission: amount::format(commission, d),
+			carry_in: amount::format(carried_in, d),
+			payout: amount::format(payout, d),
+			carry_out: amount::format(carry_out, d),
+		});
+	}
+	let dust = distributable.saturating_sub(sum_gross);
+	Ok(Plan {
+		format: PLAN_FORMAT.to_string(),
+		delegate: delegate.to_string(),
+		decimals: d,
+		default_commission: format_rate(policy.default_commission),
+		commissions: policy.commissions.iter().map(|(k, v)| (k.clone(), format_rate(*v))).collect(),
+		min_payout: amount::format(policy.min_payout, d),
+		supercharge_base: policy.supercharge_base.map(|b| amount::format(b, d)),
+		blocks: plan_blocks,
+		totals: Totals {
+			stake: amount::format(total_stake, d),
+			distributable: amount::format(distributable, d),
+			bonus: amount::format(bonus_total, d),
+			carry_in: amount::format(sum_carry_in, d),
+			paid: amount::format(sum_paid, d),
+			carry_out: amount::format(sum_carry_out, d),
+			commission: amount::format(sum_commission, d),
+			dust: amount::format(dust, d),
+		},
+		lines,
+	})
+}
+
+#[cfg(test)]
+#[allow(clippy::indexing_slicing, clippy::arithmetic_side_effects)]
+mod tests {
+	use super::*;
+	use crate::{
+		ledger::{Account, Source},
+		unlock::Timing,
+	};
+	use proptest::prelude::*;
+
+	fn parse(s: &str) -> u128 {
+		amount::parse(s, 9).unwrap()
+	}
+
+	#[test]
+	fn rates() {
+		assert_eq!(parse_rate("5%"), Ok(50_000_000));
+		assert_eq!(parse_rate("2.5%"), Ok(25_000_000));
+		assert_eq!(parse_rate("0.05"), Ok(50_000_000));
+		assert_eq!(parse_rate("100%"), Ok(BILLION));
+		assert!(parse_rate("101%").unwrap_err().contains("above 100%"));
+		assert!(parse_rate("-1%").is_err());
+		assert_eq!(format_rate(25_000_000), "2.5%");
+	}
+
+	#[test]
+	fn the_plan_file_carries_the_hash_of_its_plan() {
+		let ledger = Ledger {
+			source: Source::Mina,
+			decimals: 9,
+			accounts: vec![Account {
+				pk: "A".into(),
+				balance: 10,
+				delegate: Some("K".into()),
+				stakes: vec![],
+				timing: None,
+				schedules: vec![],
+			}],
+		};
+		let block = WonBlock { height: 1, slot: 1, state_hash: "h".into(), coinbase: 7, fees: 0 };
+		let policy = Policy {
+			default_commission: 0,
+			commissions: BTreeMap::new(),
+			min_payout: 0,
+			supercharge_base: None,
+		};
+		let plan = plan(&ledger, "K", &[block], &policy, &BTreeMap::new()).unwrap();
+		let (bytes, hash) = plan.to_file();
+		let file: SignedOffPlan = serde_json::from_slice(&bytes).unwrap();
+		assert_eq!(file.plan, plan);
+		assert_eq!(file.plan_hash, hash);
+		assert_eq!(plan.hash(), hash);
+		assert_eq!(file.plan.lines[0].payout, "0.000000007");
+	}
+
+	prop_compose! {
+		fn ledgers()(accounts in prop::collection::vec(
+			(1u128..1_000_000_000_000_000u128, any::<bool>(), 0u64..1_000, 1u64..20, 0u128..1_000_000_000_000u128,
+			 0usize..3),
+			1..40,
+		)) -> Ledger {
+			let delegates = ["K", "K", "other"];
+			Ledger {
+				source: Source::Mina,
+				decimals: 9,
+				accounts: accounts.into_iter().enumerate().map(|(i, (balance, timed, cliff, period, inc, d))| Account {
+					pk: format!("pk{i:03}"),
+					balance,
+					delegate: Some(delegates[d].to_string()),
+					stakes: vec![],
+					timing: timed.then_some(Timing {
+						initial_minimum_balance: balance / 2,
+						cliff_time: cliff,
+						cliff_amount: balance / 10,
+						vesting_period: period,
+						vesting_increment: inc,
+					}),
+					schedules: vec![],
+				}).chain(core::iter::once(Account {
+					pk: "K".into(), balance: 1, delegate: Some("K".into()), stakes: vec![], timing: None, schedules: vec![],
+				})).collect(),
+			}
+		}
+	}
+
+	proptest! {
+		#![proptest_config(ProptestConfig::with_cases(500))]
+
+		/// paid + carried out + commission + dust = distributable + carried in, exactly; no
+		/// line pays more than it is owed.
+		#[test]
+		fn plans_conserve_every_unit(
+			ledger in ledgers(),
+			rewards in prop::collection::vec((0u128..2_000_000_000_000u128, 0u128..1_000_000_000u128, 0u64..2_000), 1..10),
+			rate in 0u128..=BILLION,
+			min_payout in 0u128..1_000_000_000_000u128,
+			carry in prop::collection::vec(0u128..10_000_000_000u128, 0..5),
+			bonus in prop::option::of(0u128..1_500_000_000_000u128),
+		) {
+			let blocks: Vec<WonBlock> = rewards.iter().enumerate().map(|(i, (coinbase, fees, slot))| WonBlock {
+				height: i as u64, slot: *slot, state_hash: format!("h{i}"), coinbase: *coinbase, fees: *fees,
+			}).collect();
+			let carry_in: BTreeMap<String, Amount> =
+				carry.iter().enumerate().map(|(i, c)| (format!("pk{:03}", i * 7), *c)).collect();
+			let policy = Policy {
+				default_commission: rate,
+				commissions: BTreeMap::from([("pk000".to_string(), 0)]),
+				min_payout,
+				supercharge_base: bonus,
+			};
+			let plan = plan(&ledger, "K", &blocks, &policy, &carry_in).unwrap();
+			let t = &plan.totals;
+			let distributable: u128 = blocks.iter().map(|b| b.reward()).sum();
+			let carried_in: u128 = carry_in.values().sum();
+			prop_assert_eq!(parse(&t.distributable), distributable);
+			prop_assert_eq!(
+				parse(&t.paid) + parse(&t.carry_out) + parse(&t.commission) + parse(&t.dust),
+				distributable + carried_in
+			);
+			let mut gross_sum = 0;
+			for l in &plan.lines {
+				let (g, c, ci, p, co) =
+					(parse(&l.gross), parse(&l.commission), parse(&l.carry_in), parse(&l.payout), parse(&l.carry_out));
+				gross_sum += g;
+				prop_assert!(c <= g);
+				prop_assert_eq!(p + co, g - c + ci);
+				prop_assert!(p == 0 || co == 0);
+				prop_assert!(p == 0 || p >= min_payout);
+			}
+			// Rounding down loses less than one unit per delegator and bonus share.
+			let lines = plan.lines.len() as u128;
+			prop_assert!(distributable - gross_sum <= lines * (1 + blocks.len() as u128));
+		}
+	}
+}

@@ -1,0 +1,263 @@
+//! The binary on the fixtures of tests/fixtures (worked out by hand in its README.md), and on
+//! bad input.
+#![allow(clippy::indexing_slicing, clippy::arithmetic_side_effects)]
+
+use std::{
+	fs,
+	path::{Path, PathBuf},
+	process::{Command, Output},
+};
+
+fn fixture(name: &str) -> String {
+	Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name).display().to_string()
+}
+
+fn run(args: &[&str]) -> Output {
+	Command::new(env!("CARGO_BIN_EXE_staking-service")).args(args).output().expect("runs")
+}
+
+/// A fresh, empty directory for a test's outputs.
+fn workdir(name: &str) -> PathBuf {
+	let dir = std::env::temp_dir().join(format!("staking-service-{name}-{}", std::process::id()));
+	let _ = fs::remove_dir_all(&dir);
+	fs::create_dir_all(&dir).unwrap();
+	dir
+}
+
+fn plan_args<'a>(dir: &'a str, ledger: &'a str, extra: &[&'a str]) -> Vec<String> {
+	let mut args: Vec<String> = [
+		"payouts",
+		"plan",
+		"--ledger",
+		ledger,
+		"--delegate",
+		"B62qPOOL",
+		"--blocks",
+		&fixture("blocks.json"),
+		"--commission",
+		"5%",
+		"--account-commission",
+		"B62qA=0%",
+		"--min-payout",
+		"2",
+		"--carry-in",
+		&fixture("carry-in.json"),
+	]
+	.iter()
+	.map(|s| s.to_string())
+	.collect();
+	args.extend(extra.iter().map(|s| s.to_string()));
+	for (flag, file) in
+		[("--out", "plan.json"), ("--csv", "plan.csv"), ("--carry-out", "carry.json")]
+	{
+		args.push(flag.into());
+		args.push(format!("{dir}/{file}"));
+	}
+	args
+}
+
+fn stdout(o: &Output) -> String {
+	String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+	String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+#[test]
+fn plans_the_fixture_payouts_as_worked_out_by_hand() {
+	let dir = workdir("plan");
+	let d = dir.display().to_string();
+	let args = plan_args(&d, &fixture("ledger.json"), &[]);
+	let out = run(&args.iter().map(String::as_str).collect::<Vec<_>>());
+	assert!(out.status.success(), "{}", stderr(&out));
+	assert_eq!(
+		fs::read_to_string(dir.join("plan.csv")).unwrap(),
+		fs::read_to_string(fixture("expected/plan.csv")).unwrap()
+	);
+	let plan: serde_json::Value =
+		serde_json::from_slice(&fs::read(dir.join("plan.json")).unwrap()).unwrap();
+	let totals = &plan["plan"]["totals"];
+	assert_eq!(totals["distributable"], "2160.3");
+	assert_eq!(totals["paid"], "2059.569638441");
+	assert_eq!(totals["carry_out"], "2.458742351");
+	assert_eq!(totals["commission"], "99.021619206");
+	assert_eq!(totals["dust"], "0.000000002");
+	assert_eq!(totals["carry_in"], "0.75");
+	// The hash printed for review is the one in the file.
+	let hash = plan["plan_hash"].as_str().unwrap();
+	assert!(stdout(&out).contains(&format!("plan hash     {hash}")), "{}", stdout(&out));
+	// The carry-out ledger feeds the next plan.
+	let carry: serde_json::Value =
+		serde_json::from_slice(&fs::read(dir.join("carry.json")).unwrap()).unwrap();
+	assert_eq!(carry, serde_json::json!({"B62qGONE": "0.5", "B62qPOOL": "1.958742351"}));
+
+	// verify: the same inputs give the same hash...
+	let mut verify: Vec<String> =
+		vec!["payouts".into(), "verify".into(), "--plan".into(), format!("{d}/plan.json")];
+	verify.extend(args[2..16].iter().cloned());
+	let out = run(&verify.iter().map(String::as_str).collect::<Vec<_>>());
+	assert!(out.status.success(), "{}", stderr(&out));
+	assert!(stdout(&out).contains(hash));
+	// ...other inputs do not...
+	let mut other = verify.clone();
+	let i = other.iter().position(|a| a == "5%").unwrap();
+	other[i] = "6%".into();
+	let out = run(&other.iter().map(String::as_str).collect::<Vec<_>>());
+	assert!(!out.status.success());
+	assert!(stderr(&out).contains("does not match the plan recomputed"), "{}", stderr(&out));
+	// ...and an edited plan is caught.
+	let edited = fs::read_to_string(dir.join("plan.json"))
+		.unwrap()
+		.replace("179.867615836", "279.867615836");
+	fs::write(dir.join("plan.json"), edited).unwrap();
+	let out = run(&verify.iter().map(String::as_str).collect::<Vec<_>>());
+	assert!(!out.status.success());
+	assert!(stderr(&out).contains("the plan was edited"), "{}", stderr(&out));
+	fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn the_unlocked_stake_bonus_goes_to_the_unlocked() {
+	let dir = workdir("bonus");
+	let d = dir.display().to_string();
+	let args = plan_args(&d, &fixture("ledger.json"), &["--supercharge-base", "720"]);
+	let out = run(&args.iter().map(String::as_str).collect::<Vec<_>>());
+	assert!(out.status.success(), "{}", stderr(&out));
+	assert_eq!(
+		fs::read_to_string(dir.join("plan.csv")).unwrap(),
+		fs::read_to_string(fixture("expected/plan-bonus.csv")).unwrap()
+	);
+	let plan: serde_json::Value =
+		serde_json::from_slice(&fs::read(dir.join("plan.json")).unwrap()).unwrap();
+	assert_eq!(plan["plan"]["totals"]["bonus"], "720");
+	assert_eq!(plan["plan"]["totals"]["dust"], "0.000000004");
+	assert_eq!(plan["plan"]["blocks"][0]["unlocked_delegators"], 3);
+	fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn unlock_slots_of_the_fixture() {
+	let out = run(&["unlock", "--ledger", &fixture("ledger.json"), "--format", "json"]);
+	assert!(out.status.success(), "{}", stderr(&out));
+	let got: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+	let expected: serde_json::Value =
+		serde_json::from_slice(&fs::read(fixture("expected/unlock.json")).unwrap()).unwrap();
+	assert_eq!(got, expected);
+}
+
+#[test]
+fn odds_of_the_guide_example() {
+	let out = run(&["odds", "--stake", "1000000", "--total", "800000000", "--format", "json"]);
+	assert!(out.status.success(), "{}", stderr(&out));
+	let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+	let row = &v["accounts"][0];
+	assert_eq!(format!("{:.10}", row["per_slot"].as_f64().unwrap()), "0.0017313674");
+	assert_eq!(format!("{:.2}", row["expected_blocks"].as_f64().unwrap()), "12.36");
+	assert_eq!((row["p05_blocks"].as_u64(), row["p95_blocks"].as_u64()), (Some(7), Some(18)));
+	// The table shows the same digits.
+	let out = run(&["odds", "--stake", "1000000", "--total", "800000000"]);
+	let table = stdout(&out);
+	assert!(
+		table.contains("0.0017313674") && table.contains("12.36") && table.contains("7-18"),
+		"{table}"
+	);
+}
+
+#[test]
+fn odds_for_every_delegator_of_a_ledger() {
+	let out = run(&[
+		"odds",
+		"--ledger",
+		&fixture("ledger.json"),
+		"--delegate",
+		"B62qPOOL",
+		"--format",
+		"json",
+	]);
+	assert!(out.status.success(), "{}", stderr(&out));
+	let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+	// Total stake 17010.500000009; five delegators plus the delegate's own line.
+	assert_eq!(v["total"], "17010.500000009");
+	let rows = v["accounts"].as_array().unwrap();
+	assert_eq!(rows.len(), 6);
+	assert_eq!(rows[5]["stake"], "12010.5");
+	// alpha = 12010.5 / 17010.500000009; 1 - 0.25^alpha = 0.6245...
+	let alpha = 12010.5f64 / 17010.500000009;
+	let expected = 1.0 - 0.25f64.powf(alpha);
+	assert!((rows[5]["per_slot"].as_f64().unwrap() - expected).abs() < 1e-12);
+}
+
+/// Bad input: non-zero exit, a message naming the file, account and field, and no output.
+fn assert_refused(ledger_json: &str, blocks_json: Option<&str>, delegate: &str, message: &str) {
+	let dir = workdir("bad");
+	let d = dir.display().to_string();
+	let ledger = dir.join("in-ledger.json");
+	fs::write(&ledger, ledger_json).unwrap();
+	let mut args = plan_args(&d, &ledger.display().to_string(), &[]);
+	if let Some(blocks) = blocks_json {
+		let path = dir.join("in-blocks.json");
+		fs::write(&path, blocks).unwrap();
+		let i = args.iter().position(|a| a == "--blocks").unwrap();
+		args[i + 1] = path.display().to_string();
+	}
+	let i = args.iter().position(|a| a == "--delegate").unwrap();
+	args[i + 1] = delegate.into();
+	let out = run(&args.iter().map(String::as_str).collect::<Vec<_>>());
+	assert!(!out.status.success());
+	assert!(stderr(&out).contains(message), "expected {message:?} in {:?}", stderr(&out));
+	let mut left: Vec<String> = fs::read_dir(&dir)
+		.unwrap()
+		.map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+		.filter(|n| !n.starts_with("in-"))
+		.collect();
+	left.sort();
+	assert!(left.is_empty(), "partial output left behind: {left:?}");
+	fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn refuses_bad_input_without_partial_output() {
+	let good = r#"[{"pk": "B62qA", "balance": "1", "delegate": "B62qPOOL"}]"#;
+	assert_refused("[{\"pk\": ", None, "B62qPOOL", "in-ledger.json: malformed JSON");
+	assert_refused(
+		r#"[{"pk": "B62qA", "balance": "-3", "delegate": "B62qPOOL"}]"#,
+		None,
+		"B62qPOOL",
+		"account B62qA (#0), field `balance`: negative amount",
+	);
+	assert_refused(
+		r#"[{"pk": "B62qA", "balance": "1"}, {"pk": "B62qX", "balance": "lots"}]"#,
+		None,
+		"B62qPOOL",
+		"account B62qX (#1), field `balance`: not a decimal number",
+	);
+	assert_refused(good, None, "B62qNOBODY", "no account of the ledger delegates to B62qNOBODY");
+	assert_refused(
+		r#"[{"pk": "B62qA", "balance": "1", "delegate": "B62qPOOL", "timing": {
+			"initial_minimum_balance": "1", "cliff_time": "0", "cliff_amount": "0",
+			"vesting_period": "0", "vesting_increment": "1"}}]"#,
+		None,
+		"B62qPOOL",
+		"account B62qA (#0), field `timing.vesting_period`: must be at least 1 slot",
+	);
+	assert_refused(
+		good,
+		Some(r#"[{"height": 1, "slot": 1, "state_hash": "3N", "coinbase": "7x"}]"#),
+		"B62qPOOL",
+		"block 1 (#0), field `coinbase`: not a decimal number",
+	);
+	assert_refused(good, Some("[]"), "B62qPOOL", "the blocks file lists no block");
+}
+
+#[test]
+fn refuses_bad_flags_with_a_clear_message() {
+	let out = run(&["odds", "--stake", "5", "--total", "4"]);
+	assert!(!out.status.success());
+	assert!(stderr(&out).contains("the stake is larger than the total stake"), "{}", stderr(&out));
+	let out = run(&["odds", "--stake", "1", "--total", "4", "--f", "1.5"]);
+	assert!(stderr(&out).contains("--f must be strictly between 0 and 1"), "{}", stderr(&out));
+	let out = run(&["unlock", "--ledger", "/nonexistent/ledger.json"]);
+	assert!(!out.status.success());
+	assert!(stderr(&out).contains("cannot read /nonexistent/ledger.json"), "{}", stderr(&out));
+}
