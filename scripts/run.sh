@@ -10,6 +10,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/setup.sh
+unset SKIP_WASM_BUILD
 
 echo "==> building pool-node (the first build takes a while; see docs/build.md)"
 cargo build --workspace --features "$FEATURES"

@@ -10,6 +10,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/setup.sh
+# The tests need the runtime's real wasm: never reuse a stale one because the caller's shell
+# skips wasm builds.
+unset SKIP_WASM_BUILD
 
 echo "==> cargo fmt --check"
 cargo fmt --all -- --check

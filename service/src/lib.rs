@@ -1,5 +1,6 @@
 //! `staking-service`: a pool operator's tool for the stake-pool chain and for Mina ledgers.
 //!
+//! - [`chain`]: `snapshot export`, the chain's staking state read over RPC at one block;
 //! - [`ledger`]: one input model for Mina `mina ledger export` JSON and our chain snapshots;
 //! - [`odds`]: slot-lottery odds, expected blocks and their 5%-95% band;
 //! - [`unlock`]: when a timed account holds no locked tokens, by Mina's rule, in integers;
@@ -10,6 +11,7 @@
 //! See `docs/staking-service.md` for a worked example of every command.
 
 pub mod amount;
+pub mod chain;
 pub mod ledger;
 pub mod odds;
 pub mod output;

@@ -30,8 +30,43 @@ enum Command {
 	/// Payout plans for the blocks a delegate won.
 	#[command(subcommand)]
 	Payouts(PayoutsCommand),
+	/// Snapshots of the chain's staking state.
+	#[command(subcommand)]
+	Snapshot(SnapshotCommand),
 	/// Time `payouts plan` and `unlock` on a generated ledger and report peak memory.
 	Bench(bench::BenchArgs),
+}
+
+#[derive(Subcommand, Debug)]
+enum SnapshotCommand {
+	/// Export delegators, their stakes per pool, balances and vesting at one block, shaped
+	/// like `mina ledger export`, with a header (block, hash, state root) and a content hash.
+	Export(ExportArgs),
+}
+
+#[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
+enum ExportFormat {
+	Json,
+	Csv,
+}
+
+#[derive(Args, Debug)]
+struct ExportArgs {
+	/// The node's WebSocket endpoint.
+	#[arg(long, env = "URI", default_value = "ws://127.0.0.1:9944")]
+	uri: String,
+	/// The block number to read at (default: the best block).
+	#[arg(long)]
+	at: Option<u32>,
+	/// Only this pool's delegators and their stakes in it.
+	#[arg(long)]
+	pool: Option<u64>,
+	/// Output format.
+	#[arg(long, value_enum, default_value_t = ExportFormat::Json)]
+	format: ExportFormat,
+	/// Write to this file instead of standard output.
+	#[arg(long)]
+	out: Option<PathBuf>,
 }
 
 #[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
@@ -383,12 +418,65 @@ fn run_payouts(command: PayoutsCommand) -> Result<(), String> {
 	}
 }
 
+fn run_export(args: ExportArgs) -> Result<(), String> {
+	use std::io::IsTerminal;
+	let options =
+		staking_service::chain::ExportOptions { uri: args.uri, at: args.at, pool: args.pool };
+	let bar = std::io::stderr().is_terminal().then(|| {
+		let bar = indicatif::ProgressBar::new(0);
+		bar.set_style(
+			indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} accounts {elapsed}")
+				.unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+		);
+		bar
+	});
+	let runtime = tokio::runtime::Builder::new_current_thread()
+		.enable_all()
+		.build()
+		.map_err(|e| format!("cannot start the async runtime: {e}"))?;
+	let snapshot = runtime.block_on(staking_service::chain::export(&options, |done, total| {
+		if let Some(bar) = &bar {
+			bar.set_length(total);
+			bar.set_position(done);
+		}
+	}))?;
+	if let Some(bar) = bar {
+		bar.finish_and_clear();
+	}
+	let bytes = match args.format {
+		ExportFormat::Json => {
+			let mut bytes = json(&snapshot)?.into_bytes();
+			bytes.push(b'\n');
+			bytes
+		},
+		ExportFormat::Csv => staking_service::chain::to_csv(&snapshot).into_bytes(),
+	};
+	match &args.out {
+		Some(path) => write_all(&[(path.clone(), bytes)])?,
+		None => {
+			use std::io::Write;
+			std::io::stdout().write_all(&bytes).map_err(|e| format!("cannot write: {e}"))?;
+		},
+	}
+	let h = &snapshot.header;
+	eprintln!(
+		"{} accounts at block {} ({}), state root {}, content hash {}",
+		snapshot.accounts.len(),
+		h.block_number,
+		h.block_hash,
+		h.state_root,
+		snapshot.content_hash
+	);
+	Ok(())
+}
+
 fn main() -> ExitCode {
 	let cli = Cli::parse();
 	let result = match cli.command {
 		Command::Odds(args) => run_odds(args),
 		Command::Unlock(args) => run_unlock(args),
 		Command::Payouts(command) => run_payouts(command),
+		Command::Snapshot(SnapshotCommand::Export(args)) => run_export(args),
 		Command::Bench(args) => bench::run(args),
 	};
 	if std::env::var_os(bench::REPORT_PEAK).is_some() {

@@ -2,6 +2,7 @@
 //! fingerprint.
 
 use crate::{pallet::*, types::*};
+use alloc::vec::Vec;
 use codec::Encode;
 use frame_election_provider_support::{
 	bounds::{CountBound, DataProviderBounds},

@@ -396,6 +396,8 @@ pub struct PoolSummary<AccountId, Balance> {
 	pub pid: PoolId,
 	/// Its owner.
 	pub owner: AccountId,
+	/// The pool's own account: how the election (and a snapshot) names it.
+	pub account: AccountId,
 	/// The commission in force.
 	pub commission: Permill,
 	/// A commission increase waiting for its delay, with the block it applies from.

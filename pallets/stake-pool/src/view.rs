@@ -1,7 +1,7 @@
 //! Read-only views behind the runtime API: pool summaries, delegator positions with their
 //! pending rewards and queued withdrawals.
 
-use crate::{math, pallet::*, types::*};
+use crate::{election::PoolAccounts, math, pallet::*, types::*};
 use alloc::vec::Vec;
 use frame_support::traits::Get;
 use sp_runtime::{traits::Saturating, SaturatedConversion};
@@ -14,6 +14,7 @@ impl<T: Config> Pallet<T> {
 		Some(PoolSummary {
 			pid,
 			owner: pool.owner.clone(),
+			account: T::PoolAccounts::account_of(pid),
 			commission: pool.commission,
 			pending_commission: pool
 				.pending_commission
