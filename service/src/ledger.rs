@@ -165,9 +165,17 @@ pub struct Ledger {
 }
 
 impl Ledger {
-	/// Everything staked in the ledger: the denominator of a stake ratio.
+	/// Everything staked in the ledger, the denominator of a stake ratio: every balance of a
+	/// Mina ledger (every account stakes), every position of a snapshot.
 	pub fn total_stake(&self) -> Amount {
-		self.accounts.iter().fold(0, |sum: Amount, a| sum.saturating_add(a.total_stake()))
+		match self.source {
+			Source::Mina => {
+				self.accounts.iter().fold(0, |sum: Amount, a| sum.saturating_add(a.balance))
+			},
+			Source::Snapshot(_) => self.accounts.iter().fold(0, |sum: Amount, a| {
+				a.stakes.iter().fold(sum, |sum, s| sum.saturating_add(s.amount))
+			}),
+		}
 	}
 
 	/// Whether any account delegates to (or stakes with) `delegate`, or is it.
@@ -226,6 +234,7 @@ impl Ledger {
 					accounts: parse_accounts(name, fields, decimals)?,
 				})
 			},
+			None => Err(InputError::new(name, "the file is empty")),
 			_ => Err(InputError::new(name, "expected a JSON array (Mina) or object (snapshot)")),
 		}
 	}
@@ -507,6 +516,7 @@ mod tests {
 			"l.json: account A (#0), field `balance`: more than 9 decimal places (\"1.0000000001\")"
 		);
 		assert_eq!(error_of("42"), "l.json: expected a JSON array (Mina) or object (snapshot)");
+		assert_eq!(error_of(" \n"), "l.json: the file is empty");
 	}
 
 	fn snapshot() -> RawSnapshot {
