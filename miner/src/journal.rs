@@ -1,0 +1,194 @@
+//! The submission journal: one JSON line per event of this miner's submissions, appended and
+//! synced before the miner goes on, so that a restart (of the miner or of the node) in the
+//! middle of a round never submits twice for the same round and snapshot.
+//!
+//! ```text
+//! {"round":3,"fingerprint":"0x…","event":{"submitted":{"block":57,"score":[…],"tx":"0x…"}}}
+//! {"round":3,"fingerprint":"0x…","event":{"outcome":{"outcome":"rewarded","amount":"…"}}}
+//! ```
+//!
+//! A line that cannot be read (a torn last write) is reported and skipped; the journal never
+//! stops the miner from starting.
+
+use serde::{Deserialize, Serialize};
+use std::{
+	fs::{File, OpenOptions},
+	io::{BufRead, BufReader, Write},
+	path::{Path, PathBuf},
+};
+
+/// What happened.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+// Externally tagged: serde cannot buffer the 128-bit scores that an internally tagged or
+// flattened enum would need to.
+#[serde(rename_all = "snake_case")]
+pub enum Event {
+	/// A solution was submitted (before it is known to be included).
+	Submitted {
+		/// The block the submission was made at.
+		block: u32,
+		/// Its score: minimal stake, sum of stakes, sum of squares.
+		score: [u128; 3],
+		/// The extrinsic's hash.
+		tx: String,
+	},
+	/// The round closed for our submission.
+	Outcome {
+		/// `rewarded`, `slashed`, `refunded` or `ejected`.
+		outcome: String,
+		/// The amount rewarded, slashed or refunded (a decimal string of planck).
+		amount: String,
+	},
+}
+
+/// A line of the journal.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Entry {
+	/// The election round.
+	pub round: u32,
+	/// The snapshot's fingerprint, 0x-hex.
+	pub fingerprint: String,
+	/// What happened.
+	pub event: Event,
+}
+
+/// The journal file and what it holds.
+#[derive(Debug)]
+pub struct Journal {
+	path: PathBuf,
+	entries: Vec<Entry>,
+	/// Lines that could not be read, with their numbers (1-based).
+	pub skipped: Vec<usize>,
+}
+
+impl Journal {
+	/// Open (or start) the journal at `path`.
+	pub fn open(path: &Path) -> Result<Self, String> {
+		let mut entries = Vec::new();
+		let mut skipped = Vec::new();
+		match File::open(path) {
+			Ok(file) => {
+				for (i, line) in BufReader::new(file).lines().enumerate() {
+					let line = line.map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+					if line.trim().is_empty() {
+						continue;
+					}
+					match serde_json::from_str::<Entry>(&line) {
+						Ok(entry) => entries.push(entry),
+						Err(_) => skipped.push(i.saturating_add(1)),
+					}
+				}
+			},
+			Err(e) if e.kind() == std::io::ErrorKind::NotFound => {},
+			Err(e) => return Err(format!("cannot open {}: {e}", path.display())),
+		}
+		Ok(Self { path: path.to_path_buf(), entries, skipped })
+	}
+
+	/// Whether this miner already submitted for `round` with the snapshot `fingerprint`.
+	pub fn submitted(&self, round: u32, fingerprint: &str) -> bool {
+		self.entries.iter().any(|e| {
+			e.round == round
+				&& e.fingerprint == fingerprint
+				&& matches!(e.event, Event::Submitted { .. })
+		})
+	}
+
+	/// Rounds with a submission but no outcome yet.
+	pub fn open_rounds(&self) -> Vec<(u32, String)> {
+		let mut open: Vec<(u32, String)> = Vec::new();
+		for e in &self.entries {
+			let key = (e.round, e.fingerprint.clone());
+			match e.event {
+				Event::Submitted { .. } => {
+					if !open.contains(&key) {
+						open.push(key);
+					}
+				},
+				Event::Outcome { .. } => open.retain(|k| *k != key),
+			}
+		}
+		open
+	}
+
+	/// Everything recorded, oldest first.
+	pub fn entries(&self) -> &[Entry] {
+		&self.entries
+	}
+
+	/// Append `entry` and sync it to disk before returning.
+	pub fn record(&mut self, entry: Entry) -> Result<(), String> {
+		let mut line = serde_json::to_string(&entry).map_err(|e| e.to_string())?;
+		line.push('\n');
+		let mut file = OpenOptions::new()
+			.create(true)
+			.append(true)
+			.open(&self.path)
+			.map_err(|e| format!("cannot open {}: {e}", self.path.display()))?;
+		file.write_all(line.as_bytes())
+			.and_then(|_| file.sync_all())
+			.map_err(|e| format!("cannot write {}: {e}", self.path.display()))?;
+		self.entries.push(entry);
+		Ok(())
+	}
+}
+
+#[cfg(test)]
+#[allow(clippy::indexing_slicing)]
+mod tests {
+	use super::*;
+
+	fn temp(name: &str) -> PathBuf {
+		let path =
+			std::env::temp_dir().join(format!("miner-journal-{name}-{}", std::process::id()));
+		let _ = std::fs::remove_file(&path);
+		path
+	}
+
+	fn submitted(round: u32, fingerprint: &str) -> Entry {
+		Entry {
+			round,
+			fingerprint: fingerprint.into(),
+			event: Event::Submitted { block: 57, score: [1, 2, 3], tx: "0xab".into() },
+		}
+	}
+
+	#[test]
+	fn a_restart_remembers_what_was_submitted() {
+		let path = temp("restart");
+		let mut journal = Journal::open(&path).unwrap();
+		assert!(!journal.submitted(3, "0x01"));
+		journal.record(submitted(3, "0x01")).unwrap();
+		drop(journal);
+
+		let mut journal = Journal::open(&path).unwrap();
+		assert!(journal.submitted(3, "0x01"));
+		// Another round, or the same round with another snapshot, is not covered.
+		assert!(!journal.submitted(4, "0x01"));
+		assert!(!journal.submitted(3, "0x02"));
+		assert_eq!(journal.open_rounds(), vec![(3, "0x01".to_string())]);
+		journal
+			.record(Entry {
+				round: 3,
+				fingerprint: "0x01".into(),
+				event: Event::Outcome { outcome: "rewarded".into(), amount: "7".into() },
+			})
+			.unwrap();
+		assert!(journal.open_rounds().is_empty());
+		let text = std::fs::read_to_string(&path).unwrap();
+		assert_eq!(text.lines().count(), 2);
+		assert!(text.lines().next().unwrap().contains(r#""event":{"submitted":"#), "{text}");
+		std::fs::remove_file(&path).unwrap();
+	}
+
+	#[test]
+	fn a_torn_line_is_skipped_not_fatal() {
+		let path = temp("torn");
+		let good = serde_json::to_string(&submitted(5, "0x05")).unwrap();
+		std::fs::write(&path, format!("{good}\n{{\"round\":6,\"finger")).unwrap();
+		let journal = Journal::open(&path).unwrap();
+		assert!(journal.submitted(5, "0x05"));
+		assert_eq!(journal.skipped, vec![2]);
+		std::fs::remove_file(&path).unwrap();
+	}
+}
