@@ -9,7 +9,7 @@
 
 use super::*;
 use crate::Benchmark as WorkerBenchmark;
-use alloc::vec;
+use alloc::{vec, vec::Vec};
 use frame_benchmarking::v2::*;
 use frame_election_provider_support::{bounds::DataProviderBounds, ElectionDataProvider};
 use frame_support::traits::{fungible::Mutate, EnsureOrigin, Get, Hooks};
