@@ -33,7 +33,9 @@ echo "==> end-to-end tests (tests/e2e: pool-node driven with @polkadot/api)"
 echo "==> no_std wasm check of the pallets"
 RUSTFLAGS="--cfg substrate_runtime" cargo check -p pallet-stake-pool -p pallet-election-multi-phase \
 	--no-default-features --target wasm32-unknown-unknown
-# The benchmarks as the runtime's wasm compiles them (./scripts/bench.sh).
+# The benchmarks as the runtime's wasm compiles them (./scripts/bench.sh), and the runtime's
+# Benchmark API.
+SKIP_WASM_BUILD=1 cargo check -p pool-runtime --features runtime-benchmarks
 RUSTFLAGS="--cfg substrate_runtime" cargo check -p pallet-stake-pool -p pallet-election-multi-phase \
 	--no-default-features --features pallet-stake-pool/runtime-benchmarks,pallet-election-multi-phase/runtime-benchmarks \
 	--target wasm32-unknown-unknown
