@@ -41,8 +41,13 @@ echo "==> building the runtime's wasm with runtime-benchmarks"
 # The wasm is built in release whatever the profile; the native side stays a debug build.
 unset SKIP_WASM_BUILD
 cargo build -p pool-runtime --features runtime-benchmarks
-WASM="$CARGO_TARGET_DIR/debug/wbuild/pool-runtime/pool_runtime.compact.compressed.wasm"
-[ -f "$WASM" ] || { echo "error: runtime wasm not found at $WASM" >&2; exit 1; }
+# A debug build writes the plain blob (compaction and compression come with release builds).
+WBUILD="$CARGO_TARGET_DIR/debug/wbuild/pool-runtime"
+WASM=""
+for candidate in pool_runtime.compact.compressed.wasm pool_runtime.compact.wasm pool_runtime.wasm; do
+	if [ -f "$WBUILD/$candidate" ]; then WASM="$WBUILD/$candidate"; break; fi
+done
+[ -n "$WASM" ] || { echo "error: no runtime wasm in $WBUILD" >&2; exit 1; }
 
 pallets=("$@")
 if [ ${#pallets[@]} -eq 0 ]; then

@@ -178,7 +178,7 @@ impl pallet_stake_pool::Config for Runtime {
 	type EraLength = ConstU32<ERA_LENGTH>;
 	type DesiredActivePools = ConstU32<4>;
 	type OnNewActiveSet = ();
-	type WeightInfo = ();
+	type WeightInfo = pallet_stake_pool::weights::SubstrateWeight<Runtime>;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -232,7 +232,7 @@ impl MinerConfig for ElectionMinerConfig {
 	type MaxBackersPerWinner = ConstU32<MAX_ELECTING_VOTERS>;
 
 	fn solution_weight(voters: u32, targets: u32, active_voters: u32, desired: u32) -> Weight {
-		<() as pallet_election_multi_phase::WeightInfo>::feasibility_check(
+		<pallet_election_multi_phase::weights::SubstrateWeight<Runtime> as pallet_election_multi_phase::WeightInfo>::feasibility_check(
 			voters,
 			targets,
 			active_voters,
@@ -249,7 +249,7 @@ impl onchain::Config for OnChainSeqPhragmen {
 	type System = Runtime;
 	type Solver = SequentialPhragmen<AccountId, Perbill>;
 	type DataProvider = StakePool;
-	type WeightInfo = ();
+	type WeightInfo = frame_election_provider_support::weights::SubstrateWeight<Runtime>;
 	type MaxWinnersPerPage = ConstU32<MAX_WINNERS>;
 	type MaxBackersPerWinner = ConstU32<MAX_ELECTING_VOTERS>;
 	type Bounds = OnChainBounds;
@@ -283,7 +283,7 @@ impl pallet_election_multi_phase::Config for Runtime {
 	type SignedRewardBase = ConstU128<UNIT>;
 	type MaxElectingVoters = ConstU32<MAX_ELECTING_VOTERS>;
 	type MaxElectableTargets = ConstU32<MAX_ELECTABLE_TARGETS>;
-	type WeightInfo = ();
+	type WeightInfo = pallet_election_multi_phase::weights::SubstrateWeight<Runtime>;
 }
 
 // ---------------------------------------------------------------------------------------------
