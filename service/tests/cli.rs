@@ -8,8 +8,13 @@ use std::{
 	process::{Command, Output},
 };
 
+/// A fixture's path. The package directory is read when the test runs (cargo sets it), not
+/// baked in at compile time: a test binary built in one checkout and found fresh from another
+/// sharing the target directory must read the fixtures of the checkout under test.
 fn fixture(name: &str) -> String {
-	Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name).display().to_string()
+	let package = std::env::var("CARGO_MANIFEST_DIR")
+		.unwrap_or_else(|_| env!("CARGO_MANIFEST_DIR").to_string());
+	Path::new(&package).join("tests/fixtures").join(name).display().to_string()
 }
 
 fn run(args: &[&str]) -> Output {

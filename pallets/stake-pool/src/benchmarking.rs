@@ -37,24 +37,31 @@ fn funded<T: Config>(name: &'static str, index: u32) -> T::AccountId {
 	who
 }
 
+/// Register worker `name`/`i` with the benchmark score, have it authorise `owner` and bind it
+/// to `owner`'s pool `pid` (`Ready`).
+fn bound_worker<T: Config>(
+	name: &'static str,
+	i: u32,
+	owner: &T::AccountId,
+	pid: PoolId,
+) -> T::AccountId {
+	let worker: T::AccountId = account(name, i, SEED);
+	Pallet::<T>::do_register_worker(
+		worker.clone(),
+		WorkerBenchmark { score: SCORE, confidence_level: 1 },
+	)
+	.expect("registered");
+	Pallet::<T>::do_authorize_operator(worker.clone(), owner.clone()).expect("authorised");
+	Pallet::<T>::do_add_worker(owner.clone(), pid, worker.clone()).expect("bound");
+	worker
+}
+
 /// A pool owned by a funded owner, with `workers` workers bound (registered, operated by the
 /// owner, `Ready`).
 fn pool_with_workers<T: Config>(workers: u32) -> (PoolId, T::AccountId, Vec<T::AccountId>) {
 	let owner = funded::<T>("owner", 0);
 	let pid = Pallet::<T>::do_create_pool(owner.clone()).expect("pool created");
-	let bound = (0..workers)
-		.map(|i| {
-			let worker: T::AccountId = account("worker", i, SEED);
-			Pallet::<T>::do_register_worker(
-				worker.clone(),
-				WorkerBenchmark { score: SCORE, confidence_level: 1 },
-			)
-			.expect("registered");
-			Pallet::<T>::do_authorize_operator(worker.clone(), owner.clone()).expect("authorised");
-			Pallet::<T>::do_add_worker(owner.clone(), pid, worker.clone()).expect("bound");
-			worker
-		})
-		.collect();
+	let bound = (0..workers).map(|i| bound_worker::<T>("worker", i, &owner, pid)).collect();
 	(pid, owner, bound)
 }
 
@@ -126,14 +133,7 @@ fn candidate_pools<T: Config>(n: u32) -> Vec<PoolId> {
 			// One backer per pool: an account backs at most `MaxPoolsPerDelegator` pools.
 			let backer = funded::<T>("candidate-backer", i);
 			let pid = Pallet::<T>::do_create_pool(owner.clone()).expect("pool created");
-			let worker: T::AccountId = account("candidate-worker", i, SEED);
-			Pallet::<T>::do_register_worker(
-				worker.clone(),
-				WorkerBenchmark { score: SCORE, confidence_level: 1 },
-			)
-			.expect("registered");
-			Pallet::<T>::do_authorize_operator(worker.clone(), owner.clone()).expect("authorised");
-			Pallet::<T>::do_add_worker(owner.clone(), pid, worker.clone()).expect("bound");
+			let worker = bound_worker::<T>("candidate-worker", i, &owner, pid);
 			delegate_from::<T>(&backer, pid, stake::<T>());
 			Pallet::<T>::do_start_mining(owner.clone(), pid, worker, stake::<T>()).expect("mining");
 			pid
