@@ -30,14 +30,17 @@ generate_solution_type!(
 	>(16)
 );
 
-/// No length or weight limit: the bench measures the solvers, not trimming.
-pub struct Unlimited;
+/// The length limit of the stake-pool chain (`MinerMaxLength`, 1 MiB).
+pub struct ChainLength;
 
-impl Get<u32> for Unlimited {
+impl Get<u32> for ChainLength {
 	fn get() -> u32 {
-		u32::MAX
+		1024 * 1024
 	}
 }
+
+/// No weight limit: the bench measures the solvers, not the weight formula.
+pub struct Unlimited;
 
 impl Get<Weight> for Unlimited {
 	fn get() -> Weight {
@@ -52,7 +55,7 @@ impl MinerConfig for BenchConfig {
 	type AccountId = u64;
 	type Solution = BenchSolution;
 	type MaxVotesPerVoter = ConstU32<MAX_VOTES>;
-	type MaxLength = Unlimited;
+	type MaxLength = ChainLength;
 	type MaxWeight = Unlimited;
 	type MaxWinners = ConstU32<WINNERS>;
 	type MaxBackersPerWinner = ConstU32<VOTERS>;
@@ -108,4 +111,128 @@ pub fn snapshot(seed: u64) -> (Vec<VoterOf<BenchConfig>>, Vec<u64>) {
 		})
 		.collect();
 	(voters, targets)
+}
+
+/// The configurations `staking-miner bench` compares, each run in a child process.
+pub const SPECS: [&str; 6] = [
+	"seq-phragmen:0",
+	"seq-phragmen:10",
+	"phragmms:0",
+	"seq-phragmen:10:if-needed",
+	"race",
+	"race+polish",
+];
+
+/// The portfolio raced by `race` and `race+polish`.
+pub const RACE: [crate::portfolio::Algorithm; 2] = [
+	crate::portfolio::Algorithm::SeqPhragmen { balancing: 2 },
+	crate::portfolio::Algorithm::PhragMms { balancing: 0 },
+];
+
+fn peak_rss_kib() -> u64 {
+	std::fs::read_to_string("/proc/self/status")
+		.ok()
+		.and_then(|s| {
+			s.lines()
+				.find(|l| l.starts_with("VmHWM:"))
+				.and_then(|l| l.split_whitespace().nth(1).and_then(|v| v.parse().ok()))
+		})
+		.unwrap_or_default()
+}
+
+/// Run one configuration of [`SPECS`] in this process and print it as one JSON line.
+pub fn run_one(spec: &str, seed: u64) -> Result<(), String> {
+	use crate::portfolio::{self, Algorithm};
+	use pallet_election_multi_phase::Reduce;
+	use std::time::{Duration, Instant};
+	let (voters, targets) = snapshot(seed);
+	let start = Instant::now();
+	let mined = match spec {
+		"race" => {
+			let mut race = portfolio::race::<BenchConfig>(
+				&RACE,
+				voters,
+				targets,
+				WINNERS,
+				1,
+				Reduce::IfNeeded,
+				Duration::from_secs(600),
+			);
+			let best = race.best.ok_or("no solver finished")?;
+			race.finished.swap_remove(best)
+		},
+		"race+polish" => portfolio::race_and_polish::<BenchConfig>(
+			&RACE,
+			voters,
+			targets,
+			WINNERS,
+			1,
+			Duration::from_secs(600),
+		)?,
+		_ => {
+			let mut parts = spec.split(':');
+			let algorithm: Algorithm = parts.next().unwrap_or_default().parse()?;
+			let iterations =
+				parts.next().and_then(|i| i.parse().ok()).ok_or("expected ALGORITHM:ITERATIONS")?;
+			let reduce = match parts.next() {
+				None => Reduce::Always,
+				Some("if-needed") => Reduce::IfNeeded,
+				Some(other) => return Err(format!("unknown reduce mode `{other}`")),
+			};
+			let algorithm = algorithm.with_balancing(iterations);
+			portfolio::mine::<BenchConfig>(algorithm, &voters, &targets, WINNERS, 1, reduce)
+				.map_err(|e| format!("{algorithm}: {e:?}"))?
+		},
+	};
+	let score = mined.score();
+	println!(
+		"{}",
+		serde_json::json!({
+			"label": format!("{spec} -> {}", mined.algorithm),
+			"seconds": start.elapsed().as_secs_f64(),
+			"solve": mined.solve.as_secs_f64(),
+			"prepare": mined.prepare.as_secs_f64(),
+			"length": mined.trimmed.length,
+			"reduced": mined.trimmed.reduced,
+			"peak_kib": peak_rss_kib(),
+			"score": [score.minimal_stake.to_string(), score.sum_stake.to_string(), score.sum_stake_squared.to_string()],
+		})
+	);
+	Ok(())
+}
+
+/// Run every configuration of [`SPECS`], each in a child process (so peak memory is its own),
+/// and print the table.
+pub fn run_all(seed: u64) -> Result<(), String> {
+	let exe = std::env::current_exe().map_err(|e| e.to_string())?;
+	println!(
+		"snapshot: {VOTERS} voters (1 to {MAX_VOTES} votes), {TARGETS} targets, {WINNERS} winners, seed {seed}"
+	);
+	println!(
+		"{:<48} {:>7} {:>7} {:>8} {:>9} {:>9}  score (minimal stake, sum, sum of squares)",
+		"configuration -> winner", "wall s", "solve", "prepare", "bytes", "peak MiB"
+	);
+	for spec in SPECS {
+		let out = std::process::Command::new(&exe)
+			.args(["bench", "--seed", &seed.to_string(), "--one", spec])
+			.output()
+			.map_err(|e| e.to_string())?;
+		if !out.status.success() {
+			return Err(format!("{spec}: {}", String::from_utf8_lossy(&out.stderr)));
+		}
+		let v: serde_json::Value =
+			serde_json::from_slice(&out.stdout).map_err(|e| e.to_string())?;
+		let num = |k: &str| v.get(k).and_then(|s| s.as_f64()).unwrap_or_default();
+		println!(
+			"{:<48} {:>7.2} {:>7.2} {:>8.2} {:>9} {:>9.1}  {}",
+			v.get("label").and_then(|l| l.as_str()).unwrap_or_default(),
+			num("seconds"),
+			num("solve"),
+			num("prepare"),
+			v.get("length").and_then(|s| s.as_u64()).unwrap_or_default(),
+			num("peak_kib") / 1024.0,
+			v.get("score").map(|s| s.to_string()).unwrap_or_default(),
+		);
+	}
+	Ok(())
 }

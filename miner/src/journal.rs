@@ -23,7 +23,7 @@ use std::{
 // flattened enum would need to.
 #[serde(rename_all = "snake_case")]
 pub enum Event {
-	/// A solution was submitted (before it is known to be included).
+	/// A solution was stored in the signed queue (`SolutionStored` for this account seen).
 	Submitted {
 		/// The block the submission was made at.
 		block: u32,

@@ -15,14 +15,16 @@ use crate::{
 	unlock::Timing,
 };
 use codec::{Decode, Encode};
-use jsonrpsee::{
-	core::client::ClientT,
-	rpc_params,
-	ws_client::{WsClient, WsClientBuilder},
-};
 use pallet_stake_pool::{DelegatorPosition, PoolId, PoolSummary};
-use sp_core::crypto::{AccountId32, Ss58AddressFormat, Ss58Codec};
-use sp_crypto_hashing::{blake2_128, twox_128};
+use sp_core::{
+	crypto::{AccountId32, Ss58AddressFormat, Ss58Codec},
+	H256,
+};
+use sp_crypto_hashing::blake2_128;
+use stake_client::{
+	hex::{decode, unhex},
+	rpc::{Backoff, Rpc},
+};
 use std::collections::BTreeMap;
 
 type Balance = u128;
@@ -33,7 +35,7 @@ type VestingInfo = pallet_vesting::VestingInfo<Balance, BlockNumber>;
 /// What to export.
 #[derive(Debug, Clone)]
 pub struct ExportOptions {
-	/// The node's WebSocket URI.
+	/// The node's WebSocket URI (a comma-separated list fails over between endpoints).
 	pub uri: String,
 	/// The block number to read at (the best block when `None`).
 	pub at: Option<u32>,
@@ -42,9 +44,7 @@ pub struct ExportOptions {
 }
 
 fn storage_prefix(pallet: &str, item: &str) -> Vec<u8> {
-	let mut key = twox_128(pallet.as_bytes()).to_vec();
-	key.extend_from_slice(&twox_128(item.as_bytes()));
-	key
+	frame_support::storage::storage_prefix(pallet.as_bytes(), item.as_bytes()).to_vec()
 }
 
 fn blake2_128_concat_key(pallet: &str, item: &str, who: &AccountId32) -> Vec<u8> {
@@ -55,58 +55,24 @@ fn blake2_128_concat_key(pallet: &str, item: &str, who: &AccountId32) -> Vec<u8>
 	key
 }
 
-fn unhex(text: &str) -> Result<Vec<u8>, String> {
-	let text = text.strip_prefix("0x").unwrap_or(text);
-	if !text.len().is_multiple_of(2) {
-		return Err(format!("odd-length hex from the node: {text}"));
-	}
-	(0..text.len())
-		.step_by(2)
-		.map(|i| {
-			text.get(i..i.saturating_add(2))
-				.and_then(|b| u8::from_str_radix(b, 16).ok())
-				.ok_or_else(|| format!("bad hex from the node: {text}"))
-		})
-		.collect()
+/// Reads at one block.
+struct At<'a> {
+	rpc: &'a mut Rpc,
+	at: H256,
 }
 
-fn decode<T: Decode>(what: &str, bytes: &[u8]) -> Result<T, String> {
-	T::decode(&mut &*bytes).map_err(|e| {
-		format!(
-			"cannot decode {what}: {e} (is this a stake-pool chain of this version? see `info`)"
-		)
-	})
-}
-
-struct Rpc {
-	client: WsClient,
-	at: String,
-}
-
-impl Rpc {
-	async fn storage(&self, key: &[u8]) -> Result<Option<Vec<u8>>, String> {
-		let value: Option<String> = self
-			.client
-			.request("state_getStorage", rpc_params![hex(key), &self.at])
-			.await
-			.map_err(|e| format!("state_getStorage: {e}"))?;
-		value.map(|v| unhex(&v)).transpose()
+impl At<'_> {
+	async fn storage(&mut self, key: &[u8]) -> Result<Option<Vec<u8>>, String> {
+		self.rpc.storage(key, self.at).await
 	}
 
-	async fn call<T: Decode>(&self, method: &str, args: &[u8]) -> Result<T, String> {
-		let result: String = self
-			.client
-			.request("state_call", rpc_params![method, hex(args), &self.at])
-			.await
-			.map_err(|e| format!("{method}: {e}"))?;
-		decode(method, &unhex(&result)?)
+	async fn call<T: Decode>(&mut self, method: &str, args: &[u8]) -> Result<T, String> {
+		let bytes = self.rpc.state_call(method, args, self.at).await?;
+		decode(method, &bytes)
 	}
 
-	async fn keys(&self, prefix: &[u8], start: Option<&str>) -> Result<Vec<String>, String> {
-		self.client
-			.request("state_getKeysPaged", rpc_params![hex(prefix), 1000u32, start, &self.at])
-			.await
-			.map_err(|e| format!("state_getKeysPaged: {e}"))
+	async fn keys(&mut self, prefix: &[u8], start: Option<&str>) -> Result<Vec<String>, String> {
+		self.rpc.keys_paged(prefix, 1000, start, self.at).await
 	}
 }
 
@@ -115,41 +81,16 @@ pub async fn export(
 	options: &ExportOptions,
 	mut progress: impl FnMut(u64, u64),
 ) -> Result<RawSnapshot, String> {
-	let client = WsClientBuilder::default()
-		.request_timeout(std::time::Duration::from_secs(60))
-		.build(&options.uri)
-		.await
-		.map_err(|e| format!("cannot connect to {}: {e}", options.uri))?;
-	let hash: Option<String> = match options.at {
-		Some(n) => client.request("chain_getBlockHash", rpc_params![n]).await,
-		None => client.request("chain_getBlockHash", rpc_params![]).await,
-	}
-	.map_err(|e| format!("chain_getBlockHash: {e}"))?;
-	let hash = hash.ok_or_else(|| {
-		format!("block {} not found on {}", options.at.unwrap_or_default(), options.uri)
+	let mut client = Rpc::connect(&options.uri, Backoff::once()).await?;
+	let block = client.block_hash(options.at).await?.ok_or_else(|| {
+		format!("block {} not found on {}", options.at.unwrap_or_default(), client.endpoint())
 	})?;
-	let header: serde_json::Value = client
-		.request("chain_getHeader", rpc_params![&hash])
-		.await
-		.map_err(|e| format!("chain_getHeader: {e}"))?;
-	let number = header
-		.get("number")
-		.and_then(|n| n.as_str())
-		.and_then(|n| u64::from_str_radix(n.trim_start_matches("0x"), 16).ok())
-		.ok_or("chain_getHeader: no block number")?;
-	let state_root = header
-		.get("stateRoot")
-		.and_then(|r| r.as_str())
-		.ok_or("chain_getHeader: no state root")?
-		.to_string();
-	let properties: serde_json::Value = client
-		.request("system_properties", rpc_params![])
-		.await
-		.map_err(|e| format!("system_properties: {e}"))?;
-	let chain: String = client
-		.request("system_chain", rpc_params![])
-		.await
-		.map_err(|e| format!("system_chain: {e}"))?;
+	let header = client.header(Some(block)).await?;
+	let number = u64::from(header.number);
+	let hash = hex(block.as_bytes());
+	let state_root = hex(header.state_root.as_bytes());
+	let properties = client.system_properties().await?;
+	let chain = client.system_chain().await?;
 	// A property is a value, or a list whose first entry is the native token's.
 	let property = |name: &str| {
 		let v = properties.get(name).cloned().unwrap_or_default();
@@ -164,7 +105,7 @@ pub async fn export(
 	let format = Ss58AddressFormat::custom(ss58_prefix);
 	let ss58 = |who: &AccountId32| who.to_ss58check_with_version(format);
 
-	let rpc = Rpc { client, at: hash.clone() };
+	let mut rpc = At { rpc: &mut client, at: block };
 
 	// Pools: ids below NextPoolId that still exist.
 	let next: PoolId = match rpc.storage(&storage_prefix("StakePool", "NextPoolId")).await? {

@@ -342,15 +342,8 @@ pub fn content_hash(accounts: &[RawAccount]) -> String {
 	hex(&sp_crypto_hashing::blake2_256(&bytes))
 }
 
-/// 0x-prefixed lower-case hex.
-pub fn hex(bytes: &[u8]) -> String {
-	let mut out = String::with_capacity(bytes.len().saturating_mul(2).saturating_add(2));
-	out.push_str("0x");
-	for b in bytes {
-		out.push_str(&format!("{b:02x}"));
-	}
-	out
-}
+/// 0x-prefixed lower-case hex (the shared client's).
+pub use stake_client::hex::hex;
 
 fn parse_accounts(
 	name: &str,

@@ -10,7 +10,7 @@ const targetDir = process.env.CARGO_TARGET_DIR ?? `${process.env.HOME}/.cache/st
 export const NODE_BINARY = process.env.POOL_NODE ?? `${targetDir}/debug/pool-node`;
 export const UNIT = 10n ** 12n;
 
-function freePort() {
+export function freePort() {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.unref();
@@ -22,14 +22,19 @@ function freePort() {
   });
 }
 
-/** Start `pool-node --dev --tmp` (blocks only on `engine_createBlock`) and connect to it. */
-export async function startNode(extraArgs = []) {
+/**
+ * Start `pool-node --dev` (blocks only on `engine_createBlock`) and connect to it. The chain lives
+ * in a temporary directory removed on exit, unless `basePath` is given (to restart a node on the
+ * same chain); `rpcPort` pins the RPC port (to restart it where clients expect it).
+ */
+export async function startNode(extraArgs = [], { basePath, rpcPort: pinnedPort } = {}) {
   if (!existsSync(NODE_BINARY)) {
     throw new Error(`pool-node not found at ${NODE_BINARY}: build it with ./scripts/test.sh or ./scripts/run.sh`);
   }
-  const [rpcPort, p2pPort] = [await freePort(), await freePort()];
+  const [rpcPort, p2pPort] = [pinnedPort ?? await freePort(), await freePort()];
   const args = [
-    '--dev', '--tmp', '--no-prometheus', '--no-telemetry', '--no-mdns',
+    '--dev', ...(basePath ? ['--base-path', basePath] : ['--tmp']),
+    '--no-prometheus', '--no-telemetry', '--no-mdns',
     '--rpc-port', String(rpcPort), '--listen-addr', `/ip4/127.0.0.1/tcp/${p2pPort}`,
     // Blocks on demand only: a timer that never fires in a test's lifetime.
     '--consensus', 'manual-seal-3600000',
@@ -60,7 +65,7 @@ export async function startNode(extraArgs = []) {
     child.kill('SIGTERM');
     await new Promise((r) => { if (child.exitCode !== null) r(); else child.on('exit', r); setTimeout(r, 5000); });
   };
-  return { api, keyring, stop, log: () => log };
+  return { api, keyring, stop, log: () => log, url, rpcPort };
 }
 
 /** Seal one block (and finalize it). */

@@ -79,9 +79,26 @@ impl From<sp_npos_elections::Error> for MinerError {
 	}
 }
 
+/// Whether [`Miner::prepare_with`] reduces a solution's edges before trimming it.
+///
+/// Reducing (`sp_npos_elections::reduce`) removes cycles from the voter-target graph: the
+/// supports, and so the score, stay the same while the solution gets shorter. It is by far the
+/// most expensive step of preparing a large solution (seconds for 100,000 edges, against well
+/// under a second for everything else), and only matters when the unreduced solution is too
+/// long or heavy, or to lower a signed submission's byte deposit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reduce {
+	/// Always reduce (the smallest solution; the on-chain miner's choice).
+	Always,
+	/// Reduce only when the unreduced solution does not fit the limits.
+	IfNeeded,
+}
+
 /// What trimming removed from a mined solution.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Trimmed {
+	/// Whether the solution was reduced.
+	pub reduced: bool,
 	/// Voters removed (weakest first) to fit the length and weight limits.
 	pub voters: u32,
 	/// Encoded length of the final solution.
@@ -114,7 +131,7 @@ impl<T: MinerConfig> Miner<T> {
 		Self::prepare(result.assignments, voters, targets, desired_targets, round)
 	}
 
-	/// Turn a solver's assignments into a trimmed compact solution with its score.
+	/// Turn a solver's assignments into a reduced, trimmed compact solution with its score.
 	pub fn prepare(
 		assignments: Vec<Assignment<T::AccountId, SolutionAccuracyOf<T>>>,
 		voters: &[VoterOf<T>],
@@ -122,12 +139,54 @@ impl<T: MinerConfig> Miner<T> {
 		desired_targets: u32,
 		round: u32,
 	) -> Result<(RawSolutionOf<T>, Trimmed), MinerError> {
+		Self::prepare_with(assignments, voters, targets, desired_targets, round, Reduce::Always)
+	}
+
+	/// Turn a solver's assignments into a trimmed compact solution with its score, reducing
+	/// as `reduce` says.
+	pub fn prepare_with(
+		assignments: Vec<Assignment<T::AccountId, SolutionAccuracyOf<T>>>,
+		voters: &[VoterOf<T>],
+		targets: &[T::AccountId],
+		desired_targets: u32,
+		round: u32,
+		reduce: Reduce,
+	) -> Result<(RawSolutionOf<T>, Trimmed), MinerError> {
 		let index = SnapshotIndex::<T>::new(voters, targets);
 		let stake_of = |who: &T::AccountId| index.stake_of(who);
+		let mut staked = assignment_ratio_to_staked_normalized(assignments, stake_of)?;
+
+		if reduce == Reduce::IfNeeded {
+			let unreduced = assignment_staked_to_ratio_normalized(staked.clone())?;
+			let solution = T::Solution::from_assignment(
+				&unreduced,
+				|who| index.voter_index::<T::Solution>(who),
+				|who| index.target_index::<T::Solution>(who),
+			)?;
+			if Self::fits(&solution, voters.len() as u32, targets.len() as u32, desired_targets) {
+				Self::ensure_winner_count(&solution, desired_targets)?;
+				let trimmed = Trimmed {
+					reduced: false,
+					voters: 0,
+					length: solution.encoded_size() as u32,
+					weight: T::solution_weight(
+						voters.len() as u32,
+						targets.len() as u32,
+						solution.voter_count() as u32,
+						desired_targets,
+					),
+				};
+				let score = solution.clone().score(
+					stake_of,
+					|i| index.voter_at::<T::Solution>(i),
+					|i| index.target_at::<T::Solution>(i),
+				)?;
+				return Ok((RawSolution { solution, score, round }, trimmed));
+			}
+		}
 
 		// Reduce the number of edges (same supports, fewer voters per winner), then order the
 		// voters weakest first, the order in which trimming removes them.
-		let mut staked = assignment_ratio_to_staked_normalized(assignments, stake_of)?;
 		sp_npos_elections::reduce(&mut staked);
 		let mut assignments = assignment_staked_to_ratio_normalized(staked)?;
 		assignments.sort_by_key(|assignment| index.stake_of(&assignment.who));
@@ -174,12 +233,14 @@ impl<T: MinerConfig> Miner<T> {
 			high = 0;
 		}
 
+		Self::ensure_winner_count(&best, desired_targets)?;
 		let score = best.clone().score(
 			stake_of,
 			|i| index.voter_at::<T::Solution>(i),
 			|i| index.target_at::<T::Solution>(i),
 		)?;
 		let trimmed = Trimmed {
+			reduced: true,
 			voters: high as u32,
 			length: best.encoded_size() as u32,
 			weight: T::solution_weight(
@@ -190,6 +251,16 @@ impl<T: MinerConfig> Miner<T> {
 			),
 		};
 		Ok((RawSolution { solution: best, score, round }, trimmed))
+	}
+
+	/// A solution names exactly `desired_targets` winners. It names fewer when fewer targets than
+	/// that have any backing in the snapshot: no solution of this snapshot can then pass the
+	/// feasibility check (the election falls back), and mining says so instead of returning one.
+	fn ensure_winner_count(solution: &T::Solution, desired_targets: u32) -> Result<(), MinerError> {
+		if solution.unique_targets().len() != desired_targets as usize {
+			return Err(MinerError::Feasibility(FeasibilityError::WrongWinnerCount));
+		}
+		Ok(())
 	}
 
 	/// Whether a solution fits the length and weight limits.

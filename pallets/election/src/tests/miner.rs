@@ -278,3 +278,78 @@ fn a_solution_that_cannot_fit_is_an_error() {
 	MaxLength::set(10_000);
 	assert_eq!(result.unwrap_err(), MinerError::TooBig);
 }
+
+/// Voters 1 and 2 (stake 10 each) both split their stake 5/5 between targets 10 and 20: the four
+/// edges form a cycle (1-10-2-20-1). Reducing moves 5 around the cycle (its smallest edge), which
+/// empties two alternate edges at once: voter 1 backs one target with 10, voter 2 the other, and
+/// both targets keep a support of 10.
+fn cyclic() -> (Vec<VoterOf<TestMiner>>, Vec<u64>, Vec<sp_npos_elections::Assignment<u64, PerU16>>)
+{
+	let half = PerU16::from_percent(50);
+	let split =
+		|who| sp_npos_elections::Assignment { who, distribution: vec![(10, half), (20, half)] };
+	(vec![voter(1, 10, &[10, 20]), voter(2, 10, &[10, 20])], vec![10, 20], vec![split(1), split(2)])
+}
+
+fn edges(solution: &TestSolution) -> usize {
+	solution.edge_count()
+}
+
+#[test]
+fn reducing_only_when_needed_keeps_the_score_and_skips_the_work() {
+	let (voters, targets, assignments) = cyclic();
+	let (reduced, always) = Miner::<TestMiner>::prepare_with(
+		assignments.clone(),
+		&voters,
+		&targets,
+		2,
+		1,
+		Reduce::Always,
+	)
+	.unwrap();
+	let (unreduced, if_needed) = Miner::<TestMiner>::prepare_with(
+		assignments.clone(),
+		&voters,
+		&targets,
+		2,
+		1,
+		Reduce::IfNeeded,
+	)
+	.unwrap();
+	assert!(always.reduced && !if_needed.reduced);
+	assert_eq!((edges(&reduced.solution), edges(&unreduced.solution)), (2, 4));
+	assert!(always.length < if_needed.length);
+	// Same supports, same score; both pass the check.
+	assert_eq!(reduced.score, unreduced.score);
+	let check_cyclic = |raw| {
+		Miner::<TestMiner>::feasibility_check(
+			raw,
+			ElectionCompute::Signed,
+			2,
+			&voters,
+			&targets,
+			1,
+			None,
+		)
+	};
+	assert!(check_cyclic(reduced.clone()).is_ok());
+	assert!(check_cyclic(unreduced).is_ok());
+
+	// When the unreduced solution is too long, `IfNeeded` reduces.
+	MaxLength::set(always.length);
+	let result =
+		Miner::<TestMiner>::prepare_with(assignments, &voters, &targets, 2, 1, Reduce::IfNeeded);
+	MaxLength::set(10_000);
+	let (tight, trimmed) = result.unwrap();
+	assert!(trimmed.reduced);
+	assert_eq!(trimmed.voters, 0);
+	assert_eq!(tight.score, reduced.score);
+}
+
+#[test]
+fn fewer_backed_targets_than_seats_is_refused_by_the_miner() {
+	// Three targets, but every vote goes to 10: no solution can name two winners.
+	let voters = vec![voter(1, 10, &[10]), voter(2, 20, &[10])];
+	let result = Miner::<TestMiner>::mine::<Seq>(&voters, &[10, 20, 30], 2, 1);
+	assert_eq!(result.unwrap_err(), MinerError::Feasibility(FeasibilityError::WrongWinnerCount));
+}

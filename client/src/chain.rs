@@ -1,0 +1,132 @@
+//! Typed queries of the stake-pool runtime over an [`Rpc`] connection.
+//!
+//! Storage keys are computed by the runtime's own storage types (`hashed_key`), values and
+//! runtime-API results are decoded with the runtime's own types: with [`crate::compat`] saying
+//! the chain's shapes match, what is read here is what the chain holds.
+
+use crate::{compat, hex::decode, rpc::Rpc, AccountId, Balance, BlockNumber, Hash};
+use codec::Encode;
+use frame_metadata::v16::RuntimeMetadataV16;
+use frame_support::weights::Weight;
+use pallet_election_multi_phase::miner::VoterOf;
+use pallet_election_multi_phase_runtime_api::{RoundInfo, SolutionLimits};
+use pool_runtime::{Runtime, RuntimeEvent};
+use sp_npos_elections::ElectionScore;
+
+/// A block's events.
+pub type Events = Vec<frame_system::EventRecord<RuntimeEvent, Hash>>;
+/// A snapshot voter of this chain's election.
+pub type Voter = VoterOf<pool_runtime::configs::ElectionMinerConfig>;
+/// The account data of `System::Account`.
+pub type AccountInfo =
+	frame_system::AccountInfo<pool_runtime::Nonce, pallet_balances::AccountData<Balance>>;
+
+/// The election's snapshot at one block.
+#[derive(Debug, Clone)]
+pub struct Snapshot {
+	/// The voters: account, stake, votes.
+	pub voters: Vec<Voter>,
+	/// The targets.
+	pub targets: Vec<AccountId>,
+	/// How many winners to elect.
+	pub desired_targets: u32,
+	/// The fingerprint submissions name.
+	pub fingerprint: Hash,
+}
+
+async fn api<T: codec::Decode>(
+	rpc: &mut Rpc,
+	method: &str,
+	args: &[u8],
+	at: Hash,
+) -> Result<T, String> {
+	let bytes = rpc.state_call(method, args, at).await?;
+	decode(method, &bytes)
+}
+
+/// The election's round, phase, snapshot size, fingerprint and scores at `at`.
+pub async fn round_info(rpc: &mut Rpc, at: Hash) -> Result<RoundInfo<BlockNumber>, String> {
+	api(rpc, "ElectionApi_round_info", &[], at).await
+}
+
+/// The signed queue at `at`, best first.
+pub async fn signed_queue(
+	rpc: &mut Rpc,
+	at: Hash,
+) -> Result<Vec<(AccountId, ElectionScore)>, String> {
+	api(rpc, "ElectionApi_signed_queue", &[], at).await
+}
+
+/// The limits a solution must respect at `at`.
+pub async fn solution_limits(rpc: &mut Rpc, at: Hash) -> Result<SolutionLimits, String> {
+	api(rpc, "ElectionApi_solution_limits", &[], at).await
+}
+
+/// The deposit a solution of `length` bytes and `weight` would hold if submitted at `at`.
+pub async fn deposit_for(
+	rpc: &mut Rpc,
+	length: u32,
+	weight: Weight,
+	at: Hash,
+) -> Result<Balance, String> {
+	api(rpc, "ElectionApi_deposit_for", &(length, weight).encode(), at).await
+}
+
+/// The snapshot at `at`, or `None` when there is none (outside a round).
+pub async fn snapshot(rpc: &mut Rpc, at: Hash) -> Result<Option<Snapshot>, String> {
+	use pallet_election_multi_phase::{
+		DesiredTargets, SnapshotFingerprint, SnapshotTargets, SnapshotVoters,
+	};
+	let key = |k: [u8; 32]| k.to_vec();
+	let Some(voters) = rpc.storage(&key(SnapshotVoters::<Runtime>::hashed_key()), at).await? else {
+		return Ok(None);
+	};
+	let voters: Vec<Voter> = decode("Election::SnapshotVoters", &voters)?;
+	let targets = rpc
+		.storage(&key(SnapshotTargets::<Runtime>::hashed_key()), at)
+		.await?
+		.ok_or("the snapshot has voters but no targets")?;
+	let targets: Vec<AccountId> = decode("Election::SnapshotTargets", &targets)?;
+	let desired = rpc
+		.storage(&key(DesiredTargets::<Runtime>::hashed_key()), at)
+		.await?
+		.ok_or("the snapshot has no desired targets")?;
+	let desired_targets: u32 = decode("Election::DesiredTargets", &desired)?;
+	let fingerprint = rpc
+		.storage(&key(SnapshotFingerprint::<Runtime>::hashed_key()), at)
+		.await?
+		.ok_or("the snapshot has no fingerprint")?;
+	let fingerprint: Hash = decode("Election::SnapshotFingerprint", &fingerprint)?;
+	Ok(Some(Snapshot { voters, targets, desired_targets, fingerprint }))
+}
+
+/// The events of block `at`.
+pub async fn events(rpc: &mut Rpc, at: Hash) -> Result<Events, String> {
+	// `System::Events` is private to frame-system: its key by name.
+	let key = frame_support::storage::storage_prefix(b"System", b"Events");
+	match rpc.storage(&key, at).await? {
+		Some(bytes) => {
+			let boxed: Vec<Box<frame_system::EventRecord<RuntimeEvent, Hash>>> =
+				decode("System::Events", &bytes)?;
+			Ok(boxed.into_iter().map(|e| *e).collect())
+		},
+		None => Ok(Vec::new()),
+	}
+}
+
+/// The account data of `who` at `at` (the default for an account that does not exist).
+pub async fn account(rpc: &mut Rpc, who: &AccountId, at: Hash) -> Result<AccountInfo, String> {
+	let key = frame_system::Account::<Runtime>::hashed_key_for(who);
+	match rpc.storage(&key, at).await? {
+		Some(bytes) => decode("System::Account", &bytes),
+		None => Ok(AccountInfo::default()),
+	}
+}
+
+/// The chain's V16 metadata at `at`.
+pub async fn metadata(rpc: &mut Rpc, at: Hash) -> Result<RuntimeMetadataV16, String> {
+	let bytes = rpc
+		.state_call("Metadata_metadata_at_version", &compat::METADATA_VERSION.encode(), at)
+		.await?;
+	compat::metadata_from_call(&bytes)
+}

@@ -1,0 +1,605 @@
+//! `staking-miner monitor`: follow the chain, mine once per round, submit when it pays.
+//!
+//! At every new head (best or finalized, `--listen`):
+//!
+//! 1. when the runtime's `spec_version` changed (and at start), compare the chain's types this
+//!    miner depends on with its own ([`stake_client::compat`]); on a mismatch, submit nothing
+//!    until an upgrade brings them back in line, and say which items differ;
+//! 2. read the block's events for the outcome of this miner's submissions (rewarded, slashed,
+//!    refunded, ejected) and journal them;
+//! 3. in the signed phase, once per round and snapshot: read the chain's solution limits and the
+//!    snapshot, and mine: the configured algorithms race on their own threads within a budget of
+//!    half the time left in the phase (estimated from the observed block time); solutions are
+//!    reduced only when they would not fit otherwise (see
+//!    [`Reduce`](pallet_election_multi_phase::Reduce)), then the winner is reduced
+//!    in the rest of the budget when that lowers its deposit;
+//! 4. after `--delay`, re-read the queue at the *latest* block and ask the submission strategy;
+//!    submit `Election::submit` with a mortality that ends with the signed phase, wait for the
+//!    block that includes it, and confirm `SolutionStored` for this account (else report the
+//!    dispatch error).
+//!
+//! A solution stored is journalled; a restarted miner (or one that reconnected after the node
+//! went away) sees the journal, or its own entry in the chain's signed queue, and does not
+//! submit again.
+
+use crate::{
+	chain_config::{self, ChainConfig},
+	journal::{Entry, Event, Journal},
+	metrics::Metrics,
+	portfolio::{self, Algorithm},
+	strategy::Strategy,
+};
+use codec::Encode;
+use frame_metadata::v16::RuntimeMetadataV16;
+use pallet_election_multi_phase::{miner::RawSolutionOf, Phase};
+use pool_runtime::{RuntimeCall, RuntimeEvent};
+use sp_core::crypto::Ss58Codec;
+use sp_npos_elections::ElectionScore;
+use stake_client::{
+	chain,
+	compat::{self, Item},
+	hex::hex,
+	rpc::{Rpc, TxStatus},
+	signer::{ChainFacts, Mortality, Signer},
+	AccountId, Hash,
+};
+use std::{
+	path::PathBuf,
+	time::{Duration, Instant},
+};
+
+/// Every item of the chain this miner depends on.
+pub const DEPENDENCIES: &[Item] = &[
+	Item::Call("Election", "submit"),
+	Item::Call("Election", "set_emergency_election_result"),
+	Item::Storage("Election", "SnapshotVoters"),
+	Item::Storage("Election", "SnapshotTargets"),
+	Item::Storage("Election", "DesiredTargets"),
+	Item::Storage("Election", "SnapshotFingerprint"),
+	Item::Storage("System", "Account"),
+	Item::Storage("System", "Events"),
+	Item::RuntimeApi("ElectionApi", "round_info"),
+	Item::RuntimeApi("ElectionApi", "signed_queue"),
+	Item::RuntimeApi("ElectionApi", "deposit_for"),
+	Item::RuntimeApi("ElectionApi", "solution_limits"),
+	Item::Constant("Election", "MinerMaxVotesPerVoter"),
+	Item::Events,
+	Item::Extrinsic,
+];
+
+/// Which heads to follow.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Listen {
+	/// New best blocks: react as soon as a block is imported.
+	Head,
+	/// Finalized blocks only: slower, never acts on a block that is later retracted.
+	Finalized,
+}
+
+/// How `monitor` behaves.
+#[derive(Debug, Clone)]
+pub struct Options {
+	/// Heads to follow.
+	pub listen: Listen,
+	/// When to submit.
+	pub strategy: Strategy,
+	/// Wait this long after the signed phase opens before submitting.
+	pub delay: Duration,
+	/// Mine and decide, but never submit.
+	pub dry_run: bool,
+	/// The solvers raced.
+	pub algorithms: Vec<Algorithm>,
+	/// The journal file.
+	pub journal: PathBuf,
+}
+
+/// The solution mined for one round.
+struct MinedRound {
+	round: u32,
+	fingerprint: Hash,
+	solution: RawSolutionOf<ChainConfig>,
+	algorithm: Algorithm,
+	opened: Instant,
+	/// Set once this round needs nothing more from us (submitted, stored, declined).
+	settled: bool,
+	attempts: u32,
+}
+
+/// The miner's state between blocks.
+struct Monitor {
+	options: Options,
+	signer: Signer,
+	metrics: Option<Metrics>,
+	journal: Journal,
+	own: RuntimeMetadataV16,
+	spec_version: Option<u32>,
+	compatible: bool,
+	facts: Option<ChainFacts>,
+	mined: Option<MinedRound>,
+	last_head: Option<(u32, Instant)>,
+	block_time: Duration,
+}
+
+/// Try to submit at most this many times per round (a transaction the pool refuses, a dispatch
+/// error): the round is left alone after that.
+const MAX_ATTEMPTS: u32 = 3;
+
+/// Run `monitor` until an unrecoverable error (a bad journal path, a lost endpoint list the
+/// back-off gives up on).
+pub async fn run(
+	rpc: &mut Rpc,
+	signer: Signer,
+	options: Options,
+	metrics: Option<Metrics>,
+) -> Result<(), String> {
+	let journal = Journal::open(&options.journal)?;
+	for line in &journal.skipped {
+		tracing::warn!("journal {}: line {line} unreadable, skipped", options.journal.display());
+	}
+	let mut monitor = Monitor {
+		options,
+		signer,
+		metrics,
+		journal,
+		own: compat::own_metadata()?,
+		spec_version: None,
+		compatible: false,
+		facts: None,
+		mined: None,
+		last_head: None,
+		block_time: Duration::from_secs(6),
+	};
+	tracing::info!(
+		"monitoring {} as {} ({:?} heads, strategy {}, {})",
+		rpc.endpoint(),
+		monitor.signer.account().to_ss58check(),
+		monitor.options.listen,
+		monitor.options.strategy,
+		if monitor.options.dry_run { "dry run" } else { "submitting" }
+	);
+	loop {
+		let reconnects = rpc.reconnects();
+		let mut heads = rpc.subscribe_heads(monitor.options.listen == Listen::Finalized).await?;
+		while let Some(next) = heads.next().await {
+			let header = match next {
+				Ok(header) => header,
+				Err(e) => {
+					tracing::warn!("bad head notification: {e}");
+					continue;
+				},
+			};
+			if let Err(e) = monitor.on_head(rpc, &header).await {
+				tracing::warn!("block {}: {e}", header.number);
+			}
+			if rpc.reconnects() != reconnects {
+				// A request reconnected: this subscription belongs to the old connection.
+				break;
+			}
+		}
+		if rpc.reconnects() == reconnects {
+			rpc.reconnect().await?;
+		}
+		if let Some(m) = &monitor.metrics {
+			m.reconnects.inc();
+		}
+		tracing::info!("following heads again on {}", rpc.endpoint());
+	}
+}
+
+/// The block time estimate after observing `newest`: three parts history, one part the newest
+/// interval.
+fn smooth_block_time(estimate: Duration, newest: Duration) -> Duration {
+	estimate.saturating_mul(3).saturating_add(newest).checked_div(4).unwrap_or(estimate)
+}
+
+/// The time mining may take: half of what is left of the signed phase, at least 1 s and at
+/// most 10 minutes (the rest is for submitting and getting included).
+fn mining_budget(block_time: Duration, blocks_left: u32) -> Duration {
+	block_time
+		.saturating_mul(blocks_left)
+		.checked_div(2)
+		.unwrap_or_default()
+		.clamp(Duration::from_secs(1), Duration::from_secs(600))
+}
+
+fn score_array(score: &ElectionScore) -> [u128; 3] {
+	[score.minimal_stake, score.sum_stake, score.sum_stake_squared]
+}
+
+impl Monitor {
+	fn account(&self) -> &AccountId {
+		self.signer.account()
+	}
+
+	async fn on_head(
+		&mut self,
+		rpc: &mut Rpc,
+		header: &stake_client::Header,
+	) -> Result<(), String> {
+		let hash = header.hash();
+		let number = header.number;
+		if let Some((last, at)) = self.last_head {
+			if number > last {
+				let per_block =
+					at.elapsed().checked_div(number.saturating_sub(last)).unwrap_or_default();
+				self.block_time = smooth_block_time(self.block_time, per_block);
+			}
+		}
+		self.last_head = Some((number, Instant::now()));
+
+		self.check_runtime(rpc, hash).await?;
+		if !self.compatible {
+			return Ok(());
+		}
+		self.track_outcomes(rpc, hash).await?;
+		if let Some(m) = &self.metrics {
+			let info = chain::account(rpc, self.signer.account(), hash).await?;
+			m.balance.set(info.data.free as f64);
+		}
+
+		let info = chain::round_info(rpc, hash).await?;
+		let Phase::Signed { until } = info.phase else {
+			if let Some(m) = &self.metrics {
+				m.blocks_left.set(0);
+			}
+			return Ok(());
+		};
+		// A transaction sent now lands in block `number + 1` at the earliest.
+		let blocks_left = until.saturating_sub(number);
+		if let Some(m) = &self.metrics {
+			m.blocks_left.set(blocks_left.into());
+		}
+		let fingerprint = info.fingerprint.ok_or("signed phase without a snapshot fingerprint")?;
+		let round = info.round;
+		let fingerprint_hex = hex(fingerprint.as_bytes());
+		if self.journal.submitted(round, &fingerprint_hex) {
+			return Ok(());
+		}
+		if blocks_left == 0 {
+			return Ok(());
+		}
+
+		let fresh =
+			self.mined.as_ref().is_none_or(|m| m.round != round || m.fingerprint != fingerprint);
+		if fresh {
+			let budget = mining_budget(self.block_time, blocks_left);
+			self.mined = Some(self.mine(rpc, hash, round, fingerprint, budget).await?);
+		}
+		let Some(mined) = self.mined.as_mut() else { return Ok(()) };
+		if mined.settled {
+			return Ok(());
+		}
+		if mined.opened.elapsed() < self.options.delay {
+			return Ok(());
+		}
+
+		// Decide at the latest block, not the one that woke us.
+		let latest = rpc.block_hash(None).await?.ok_or("no best block")?;
+		let latest_header = rpc.header(Some(latest)).await?;
+		let queue = chain::signed_queue(rpc, latest).await?;
+		if queue.iter().any(|(who, _)| who == self.signer.account()) {
+			tracing::info!("round {round}: our solution is already in the queue");
+			return self.stored(round, &fingerprint_hex, latest_header.number);
+		}
+		let best = queue.first().map(|(_, score)| *score);
+		let ours = mined.solution.score;
+		if !self.options.strategy.should_submit(ours, best) {
+			tracing::info!(
+				"round {round}: not submitting: score {:?} against the best queued {:?} under strategy {}",
+				score_array(&ours),
+				best.as_ref().map(score_array),
+				self.options.strategy
+			);
+			mined.settled = true;
+			return Ok(());
+		}
+		if self.options.dry_run {
+			tracing::info!(
+				"round {round}: dry run: would submit score {:?} ({})",
+				score_array(&ours),
+				mined.algorithm
+			);
+			mined.settled = true;
+			return Ok(());
+		}
+		mined.attempts = mined.attempts.saturating_add(1);
+		if mined.attempts > MAX_ATTEMPTS {
+			tracing::error!("round {round}: giving up after {MAX_ATTEMPTS} failed submissions");
+			mined.settled = true;
+			return Ok(());
+		}
+		let solution = mined.solution.clone();
+		let until_latest = until.saturating_sub(latest_header.number);
+		self.submit(rpc, round, fingerprint, solution, latest, latest_header.number, until_latest)
+			.await
+	}
+
+	/// Compare the chain's types with ours when the runtime version changes.
+	async fn check_runtime(&mut self, rpc: &mut Rpc, hash: Hash) -> Result<(), String> {
+		let version = rpc.runtime_version(hash).await?;
+		if self.spec_version == Some(version.spec_version) {
+			return Ok(());
+		}
+		let metadata = chain::metadata(rpc, hash).await?;
+		let report = compat::compare(&self.own, &metadata, DEPENDENCIES);
+		self.compatible = report.compatible();
+		self.spec_version = Some(version.spec_version);
+		let genesis = rpc.block_hash(Some(0)).await?.ok_or("no genesis block")?;
+		self.facts = Some(ChainFacts {
+			genesis,
+			spec_version: version.spec_version,
+			transaction_version: version.transaction_version,
+		});
+		if let Some(m) = &self.metrics {
+			m.compatible.set(u64::from(self.compatible));
+		}
+		if self.compatible {
+			tracing::info!(
+				"runtime {} version {}: the types this miner uses match",
+				version.spec_name,
+				version.spec_version
+			);
+		} else {
+			tracing::error!(
+				"runtime {} version {}: refusing to submit: {}",
+				version.spec_name,
+				version.spec_version,
+				report.mismatches().join("; ")
+			);
+		}
+		Ok(())
+	}
+
+	/// Journal the outcome of our submissions found in block `hash`'s events.
+	async fn track_outcomes(&mut self, rpc: &mut Rpc, hash: Hash) -> Result<(), String> {
+		use pallet_election_multi_phase::Event as E;
+		let events = chain::events(rpc, hash).await?;
+		for record in events {
+			let RuntimeEvent::Election(event) = record.event else { continue };
+			let (round, outcome, amount) = match event {
+				E::Rewarded { round, who, reward } if &who == self.account() => {
+					(round, "rewarded", reward)
+				},
+				E::Slashed { round, who, amount, .. } if &who == self.account() => {
+					(round, "slashed", amount)
+				},
+				E::Refunded { round, who, deposit } if &who == self.account() => {
+					(round, "refunded", deposit)
+				},
+				E::SolutionEjected { round, who, deposit } if &who == self.account() => {
+					(round, "ejected", deposit)
+				},
+				_ => continue,
+			};
+			let fingerprint = self
+				.journal
+				.open_rounds()
+				.into_iter()
+				.find(|(r, _)| *r == round)
+				.map(|(_, f)| f)
+				.unwrap_or_default();
+			match outcome {
+				"slashed" => tracing::error!("round {round}: our solution was slashed {amount}"),
+				_ => tracing::info!("round {round}: our solution was {outcome} ({amount})"),
+			}
+			if let Some(m) = &self.metrics {
+				m.outcomes.with_label_values(&[outcome]).inc();
+			}
+			self.journal.record(Entry {
+				round,
+				fingerprint,
+				event: Event::Outcome { outcome: outcome.into(), amount: amount.to_string() },
+			})?;
+		}
+		Ok(())
+	}
+
+	/// Read the limits and the snapshot at `at` and race the solvers.
+	async fn mine(
+		&mut self,
+		rpc: &mut Rpc,
+		at: Hash,
+		round: u32,
+		fingerprint: Hash,
+		budget: Duration,
+	) -> Result<MinedRound, String> {
+		let limits = chain::solution_limits(rpc, at).await?;
+		chain_config::check_votes_per_voter(&limits)?;
+		chain_config::set_limits(&limits);
+		let fetch = Instant::now();
+		let snapshot = chain::snapshot(rpc, at).await?.ok_or("signed phase without a snapshot")?;
+		if snapshot.fingerprint != fingerprint {
+			return Err("the snapshot changed while it was read".into());
+		}
+		if let Some(m) = &self.metrics {
+			m.snapshot_fetch.observe(fetch.elapsed().as_secs_f64());
+		}
+		tracing::info!(
+			"round {round}: snapshot of {} voters, {} targets, {} winners; mining with {} within {:.1} s",
+			snapshot.voters.len(),
+			snapshot.targets.len(),
+			snapshot.desired_targets,
+			self.options.algorithms.iter().map(|a| a.to_string()).collect::<Vec<_>>().join(", "),
+			budget.as_secs_f64()
+		);
+		let start = Instant::now();
+		let algorithms = self.options.algorithms.clone();
+		let best = tokio::task::spawn_blocking(move || {
+			portfolio::race_and_polish::<ChainConfig>(
+				&algorithms,
+				snapshot.voters,
+				snapshot.targets,
+				snapshot.desired_targets,
+				round,
+				budget,
+			)
+		})
+		.await
+		.map_err(|e| format!("the mining thread failed: {e}"))??;
+		let elapsed = start.elapsed();
+		tracing::info!(
+			"round {round}: mined in {:.2} s with {}: score {:?}, {} bytes, weight {}, {}",
+			elapsed.as_secs_f64(),
+			best.algorithm,
+			score_array(&best.score()),
+			best.trimmed.length,
+			best.trimmed.weight,
+			if best.trimmed.reduced { "reduced" } else { "not reduced" }
+		);
+		if let Some(m) = &self.metrics {
+			m.mining_duration.observe(elapsed.as_secs_f64());
+			m.set_score(&best.score());
+			m.solution_length.set(best.trimmed.length.into());
+			m.solution_ref_time.set(best.trimmed.weight.ref_time());
+			m.solution_proof_size.set(best.trimmed.weight.proof_size());
+		}
+		Ok(MinedRound {
+			round,
+			fingerprint,
+			algorithm: best.algorithm,
+			solution: best.solution,
+			opened: Instant::now(),
+			settled: false,
+			attempts: 0,
+		})
+	}
+
+	/// Journal that our solution for `round` is stored, once.
+	fn stored(&mut self, round: u32, fingerprint: &str, block: u32) -> Result<(), String> {
+		if let Some(mined) = self.mined.as_mut() {
+			mined.settled = true;
+		}
+		if self.journal.submitted(round, fingerprint) {
+			return Ok(());
+		}
+		let score = self.mined.as_ref().map(|m| score_array(&m.solution.score)).unwrap_or_default();
+		self.journal.record(Entry {
+			round,
+			fingerprint: fingerprint.to_string(),
+			event: Event::Submitted { block, score, tx: String::new() },
+		})
+	}
+
+	/// Sign, send and follow one submission.
+	#[allow(clippy::too_many_arguments)]
+	async fn submit(
+		&mut self,
+		rpc: &mut Rpc,
+		round: u32,
+		fingerprint: Hash,
+		solution: RawSolutionOf<ChainConfig>,
+		latest: Hash,
+		latest_number: u32,
+		blocks_left: u32,
+	) -> Result<(), String> {
+		let facts = self.facts.ok_or("no chain facts yet")?;
+		let nonce = rpc.account_next_index(&self.signer.account().to_ss58check()).await?;
+		let call = RuntimeCall::Election(pallet_election_multi_phase::Call::submit {
+			raw_solution: Box::new(solution),
+			fingerprint,
+		});
+		// The shortest era (a power of two, at least 4) that covers the rest of the phase.
+		let period = u64::from(blocks_left.max(4)).next_power_of_two();
+		let mortality = Mortality { checkpoint: latest, checkpoint_number: latest_number, period };
+		let extrinsic = self.signer.sign(call, nonce, mortality, facts).encode();
+		let tx_hash = sp_crypto_hashing::blake2_256(&extrinsic);
+		if let Some(m) = &self.metrics {
+			m.submissions_started.inc();
+		}
+		tracing::info!(
+			"round {round}: submitting {} ({} bytes, nonce {nonce}, valid {period} blocks)",
+			hex(&tx_hash),
+			extrinsic.len()
+		);
+		let mut watch = rpc.submit_and_watch(&extrinsic).await?;
+		let finalized = self.options.listen == Listen::Finalized;
+		let block = loop {
+			let Some(next) = watch.next().await else {
+				return Err("the node stopped reporting on our transaction".into());
+			};
+			let status = next.map_err(|e| format!("transaction status: {e}"))?;
+			match TxStatus::parse(&status) {
+				Some(TxStatus::InBlock(block)) if !finalized => break block,
+				Some(TxStatus::Finalized(block)) => break block,
+				Some(
+					status @ (TxStatus::Dropped
+					| TxStatus::Invalid
+					| TxStatus::Usurped(_)
+					| TxStatus::FinalityTimeout(_)),
+				) => return Err(format!("our transaction was not included: {status:?}")),
+				_ => {},
+			}
+		};
+		let events = chain::events(rpc, block).await?;
+		let header = rpc.header(Some(block)).await?;
+		for record in &events {
+			match &record.event {
+				RuntimeEvent::Election(pallet_election_multi_phase::Event::SolutionStored {
+					round: r,
+					origin: Some(who),
+					prev_ejected,
+					..
+				}) if who == self.signer.account() && *r == round => {
+					tracing::info!(
+						"round {round}: solution stored in block {}{}",
+						header.number,
+						if *prev_ejected { " (the weakest queued one was ejected)" } else { "" }
+					);
+					if let Some(m) = &self.metrics {
+						m.submissions_success.inc();
+					}
+					let score = self
+						.mined
+						.as_ref()
+						.map(|m| score_array(&m.solution.score))
+						.unwrap_or_default();
+					if let Some(mined) = self.mined.as_mut() {
+						mined.settled = true;
+					}
+					return self.journal.record(Entry {
+						round,
+						fingerprint: hex(fingerprint.as_bytes()),
+						event: Event::Submitted { block: header.number, score, tx: hex(&tx_hash) },
+					});
+				},
+				RuntimeEvent::System(frame_system::Event::ExtrinsicFailed {
+					dispatch_error,
+					..
+				}) => {
+					tracing::warn!(
+						"a transaction of block {} failed: {dispatch_error:?}",
+						header.number
+					);
+				},
+				_ => {},
+			}
+		}
+		Err(format!(
+			"our transaction is in block {} but no SolutionStored for us there (see the failure above)",
+			header.number
+		))
+	}
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+
+	#[test]
+	fn the_block_time_estimate_follows_the_chain_smoothly() {
+		let six = Duration::from_secs(6);
+		assert_eq!(smooth_block_time(six, six), six);
+		// One 2 s block moves a 6 s estimate a quarter of the way: 5 s.
+		assert_eq!(smooth_block_time(six, Duration::from_secs(2)), Duration::from_secs(5));
+	}
+
+	#[test]
+	fn mining_may_take_half_the_rest_of_the_phase_within_bounds() {
+		let six = Duration::from_secs(6);
+		// 30 blocks of 6 s left: 90 s.
+		assert_eq!(mining_budget(six, 30), Duration::from_secs(90));
+		assert_eq!(mining_budget(six, 0), Duration::from_secs(1));
+		assert_eq!(mining_budget(Duration::from_millis(100), 3), Duration::from_secs(1));
+		assert_eq!(mining_budget(six, 100_000), Duration::from_secs(600));
+	}
+}

@@ -1,0 +1,189 @@
+// End to end: the `staking-miner` binary against pool-node --dev. The test seals the blocks
+// (engine_createBlock); the miners follow the chain over their own WebSocket connections.
+import { after, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFile, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { createBlock, freePort, startNode } from './harness.js';
+
+const targetDir = process.env.CARGO_TARGET_DIR ?? `${process.env.HOME}/.cache/stake-suite/target`;
+const MINER = process.env.STAKING_MINER ?? `${targetDir}/debug/staking-miner`;
+const run = promisify(execFile);
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/** Start `staking-miner monitor`; its log is collected for assertions. */
+function startMiner(uri, seed, extra = []) {
+  const child = spawn(MINER, ['monitor', '--uri', uri, '--seed-or-path', seed, ...extra], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let log = '';
+  child.stderr.on('data', (chunk) => { log += chunk; });
+  return {
+    child,
+    log: () => log,
+    async waitFor(pattern, what, ms = 60_000) {
+      const deadline = Date.now() + ms;
+      while (!pattern.test(log)) {
+        if (child.exitCode !== null) throw new Error(`the miner exited while waiting for ${what}:\n${log}`);
+        if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}:\n${log}`);
+        await sleep(100);
+      }
+    },
+    async stop() {
+      if (child.exitCode === null) {
+        child.kill('SIGTERM');
+        await new Promise((r) => child.on('exit', r));
+      }
+    },
+  };
+}
+
+/** Seal blocks until the chain's best block is `number`. */
+async function sealUntil(api, number) {
+  while ((await api.rpc.chain.getHeader()).number.toNumber() < number) await createBlock(api);
+}
+
+/** Wait until the transaction pool holds `count` transactions. */
+async function waitForPool(api, count, what, ms = 60_000) {
+  const deadline = Date.now() + ms;
+  while ((await api.rpc.author.pendingExtrinsics()).length < count) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(100);
+  }
+}
+
+/** The data of the election's `name` events in block `hash`. */
+async function electionEvents(api, hash, name) {
+  const events = await api.query.system.events.at(hash);
+  return events
+    .filter(({ event }) => event.section === 'election' && event.method === name)
+    .map(({ event }) => event.data);
+}
+
+describe('staking-miner against pool-node --dev', () => {
+  const cleanups = [];
+  after(async () => {
+    for (const cleanup of cleanups.reverse()) await cleanup();
+  });
+
+  it('info, dry-run, monitor: stored, rewarded; an equal score under if-leading is not sent', async () => {
+    if (!existsSync(MINER)) throw new Error(`staking-miner not found at ${MINER}: run ./scripts/test.sh`);
+    const dir = mkdtempSync(join(tmpdir(), 'miner-e2e-'));
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    const node = await startNode();
+    cleanups.push(() => node.stop());
+    const { api } = node;
+    const alice = node.keyring.addFromUri('//Alice');
+
+    // info: the miner's types match the chain it was built with.
+    const info = await run(MINER, ['info', '--uri', node.url]);
+    assert.match(info.stdout, /compatible:\s+yes/);
+    assert.match(info.stdout, /ok\s+call Election::submit/);
+
+    // dry-run outside a round: refused with the reason.
+    await assert.rejects(run(MINER, ['dry-run', '--uri', node.url]), (e) => {
+      assert.match(e.stderr, /no snapshot at block \d+ \(round 1, phase Off\)/);
+      return true;
+    });
+
+    const metricsPort = await freePort();
+    const journal = join(dir, 'alice.journal');
+    await sealUntil(api, 49);
+    const miner = startMiner(node.url, '//Alice', ['--prometheus-port', String(metricsPort), '--journal', journal]);
+    cleanups.push(() => miner.stop());
+    await miner.waitFor(/monitoring/, 'the miner to start');
+
+    // Block 50 opens the signed phase: the miner mines and submits; the next block includes it.
+    await createBlock(api);
+    await waitForPool(api, 1, "Alice's submission");
+    const { blockHash } = await createBlock(api);
+    const stored = await electionEvents(api, blockHash, 'SolutionStored');
+    assert.equal(stored.length, 1);
+    assert.ok(stored[0].origin.unwrap().eq(alice.address));
+    await miner.waitFor(/solution stored in block 51/, 'the miner to see its solution stored');
+    const queue = await api.query.election.signedSubmissionIndices();
+    assert.equal(queue.length, 1);
+
+    // dry-run at the signed phase: the same solution, its deposit, and the feasibility check.
+    const dry = await run(MINER, ['dry-run', '--uri', node.url]);
+    assert.match(dry.stdout, /feasibility:\s+passes the chain's check/);
+    assert.match(dry.stdout, /deposit:\s+\d+/);
+    assert.match(dry.stdout, /best queued:\s+minimal stake/);
+
+    // Bob mines the same score: under if-leading an equal score is not sent.
+    const bob = startMiner(node.url, '//Bob', ['--prometheus-port', '0', '--journal', join(dir, 'bob.journal')]);
+    cleanups.push(() => bob.stop());
+    await bob.waitFor(/monitoring/, 'the second miner to start');
+    await createBlock(api);
+    await bob.waitFor(/not submitting/, 'the second miner to decline');
+    await createBlock(api);
+    assert.equal((await api.rpc.author.pendingExtrinsics()).length, 0);
+    assert.equal((await api.query.election.signedSubmissionIndices()).length, 1);
+
+    // The metrics count one submission stored.
+    const metrics = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
+    assert.match(metrics, /staking_miner_submissions_success_total 1/);
+    assert.match(metrics, /staking_miner_runtime_compatible 1/);
+
+    // The validation window (from block 80) checks Alice's solution and rewards her.
+    let rewarded = [];
+    while (rewarded.length === 0) {
+      const number = (await api.rpc.chain.getHeader()).number.toNumber();
+      assert.ok(number < 85, 'no reward by the end of the validation window');
+      const { blockHash: hash } = await createBlock(api);
+      rewarded = await electionEvents(api, hash, 'Rewarded');
+    }
+    assert.ok(rewarded[0].who.eq(alice.address));
+    await miner.waitFor(/our solution was rewarded/, 'the miner to report the reward');
+    const lines = readFileSync(journal, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    assert.equal(lines.length, 2);
+    assert.equal(lines[0].round, 1);
+    assert.ok(lines[0].event.submitted);
+    assert.equal(lines[1].event.outcome.outcome, 'rewarded');
+  });
+
+  it('carries on in the same round when the node restarts, and submits once', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'miner-e2e-'));
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    const basePath = join(dir, 'chain');
+    let node = await startNode([], { basePath });
+    const { rpcPort, url } = node;
+    await sealUntil(node.api, 49);
+
+    // The miner waits 4 s after mining before it submits: the node goes away in between.
+    const miner = startMiner(url, '//Alice', ['--prometheus-port', '0', '--delay', '4', '--journal', join(dir, 'journal')]);
+    cleanups.push(() => miner.stop());
+    await miner.waitFor(/monitoring/, 'the miner to start');
+    await createBlock(node.api);
+    await miner.waitFor(/round 1: mined in/, 'the miner to mine');
+    await node.stop();
+    node = await startNode([], { basePath, rpcPort });
+    cleanups.push(() => node.stop());
+    const { api } = node;
+    assert.equal((await api.rpc.chain.getHeader()).number.toNumber(), 50);
+
+    await miner.waitFor(/following heads again/, 'the miner to reconnect');
+    // Past the delay, a new block wakes the miner; the block after includes its submission.
+    await sleep(4500);
+    const stored = [];
+    for (let i = 0; i < 3 && stored.length === 0; i += 1) {
+      await waitForPool(api, 1, 'the submission after the restart', 20_000).catch(() => {});
+      const { blockHash } = await createBlock(api);
+      stored.push(...await electionEvents(api, blockHash, 'SolutionStored'));
+    }
+    assert.equal(stored.length, 1);
+    assert.ok(stored[0].origin.unwrap().eq(node.keyring.addFromUri('//Alice').address));
+
+    // More blocks of the same round: nothing more is sent.
+    for (let i = 0; i < 3; i += 1) {
+      await createBlock(api);
+      await sleep(300);
+    }
+    assert.equal((await api.rpc.author.pendingExtrinsics()).length, 0);
+    assert.equal((await api.query.election.signedSubmissionIndices()).length, 1);
+    assert.equal(miner.log().match(/submitting 0x/g).length, 1);
+  });
+});
