@@ -361,12 +361,20 @@ fn run_payouts(command: PayoutsCommand) -> Result<(), String> {
 	match command {
 		PayoutsCommand::Plan(args) => {
 			let plan = make_plan(&args.inputs)?;
-			let (plan_json, hash) = plan.to_file();
-			let mut carry_json = json(&plan.carry_out())?.into_bytes();
+			// The three outputs are independent: serialise them side by side.
+			let ((plan_json, hash), csv, carry_json) = std::thread::scope(|scope| {
+				let csv = scope.spawn(|| plan.to_csv().into_bytes());
+				let carry = scope.spawn(|| json(&plan.carry_out()));
+				let file = plan.to_file();
+				let csv = csv.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+				let carry = carry.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+				(file, csv, carry)
+			});
+			let mut carry_json = carry_json?.into_bytes();
 			carry_json.push(b'\n');
 			write_all(&[
 				(args.out.clone(), plan_json),
-				(args.csv.clone(), plan.to_csv().into_bytes()),
+				(args.csv.clone(), csv),
 				(args.carry_out.clone(), carry_json),
 			])?;
 			let t = &plan.totals;

@@ -14,28 +14,40 @@ fn temporary(path: &Path) -> PathBuf {
 	path.with_file_name(name)
 }
 
-/// Write every `(path, contents)`, all or nothing.
+/// Write every `(path, contents)`, all or nothing. The files are written and synced to disk
+/// side by side (syncing is mostly waiting for the disk), then renamed into place.
 pub fn write_all(files: &[(PathBuf, Vec<u8>)]) -> Result<(), String> {
-	let mut written: Vec<PathBuf> = Vec::new();
-	let cleanup = |written: &[PathBuf]| {
-		for t in written {
+	let temporaries: Vec<PathBuf> = files.iter().map(|(path, _)| temporary(path)).collect();
+	let cleanup = || {
+		for t in &temporaries {
 			let _ = fs::remove_file(t);
 		}
 	};
-	for (path, contents) in files {
-		let tmp = temporary(path);
-		let result = fs::File::create(&tmp)
-			.and_then(|mut f| f.write_all(contents).and_then(|_| f.sync_all()));
+	let results: Vec<std::io::Result<()>> = std::thread::scope(|scope| {
+		let handles: Vec<_> = files
+			.iter()
+			.zip(&temporaries)
+			.map(|((_, contents), tmp)| {
+				scope.spawn(move || {
+					fs::File::create(tmp)
+						.and_then(|mut f| f.write_all(contents).and_then(|_| f.sync_all()))
+				})
+			})
+			.collect();
+		handles
+			.into_iter()
+			.map(|h| h.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
+			.collect()
+	});
+	for ((path, _), result) in files.iter().zip(results) {
 		if let Err(e) = result {
-			let _ = fs::remove_file(&tmp);
-			cleanup(&written);
+			cleanup();
 			return Err(format!("cannot write {}: {e}", path.display()));
 		}
-		written.push(tmp);
 	}
-	for ((path, _), tmp) in files.iter().zip(&written) {
+	for ((path, _), tmp) in files.iter().zip(&temporaries) {
 		if let Err(e) = fs::rename(tmp, path) {
-			cleanup(&written);
+			cleanup();
 			return Err(format!("cannot write {}: {e}", path.display()));
 		}
 	}

@@ -333,6 +333,55 @@ fn later(a: Unlock, b: Unlock) -> Unlock {
 }
 
 /// `floor(a * b / c)`, `None` on overflow or `c == 0`.
+/// Whether a stake unlocking at `unlock` is all unlocked at `slot`.
+fn unlocked_at(unlock: Unlock, slot: u128) -> bool {
+	matches!(unlock, Unlock::At(at) if at <= slot)
+}
+
+/// How many pieces to split parallel work into: the machine's cores, at most 8; one piece
+/// for fewer than `MIN_PARALLEL` items (threads would cost more than they save).
+fn pieces(items: usize) -> usize {
+	const MIN_PARALLEL: usize = 4096;
+	if items < MIN_PARALLEL {
+		return 1;
+	}
+	std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1).clamp(1, 8)
+}
+
+/// `f` over contiguous chunks of `items`, one per core, the results in order.
+fn par_chunks<T: Sync, R: Send>(items: &[T], f: impl Fn(&[T]) -> R + Sync) -> Vec<R> {
+	let size = items.len().div_ceil(pieces(items.len())).max(1);
+	if size >= items.len() {
+		return vec![f(items)];
+	}
+	std::thread::scope(|scope| {
+		let f = &f;
+		let handles: Vec<_> =
+			items.chunks(size).map(|chunk| scope.spawn(move || f(chunk))).collect();
+		handles
+			.into_iter()
+			.map(|h| h.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
+			.collect()
+	})
+}
+
+/// `f` over contiguous mutable chunks of `items`, one per core, the results in order.
+fn par_chunks_mut<T: Send, R: Send>(items: &mut [T], f: impl Fn(&mut [T]) -> R + Sync) -> Vec<R> {
+	let size = items.len().div_ceil(pieces(items.len())).max(1);
+	if size >= items.len() {
+		return vec![f(items)];
+	}
+	std::thread::scope(|scope| {
+		let f = &f;
+		let handles: Vec<_> =
+			items.chunks_mut(size).map(|chunk| scope.spawn(move || f(chunk))).collect();
+		handles
+			.into_iter()
+			.map(|h| h.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
+			.collect()
+	})
+}
+
 fn mul_div(a: u128, b: u128, c: u128) -> Option<u128> {
 	a.checked_mul(b)?.checked_div(c)
 }
@@ -383,10 +432,19 @@ pub fn plan(
 	});
 	let total_stake = delegators.iter().fold(0u128, |s, d| s.saturating_add(d.stake));
 
+	// The blocks in order, each with its reward and, with the bonus on, the unlocked set's
+	// size and stake: a cheap pass over the delegators per block. Unlocking is monotone in the
+	// slot, so "unlocked at this block's slot" is all a delegator needs to know per block.
+	struct BlockBonus {
+		slot: u128,
+		bonus: Amount,
+		unlocked_stake: Amount,
+	}
 	let mut distributable: Amount = 0;
 	let mut base_pool: Amount = 0;
 	let mut bonus_total: Amount = 0;
 	let mut plan_blocks = Vec::with_capacity(blocks.len());
+	let mut bonuses: Vec<BlockBonus> = Vec::new();
 	let mut sorted: Vec<&WonBlock> = blocks.iter().collect();
 	sorted.sort_by(|a, b| (a.height, &a.state_hash).cmp(&(b.height, &b.state_hash)));
 	for block in sorted {
@@ -396,19 +454,14 @@ pub fn plan(
 		let mut bonus: Amount = 0;
 		if let Some(base) = policy.supercharge_base {
 			let slot = u128::from(block.slot);
-			let is_unlocked = |d: &Delegator| matches!(d.unlock, Unlock::At(at) if at <= slot);
 			let (count, unlocked_stake) = delegators
 				.iter()
-				.filter(|d| is_unlocked(d))
+				.filter(|d| unlocked_at(d.unlock, slot))
 				.fold((0u32, 0u128), |(n, s), d| (n.saturating_add(1), s.saturating_add(d.stake)));
 			unlocked_count = Some(count);
 			if unlocked_stake > 0 {
 				bonus = block.coinbase.saturating_sub(base);
-				for d in delegators.iter_mut().filter(|d| is_unlocked(d)) {
-					let share =
-						mul_div(bonus, d.stake, unlocked_stake).ok_or(PlanError::Overflow)?;
-					d.gross = d.gross.saturating_add(share);
-				}
+				bonuses.push(BlockBonus { slot, bonus, unlocked_stake });
 			}
 		}
 		bonus_total = bonus_total.saturating_add(bonus);
@@ -421,10 +474,22 @@ pub fn plan(
 			unlocked_delegators: unlocked_count,
 		});
 	}
-	for d in delegators.iter_mut() {
-		let share = mul_div(base_pool, d.stake, total_stake).ok_or(PlanError::Overflow)?;
-		d.gross = d.gross.saturating_add(share);
-	}
+	// Each delegator's gross share: its share of each block's bonus while unlocked, in block
+	// order, then its share of the base pool. Independent per delegator, so the delegators are
+	// split between the cores (the 128-bit divisions dominate the plan's time).
+	let shares = par_chunks_mut(&mut delegators, |chunk| -> Result<(), PlanError> {
+		for d in chunk {
+			for b in bonuses.iter().filter(|b| unlocked_at(d.unlock, b.slot)) {
+				let share =
+					mul_div(b.bonus, d.stake, b.unlocked_stake).ok_or(PlanError::Overflow)?;
+				d.gross = d.gross.saturating_add(share);
+			}
+			let share = mul_div(base_pool, d.stake, total_stake).ok_or(PlanError::Overflow)?;
+			d.gross = d.gross.saturating_add(share);
+		}
+		Ok(())
+	});
+	shares.into_iter().collect::<Result<Vec<()>, PlanError>>()?;
 
 	// Lines for every delegator and every account with something carried in, by pk: merge
 	// the two sorted lists.
@@ -437,30 +502,58 @@ pub fn plan(
 	}
 	rows.sort_by(|a, b| a.0.cmp(b.0));
 	let d = ledger.decimals;
+	// Each line on its own (formatting eight amounts per line is most of this), in parallel;
+	// the totals are summed afterwards in order.
+	struct Line {
+		line: PayoutLine,
+		gross: Amount,
+		commission: Amount,
+		payout: Amount,
+		carry_out: Amount,
+		carried_in: Amount,
+	}
+	let chunks = par_chunks(&rows, |chunk| -> Result<Vec<Line>, PlanError> {
+		chunk
+			.iter()
+			.map(|&(pk, stake, g)| {
+				let rate = policy.commissions.get(pk).copied().unwrap_or(policy.default_commission);
+				let commission = mul_div(g, rate, BILLION).ok_or(PlanError::Overflow)?;
+				let carried_in = carry_in.get(pk).copied().unwrap_or_default();
+				let owed = g.saturating_sub(commission).saturating_add(carried_in);
+				let (payout, carry_out) =
+					if owed >= policy.min_payout { (owed, 0) } else { (0, owed) };
+				Ok(Line {
+					line: PayoutLine {
+						pk: pk.to_string(),
+						stake: amount::format(stake, d),
+						gross: amount::format(g, d),
+						commission_rate: format_rate(rate),
+						commission: amount::format(commission, d),
+						carry_in: amount::format(carried_in, d),
+						payout: amount::format(payout, d),
+						carry_out: amount::format(carry_out, d),
+					},
+					gross: g,
+					commission,
+					payout,
+					carry_out,
+					carried_in,
+				})
+			})
+			.collect()
+	});
 	let (mut sum_gross, mut sum_commission, mut sum_paid, mut sum_carry_out, mut sum_carry_in) =
 		(0u128, 0u128, 0u128, 0u128, 0u128);
 	let mut lines = Vec::with_capacity(rows.len());
-	for (pk, stake, g) in rows {
-		let rate = policy.commissions.get(pk).copied().unwrap_or(policy.default_commission);
-		let commission = mul_div(g, rate, BILLION).ok_or(PlanError::Overflow)?;
-		let carried_in = carry_in.get(pk).copied().unwrap_or_default();
-		let owed = g.saturating_sub(commission).saturating_add(carried_in);
-		let (payout, carry_out) = if owed >= policy.min_payout { (owed, 0) } else { (0, owed) };
-		sum_gross = sum_gross.saturating_add(g);
-		sum_commission = sum_commission.saturating_add(commission);
-		sum_paid = sum_paid.saturating_add(payout);
-		sum_carry_out = sum_carry_out.saturating_add(carry_out);
-		sum_carry_in = sum_carry_in.saturating_add(carried_in);
-		lines.push(PayoutLine {
-			pk: pk.to_string(),
-			stake: amount::format(stake, d),
-			gross: amount::format(g, d),
-			commission_rate: format_rate(rate),
-			commission: amount::format(commission, d),
-			carry_in: amount::format(carried_in, d),
-			payout: amount::format(payout, d),
-			carry_out: amount::format(carry_out, d),
-		});
+	for chunk in chunks {
+		for l in chunk? {
+			sum_gross = sum_gross.saturating_add(l.gross);
+			sum_commission = sum_commission.saturating_add(l.commission);
+			sum_paid = sum_paid.saturating_add(l.payout);
+			sum_carry_out = sum_carry_out.saturating_add(l.carry_out);
+			sum_carry_in = sum_carry_in.saturating_add(l.carried_in);
+			lines.push(l.line);
+		}
 	}
 	let dust = distributable.saturating_sub(sum_gross);
 	Ok(Plan {
@@ -539,6 +632,89 @@ mod tests {
 		assert_eq!(file.plan_hash, hash);
 		assert_eq!(plan.hash(), hash);
 		assert_eq!(file.plan.lines[0].payout, "0.000000007");
+	}
+
+	/// 10,000 delegators: above the threshold at which the plan splits its work between cores.
+	/// Every gross share is checked against the rule computed here on its own, one delegator at
+	/// a time: its share of each block's bonus while unlocked, floored, then of the base pool.
+	#[test]
+	fn a_large_plan_split_between_cores_pays_each_its_exact_share() {
+		let n = 10_000u64;
+		let accounts: Vec<Account> = (0..n)
+			.map(|i| Account {
+				pk: format!("pk{i:05}"),
+				balance: 1_000_000_000 + u128::from(i) * 7_919,
+				delegate: Some("K".into()),
+				stakes: vec![],
+				// Every third account unlocks at slot 10 * (i % 7): some before, some after
+				// the blocks below.
+				timing: (i % 3 == 0).then_some(Timing {
+					initial_minimum_balance: 1_000,
+					cliff_time: 10 * (i % 7),
+					cliff_amount: 1_000,
+					vesting_period: 1,
+					vesting_increment: 0,
+				}),
+				schedules: vec![],
+			})
+			.collect();
+		let ledger = Ledger { source: Source::Mina, decimals: 9, accounts };
+		let blocks: Vec<WonBlock> = (0..5u64)
+			.map(|i| WonBlock {
+				height: i,
+				slot: 15 * i,
+				state_hash: format!("h{i}"),
+				coinbase: 1_440_000_000_000,
+				fees: 1_000_000 * u128::from(i),
+			})
+			.collect();
+		let policy = Policy {
+			default_commission: 0,
+			commissions: BTreeMap::new(),
+			min_payout: 0,
+			supercharge_base: Some(720_000_000_000),
+		};
+		let plan = plan(&ledger, "K", &blocks, &policy, &BTreeMap::new()).unwrap();
+
+		let stake = |a: &Account| a.balance;
+		let unlock = |a: &Account| a.unlock();
+		let total: u128 = ledger.accounts.iter().map(stake).sum();
+		let mut base_pool = 0u128;
+		let mut expected: Vec<u128> = vec![0; ledger.accounts.len()];
+		for b in &blocks {
+			let slot = u128::from(b.slot);
+			let unlocked: Vec<usize> = (0..ledger.accounts.len())
+				.filter(|&i| matches!(unlock(&ledger.accounts[i]), Unlock::At(at) if at <= slot))
+				.collect();
+			let unlocked_stake: u128 = unlocked.iter().map(|&i| stake(&ledger.accounts[i])).sum();
+			let bonus = if unlocked_stake > 0 { b.coinbase - 720_000_000_000 } else { 0 };
+			for &i in &unlocked {
+				expected[i] += bonus * stake(&ledger.accounts[i]) / unlocked_stake;
+			}
+			base_pool += b.reward() - bonus;
+		}
+		for (i, a) in ledger.accounts.iter().enumerate() {
+			expected[i] += base_pool * stake(a) / total;
+		}
+		assert_eq!(plan.lines.len(), n as usize);
+		for (line, (a, e)) in plan.lines.iter().zip(ledger.accounts.iter().zip(&expected)) {
+			assert_eq!(line.pk, a.pk);
+			assert_eq!(parse(&line.gross), *e, "{}", a.pk);
+		}
+	}
+
+	#[test]
+	fn the_parallel_helpers_keep_order_and_cover_everything() {
+		let items: Vec<u64> = (0..50_000).collect();
+		let sums = par_chunks(&items, |chunk| chunk.iter().sum::<u64>());
+		assert_eq!(sums.iter().sum::<u64>(), 49_999 * 50_000 / 2);
+		let firsts = par_chunks(&items, |chunk| chunk[0]);
+		assert!(firsts.windows(2).all(|w| w[0] < w[1]));
+		let mut items = items;
+		par_chunks_mut(&mut items, |chunk| chunk.iter_mut().for_each(|x| *x *= 2));
+		assert!(items.iter().enumerate().all(|(i, x)| *x == 2 * i as u64));
+		// Small inputs stay on one thread.
+		assert_eq!(par_chunks(&items[..10], |chunk| chunk.len()), vec![10]);
 	}
 
 	prop_compose! {
