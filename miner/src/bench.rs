@@ -114,16 +114,10 @@ pub fn snapshot(seed: u64) -> (Vec<VoterOf<BenchConfig>>, Vec<u64>) {
 }
 
 /// The configurations `staking-miner bench` compares, each run in a child process.
-pub const SPECS: [&str; 6] = [
-	"seq-phragmen:0",
-	"seq-phragmen:10",
-	"phragmms:0",
-	"seq-phragmen:10:if-needed",
-	"race",
-	"race+polish",
-];
+pub const SPECS: [&str; 5] =
+	["seq-phragmen:0", "seq-phragmen:10", "phragmms:0", "seq-phragmen:10:if-needed", "race"];
 
-/// The portfolio raced by `race` and `race+polish`.
+/// The portfolio raced by `race`.
 pub const RACE: [crate::portfolio::Algorithm; 2] = [
 	crate::portfolio::Algorithm::SeqPhragmen { balancing: 2 },
 	crate::portfolio::Algorithm::PhragMms { balancing: 0 },
@@ -148,20 +142,7 @@ pub fn run_one(spec: &str, seed: u64) -> Result<(), String> {
 	let (voters, targets) = snapshot(seed);
 	let start = Instant::now();
 	let mined = match spec {
-		"race" => {
-			let mut race = portfolio::race::<BenchConfig>(
-				&RACE,
-				voters,
-				targets,
-				WINNERS,
-				1,
-				Reduce::IfNeeded,
-				Duration::from_secs(600),
-			);
-			let best = race.best.ok_or("no solver finished")?;
-			race.finished.swap_remove(best)
-		},
-		"race+polish" => portfolio::race_and_polish::<BenchConfig>(
+		"race" => portfolio::race_best::<BenchConfig>(
 			&RACE,
 			voters,
 			targets,

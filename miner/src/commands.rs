@@ -107,14 +107,7 @@ pub async fn dry_run(
 	let round = info.round;
 	let algorithms = algorithms.to_vec();
 	let mined = tokio::task::spawn_blocking(move || {
-		portfolio::race_and_polish::<ChainConfig>(
-			&algorithms,
-			voters,
-			targets,
-			desired,
-			round,
-			budget,
-		)
+		portfolio::race_best::<ChainConfig>(&algorithms, voters, targets, desired, round, budget)
 	})
 	.await
 	.map_err(|e| format!("the mining thread failed: {e}"))??;
@@ -209,14 +202,7 @@ pub async fn emergency_solution(
 	let (voters, targets, round) = (snapshot.voters.clone(), snapshot.targets.clone(), info.round);
 	let algorithms = algorithms.to_vec();
 	let mined = tokio::task::spawn_blocking(move || {
-		portfolio::race_and_polish::<ChainConfig>(
-			&algorithms,
-			voters,
-			targets,
-			desired,
-			round,
-			budget,
-		)
+		portfolio::race_best::<ChainConfig>(&algorithms, voters, targets, desired, round, budget)
 	})
 	.await
 	.map_err(|e| format!("the mining thread failed: {e}"))??;

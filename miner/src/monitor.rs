@@ -9,10 +9,9 @@
 //!    refunded, ejected) and journal them;
 //! 3. in the signed phase, once per round and snapshot: read the chain's solution limits and the
 //!    snapshot, and mine: the configured algorithms race on their own threads within a budget of
-//!    half the time left in the phase (estimated from the observed block time); solutions are
-//!    reduced only when they would not fit otherwise (see
-//!    [`Reduce`](pallet_election_multi_phase::Reduce)), then the winner is reduced
-//!    in the rest of the budget when that lowers its deposit;
+//!    half the time left in the phase (estimated from the observed block time), each reduced
+//!    and trimmed to the chain's limits; the best goes through the chain's feasibility check
+//!    here, before anything is signed;
 //! 4. after `--delay`, re-read the queue at the *latest* block and ask the submission strategy;
 //!    submit `Election::submit` with a mortality that ends with the signed phase, wait for the
 //!    block that includes it, and confirm `SolutionStored` for this account (else report the
@@ -31,7 +30,7 @@ use crate::{
 };
 use codec::Encode;
 use frame_metadata::v16::RuntimeMetadataV16;
-use pallet_election_multi_phase::{miner::RawSolutionOf, Phase};
+use pallet_election_multi_phase::{miner::RawSolutionOf, ElectionCompute, Miner, Phase};
 use pool_runtime::{RuntimeCall, RuntimeEvent};
 use sp_core::crypto::Ss58Codec;
 use sp_npos_elections::ElectionScore;
@@ -263,7 +262,8 @@ impl Monitor {
 			self.mined.as_ref().is_none_or(|m| m.round != round || m.fingerprint != fingerprint);
 		if fresh {
 			let budget = mining_budget(self.block_time, blocks_left);
-			self.mined = Some(self.mine(rpc, hash, round, fingerprint, budget).await?);
+			let minimum = info.minimum_untrusted_score;
+			self.mined = Some(self.mine(rpc, hash, round, fingerprint, minimum, budget).await?);
 		}
 		let Some(mined) = self.mined.as_mut() else { return Ok(()) };
 		if mined.settled {
@@ -401,6 +401,7 @@ impl Monitor {
 		at: Hash,
 		round: u32,
 		fingerprint: Hash,
+		minimum_untrusted_score: Option<ElectionScore>,
 		budget: Duration,
 	) -> Result<MinedRound, String> {
 		let limits = chain::solution_limits(rpc, at).await?;
@@ -425,14 +426,26 @@ impl Monitor {
 		let start = Instant::now();
 		let algorithms = self.options.algorithms.clone();
 		let best = tokio::task::spawn_blocking(move || {
-			portfolio::race_and_polish::<ChainConfig>(
+			let best = portfolio::race_best::<ChainConfig>(
 				&algorithms,
-				snapshot.voters,
-				snapshot.targets,
+				snapshot.voters.clone(),
+				snapshot.targets.clone(),
 				snapshot.desired_targets,
 				round,
 				budget,
+			)?;
+			// The chain's own check, here, before anything is signed.
+			Miner::<ChainConfig>::feasibility_check(
+				best.solution.clone(),
+				ElectionCompute::Signed,
+				snapshot.desired_targets,
+				&snapshot.voters,
+				&snapshot.targets,
+				round,
+				minimum_untrusted_score,
 			)
+			.map_err(|e| format!("the mined solution fails the feasibility check: {e:?}"))?;
+			Ok::<_, String>(best)
 		})
 		.await
 		.map_err(|e| format!("the mining thread failed: {e}"))??;

@@ -239,14 +239,9 @@ where
 	race
 }
 
-/// Race `algorithms` without reducing (unless a solution would not fit otherwise), then, in
-/// what is left of `budget`, mine the winner's algorithm again with reduction and keep that when
-/// it scores no worse and is shorter (a lower byte deposit).
-///
-/// The race finds the best score quickly: on a Polkadot-scale snapshot solving takes about a
-/// second and reducing ten (see docs/miner.md), and reducing never changes the supports. The
-/// polish only spends time the phase leaves anyway.
-pub fn race_and_polish<T>(
+/// Race `algorithms` (each candidate reduced and trimmed) within `budget` and return the best,
+/// or why there is none.
+pub fn race_best<T>(
 	algorithms: &[Algorithm],
 	voters: Vec<VoterOf<T>>,
 	targets: Vec<T::AccountId>,
@@ -260,40 +255,15 @@ where
 	RawSolutionOf<T>: Send,
 	VoterOf<T>: Send + Sync,
 {
-	let start = Instant::now();
-	let mut first = race::<T>(
-		algorithms,
-		voters.clone(),
-		targets.clone(),
-		desired_targets,
-		round,
-		Reduce::IfNeeded,
-		budget,
-	);
-	let Some(index) = first.best else {
+	let mut race =
+		race::<T>(algorithms, voters, targets, desired_targets, round, Reduce::Always, budget);
+	let Some(index) = race.best else {
 		let failed: Vec<String> =
-			first.failed.iter().map(|(a, e)| format!("{a} failed: {e:?}")).collect();
-		let late: Vec<String> = first.late.iter().map(|a| format!("{a} ran out of time")).collect();
+			race.failed.iter().map(|(a, e)| format!("{a} failed: {e:?}")).collect();
+		let late: Vec<String> = race.late.iter().map(|a| format!("{a} ran out of time")).collect();
 		return Err(format!("no solution: {}", [failed, late].concat().join("; ")));
 	};
-	let best = first.finished.swap_remove(index);
-	if best.trimmed.reduced {
-		return Ok(best);
-	}
-	let left = budget.saturating_sub(start.elapsed());
-	let mut polish =
-		race::<T>(&[best.algorithm], voters, targets, desired_targets, round, Reduce::Always, left);
-	match polish.best.map(|i| polish.finished.swap_remove(i)) {
-		Some(reduced)
-			if !best
-				.score()
-				.strict_threshold_better(reduced.score(), sp_runtime::Perbill::zero())
-				&& reduced.trimmed.length < best.trimmed.length =>
-		{
-			Ok(reduced)
-		},
-		_ => Ok(best),
-	}
+	Ok(race.finished.swap_remove(index))
 }
 
 #[cfg(test)]

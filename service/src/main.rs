@@ -52,7 +52,7 @@ enum ExportFormat {
 
 #[derive(Args, Debug)]
 struct ExportArgs {
-	/// The node's WebSocket endpoint.
+	/// The node's WebSocket endpoint; a comma-separated list fails over between endpoints.
 	#[arg(long, env = "URI", default_value = "ws://127.0.0.1:9944")]
 	uri: String,
 	/// The block number to read at (default: the best block).

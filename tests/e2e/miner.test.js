@@ -113,6 +113,27 @@ describe('staking-miner against pool-node --dev', () => {
     assert.match(dry.stdout, /deposit:\s+\d+/);
     assert.match(dry.stdout, /best queued:\s+minimal stake/);
 
+    // emergency-solution: two winners forced; the supports file and a call polkadot.js decodes.
+    const supportsFile = join(dir, 'emergency.json');
+    const emergency = await run(MINER, ['emergency-solution', '--uri', node.url, '--force-winner-count', '2', '--output', supportsFile]);
+    const supports = JSON.parse(readFileSync(supportsFile, 'utf8'));
+    assert.equal(supports.winners, 2);
+    assert.equal(supports.supports.length, 2);
+    for (const s of supports.supports) {
+      const backed = s.backers.reduce((sum, [, stake]) => sum + BigInt(stake), 0n);
+      assert.equal(BigInt(s.total), backed, `${s.winner}: total is the sum of its backers`);
+    }
+    const callHex = emergency.stdout.match(/call:\s+(0x[0-9a-f]+)/)[1];
+    const call = api.registry.createType('Call', callHex);
+    assert.equal(`${call.section}.${call.method}`, 'election.setEmergencyElectionResult');
+    assert.equal(call.args[0].length, 2);
+    // An impossible winner count is refused with the reason, and the earlier file is untouched.
+    await assert.rejects(
+      run(MINER, ['emergency-solution', '--uri', node.url, '--force-winner-count', '99', '--output', supportsFile]),
+      (e) => { assert.match(e.stderr, /cannot elect 99 winners/); return true; },
+    );
+    assert.equal(JSON.parse(readFileSync(supportsFile, 'utf8')).winners, 2);
+
     // Bob mines the same score: under if-leading an equal score is not sent.
     const bob = startMiner(node.url, '//Bob', ['--prometheus-port', '0', '--journal', join(dir, 'bob.journal')]);
     cleanups.push(() => bob.stop());

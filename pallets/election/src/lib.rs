@@ -55,6 +55,7 @@ extern crate alloc;
 
 pub mod miner;
 mod phase;
+pub mod reduce;
 mod signed;
 mod snapshot;
 pub mod types;

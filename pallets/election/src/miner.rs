@@ -81,11 +81,11 @@ impl From<sp_npos_elections::Error> for MinerError {
 
 /// Whether [`Miner::prepare_with`] reduces a solution's edges before trimming it.
 ///
-/// Reducing (`sp_npos_elections::reduce`) removes cycles from the voter-target graph: the
-/// supports, and so the score, stay the same while the solution gets shorter. It is by far the
-/// most expensive step of preparing a large solution (seconds for 100,000 edges, against well
-/// under a second for everything else), and only matters when the unreduced solution is too
-/// long or heavy, or to lower a signed submission's byte deposit.
+/// Reducing ([`crate::reduce::reduce`]) removes cycles from the voter-target graph: the
+/// supports stay the same while the solution gets shorter (and, with fewer ratios rounded, its
+/// score usually a little better). It is the most expensive step of preparing a large solution
+/// after the solver itself, and matters when the unreduced solution is too long or heavy, or to
+/// lower a signed submission's byte deposit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Reduce {
 	/// Always reduce (the smallest solution; the on-chain miner's choice).
@@ -187,7 +187,7 @@ impl<T: MinerConfig> Miner<T> {
 
 		// Reduce the number of edges (same supports, fewer voters per winner), then order the
 		// voters weakest first, the order in which trimming removes them.
-		sp_npos_elections::reduce(&mut staked);
+		crate::reduce::reduce(&mut staked);
 		let mut assignments = assignment_staked_to_ratio_normalized(staked)?;
 		assignments.sort_by_key(|assignment| index.stake_of(&assignment.who));
 

@@ -4,6 +4,7 @@
 mod miner;
 mod miner_properties;
 mod phases;
+mod reduce;
 mod signed;
 mod unsigned;
 mod with_pools;
