@@ -115,6 +115,8 @@ struct Monitor {
 	compatible: bool,
 	facts: Option<ChainFacts>,
 	mined: Option<MinedRound>,
+	/// The round and snapshot whose mining failed (not retried).
+	failed: Option<(u32, Hash)>,
 	last_head: Option<(u32, Instant)>,
 	block_time: Duration,
 }
@@ -145,6 +147,7 @@ pub async fn run(
 		compatible: false,
 		facts: None,
 		mined: None,
+		failed: None,
 		last_head: None,
 		block_time: Duration::from_secs(6),
 	};
@@ -261,8 +264,14 @@ impl Monitor {
 		let fresh =
 			self.mined.as_ref().is_none_or(|m| m.round != round || m.fingerprint != fingerprint);
 		if fresh {
+			if self.failed == Some((round, fingerprint)) {
+				// Mining this snapshot failed already; it will not succeed on the next block.
+				return Ok(());
+			}
 			let budget = mining_budget(self.block_time, blocks_left);
 			let minimum = info.minimum_untrusted_score;
+			// Reading the chain may fail and is retried at the next block; a failed mining of
+			// the snapshot is final for the round (see `mine`).
 			self.mined = Some(self.mine(rpc, hash, round, fingerprint, minimum, budget).await?);
 		}
 		let Some(mined) = self.mined.as_mut() else { return Ok(()) };
@@ -448,7 +457,15 @@ impl Monitor {
 			Ok::<_, String>(best)
 		})
 		.await
-		.map_err(|e| format!("the mining thread failed: {e}"))??;
+		.map_err(|e| format!("the mining thread failed: {e}"))
+		.and_then(|mined| mined);
+		let best = match best {
+			Ok(best) => best,
+			Err(e) => {
+				self.failed = Some((round, fingerprint));
+				return Err(format!("round {round}: no solution to submit this round: {e}"));
+			},
+		};
 		let elapsed = start.elapsed();
 		tracing::info!(
 			"round {round}: mined in {:.2} s with {}: score {:?}, {} bytes, weight {}, {}",
