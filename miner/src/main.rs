@@ -94,7 +94,13 @@ fn main() -> ExitCode {
 			return ExitCode::FAILURE;
 		},
 	};
-	tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).init();
+	// Colours only on a terminal: logs piped to a file or a journal stay plain text.
+	let ansi = std::io::IsTerminal::is_terminal(&std::io::stderr());
+	tracing_subscriber::fmt()
+		.with_env_filter(filter)
+		.with_writer(std::io::stderr)
+		.with_ansi(ansi)
+		.init();
 	let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
 		Ok(runtime) => runtime,
 		Err(e) => {

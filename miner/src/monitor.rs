@@ -152,10 +152,13 @@ pub async fn run(
 		block_time: Duration::from_secs(6),
 	};
 	tracing::info!(
-		"monitoring {} as {} ({:?} heads, strategy {}, {})",
+		"monitoring {} as {} ({} heads, strategy {}, {})",
 		rpc.endpoint(),
 		monitor.signer.account().to_ss58check(),
-		monitor.options.listen,
+		match monitor.options.listen {
+			Listen::Head => "best",
+			Listen::Finalized => "finalized",
+		},
 		monitor.options.strategy,
 		if monitor.options.dry_run { "dry run" } else { "submitting" }
 	);
