@@ -2,8 +2,8 @@
 //! the length, weight, winner and backer limits the chain reports.
 //!
 //! The solution type and the benchmark formula (`feasibility_check`'s weight) are compiled in from
-//! `pool-runtime`, the very code the chain runs; [`crate::compat`-style checks](stake_client::compat)
-//! make sure the chain still has the same shapes. The *values* of the limits may still differ
+//! `pool-runtime`, the very code the chain runs; the metadata check of `stake_client::compat`
+//! makes sure the chain still has the same shapes. The *values* of the limits may still differ
 //! from the build (a runtime upgrade can change a `parameter_types!` value without changing a
 //! type), so they are read from the chain's `ElectionApi_solution_limits` once per round and set
 //! here with [`set_limits`] before mining: trimming then works against the chain's numbers

@@ -11,7 +11,7 @@
 //! - [`journal`]: a small file of this miner's submissions per round, so a restart never
 //!   submits twice;
 //! - [`metrics`]: Prometheus metrics;
-//! - [`bench`]: a synthetic snapshot at Polkadot-2022 scale for `staking-miner bench`.
+//! - [`bench`](mod@bench): a synthetic snapshot at Polkadot-2022 scale for `staking-miner bench`.
 
 pub mod bench;
 pub mod chain_config;

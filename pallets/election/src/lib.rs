@@ -1,6 +1,6 @@
 //! # Multi-phase election
 //!
-//! An NPoS [`ElectionProvider`] with a snapshot, a **signed phase** in which anyone submits a
+//! An NPoS [`ElectionProvider`](frame_election_provider_support::ElectionProvider) with a snapshot, a **signed phase** in which anyone submits a
 //! solution against a deposit, a validation window in which the signed queue is checked best
 //! first over several blocks, an unsigned phase, an on-chain fallback, and an emergency phase
 //! from which an admin origin recovers.
@@ -494,7 +494,7 @@ pub mod pallet {
 
 		/// Submit a solution in the unsigned phase (off-chain workers).
 		///
-		/// Origin: authorised by [`Pallet::authorize_submit_unsigned`] (only from the local node,
+		/// Origin: authorised by `Pallet::authorize_submit_unsigned` (only from the local node,
 		/// priority by score). `witness` must be the snapshot's size ([`SnapshotSize`]). The
 		/// solution must be strictly better than the queued one; it is checked in full.
 		///

@@ -61,7 +61,7 @@
 //! **Deadlines.** Cool-down ends, grace-period expiries, delayed commission increases and queue
 //! pay-outs that ran out of per-call budget are tasks in FIFO queues ([`Tasks`]). Each kind's
 //! deadline is "time of scheduling plus a constant", so each queue is sorted by construction and
-//! [`Hooks::on_initialize`] pops due tasks within a weight budget ([`Config::MaxTasksPerBlock`]).
+//! [`Hooks::on_initialize`](frame_support::traits::Hooks::on_initialize) pops due tasks within a weight budget ([`Config::MaxTasksPerBlock`]).
 //! Every task also has a permissionless call ([`Pallet::reclaim_worker`],
 //! [`Pallet::force_stop_overdue`], [`Pallet::process_withdrawals`]) in case the hook falls behind.
 //!

@@ -20,7 +20,7 @@ pub type RequestId = u64;
 pub type Power = u64;
 
 /// A fixed-point reward counter: reward per unit (of power, or of shares) scaled by
-/// [`REWARD_COUNTER_SCALE`] (10^36).
+/// [`reward_counter_scale`] (10^36).
 ///
 /// 18 decimals (`FixedU128`) are not enough for a per-share counter when pools hold 10^24 shares:
 /// the rounding of one accrual would then be worth up to 10^6 planck. With 36 decimals the
