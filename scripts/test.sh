@@ -3,10 +3,10 @@
 #
 #   ./scripts/test.sh
 #
-# Steps: rustfmt check, clippy (-D warnings), all workspace tests (unit, seed examples, property
-# tests, benchmarks run as tests, native runtime tests; this also builds the runtime's wasm and
-# the node), the end-to-end tests against a running pool-node, and a no_std wasm check of the
-# pallets.
+# Steps: rustfmt check, no unwrap/expect/panic! in runtime code, clippy (-D warnings), all
+# workspace tests (unit, seed examples, property tests, benchmarks run as tests, native runtime
+# tests; this also builds the runtime's wasm and the node), the end-to-end tests against a
+# running pool-node, and no_std wasm checks of the pallets.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/setup.sh
@@ -16,6 +16,9 @@ unset SKIP_WASM_BUILD
 
 echo "==> cargo fmt --check"
 cargo fmt --all -- --check
+
+echo "==> no panicking calls in runtime code"
+./scripts/check-runtime-panics.sh
 
 echo "==> cargo clippy"
 # Clippy does not need the runtime's wasm (the tests below build it once).
