@@ -114,8 +114,7 @@ pub fn snapshot(seed: u64) -> (Vec<VoterOf<BenchConfig>>, Vec<u64>) {
 }
 
 /// The configurations `staking-miner bench` compares, each run in a child process.
-pub const SPECS: [&str; 5] =
-	["seq-phragmen:0", "seq-phragmen:10", "phragmms:0", "seq-phragmen:10:if-needed", "race"];
+pub const SPECS: [&str; 4] = ["seq-phragmen:0", "seq-phragmen:10", "phragmms:0", "race"];
 
 /// The portfolio raced by `race`.
 pub const RACE: [crate::portfolio::Algorithm; 2] = [
@@ -137,7 +136,6 @@ fn peak_rss_kib() -> u64 {
 /// Run one configuration of [`SPECS`] in this process and print it as one JSON line.
 pub fn run_one(spec: &str, seed: u64) -> Result<(), String> {
 	use crate::portfolio::{self, Algorithm};
-	use pallet_election_multi_phase::Reduce;
 	use std::time::{Duration, Instant};
 	let (voters, targets) = snapshot(seed);
 	let start = Instant::now();
@@ -155,13 +153,8 @@ pub fn run_one(spec: &str, seed: u64) -> Result<(), String> {
 			let algorithm: Algorithm = parts.next().unwrap_or_default().parse()?;
 			let iterations =
 				parts.next().and_then(|i| i.parse().ok()).ok_or("expected ALGORITHM:ITERATIONS")?;
-			let reduce = match parts.next() {
-				None => Reduce::Always,
-				Some("if-needed") => Reduce::IfNeeded,
-				Some(other) => return Err(format!("unknown reduce mode `{other}`")),
-			};
 			let algorithm = algorithm.with_balancing(iterations);
-			portfolio::mine::<BenchConfig>(algorithm, &voters, &targets, WINNERS, 1, reduce)
+			portfolio::mine::<BenchConfig>(algorithm, &voters, &targets, WINNERS, 1)
 				.map_err(|e| format!("{algorithm}: {e:?}"))?
 		},
 	};
@@ -174,7 +167,6 @@ pub fn run_one(spec: &str, seed: u64) -> Result<(), String> {
 			"solve": mined.solve.as_secs_f64(),
 			"prepare": mined.prepare.as_secs_f64(),
 			"length": mined.trimmed.length,
-			"reduced": mined.trimmed.reduced,
 			"peak_kib": peak_rss_kib(),
 			"score": [score.minimal_stake.to_string(), score.sum_stake.to_string(), score.sum_stake_squared.to_string()],
 		})

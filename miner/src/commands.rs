@@ -139,12 +139,7 @@ pub async fn dry_run(
 		mined.prepare.as_secs_f64()
 	);
 	println!("score:            {}", score_text(&mined.score()));
-	println!(
-		"length:           {} bytes (limit {}){}",
-		mined.trimmed.length,
-		limits.max_length,
-		if mined.trimmed.reduced { ", reduced" } else { ", not reduced" }
-	);
+	println!("length:           {} bytes (limit {})", mined.trimmed.length, limits.max_length);
 	println!(
 		"weight:           ref_time {} proof_size {} (limit {} / {})",
 		mined.trimmed.weight.ref_time(),

@@ -471,13 +471,12 @@ impl Monitor {
 		};
 		let elapsed = start.elapsed();
 		tracing::info!(
-			"round {round}: mined in {:.2} s with {}: score {:?}, {} bytes, weight {}, {}",
+			"round {round}: mined in {:.2} s with {}: score {:?}, {} bytes, weight {}",
 			elapsed.as_secs_f64(),
 			best.algorithm,
 			score_array(&best.score()),
 			best.trimmed.length,
 			best.trimmed.weight,
-			if best.trimmed.reduced { "reduced" } else { "not reduced" }
 		);
 		if let Some(m) = &self.metrics {
 			m.mining_duration.observe(elapsed.as_secs_f64());

@@ -1,14 +1,14 @@
 //! Mining with a portfolio of solvers: sequential Phragmén and PhragMMS, with or without
 //! balancing, raced on their own threads within a time budget; the best score wins.
 //!
-//! Every candidate goes through the election pallet's own [`Miner`] (reduce when asked or when
-//! needed, trim to the chain's length and weight limits keeping one backer per winner, score), so
-//! whatever wins is what the chain accepts.
+//! Every candidate goes through the election pallet's own [`Miner`] (reduce, trim to the
+//! chain's length and weight limits keeping one backer per winner, score), so whatever wins is
+//! what the chain accepts.
 
 use frame_election_provider_support::{NposSolver, PhragMMS, SequentialPhragmen};
 use pallet_election_multi_phase::{
 	miner::{RawSolutionOf, SolutionAccuracyOf, VoterOf},
-	Miner, MinerConfig, MinerError, Reduce, Trimmed,
+	Miner, MinerConfig, MinerError, Trimmed,
 };
 use sp_npos_elections::{Assignment, BalancingConfig, ElectionScore};
 use std::{
@@ -137,7 +137,6 @@ pub fn mine<T>(
 	targets: &[T::AccountId],
 	desired_targets: u32,
 	round: u32,
-	reduce: Reduce,
 ) -> Result<Mined<T>, MinerError>
 where
 	T: MinerConfig,
@@ -163,7 +162,7 @@ where
 	let solve = start.elapsed();
 	let start = Instant::now();
 	let (solution, trimmed) =
-		Miner::<T>::prepare_with(assignments, voters, targets, desired_targets, round, reduce)?;
+		Miner::<T>::prepare(assignments, voters, targets, desired_targets, round)?;
 	Ok(Mined { algorithm, solution, trimmed, solve, prepare: start.elapsed() })
 }
 
@@ -189,7 +188,6 @@ pub fn race<T>(
 	targets: Vec<T::AccountId>,
 	desired_targets: u32,
 	round: u32,
-	reduce: Reduce,
 	budget: Duration,
 ) -> Race<T>
 where
@@ -205,7 +203,7 @@ where
 		let (tx, voters, targets, algorithm) =
 			(tx.clone(), voters.clone(), targets.clone(), *algorithm);
 		std::thread::spawn(move || {
-			let result = mine::<T>(algorithm, &voters, &targets, desired_targets, round, reduce);
+			let result = mine::<T>(algorithm, &voters, &targets, desired_targets, round);
 			// The receiver is gone once the budget ran out: nothing to do then.
 			let _ = tx.send((algorithm, result));
 		});
@@ -255,8 +253,7 @@ where
 	RawSolutionOf<T>: Send,
 	VoterOf<T>: Send + Sync,
 {
-	let mut race =
-		race::<T>(algorithms, voters, targets, desired_targets, round, Reduce::Always, budget);
+	let mut race = race::<T>(algorithms, voters, targets, desired_targets, round, budget);
 	let Some(index) = race.best else {
 		let failed: Vec<String> =
 			race.failed.iter().map(|(a, e)| format!("{a} failed: {e:?}")).collect();
@@ -301,8 +298,7 @@ mod tests {
 			Algorithm::PhragMms { balancing: 0 },
 			Algorithm::PhragMms { balancing: 5 },
 		] {
-			let mined =
-				mine::<BenchConfig>(algorithm, &voters, &targets, 4, 7, Reduce::Always).unwrap();
+			let mined = mine::<BenchConfig>(algorithm, &voters, &targets, 4, 7).unwrap();
 			let ready = Miner::<BenchConfig>::feasibility_check(
 				mined.solution,
 				ElectionCompute::Signed,
@@ -321,15 +317,8 @@ mod tests {
 		let (voters, targets) = small();
 		let algorithms =
 			[Algorithm::SeqPhragmen { balancing: 0 }, Algorithm::SeqPhragmen { balancing: 10 }];
-		let race = race::<BenchConfig>(
-			&algorithms,
-			voters,
-			targets,
-			4,
-			1,
-			Reduce::IfNeeded,
-			Duration::from_secs(120),
-		);
+		let race =
+			race::<BenchConfig>(&algorithms, voters, targets, 4, 1, Duration::from_secs(120));
 		assert!(race.late.is_empty() && race.failed.is_empty());
 		assert_eq!(race.finished.len(), 2);
 		let best = race.finished[race.best.unwrap()].score();

@@ -1,6 +1,5 @@
 //! Property: whatever the miner returns for a random snapshot passes the election pallet's
-//! feasibility check and respects the length and weight limits, for every algorithm, with and
-//! without reduction, with many equal-stake voters and with tight limits. When it cannot fit a
+//! feasibility check and respects the length and weight limits, for every algorithm, with many equal-stake voters and with tight limits. When it cannot fit a
 //! solution it says so (`TooBig`) instead of returning one that does not fit.
 #![allow(clippy::indexing_slicing, clippy::arithmetic_side_effects)]
 
@@ -11,7 +10,7 @@ use frame_support::{
 	BoundedVec,
 };
 use pallet_election_multi_phase::{
-	miner::VoterOf, ElectionCompute, FeasibilityError, Miner, MinerConfig, MinerError, Reduce,
+	miner::VoterOf, ElectionCompute, FeasibilityError, Miner, MinerConfig, MinerError,
 };
 use proptest::prelude::*;
 use sp_runtime::PerU16;
@@ -103,13 +102,12 @@ proptest! {
 			(0usize..4).prop_map(|b| Algorithm::SeqPhragmen { balancing: b }),
 			(0usize..4).prop_map(|b| Algorithm::PhragMms { balancing: b }),
 		],
-		reduce in prop_oneof![Just(Reduce::Always), Just(Reduce::IfNeeded)],
 	) {
 		// Limits as a share of the unlimited solution: from very tight to no constraint.
 		MAX_LENGTH.with(|c| c.set(u32::MAX));
 		MAX_ACTIVE.with(|c| c.set(u64::MAX));
 		let round = 3;
-		let full = match mine::<TestConfig>(algorithm, &voters, &targets, desired, round, Reduce::Always) {
+		let full = match mine::<TestConfig>(algorithm, &voters, &targets, desired, round) {
 			Ok(full) => full,
 			// Checked below with the limits in place.
 			Err(MinerError::Feasibility(FeasibilityError::WrongWinnerCount)) => {
@@ -125,7 +123,7 @@ proptest! {
 		MAX_LENGTH.with(|c| c.set(length));
 		MAX_ACTIVE.with(|c| c.set(active));
 
-		match mine::<TestConfig>(algorithm, &voters, &targets, desired, round, reduce) {
+		match mine::<TestConfig>(algorithm, &voters, &targets, desired, round) {
 			Ok(mined) => {
 				prop_assert!(mined.trimmed.length <= length);
 				prop_assert!(mined.trimmed.weight.ref_time() <= active);

@@ -348,21 +348,28 @@ fn pieces(items: usize) -> usize {
 	std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1).clamp(1, 8)
 }
 
+/// `f` over each of `chunks` on its own thread, the results in order.
+fn scoped_map<C: Send, R: Send>(
+	chunks: impl Iterator<Item = C>,
+	f: impl Fn(C) -> R + Sync,
+) -> Vec<R> {
+	std::thread::scope(|scope| {
+		let f = &f;
+		let handles: Vec<_> = chunks.map(|chunk| scope.spawn(move || f(chunk))).collect();
+		handles
+			.into_iter()
+			.map(|h| h.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
+			.collect()
+	})
+}
+
 /// `f` over contiguous chunks of `items`, one per core, the results in order.
 fn par_chunks<T: Sync, R: Send>(items: &[T], f: impl Fn(&[T]) -> R + Sync) -> Vec<R> {
 	let size = items.len().div_ceil(pieces(items.len())).max(1);
 	if size >= items.len() {
 		return vec![f(items)];
 	}
-	std::thread::scope(|scope| {
-		let f = &f;
-		let handles: Vec<_> =
-			items.chunks(size).map(|chunk| scope.spawn(move || f(chunk))).collect();
-		handles
-			.into_iter()
-			.map(|h| h.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
-			.collect()
-	})
+	scoped_map(items.chunks(size), f)
 }
 
 /// `f` over contiguous mutable chunks of `items`, one per core, the results in order.
@@ -371,15 +378,7 @@ fn par_chunks_mut<T: Send, R: Send>(items: &mut [T], f: impl Fn(&mut [T]) -> R +
 	if size >= items.len() {
 		return vec![f(items)];
 	}
-	std::thread::scope(|scope| {
-		let f = &f;
-		let handles: Vec<_> =
-			items.chunks_mut(size).map(|chunk| scope.spawn(move || f(chunk))).collect();
-		handles
-			.into_iter()
-			.map(|h| h.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
-			.collect()
-	})
+	scoped_map(items.chunks_mut(size), f)
 }
 
 fn mul_div(a: u128, b: u128, c: u128) -> Option<u128> {

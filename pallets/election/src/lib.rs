@@ -69,7 +69,7 @@ mod mock;
 #[cfg(test)]
 mod tests;
 
-pub use miner::{Miner, MinerConfig, MinerError, Reduce, Trimmed};
+pub use miner::{Miner, MinerConfig, MinerError, Trimmed};
 pub use pallet::*;
 pub use types::*;
 pub use weights::WeightInfo;

@@ -79,26 +79,9 @@ impl From<sp_npos_elections::Error> for MinerError {
 	}
 }
 
-/// Whether [`Miner::prepare_with`] reduces a solution's edges before trimming it.
-///
-/// Reducing ([`crate::reduce::reduce`]) removes cycles from the voter-target graph: the
-/// supports stay the same while the solution gets shorter (and, with fewer ratios rounded, its
-/// score usually a little better). It is the most expensive step of preparing a large solution
-/// after the solver itself, and matters when the unreduced solution is too long or heavy, or to
-/// lower a signed submission's byte deposit.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Reduce {
-	/// Always reduce (the smallest solution; the on-chain miner's choice).
-	Always,
-	/// Reduce only when the unreduced solution does not fit the limits.
-	IfNeeded,
-}
-
 /// What trimming removed from a mined solution.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Trimmed {
-	/// Whether the solution was reduced.
-	pub reduced: bool,
 	/// Voters removed (weakest first) to fit the length and weight limits.
 	pub voters: u32,
 	/// Encoded length of the final solution.
@@ -139,51 +122,9 @@ impl<T: MinerConfig> Miner<T> {
 		desired_targets: u32,
 		round: u32,
 	) -> Result<(RawSolutionOf<T>, Trimmed), MinerError> {
-		Self::prepare_with(assignments, voters, targets, desired_targets, round, Reduce::Always)
-	}
-
-	/// Turn a solver's assignments into a trimmed compact solution with its score, reducing
-	/// as `reduce` says.
-	pub fn prepare_with(
-		assignments: Vec<Assignment<T::AccountId, SolutionAccuracyOf<T>>>,
-		voters: &[VoterOf<T>],
-		targets: &[T::AccountId],
-		desired_targets: u32,
-		round: u32,
-		reduce: Reduce,
-	) -> Result<(RawSolutionOf<T>, Trimmed), MinerError> {
 		let index = SnapshotIndex::<T>::new(voters, targets);
 		let stake_of = |who: &T::AccountId| index.stake_of(who);
 		let mut staked = assignment_ratio_to_staked_normalized(assignments, stake_of)?;
-
-		if reduce == Reduce::IfNeeded {
-			let unreduced = assignment_staked_to_ratio_normalized(staked.clone())?;
-			let solution = T::Solution::from_assignment(
-				&unreduced,
-				|who| index.voter_index::<T::Solution>(who),
-				|who| index.target_index::<T::Solution>(who),
-			)?;
-			if Self::fits(&solution, voters.len() as u32, targets.len() as u32, desired_targets) {
-				Self::ensure_winner_count(&solution, desired_targets)?;
-				let trimmed = Trimmed {
-					reduced: false,
-					voters: 0,
-					length: solution.encoded_size() as u32,
-					weight: T::solution_weight(
-						voters.len() as u32,
-						targets.len() as u32,
-						solution.voter_count() as u32,
-						desired_targets,
-					),
-				};
-				let score = solution.clone().score(
-					stake_of,
-					|i| index.voter_at::<T::Solution>(i),
-					|i| index.target_at::<T::Solution>(i),
-				)?;
-				return Ok((RawSolution { solution, score, round }, trimmed));
-			}
-		}
 
 		// Reduce the number of edges (same supports, fewer voters per winner), then order the
 		// voters weakest first, the order in which trimming removes them.
@@ -240,7 +181,6 @@ impl<T: MinerConfig> Miner<T> {
 			|i| index.target_at::<T::Solution>(i),
 		)?;
 		let trimmed = Trimmed {
-			reduced: true,
 			voters: high as u32,
 			length: best.encoded_size() as u32,
 			weight: T::solution_weight(

@@ -291,59 +291,28 @@ fn cyclic() -> (Vec<VoterOf<TestMiner>>, Vec<u64>, Vec<sp_npos_elections::Assign
 	(vec![voter(1, 10, &[10, 20]), voter(2, 10, &[10, 20])], vec![10, 20], vec![split(1), split(2)])
 }
 
-fn edges(solution: &TestSolution) -> usize {
-	solution.edge_count()
-}
-
 #[test]
-fn reducing_only_when_needed_keeps_the_score_and_skips_the_work() {
+fn preparing_reduces_the_cycle_and_keeps_the_supports() {
 	let (voters, targets, assignments) = cyclic();
-	let (reduced, always) = Miner::<TestMiner>::prepare_with(
-		assignments.clone(),
-		&voters,
-		&targets,
-		2,
-		1,
-		Reduce::Always,
-	)
-	.unwrap();
-	let (unreduced, if_needed) = Miner::<TestMiner>::prepare_with(
-		assignments.clone(),
-		&voters,
-		&targets,
-		2,
-		1,
-		Reduce::IfNeeded,
-	)
-	.unwrap();
-	assert!(always.reduced && !if_needed.reduced);
-	assert_eq!((edges(&reduced.solution), edges(&unreduced.solution)), (2, 4));
-	assert!(always.length < if_needed.length);
-	// Same supports, same score; both pass the check.
-	assert_eq!(reduced.score, unreduced.score);
-	let check_cyclic = |raw| {
-		Miner::<TestMiner>::feasibility_check(
-			raw,
-			ElectionCompute::Signed,
-			2,
-			&voters,
-			&targets,
-			1,
-			None,
-		)
-	};
-	assert!(check_cyclic(reduced.clone()).is_ok());
-	assert!(check_cyclic(unreduced).is_ok());
-
-	// When the unreduced solution is too long, `IfNeeded` reduces.
-	MaxLength::set(always.length);
-	let result =
-		Miner::<TestMiner>::prepare_with(assignments, &voters, &targets, 2, 1, Reduce::IfNeeded);
-	MaxLength::set(10_000);
-	let (tight, trimmed) = result.unwrap();
-	assert!(trimmed.reduced);
+	let (reduced, trimmed) =
+		Miner::<TestMiner>::prepare(assignments, &voters, &targets, 2, 1).unwrap();
+	assert_eq!(reduced.solution.edge_count(), 2);
 	assert_eq!(trimmed.voters, 0);
-	assert_eq!(tight.score, reduced.score);
+	// Each target backed by one voter with all of its 10: minimal 10, sum 20, squares 200.
+	assert_eq!(
+		reduced.score,
+		ElectionScore { minimal_stake: 10, sum_stake: 20, sum_stake_squared: 200 }
+	);
+	let ready = Miner::<TestMiner>::feasibility_check(
+		reduced,
+		ElectionCompute::Signed,
+		2,
+		&voters,
+		&targets,
+		1,
+		None,
+	);
+	assert!(ready.is_ok());
 }
 
 #[test]
