@@ -113,13 +113,26 @@ pub fn snapshot(seed: u64) -> (Vec<VoterOf<BenchConfig>>, Vec<u64>) {
 	(voters, targets)
 }
 
-/// The configurations `staking-miner bench` compares, each run in a child process.
-pub const SPECS: [&str; 4] = ["seq-phragmen:0", "seq-phragmen:10", "phragmms:0", "race"];
+/// The configurations `staking-miner bench` compares, each run in a child process: the
+/// baseline (`sp:`, the `sp_npos_elections` solvers polkadot-sdk's miners run), the miner's own
+/// solvers, and the raced portfolio `monitor` runs.
+pub const SPECS: [&str; 9] = [
+	"sp:seq-phragmen:0",
+	"sp:seq-phragmen:10",
+	"sp:phragmms:0",
+	"seq-phragmen:0",
+	"seq-phragmen:10",
+	"phragmms:0",
+	"phragmms:10",
+	"phragmms-interleaved:10",
+	"race",
+];
 
-/// The portfolio raced by `race`.
+/// The portfolio raced by `race`: `monitor`'s default (`--algorithm race
+/// --balancing-iterations 10`).
 pub const RACE: [crate::portfolio::Algorithm; 2] = [
-	crate::portfolio::Algorithm::SeqPhragmen { balancing: 2 },
-	crate::portfolio::Algorithm::PhragMms { balancing: 0 },
+	crate::portfolio::Algorithm::SeqPhragmen { balancing: 10 },
+	crate::portfolio::Algorithm::PhragMms { balancing: 10 },
 ];
 
 fn peak_rss_kib() -> u64 {
@@ -149,12 +162,21 @@ pub fn run_one(spec: &str, seed: u64) -> Result<(), String> {
 			Duration::from_secs(600),
 		)?,
 		_ => {
+			let (reference, spec) = match spec.strip_prefix("sp:") {
+				Some(rest) => (true, rest),
+				None => (false, spec),
+			};
 			let mut parts = spec.split(':');
 			let algorithm: Algorithm = parts.next().unwrap_or_default().parse()?;
 			let iterations =
 				parts.next().and_then(|i| i.parse().ok()).ok_or("expected ALGORITHM:ITERATIONS")?;
 			let algorithm = algorithm.with_balancing(iterations);
-			portfolio::mine::<BenchConfig>(algorithm, &voters, &targets, WINNERS, 1)
+			let mine = if reference {
+				portfolio::mine_reference::<BenchConfig>
+			} else {
+				portfolio::mine::<BenchConfig>
+			};
+			mine(algorithm, &voters, &targets, WINNERS, 1)
 				.map_err(|e| format!("{algorithm}: {e:?}"))?
 		},
 	};
@@ -182,7 +204,7 @@ pub fn run_all(seed: u64) -> Result<(), String> {
 		"snapshot: {VOTERS} voters (1 to {MAX_VOTES} votes), {TARGETS} targets, {WINNERS} winners, seed {seed}"
 	);
 	println!(
-		"{:<48} {:>7} {:>7} {:>8} {:>9} {:>9}  score (minimal stake, sum, sum of squares)",
+		"{:<52} {:>7} {:>7} {:>8} {:>9} {:>9}  score (minimal stake, sum, sum of squares)",
 		"configuration -> winner", "wall s", "solve", "prepare", "bytes", "peak MiB"
 	);
 	for spec in SPECS {
@@ -197,7 +219,7 @@ pub fn run_all(seed: u64) -> Result<(), String> {
 			serde_json::from_slice(&out.stdout).map_err(|e| e.to_string())?;
 		let num = |k: &str| v.get(k).and_then(|s| s.as_f64()).unwrap_or_default();
 		println!(
-			"{:<48} {:>7.2} {:>7.2} {:>8.2} {:>9} {:>9.1}  {}",
+			"{:<52} {:>7.2} {:>7.2} {:>8.2} {:>9} {:>9.1}  {}",
 			v.get("label").and_then(|l| l.as_str()).unwrap_or_default(),
 			num("seconds"),
 			num("solve"),

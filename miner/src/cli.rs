@@ -26,11 +26,12 @@ pub struct Cli {
 /// How to mine.
 #[derive(Args, Debug, Clone)]
 pub struct Solver {
-	/// `seq-phragmen`, `phragmms`, or `race` (both, each on its own thread; the best score
-	/// wins).
+	/// `seq-phragmen`, `phragmms`, `phragmms-interleaved` (balancing after every round), or
+	/// `race` (seq-phragmen and phragmms, each on its own thread; the best score wins).
 	#[arg(long, default_value = "race")]
 	pub algorithm: String,
-	/// Balancing iterations after the solver (0: none).
+	/// Balancing iterations after the solver (0: none); after every round for
+	/// `phragmms-interleaved`.
 	#[arg(long, default_value_t = 10)]
 	pub balancing_iterations: usize,
 }
@@ -45,10 +46,8 @@ impl Solver {
 				Algorithm::PhragMms { balancing: iterations },
 			]);
 		}
-		let algorithm: Algorithm = self
-			.algorithm
-			.parse()
-			.map_err(|e: String| format!("{e} (expected `seq-phragmen`, `phragmms` or `race`)"))?;
+		let algorithm: Algorithm =
+			self.algorithm.parse().map_err(|e: String| format!("{e} (or `race`)"))?;
 		Ok(vec![algorithm.with_balancing(iterations)])
 	}
 }
@@ -207,7 +206,7 @@ mod tests {
 		assert!(solver
 			.algorithms()
 			.unwrap_err()
-			.contains("expected `seq-phragmen`, `phragmms` or `race`"));
+			.contains("expected seq-phragmen, phragmms or phragmms-interleaved (or `race`)"));
 		assert!(parse(&["emergency-solution", "--force-winner-count", "many"]).is_err());
 	}
 

@@ -5,6 +5,8 @@
 //! - [`commands`]: `info`, `dry-run`, `emergency-solution`;
 //! - [`portfolio`]: mining with seq-phragmen and PhragMMS raced on threads, through the
 //!   election pallet's own miner and feasibility check;
+//! - [`solver`]: the miner's own sequential Phragmén, PhragMMS and balancing over a flat
+//!   graph (the portfolio's solvers);
 //! - [`chain_config`]: the live chain's miner configuration (its solution type and weight
 //!   formula compiled in, its limits read from the chain);
 //! - [`strategy`]: when a mined score is worth submitting against the best queued one;
@@ -21,4 +23,5 @@ pub mod journal;
 pub mod metrics;
 pub mod monitor;
 pub mod portfolio;
+pub mod solver;
 pub mod strategy;

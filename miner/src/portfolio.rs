@@ -5,6 +5,7 @@
 //! chain's length and weight limits keeping one backer per winner, score), so whatever wins is
 //! what the chain accepts.
 
+use crate::solver;
 use frame_election_provider_support::{NposSolver, PhragMMS, SequentialPhragmen};
 use pallet_election_multi_phase::{
 	miner::{RawSolutionOf, SolutionAccuracyOf, VoterOf},
@@ -31,6 +32,13 @@ pub enum Algorithm {
 		/// Balancing iterations (0: none).
 		balancing: usize,
 	},
+	/// PhragMMS with `balancing` iterations of star balancing after every round, as in the
+	/// PhragMMS paper and `sp_npos_elections::phragmms`: slower (every round rebalances the
+	/// whole snapshot), sometimes a better score.
+	PhragMmsInterleaved {
+		/// Balancing iterations after each round (0: none, the same as `PhragMms`).
+		balancing: usize,
+	},
 }
 
 impl fmt::Display for Algorithm {
@@ -38,6 +46,9 @@ impl fmt::Display for Algorithm {
 		match self {
 			Self::SeqPhragmen { balancing } => write!(f, "seq-phragmen (balancing {balancing})"),
 			Self::PhragMms { balancing } => write!(f, "phragmms (balancing {balancing})"),
+			Self::PhragMmsInterleaved { balancing } => {
+				write!(f, "phragmms (balancing {balancing} after every round)")
+			},
 		}
 	}
 }
@@ -45,12 +56,16 @@ impl fmt::Display for Algorithm {
 impl FromStr for Algorithm {
 	type Err = String;
 
-	/// `seq-phragmen` or `phragmms`, balancing 0 (set it with [`Algorithm::with_balancing`]).
+	/// `seq-phragmen`, `phragmms` or `phragmms-interleaved`, balancing 0 (set it with
+	/// [`Algorithm::with_balancing`]).
 	fn from_str(s: &str) -> Result<Self, Self::Err> {
 		match s.trim() {
 			"seq-phragmen" => Ok(Self::SeqPhragmen { balancing: 0 }),
 			"phragmms" => Ok(Self::PhragMms { balancing: 0 }),
-			other => Err(format!("unknown algorithm {other:?}: expected seq-phragmen or phragmms")),
+			"phragmms-interleaved" => Ok(Self::PhragMmsInterleaved { balancing: 0 }),
+			other => Err(format!(
+				"unknown algorithm {other:?}: expected seq-phragmen, phragmms or phragmms-interleaved"
+			)),
 		}
 	}
 }
@@ -61,6 +76,7 @@ impl Algorithm {
 		match self {
 			Self::SeqPhragmen { .. } => Self::SeqPhragmen { balancing: iterations },
 			Self::PhragMms { .. } => Self::PhragMms { balancing: iterations },
+			Self::PhragMmsInterleaved { .. } => Self::PhragMmsInterleaved { balancing: iterations },
 		}
 	}
 }
@@ -111,7 +127,7 @@ mod balancing {
 	}
 }
 
-/// Run solver `S` on the snapshot.
+/// Run `sp_npos_elections` solver `S` on the snapshot.
 fn solve<T, S>(
 	voters: &[VoterOf<T>],
 	targets: &[T::AccountId],
@@ -130,8 +146,53 @@ where
 		.map_err(|_| MinerError::Solver)
 }
 
-/// Mine with one algorithm.
+/// Mine with one algorithm, with the miner's own solvers ([`crate::solver`]).
 pub fn mine<T>(
+	algorithm: Algorithm,
+	voters: &[VoterOf<T>],
+	targets: &[T::AccountId],
+	desired_targets: u32,
+	round: u32,
+) -> Result<Mined<T>, MinerError>
+where
+	T: MinerConfig,
+{
+	let start = Instant::now();
+	let graph = solver::Graph::new(
+		voters.iter().map(|(who, stake, votes)| (who, *stake, votes.iter())),
+		targets,
+	);
+	let to_elect = desired_targets as usize;
+	let solved = match algorithm {
+		Algorithm::SeqPhragmen { balancing } => {
+			let mut solved = solver::seq_phragmen(&graph, to_elect);
+			solver::balance(&graph, &mut solved, balancing);
+			solved
+		},
+		Algorithm::PhragMms { balancing } => {
+			let mut solved = solver::phragmms(&graph, to_elect, 0);
+			solver::balance(&graph, &mut solved, balancing);
+			solved
+		},
+		Algorithm::PhragMmsInterleaved { balancing } => {
+			solver::phragmms(&graph, to_elect, balancing)
+		},
+	};
+	let staked = solved.staked_assignments(&graph);
+	let solve = start.elapsed();
+	let start = Instant::now();
+	let (solution, trimmed) =
+		Miner::<T>::prepare_staked(staked, voters, targets, desired_targets, round)?;
+	Ok(Mined { algorithm, solution, trimmed, solve, prepare: start.elapsed() })
+}
+
+/// Mine with one algorithm as `sp_npos_elections` implements it (the solvers polkadot-sdk's
+/// miners and polkadot-staking-miner run), then the same reduce and trim: the baseline
+/// `staking-miner bench` measures [`mine`] against, and a cross-check in the tests.
+///
+/// `sp_npos_elections::phragmms` balances after every round only, so `PhragMms` and
+/// `PhragMmsInterleaved` are both that here.
+pub fn mine_reference<T>(
 	algorithm: Algorithm,
 	voters: &[VoterOf<T>],
 	targets: &[T::AccountId],
@@ -150,7 +211,8 @@ where
 				SequentialPhragmen<T::AccountId, SolutionAccuracyOf<T>, balancing::ThreadBalancing>,
 			>(voters, targets, desired_targets)?
 		},
-		Algorithm::PhragMms { balancing: iterations } => {
+		Algorithm::PhragMms { balancing: iterations }
+		| Algorithm::PhragMmsInterleaved { balancing: iterations } => {
 			balancing::set(iterations);
 			solve::<T, PhragMMS<T::AccountId, SolutionAccuracyOf<T>, balancing::ThreadBalancing>>(
 				voters,
@@ -268,6 +330,7 @@ where
 mod tests {
 	use super::*;
 	use crate::bench::BenchConfig;
+	use frame_election_provider_support::NposSolution;
 	use frame_support::BoundedVec;
 	use pallet_election_multi_phase::ElectionCompute;
 
@@ -297,6 +360,7 @@ mod tests {
 			Algorithm::SeqPhragmen { balancing: 10 },
 			Algorithm::PhragMms { balancing: 0 },
 			Algorithm::PhragMms { balancing: 5 },
+			Algorithm::PhragMmsInterleaved { balancing: 3 },
 		] {
 			let mined = mine::<BenchConfig>(algorithm, &voters, &targets, 4, 7).unwrap();
 			let ready = Miner::<BenchConfig>::feasibility_check(
@@ -309,6 +373,29 @@ mod tests {
 				None,
 			);
 			assert!(ready.is_ok(), "{algorithm}: {ready:?}");
+		}
+	}
+
+	#[test]
+	fn the_own_solvers_match_sp_npos_elections() {
+		// Same rules, so the same winners; the split of stake differs only by rounding (the
+		// reference rounds every voter's split to `PerU16` twice, these once), well under a
+		// thousandth of the weakest winner's backing once stakes are large enough for rounding
+		// to whole units not to matter (as real stakes are: planck).
+		let (mut voters, targets) = small();
+		voters.iter_mut().for_each(|(_, stake, _)| *stake *= 1_000_000_000);
+		for algorithm in
+			[Algorithm::SeqPhragmen { balancing: 0 }, Algorithm::SeqPhragmen { balancing: 10 }]
+		{
+			let ours = mine::<BenchConfig>(algorithm, &voters, &targets, 4, 1).unwrap();
+			let reference =
+				mine_reference::<BenchConfig>(algorithm, &voters, &targets, 4, 1).unwrap();
+			assert_eq!(
+				ours.solution.solution.unique_targets(),
+				reference.solution.solution.unique_targets()
+			);
+			let (a, b) = (ours.score().minimal_stake, reference.score().minimal_stake);
+			assert!(a.abs_diff(b) * 1000 < b, "{algorithm}: {a} vs {b}");
 		}
 	}
 
@@ -329,6 +416,10 @@ mod tests {
 
 	#[test]
 	fn algorithm_names() {
+		assert_eq!(
+			"phragmms-interleaved".parse::<Algorithm>().map(|a| a.with_balancing(2)),
+			Ok(Algorithm::PhragMmsInterleaved { balancing: 2 })
+		);
 		assert_eq!("seq-phragmen".parse(), Ok(Algorithm::SeqPhragmen { balancing: 0 }));
 		assert_eq!(
 			"phragmms".parse::<Algorithm>().map(|a| a.with_balancing(3)),

@@ -101,6 +101,7 @@ proptest! {
 		algorithm in prop_oneof![
 			(0usize..4).prop_map(|b| Algorithm::SeqPhragmen { balancing: b }),
 			(0usize..4).prop_map(|b| Algorithm::PhragMms { balancing: b }),
+			(0usize..4).prop_map(|b| Algorithm::PhragMmsInterleaved { balancing: b }),
 		],
 	) {
 		// Limits as a share of the unlimited solution: from very tight to no constraint.
