@@ -204,7 +204,7 @@ pub fn run_all(seed: u64) -> Result<(), String> {
 		"snapshot: {VOTERS} voters (1 to {MAX_VOTES} votes), {TARGETS} targets, {WINNERS} winners, seed {seed}"
 	);
 	println!(
-		"{:<52} {:>7} {:>7} {:>8} {:>9} {:>9}  score (minimal stake, sum, sum of squares)",
+		"{:<70} {:>7} {:>7} {:>8} {:>9} {:>9}  score (minimal stake, sum, sum of squares)",
 		"configuration -> winner", "wall s", "solve", "prepare", "bytes", "peak MiB"
 	);
 	for spec in SPECS {
@@ -219,7 +219,7 @@ pub fn run_all(seed: u64) -> Result<(), String> {
 			serde_json::from_slice(&out.stdout).map_err(|e| e.to_string())?;
 		let num = |k: &str| v.get(k).and_then(|s| s.as_f64()).unwrap_or_default();
 		println!(
-			"{:<52} {:>7.2} {:>7.2} {:>8.2} {:>9} {:>9.1}  {}",
+			"{:<70} {:>7.2} {:>7.2} {:>8.2} {:>9} {:>9.1}  {}",
 			v.get("label").and_then(|l| l.as_str()).unwrap_or_default(),
 			num("seconds"),
 			num("solve"),
