@@ -5,8 +5,10 @@
 //! 1. when the runtime's `spec_version` changed (and at start), compare the chain's types this
 //!    miner depends on with its own ([`stake_client::compat`]); on a mismatch, submit nothing
 //!    until an upgrade brings them back in line, and say which items differ;
-//! 2. read the block's events for the outcome of this miner's submissions (rewarded, slashed,
-//!    refunded, ejected) and journal them;
+//! 2. read the block's events for the signed phase opening or closing (logged) and for the
+//!    outcome of this miner's submissions (rewarded, slashed, refunded, ejected, journalled);
+//!    whether the signed phase is open is read from storage (`ElectionApi_round_info`) at every
+//!    head, so a miner started or reconnected mid-phase needs no event;
 //! 3. in the signed phase, once per round and snapshot: read the chain's solution limits and the
 //!    snapshot, and mine: the configured algorithms race on their own threads within a budget of
 //!    half the time left in the phase (estimated from the observed block time), each reduced
@@ -362,13 +364,24 @@ impl Monitor {
 		Ok(())
 	}
 
-	/// Journal the outcome of our submissions found in block `hash`'s events.
+	/// Log the signed phase opening and closing, and journal the outcome of our submissions,
+	/// found in block `hash`'s events.
 	async fn track_outcomes(&mut self, rpc: &mut Rpc, hash: Hash) -> Result<(), String> {
 		use pallet_election_multi_phase::Event as E;
 		let events = chain::events(rpc, hash).await?;
 		for record in events {
 			let RuntimeEvent::Election(event) = record.event else { continue };
 			let (round, outcome, amount) = match event {
+				// The phase itself is read from storage at every head (a miner started or
+				// reconnected mid-phase saw no event); the event says when it opened.
+				E::PhaseTransitioned { round, to: Phase::Signed { until }, .. } => {
+					tracing::info!("round {round}: the signed phase opened (until block {until})");
+					continue;
+				},
+				E::PhaseTransitioned { round, from: Phase::Signed { .. }, to } => {
+					tracing::info!("round {round}: the signed phase closed ({to:?} now)");
+					continue;
+				},
 				E::Rewarded { round, who, reward } if &who == self.account() => {
 					(round, "rewarded", reward)
 				},

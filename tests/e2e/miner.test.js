@@ -104,6 +104,7 @@ describe('staking-miner against pool-node --dev', () => {
     assert.equal(stored.length, 1);
     assert.ok(stored[0].origin.unwrap().eq(alice.address));
     await miner.waitFor(/solution stored in block 51/, 'the miner to see its solution stored');
+    assert.match(miner.log(), /round 1: the signed phase opened \(until block \d+\)/);
     const queue = await api.query.election.signedSubmissionIndices();
     assert.equal(queue.length, 1);
 
