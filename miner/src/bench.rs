@@ -65,11 +65,11 @@ impl MinerConfig for BenchConfig {
 	}
 }
 
-/// splitmix64.
-struct Rng(u64);
+/// splitmix64: the bench's and the tests' reproducible randomness.
+pub(crate) struct Rng(pub(crate) u64);
 
 impl Rng {
-	fn next(&mut self) -> u64 {
+	pub(crate) fn next(&mut self) -> u64 {
 		self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
 		let mut z = self.0;
 		z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);

@@ -405,7 +405,7 @@ pub fn balance<A>(graph: &Graph<A>, solved: &mut Solved, iterations: usize) -> u
 /// The change in a winner's backing, relative to the backing, that balancing still follows
 /// up: a billionth, far below what a solution's vote ratios can express (a `PerU16` ratio moves
 /// stake in steps of 1/65,535) and above floating-point noise.
-const TOLERANCE: f64 = 1e-9;
+pub const TOLERANCE: f64 = 1e-9;
 
 /// The state of star balancing kept between calls (PhragMMS balances after every round).
 struct Balancer {
@@ -666,39 +666,30 @@ mod tests {
 		let _ = targets;
 	}
 
-	/// splitmix64, for reproducible random snapshots.
-	struct Rng(u64);
-	impl Rng {
-		fn next(&mut self) -> u64 {
-			self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-			let mut z = self.0;
-			z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-			z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-			z ^ (z >> 31)
-		}
-		fn below(&mut self, n: u64) -> u64 {
-			self.next() % n
-		}
+	use crate::bench::Rng;
+
+	fn below(rng: &mut Rng, n: u64) -> u64 {
+		rng.next() % n
 	}
 
 	/// A random snapshot: 3 to 20 targets, 1 to 60 voters with distinct random stakes and 1
 	/// to 6 votes, and the seats to fill.
 	fn random(seed: u64) -> (Snapshot, usize) {
 		let mut rng = Rng(seed);
-		let targets: Vec<u64> = (0..3 + rng.below(18)).map(|t| 1000 + t).collect();
-		let voters = (0..1 + rng.below(60))
+		let targets: Vec<u64> = (0..3 + below(&mut rng, 18)).map(|t| 1000 + t).collect();
+		let voters = (0..1 + below(&mut rng, 60))
 			.map(|v| {
 				let mut votes = Vec::new();
-				for _ in 0..1 + rng.below(6) {
-					let t = targets[rng.below(targets.len() as u64) as usize];
+				for _ in 0..1 + below(&mut rng, 6) {
+					let t = targets[below(&mut rng, targets.len() as u64) as usize];
 					if !votes.contains(&t) {
 						votes.push(t);
 					}
 				}
-				(v, 1_000_000 + rng.below(1_000_000_000_000), votes)
+				(v, 1_000_000 + below(&mut rng, 1_000_000_000_000), votes)
 			})
 			.collect();
-		let seats = 1 + rng.below(targets.len() as u64) as usize;
+		let seats = 1 + below(&mut rng, targets.len() as u64) as usize;
 		((voters, targets), seats)
 	}
 
