@@ -129,8 +129,11 @@ impl<T: MinerConfig> Miner<T> {
 
 	/// [`Miner::prepare`] from stake distributions rather than ratios: for a solver that works
 	/// in stake units, so that its split of each voter's stake is rounded to the solution's
-	/// accuracy once (after reducing) instead of twice. Each voter's distribution is first scaled
-	/// to its stake in the snapshot.
+	/// accuracy once (after reducing) instead of twice.
+	///
+	/// Each distribution should add up to its voter's stake in the snapshot up to rounding; the
+	/// difference is spread over its edges (`StakedAssignment::try_normalize`). A voter that is
+	/// not in the snapshot is an error (`SolutionInvalidIndex`).
 	pub fn prepare_staked(
 		mut staked: Vec<StakedAssignment<T::AccountId>>,
 		voters: &[VoterOf<T>],
@@ -140,6 +143,11 @@ impl<T: MinerConfig> Miner<T> {
 	) -> Result<(RawSolutionOf<T>, Trimmed), MinerError> {
 		let index = SnapshotIndex::<T>::new(voters, targets);
 		for assignment in staked.iter_mut() {
+			if !index.voter_position.contains_key(&assignment.who) {
+				return Err(MinerError::NposElections(
+					sp_npos_elections::Error::SolutionInvalidIndex,
+				));
+			}
 			let stake = ExtendedBalance::from(index.stake_of(&assignment.who));
 			assignment.try_normalize(stake).map_err(|_| {
 				MinerError::NposElections(sp_npos_elections::Error::ArithmeticError)

@@ -322,3 +322,31 @@ fn fewer_backed_targets_than_seats_is_refused_by_the_miner() {
 	let result = Miner::<TestMiner>::mine::<Seq>(&voters, &[10, 20, 30], 2, 1);
 	assert_eq!(result.unwrap_err(), MinerError::Feasibility(FeasibilityError::WrongWinnerCount));
 }
+
+#[test]
+fn prepare_staked_takes_stake_amounts_and_evens_out_rounding() {
+	let (voters, targets) = snapshot();
+	// Winners 20 and 30: voter 1 gives its 10 to 20, voter 3 its 30; voter 2 gives 30 its
+	// 20 but reports 19 (a solver's rounding: made up to the stake), voter 4 its 40. Backing:
+	// 20 has 40, 30 has 60; the score is (40, 100, 40² + 60² = 5200).
+	let staked = vec![
+		sp_npos_elections::StakedAssignment { who: 1, distribution: vec![(20, 10)] },
+		sp_npos_elections::StakedAssignment { who: 2, distribution: vec![(30, 19)] },
+		sp_npos_elections::StakedAssignment { who: 3, distribution: vec![(20, 30)] },
+		sp_npos_elections::StakedAssignment { who: 4, distribution: vec![(30, 40)] },
+	];
+	let (raw, trimmed) =
+		Miner::<TestMiner>::prepare_staked(staked, &voters, &targets, 2, 1).unwrap();
+	let expected = ElectionScore { minimal_stake: 40, sum_stake: 100, sum_stake_squared: 5200 };
+	assert_eq!(raw.score, expected);
+	assert_eq!(trimmed.voters, 0);
+	assert_eq!(check(raw, 2).unwrap().score, expected);
+
+	// A voter the snapshot does not have is refused, not dropped.
+	let stranger =
+		vec![sp_npos_elections::StakedAssignment { who: 9, distribution: vec![(20, 5)] }];
+	assert!(matches!(
+		Miner::<TestMiner>::prepare_staked(stranger, &voters, &targets, 2, 1),
+		Err(MinerError::NposElections(sp_npos_elections::Error::SolutionInvalidIndex))
+	));
+}
