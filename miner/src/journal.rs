@@ -111,6 +111,26 @@ impl Journal {
 		open
 	}
 
+	/// The earliest block a submission without an outcome yet was stored at: where a restarted
+	/// miner starts reading events so that no outcome goes unreported.
+	pub fn earliest_open_block(&self) -> Option<u32> {
+		let open = self.open_rounds();
+		self.entries
+			.iter()
+			.filter(|e| open.iter().any(|(r, f)| *r == e.round && *f == e.fingerprint))
+			.filter_map(|e| match e.event {
+				Event::Submitted { block, .. } => Some(block),
+				Event::Outcome { .. } => None,
+			})
+			.min()
+	}
+
+	/// Whether an outcome is recorded for `round` (so a block whose events are read twice, after
+	/// a re-organisation or a catch-up, records it once).
+	pub fn has_outcome(&self, round: u32) -> bool {
+		self.entries.iter().any(|e| e.round == round && matches!(e.event, Event::Outcome { .. }))
+	}
+
 	/// Everything recorded, oldest first.
 	pub fn entries(&self) -> &[Entry] {
 		&self.entries
@@ -178,6 +198,32 @@ mod tests {
 		let text = std::fs::read_to_string(&path).unwrap();
 		assert_eq!(text.lines().count(), 2);
 		assert!(text.lines().next().unwrap().contains(r#""event":{"submitted":"#), "{text}");
+		std::fs::remove_file(&path).unwrap();
+	}
+
+	#[test]
+	fn where_a_restart_reads_events_from() {
+		let path = temp("open-block");
+		let mut journal = Journal::open(&path).unwrap();
+		assert_eq!(journal.earliest_open_block(), None);
+		let at = |round: u32, block: u32| Entry {
+			round,
+			fingerprint: format!("0x{round:02x}"),
+			event: Event::Submitted { block, score: [1, 2, 3], tx: String::new() },
+		};
+		let outcome = |round: u32| Entry {
+			round,
+			fingerprint: format!("0x{round:02x}"),
+			event: Event::Outcome { outcome: "refunded".into(), amount: "1".into() },
+		};
+		// Round 1 (block 40) closed; rounds 2 (block 140) and 3 (block 240) are open.
+		for entry in [at(1, 40), outcome(1), at(2, 140), at(3, 240)] {
+			journal.record(entry).unwrap();
+		}
+		assert_eq!(journal.earliest_open_block(), Some(140));
+		assert!(journal.has_outcome(1) && !journal.has_outcome(2));
+		journal.record(outcome(2)).unwrap();
+		assert_eq!(journal.earliest_open_block(), Some(240));
 		std::fs::remove_file(&path).unwrap();
 	}
 

@@ -121,7 +121,13 @@ struct Monitor {
 	failed: Option<(u32, Hash)>,
 	last_head: Option<(u32, Instant)>,
 	block_time: Duration,
+	/// The highest block whose events were read.
+	events_read: Option<u32>,
 }
+
+/// The most blocks of events read to catch up after a gap (a reconnect, skipped heads, a restart
+/// with a submission whose outcome the journal lacks): an hour of 6-second blocks.
+const MAX_EVENT_CATCH_UP: u32 = 600;
 
 /// Try to submit at most this many times per round (a transaction the pool refuses, a dispatch
 /// error): the round is left alone after that.
@@ -152,6 +158,7 @@ pub async fn run(
 		failed: None,
 		last_head: None,
 		block_time: Duration::from_secs(6),
+		events_read: None,
 	};
 	tracing::info!(
 		"monitoring {} as {} ({} heads, strategy {}, {})",
@@ -238,7 +245,7 @@ impl Monitor {
 		if !self.compatible {
 			return Ok(());
 		}
-		self.track_outcomes(rpc, hash).await?;
+		self.read_events(rpc, number, hash).await?;
 		if let Some(m) = &self.metrics {
 			let info = chain::account(rpc, self.signer.account(), hash).await?;
 			m.balance.set(info.data.free as f64);
@@ -364,8 +371,35 @@ impl Monitor {
 		Ok(())
 	}
 
+	/// Read the events of block `number` (`hash`) and of the blocks before it not read yet: those
+	/// since the last block read or, on a fresh start, since the earliest submission the journal
+	/// has no outcome for; at most [`MAX_EVENT_CATCH_UP`] blocks back. So an outcome in a block
+	/// the miner missed (disconnected, restarted, a skipped head) is still reported.
+	async fn read_events(&mut self, rpc: &mut Rpc, number: u32, hash: Hash) -> Result<(), String> {
+		let from = match self.events_read {
+			Some(read) => read.saturating_add(1),
+			None => self.journal.earliest_open_block().unwrap_or(number),
+		}
+		.max(number.saturating_sub(MAX_EVENT_CATCH_UP));
+		if from < number {
+			tracing::info!(
+				"reading the events of blocks {from} to {} (not seen yet)",
+				number.saturating_sub(1)
+			);
+		}
+		for missed in from..number {
+			if let Some(missed_hash) = rpc.block_hash(Some(missed)).await? {
+				self.track_outcomes(rpc, missed_hash).await?;
+			}
+			self.events_read = Some(missed);
+		}
+		self.track_outcomes(rpc, hash).await?;
+		self.events_read = Some(self.events_read.map_or(number, |read| read.max(number)));
+		Ok(())
+	}
+
 	/// Log the signed phase opening and closing, and journal the outcome of our submissions,
-	/// found in block `hash`'s events.
+	/// found in block `hash`'s events (once per round, however often a block is read).
 	async fn track_outcomes(&mut self, rpc: &mut Rpc, hash: Hash) -> Result<(), String> {
 		use pallet_election_multi_phase::Event as E;
 		let events = chain::events(rpc, hash).await?;
@@ -396,6 +430,9 @@ impl Monitor {
 				},
 				_ => continue,
 			};
+			if self.journal.has_outcome(round) {
+				continue;
+			}
 			let fingerprint = self
 				.journal
 				.open_rounds()

@@ -27,13 +27,14 @@ function startMiner(uri, seed, extra = []) {
     async waitFor(pattern, what, ms = 60_000) {
       const deadline = Date.now() + ms;
       while (!pattern.test(log)) {
-        if (child.exitCode !== null) throw new Error(`the miner exited while waiting for ${what}:\n${log}`);
+        if (child.exitCode !== null || child.signalCode !== null) throw new Error(`the miner exited while waiting for ${what}:\n${log}`);
         if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}:\n${log}`);
         await sleep(100);
       }
     },
     async stop() {
-      if (child.exitCode === null) {
+      // Stopping twice is fine: a process killed by a signal has `signalCode` set, not `exitCode`.
+      if (child.exitCode === null && child.signalCode === null) {
         child.kill('SIGTERM');
         await new Promise((r) => child.on('exit', r));
       }
@@ -150,7 +151,9 @@ describe('staking-miner against pool-node --dev', () => {
     assert.match(metrics, /staking_miner_submissions_success_total 1/);
     assert.match(metrics, /staking_miner_runtime_compatible 1/);
 
-    // The validation window (from block 80) checks Alice's solution and rewards her.
+    // Alice's miner stops before the validation window (from block 80) checks her solution and
+    // rewards her; started again, it reads the blocks it missed and reports the reward.
+    await miner.stop();
     let rewarded = [];
     while (rewarded.length === 0) {
       const number = (await api.rpc.chain.getHeader()).number.toNumber();
@@ -159,7 +162,12 @@ describe('staking-miner against pool-node --dev', () => {
       rewarded = await electionEvents(api, hash, 'Rewarded');
     }
     assert.ok(rewarded[0].who.eq(alice.address));
-    await miner.waitFor(/our solution was rewarded/, 'the miner to report the reward');
+    const again = startMiner(node.url, '//Alice', ['--prometheus-port', '0', '--journal', journal]);
+    cleanups.push(() => again.stop());
+    await again.waitFor(/monitoring/, 'the miner to start again');
+    await createBlock(api);
+    await again.waitFor(/our solution was rewarded/, 'the restarted miner to report the reward');
+    assert.match(again.log(), /reading the events of blocks 51 to \d+ \(not seen yet\)/);
     const lines = readFileSync(journal, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
     assert.equal(lines.length, 2);
     assert.equal(lines[0].round, 1);
