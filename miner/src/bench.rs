@@ -128,13 +128,6 @@ pub const SPECS: [&str; 9] = [
 	"race",
 ];
 
-/// The portfolio raced by `race`: `monitor`'s default (`--algorithm race
-/// --balancing-iterations 10`).
-pub const RACE: [crate::portfolio::Algorithm; 2] = [
-	crate::portfolio::Algorithm::SeqPhragmen { balancing: 10 },
-	crate::portfolio::Algorithm::PhragMms { balancing: 10 },
-];
-
 fn peak_rss_kib() -> u64 {
 	std::fs::read_to_string("/proc/self/status")
 		.ok()
@@ -154,7 +147,8 @@ pub fn run_one(spec: &str, seed: u64) -> Result<(), String> {
 	let start = Instant::now();
 	let mined = match spec {
 		"race" => portfolio::race_best::<BenchConfig>(
-			&RACE,
+			// `monitor`'s default: `--algorithm race --balancing-iterations 10`.
+			&portfolio::race_portfolio(10),
 			voters,
 			targets,
 			WINNERS,

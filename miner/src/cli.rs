@@ -41,10 +41,7 @@ impl Solver {
 	pub fn algorithms(&self) -> Result<Vec<Algorithm>, String> {
 		let iterations = self.balancing_iterations;
 		if self.algorithm == "race" {
-			return Ok(vec![
-				Algorithm::SeqPhragmen { balancing: iterations },
-				Algorithm::PhragMms { balancing: iterations },
-			]);
+			return Ok(crate::portfolio::race_portfolio(iterations).to_vec());
 		}
 		let algorithm: Algorithm =
 			self.algorithm.parse().map_err(|e: String| format!("{e} (or `race`)"))?;

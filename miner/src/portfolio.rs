@@ -81,6 +81,12 @@ impl Algorithm {
 	}
 }
 
+/// The portfolio `--algorithm race` runs: seq-phragmen and PhragMMS, each followed by
+/// `balancing` iterations.
+pub fn race_portfolio(balancing: usize) -> [Algorithm; 2] {
+	[Algorithm::SeqPhragmen { balancing }, Algorithm::PhragMms { balancing }]
+}
+
 /// A mined solution.
 pub struct Mined<T: MinerConfig> {
 	/// The solver that found it.
