@@ -33,7 +33,8 @@ fi
 if ! command -v frame-omni-bencher >/dev/null 2>&1 \
 	|| ! frame-omni-bencher --version 2>/dev/null | grep -q "$OMNI_VERSION"; then
 	echo "==> installing frame-omni-bencher $OMNI_VERSION (once; it builds RocksDB and parts of the Polkadot node: about an hour on 2 cores)"
-	CARGO_TARGET_DIR="$HOME/.cache/stake-suite/omni-target" \
+	# Not a crate of ours: installed without clippy as its compiler.
+	env -u RUSTC_WORKSPACE_WRAPPER -u CLIPPY_ARGS CARGO_TARGET_DIR="$HOME/.cache/stake-suite/omni-target" \
 		cargo install frame-omni-bencher --version "$OMNI_VERSION" --locked
 fi
 

@@ -18,6 +18,11 @@ if ! rustup component list --installed 2>/dev/null | grep -q '^rust-src'; then
 	rustup component add rust-src
 fi
 
+if ! rustup component list --installed 2>/dev/null | grep -q '^clippy'; then
+	echo "==> rustup component add clippy"
+	rustup component add clippy
+fi
+
 if ! command -v protoc >/dev/null 2>&1; then
 	echo "==> installing protobuf-compiler"
 	SUDO=""
@@ -38,6 +43,13 @@ fi
 FEATURES="pallet-stake-pool/runtime-benchmarks,pallet-stake-pool/try-runtime"
 FEATURES="$FEATURES,pallet-election-multi-phase/runtime-benchmarks,pallet-election-multi-phase/try-runtime"
 export FEATURES
+
+# Clippy lints the workspace's own crates while they compile for real (dependencies are compiled
+# by rustc alone), so linting costs no second compilation of the dependencies. Every build script
+# sets the same wrapper, so the run and test commands share one build; a lint fails the build.
+RUSTC_WORKSPACE_WRAPPER="$(rustup which clippy-driver)"
+CLIPPY_ARGS="-D__CLIPPY_HACKERY__warnings__CLIPPY_HACKERY__"
+export RUSTC_WORKSPACE_WRAPPER CLIPPY_ARGS
 
 # Build outside the clone so that repeated runs (and CI on this machine) reuse the artifacts.
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/stake-suite/target}"

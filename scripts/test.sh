@@ -3,10 +3,12 @@
 #
 #   ./scripts/test.sh
 #
-# Steps: rustfmt check, no unwrap/expect/panic! in runtime code, clippy (-D warnings), all
+# Steps: rustfmt check, no unwrap/expect/panic! in runtime code, one build of the workspace with
+# clippy's lints (-D warnings) applied to the workspace's own crates while they compile, all
 # workspace tests (unit, seed examples, property tests, benchmarks run as tests, native runtime
 # tests; this also builds the runtime's wasm and the node), the end-to-end tests against a
-# running pool-node, and no_std wasm checks of the pallets.
+# running pool-node, and no_std wasm checks of the pallets. Each step's time is printed as it ends
+# and again, with the total, at the end (also when a step fails).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/setup.sh
@@ -14,33 +16,80 @@ source scripts/setup.sh
 # skips wasm builds.
 unset SKIP_WASM_BUILD
 
-echo "==> cargo fmt --check"
+started=$SECONDS
+step_names=()
+step_secs=()
+current=""
+current_start=0
+
+fmt_secs() { printf '%dm%02ds' $(($1 / 60)) $(($1 % 60)); }
+
+# Starts a named step, closing the previous one.
+step() {
+	finish_step
+	current="$1"
+	current_start=$SECONDS
+	echo "==> $current"
+}
+
+finish_step() {
+	if [ -n "$current" ]; then
+		local took=$((SECONDS - current_start))
+		step_names+=("$current")
+		step_secs+=("$took")
+		echo "<== $current: $(fmt_secs "$took")"
+		current=""
+	fi
+}
+
+summary() {
+	local rc=$?
+	finish_step
+	echo "==> step times"
+	local i
+	for i in "${!step_names[@]}"; do
+		printf '    %8s  %s\n' "$(fmt_secs "${step_secs[$i]}")" "${step_names[$i]}"
+	done
+	printf '    %8s  total (exit %d)\n' "$(fmt_secs $((SECONDS - started)))" "$rc"
+}
+trap summary EXIT
+
+step "cargo fmt --check"
 cargo fmt --all -- --check
 
-echo "==> no panicking calls in runtime code"
+step "no panicking calls in runtime code"
 ./scripts/check-runtime-panics.sh
 
-echo "==> cargo clippy"
-# Clippy does not need the runtime's wasm (the tests below build it once).
-SKIP_WASM_BUILD=1 cargo clippy --workspace --all-targets --features "$FEATURES" -- -D warnings
+# Clippy runs as the compiler of the workspace's own crates (RUSTC_WORKSPACE_WRAPPER, set by
+# setup.sh): the one real build lints them, and dependencies are compiled once, by rustc, instead
+# of a second time in check mode. Its coverage is `cargo clippy --all-targets` (libraries, their
+# unit tests, integration tests, binaries; the workspace has no benches or examples).
+step "build the workspace and its tests, linted by clippy (-D warnings)"
+cargo test --workspace --features "$FEATURES" --no-run
 
-echo "==> cargo test"
+step "cargo test"
 cargo test --workspace --features "$FEATURES"
 
-echo "==> pool-node binary for the end-to-end tests"
+step "pool-node and the binaries for the end-to-end tests"
 cargo build --workspace --features "$FEATURES"
 
-echo "==> end-to-end tests (tests/e2e: pool-node driven with @polkadot/api)"
+step "end-to-end tests (tests/e2e: pool-node driven with @polkadot/api)"
 (cd tests/e2e && npm ci --no-audit --no-fund --loglevel=error && npm test)
 
-echo "==> no_std wasm check of the pallets"
+# The no_std checks compile for another target: clippy is not their compiler.
+unset RUSTC_WORKSPACE_WRAPPER CLIPPY_ARGS
+
+step "no_std wasm check of the pallets"
 RUSTFLAGS="--cfg substrate_runtime" cargo check -p pallet-stake-pool -p pallet-election-multi-phase \
 	--no-default-features --target wasm32-unknown-unknown
-# The benchmarks as the runtime's wasm compiles them (./scripts/bench.sh), and the runtime's
-# Benchmark API.
+
+step "the runtime's Benchmark API (native check)"
 SKIP_WASM_BUILD=1 cargo check -p pool-runtime --features runtime-benchmarks
+
+step "no_std wasm check of the pallets' benchmarks"
 RUSTFLAGS="--cfg substrate_runtime" cargo check -p pallet-stake-pool -p pallet-election-multi-phase \
 	--no-default-features --features pallet-stake-pool/runtime-benchmarks,pallet-election-multi-phase/runtime-benchmarks \
 	--target wasm32-unknown-unknown
 
+finish_step
 echo "==> all checks passed"
