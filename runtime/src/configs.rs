@@ -172,6 +172,8 @@ impl pallet_stake_pool::Config for Runtime {
 	type MaxDescriptionLen = ConstU32<256>;
 	type MaxQueuePayoutsPerCall = ConstU32<16>;
 	type MaxTasksPerBlock = ConstU32<16>;
+	type MaxWithdrawalsPerDelegation = ConstU32<8>;
+	type MaxSharesPerValue = ConstU32<10>;
 	type ElectionProvider = Election;
 	type PoolAccounts = pallet_stake_pool::PalletIdPoolAccounts<StakePoolPalletId>;
 	type CurrencyToVote = sp_staking::currency_to_vote::U128CurrencyToVote;

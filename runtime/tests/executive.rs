@@ -192,7 +192,7 @@ fn a_whole_era_driven_by_signed_extrinsics() {
 		chain.block(vec![withdraw]);
 		assert_eq!(hold(Ferdie), 2_500 * UNIT);
 		let positions = pallet_stake_pool::Pallet::<Runtime>::delegator_positions(&Ferdie.to_account_id());
-		let queued = positions[0].queued_withdrawal.clone().unwrap();
+		let queued = positions[0].queued_withdrawals[0].clone();
 		assert_eq!((queued.value, queued.expected_payout_by), (2_500 * UNIT, 4 + 14 * DAYS as u64));
 
 		// The signed phase opens 50 blocks before the era ends at block 100.

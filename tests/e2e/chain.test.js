@@ -93,7 +93,7 @@ describe('pool-node --dev', () => {
     assert.ok(queued, 'no WithdrawalQueued event');
     assert.equal(queued.event.data.value.toBigInt(), 2500n * UNIT);
     const positions = await api.call.stakePoolApi.delegatorPositions(ferdie.address);
-    const queuedWithdrawal = positions[0].queuedWithdrawal.unwrap();
+    const queuedWithdrawal = positions[0].queuedWithdrawals[0];
     assert.equal(queuedWithdrawal.value.toBigInt(), 2500n * UNIT);
   });
 });

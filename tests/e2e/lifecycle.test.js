@@ -177,7 +177,8 @@ describe('an operator on pool-node --dev', () => {
     assert.equal(queued.data.value.toBigInt(), 1000n * UNIT);
     const positions = await api.call.stakePoolApi.delegatorPositions(Dave.address);
     const position = positions.find((p) => p.pid.toNumber() === pid);
-    assert.equal(position.queuedWithdrawal.unwrap().value.toBigInt(), 1000n * UNIT);
+    assert.equal(position.queuedWithdrawals.length, 1);
+    assert.equal(position.queuedWithdrawals[0].value.toBigInt(), 1000n * UNIT);
   });
 
   it('emits only events whose fields all have names', async () => {

@@ -114,6 +114,9 @@ fn queued_pool_with_free_delegation<T: Config>(q: u32) -> PoolId {
 	let worker_id = bound.first().cloned().expect("one worker");
 	Pallet::<T>::do_stop_mining(owner, pid, worker_id.clone()).expect("stopped");
 	let mut worker = Workers::<T>::get(&worker_id).expect("worker");
+	if let WorkerState::CoolingDown { until } = worker.state {
+		Pallet::<T>::unschedule(until, &DeadlineTask::CooldownEnd { worker: worker_id.clone() });
+	}
 	let mut pool = Pools::<T>::get(pid).expect("pool");
 	pool.releasing = pool.releasing.saturating_sub(worker.stake);
 	pool.free = pool.free.saturating_add(worker.stake);
@@ -304,7 +307,7 @@ mod benchmarks {
 			pid,
 			<crate::pallet::BalanceOf<T> as sp_runtime::traits::Bounded>::max_value(),
 		);
-		assert!(Delegations::<T>::get(pid, &who).and_then(|d| d.pending_withdrawal).is_some());
+		assert!(Delegations::<T>::get(pid, &who).is_some_and(|d| !d.withdrawals.is_empty()));
 	}
 
 	#[benchmark]
@@ -492,10 +495,11 @@ mod benchmarks {
 				&who,
 				Delegation {
 					shares: stake::<T>(),
+					queued_shares: Zero::zero(),
 					held: stake::<T>(),
 					reward_per_share_settled: U256::zero(),
 					unclaimed: Zero::zero(),
-					pending_withdrawal: None,
+					withdrawals: Default::default(),
 				},
 			);
 		}
@@ -526,12 +530,15 @@ mod benchmarks {
 		assert_eq!(Workers::<T>::get(&bound[0]).map(|w| w.state), Some(WorkerState::Ready));
 	}
 
-	/// The hook serving one continued pay-out of `q` requests.
+	/// The hook's Payout lane serving `q` continuation tasks of one request each (the weight of
+	/// one task is the slope).
 	#[benchmark]
 	fn on_initialize_payout(q: Linear<1, { T::MaxQueuePayoutsPerCall::get() }>) {
 		let pid = queued_pool_with_free_delegation::<T>(q);
-		Pallet::<T>::schedule(TaskKind::Payout, now::<T>(), DeadlineTask::ContinuePayout { pid })
-			.expect("scheduled");
+		let mut pool = Pools::<T>::get(pid).expect("pool");
+		// What a call paying the queue would leave: the continuation keyed by the head's deadline.
+		Pallet::<T>::pay_queue_up_to(pid, &mut pool, 0).expect("continuation scheduled");
+		Pools::<T>::insert(pid, pool);
 		// Only the pay-out is due (the cool-down ends later).
 		let block: BlockNumberFor<T> = 2u32.into();
 		#[block]
@@ -577,6 +584,48 @@ mod benchmarks {
 			Workers::<T>::get(worker).map(|info| info.state),
 			Some(WorkerState::CoolingDown { .. })
 		)));
+	}
+
+	/// The hook releasing a pool whose `w` workers a forced stop cooled down: each returns its
+	/// stake and has its cool-down task removed (queue pay-outs charged per request on top).
+	#[benchmark]
+	fn on_initialize_release(w: Linear<1, { T::MaxPoolWorkers::get() }>) {
+		let (pid, _, bound) = mining_pool::<T>(w);
+		let who: T::AccountId = account("backer", 0, SEED);
+		Pallet::<T>::do_withdraw(
+			who,
+			pid,
+			<crate::pallet::BalanceOf<T> as sp_runtime::traits::Bounded>::max_value(),
+		)
+		.expect("queued");
+		set_now::<T>(now::<T>().saturating_add(T::GracePeriod::get()));
+		Pallet::<T>::do_force_stop_overdue(pid).expect("forced to stop");
+		set_now::<T>(now::<T>().saturating_add(T::CooldownPeriod::get()));
+		let block: BlockNumberFor<T> = 2u32.into();
+		#[block]
+		{
+			Pallet::<T>::on_initialize(block);
+		}
+		assert!(bound.iter().all(|worker| {
+			Workers::<T>::get(worker).map(|info| info.state) == Some(WorkerState::Ready)
+		}));
+	}
+
+	/// Cancelling the queue's head: the cancelled entry completes at once and the pool's grace
+	/// period moves to the next request (the caller's own second request).
+	#[benchmark]
+	fn cancel_withdrawal() {
+		let (pid, _, _) = mining_pool::<T>(1);
+		let who: T::AccountId = account("backer", 0, SEED);
+		let half = stake::<T>() / 2u32.into();
+		Pallet::<T>::do_withdraw(who.clone(), pid, half).expect("queued");
+		set_now::<T>(now::<T>().saturating_add(1u32.into()));
+		Pallet::<T>::do_withdraw(who.clone(), pid, half).expect("queued");
+		let head = Pools::<T>::get(pid).map(|p| p.queue_head).unwrap_or_default();
+		#[extrinsic_call]
+		_(RawOrigin::Signed(who.clone()), pid, head);
+		assert_eq!(Pools::<T>::get(pid).map(|p| p.queue_head), Some(head + 1));
+		assert_eq!(Delegations::<T>::get(pid, &who).map(|d| d.withdrawals.len()), Some(1));
 	}
 
 	/// The hook at an era boundary, storing an active set of `w` pools (the election's own work

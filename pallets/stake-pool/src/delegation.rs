@@ -48,6 +48,8 @@ impl<T: Config> Pallet<T> {
 		if let Some(gap) = Self::cap_gap(&pool) {
 			ensure!(amount <= gap, Error::<T>::CapExceeded);
 		}
+		let share_limit = pool.total_value.saturating_mul(T::MaxSharesPerValue::get().into());
+		ensure!(pool.total_shares <= share_limit, Error::<T>::PoolValueDepleted);
 		Self::touch_pool(pid, &mut pool);
 		let mut delegation = match Delegations::<T>::get(pid, &who) {
 			Some(mut existing) => {
@@ -60,10 +62,11 @@ impl<T: Config> Pallet<T> {
 				pool.delegators = pool.delegators.saturating_add(1);
 				Delegation {
 					shares: Zero::zero(),
+					queued_shares: Zero::zero(),
 					held: Zero::zero(),
 					reward_per_share_settled: pool.reward_per_share,
 					unclaimed: Zero::zero(),
-					pending_withdrawal: None,
+					withdrawals: Default::default(),
 				}
 			},
 		};
@@ -94,29 +97,31 @@ impl<T: Config> Pallet<T> {
 		Ok(paid)
 	}
 
-	/// Withdraw `value` (or the whole position) from the pool: what free delegation covers now,
-	/// the rest queued. Returns the number of earlier queued requests paid first.
+	/// Withdraw `value` (or all the shares not already queued) from the pool: what free
+	/// delegation covers now, the rest queued as a new request. Returns the number of earlier
+	/// queued requests paid first and whether a request was queued.
 	pub(crate) fn do_withdraw(
 		who: T::AccountId,
 		pid: PoolId,
 		value: BalanceOf<T>,
-	) -> Result<u32, DispatchError> {
+	) -> Result<(u32, bool), DispatchError> {
 		let mut pool = Pools::<T>::get(pid).ok_or(Error::<T>::PoolNotFound)?;
 		ensure!(!value.is_zero(), Error::<T>::ZeroAmount);
-		let mut delegation = Delegations::<T>::get(pid, &who).ok_or(Error::<T>::NoDelegation)?;
-		ensure!(delegation.pending_withdrawal.is_none(), Error::<T>::WithdrawalAlreadyPending);
-		ensure!(!delegation.shares.is_zero(), Error::<T>::NothingToWithdraw);
+		ensure!(Delegations::<T>::contains_key(pid, &who), Error::<T>::NoDelegation);
 		Self::touch_pool(pid, &mut pool);
-		// Earlier requests come first.
+		// Earlier requests come first (this may pay some of the caller's own).
 		let paid_before = Self::pay_queue(pid, &mut pool)?;
+		let mut delegation = Delegations::<T>::get(pid, &who).ok_or(Error::<T>::NoDelegation)?;
+		let available = delegation.shares.saturating_sub(delegation.queued_shares);
+		ensure!(!available.is_zero(), Error::<T>::NothingToWithdraw);
 		Self::settle_slash_of(pid, &mut pool, &who, &mut delegation)?;
 		Self::settle_delegator_rewards(&pool, &mut delegation);
 
-		let position = value_of_shares::<T>(&pool, delegation.shares);
+		let position = value_of_shares::<T>(&pool, available);
 		let shares = if value >= position {
-			delegation.shares
+			available
 		} else {
-			shares_for_value_up::<T>(&pool, value).min(delegation.shares)
+			shares_for_value_up::<T>(&pool, value).min(available)
 		};
 		let queue_empty = pool.queue_head == pool.queue_tail;
 		let payout = if queue_empty {
@@ -133,13 +138,14 @@ impl<T: Config> Pallet<T> {
 				free: pool.free,
 			});
 		}
-		if !payout.complete {
+		let queued = !payout.complete;
+		if queued {
 			let remaining = shares.saturating_sub(payout.shares);
 			Self::enqueue_withdrawal(pid, &mut pool, &who, &mut delegation, remaining)?;
 		}
 		Self::store_delegation(pid, &mut pool, &who, delegation)?;
 		Pools::<T>::insert(pid, pool);
-		Ok(paid_before)
+		Ok((paid_before, queued))
 	}
 
 	/// Pay out up to `limit` of the value of `shares` from free delegation, burning shares
@@ -203,30 +209,49 @@ impl<T: Config> Pallet<T> {
 		let before = delegation.held;
 		Self::touch_pool(pid, &mut pool);
 		Self::settle_slash_of(pid, &mut pool, &who, &mut delegation)?;
-		ensure!(delegation.held != before, Error::<T>::NoSlashToSettle);
+		// A left position's residue is released here too, once the pool can let it go (the
+		// call is transactional: a refusal below undoes the write).
 		Self::store_delegation(pid, &mut pool, &who, delegation)?;
+		let after = Delegations::<T>::get(pid, &who).map(|d| d.held).unwrap_or_default();
+		ensure!(after != before, Error::<T>::NoSlashToSettle);
 		Pools::<T>::insert(pid, pool);
 		Ok(())
 	}
 
-	/// Write a delegation record back, tidying up a position that has left the pool: with no
-	/// shares and no pending withdrawal its remaining hold (rounding the slash settlement left
-	/// it) is released, and with nothing unclaimed the record goes.
+	/// Write a delegation record back, tidying up a position that has left the pool.
+	///
+	/// With no shares and no queued request, what is left of its hold (the **residue**: what
+	/// rounding left above the value paid out) is released as far as the pool's holds still
+	/// back its value afterwards: its unsettled-slash margin `total_held - total_value`, plus
+	/// its free delegation, from which the value the residue backed is written off. Any rest (a
+	/// few planck at most, when rounding moved that much value to the remaining shares and
+	/// nothing is free) stays held in the record, so every unit of the pool's value stays
+	/// backed by a hold; it is released when the record is next touched with free delegation in
+	/// the pool (the delegator's next call, or anyone's `settle_slash`). With nothing held or
+	/// unclaimed the record goes.
 	pub(crate) fn store_delegation(
 		pid: PoolId,
 		pool: &mut PoolOf<T>,
 		who: &T::AccountId,
 		mut delegation: DelegationOf<T>,
 	) -> DispatchResult {
-		let exited = delegation.shares.is_zero() && delegation.pending_withdrawal.is_none();
+		let exited = delegation.shares.is_zero() && delegation.withdrawals.is_empty();
 		if exited && !delegation.held.is_zero() {
-			let residue = delegation.held;
-			T::Currency::release(&HoldReason::Delegation.into(), who, residue, Precision::Exact)?;
-			pool.total_held = pool.total_held.saturating_sub(residue);
-			delegation.held = Zero::zero();
-			Self::restore_backing(pool);
+			let margin = pool.total_held.saturating_sub(pool.total_value).saturating_add(pool.free);
+			let residue = delegation.held.min(margin);
+			if !residue.is_zero() {
+				T::Currency::release(
+					&HoldReason::Delegation.into(),
+					who,
+					residue,
+					Precision::Exact,
+				)?;
+				pool.total_held = pool.total_held.saturating_sub(residue);
+				delegation.held = delegation.held.saturating_sub(residue);
+				Self::restore_backing(pool);
+			}
 		}
-		if exited && delegation.unclaimed.is_zero() {
+		if exited && delegation.unclaimed.is_zero() && delegation.held.is_zero() {
 			Delegations::<T>::remove(pid, who);
 			pool.delegators = pool.delegators.saturating_sub(1);
 			DelegatorPools::<T>::mutate(who, |pools| pools.retain(|p| *p != pid));

@@ -4,7 +4,8 @@
 //!   election by their [`PoolAccounts`] account.
 //! - **Voters** are delegators: each votes for the candidate pools it backs (at most
 //!   `MaxPoolsPerDelegator`) with the value of its positions in those pools (after unsettled
-//!   slashes, never more than it holds), converted to a vote by [`Config::CurrencyToVote`]. The
+//!   slashes, never more than it holds, and without the shares waiting in the exit queue),
+//!   converted to a vote by [`Config::CurrencyToVote`]. The
 //!   election splits that stake among the pools it votes for, as NPoS does.
 //! - **Desired targets**: [`Config::DesiredActivePools`].
 //! - **Eras** last [`Config::EraLength`] blocks (of `frame_system`, the blocks the election's
@@ -165,7 +166,9 @@ impl<T: Config> ElectionDataProvider for Pallet<T> {
 					if !Self::is_candidate(&pool) {
 						continue;
 					}
-					let value = value_of_shares::<T>(&pool, delegation.shares).min(delegation.held);
+					// Shares waiting in the exit queue do not vote: they are leaving.
+					let voting = delegation.shares.saturating_sub(delegation.queued_shares);
+					let value = value_of_shares::<T>(&pool, voting).min(delegation.held);
 					if value.is_zero() || votes.try_push(T::PoolAccounts::account_of(pid)).is_err()
 					{
 						continue;

@@ -11,17 +11,26 @@
 //! 4. Every account's hold for delegations equals the sum of its records' `held`; its hold for
 //!    pool deposits equals the deposits of the pools it owns.
 //! 5. A pool's queue has exactly one entry for each id in `[queue_head, queue_tail)`, their
-//!    shares add up to `queued_shares`, and each belongs to a record that points back at it.
+//!    shares add up to `queued_shares`; each entry with shares is listed by its delegator's
+//!    record (a cancelled one has none and is listed by nobody), and each record's queued
+//!    shares are the sum of its requests.
 //! 6. Rewards: the pools' power adds up to the global total; what pools were credited never
 //!    exceeds the budget released; what a pool paid its delegators never exceeds what it was
 //!    credited, and its delegators' claimable rewards fit in the difference.
 //! 7. Slashes: what was burned from holds never exceeds what was slashed.
-//! 8. Workers outside the `Mining`/`Unresponsive`/`CoolingDown` states hold no stake; task
-//!    queues have `head <= tail`.
+//! 8. Workers outside the `Mining`/`Unresponsive`/`CoolingDown` states hold no stake.
+//! 9. The agenda holds exactly the tasks the pallet's records expect, at the blocks they name:
+//!    a pool's `grace_due` (set only with a non-empty queue, at its head's `requested_at +
+//!    GracePeriod` or later when a task was retried), `release_due`, `payout_due` and
+//!    `pending_commission`, and a cool-down task for each worker its owner stopped; nothing
+//!    else, so no stale task takes a slot.
 
 use crate::{pallet::*, types::*};
 use alloc::collections::btree_map::BTreeMap;
-use frame_support::{ensure, traits::fungible::InspectHold};
+use frame_support::{
+	ensure,
+	traits::{fungible::InspectHold, Get},
+};
 use sp_runtime::{
 	traits::{Saturating, Zero},
 	TryRuntimeError,
@@ -31,6 +40,7 @@ pub(crate) fn check<T: Config>() -> Result<(), TryRuntimeError> {
 	let mut delegation_holds: BTreeMap<T::AccountId, BalanceOf<T>> = BTreeMap::new();
 	let mut deposit_holds: BTreeMap<T::AccountId, BalanceOf<T>> = BTreeMap::new();
 	let mut total_power: u128 = 0;
+	let mut agenda_expected: u32 = 0;
 
 	for (pid, pool) in Pools::<T>::iter() {
 		// 1.
@@ -86,11 +96,15 @@ pub(crate) fn check<T: Config>() -> Result<(), TryRuntimeError> {
 			);
 			let entry = delegation_holds.entry(who.clone()).or_insert_with(Zero::zero);
 			*entry = entry.saturating_add(delegation.held);
-			if let Some(id) = delegation.pending_withdrawal {
+			let mut requested = BalanceOf::<T>::zero();
+			for id in delegation.withdrawals.iter() {
 				let request = WithdrawQueue::<T>::get(pid, id).ok_or("pending request missing")?;
 				ensure!(request.delegator == who, "pending request belongs to someone else");
-				ensure!(request.shares <= delegation.shares, "request exceeds the position");
+				ensure!(!request.shares.is_zero(), "a listed request has no shares");
+				requested = requested.saturating_add(request.shares);
 			}
+			ensure!(requested == delegation.queued_shares, "queued shares of a record are wrong");
+			ensure!(delegation.queued_shares <= delegation.shares, "requests exceed the position");
 		}
 		ensure!(shares == pool.total_shares, "delegation shares do not add up");
 		ensure!(held == pool.total_held, "delegation holds do not add up");
@@ -104,12 +118,11 @@ pub(crate) fn check<T: Config>() -> Result<(), TryRuntimeError> {
 				id >= pool.queue_head && id < pool.queue_tail,
 				"queue entry outside head..tail"
 			);
-			let delegation = Delegations::<T>::get(pid, &request.delegator)
-				.ok_or("request without delegation")?;
-			ensure!(
-				delegation.pending_withdrawal == Some(id),
-				"request not linked from delegation"
-			);
+			if !request.shares.is_zero() {
+				let delegation = Delegations::<T>::get(pid, &request.delegator)
+					.ok_or("request without delegation")?;
+				ensure!(delegation.withdrawals.contains(&id), "request not linked from delegation");
+			}
 			queued = queued.saturating_add(request.shares);
 			entries = entries.saturating_add(1);
 		}
@@ -134,6 +147,35 @@ pub(crate) fn check<T: Config>() -> Result<(), TryRuntimeError> {
 					.saturating_sub(settled.delegator_rewards_paid),
 			"claimable rewards exceed what the pool owes"
 		);
+
+		// 9. (the pool's side)
+		let head = (pool.queue_head < pool.queue_tail)
+			.then(|| WithdrawQueue::<T>::get(pid, pool.queue_head))
+			.flatten();
+		if let Some(due) = pool.grace_due {
+			let head = head.as_ref().ok_or("grace armed with an empty queue")?;
+			ensure!(
+				due >= head.requested_at.saturating_add(T::GracePeriod::get()),
+				"grace armed before the head's deadline"
+			);
+		}
+		if head.is_none() {
+			ensure!(pool.payout_due.is_none(), "pay-out continued with an empty queue");
+		}
+		let expected_tasks = [
+			pool.grace_due.map(|due| (due, DeadlineTask::GraceExpiry { pid })),
+			pool.release_due.map(|due| (due, DeadlineTask::Release { pid })),
+			pool.payout_due.map(|due| (due, DeadlineTask::ContinuePayout { pid })),
+			pool.pending_commission
+				.map(|pending| (pending.effective_at, DeadlineTask::CommissionChange { pid })),
+		];
+		for (due, task) in expected_tasks.into_iter().flatten() {
+			ensure!(
+				Agenda::<T>::contains_key((task.kind(), Pallet::<T>::due_key(due), &task)),
+				"a pool's task is missing from the agenda"
+			);
+			agenda_expected = agenda_expected.saturating_add(1);
+		}
 
 		// Whitelist.
 		let listed = PoolWhitelist::<T>::iter_key_prefix(pid).count();
@@ -167,9 +209,23 @@ pub(crate) fn check<T: Config>() -> Result<(), TryRuntimeError> {
 	ensure!(slashes.settled <= slashes.slashed, "burned more than was slashed");
 
 	// 8.
+	let mut cooldown_tasks: u32 = 0;
 	for (worker, info) in Workers::<T>::iter() {
 		if info.state == WorkerState::Ready {
 			ensure!(info.stake.is_zero(), "ready worker holds stake");
+		}
+		if let WorkerState::CoolingDown { until } = info.state {
+			let task = DeadlineTask::CooldownEnd { worker: worker.clone() };
+			if Agenda::<T>::contains_key((TaskKind::Cooldown, Pallet::<T>::due_key(until), &task)) {
+				cooldown_tasks = cooldown_tasks.saturating_add(1);
+			} else {
+				// A forced stop's cool-down is ended by its pool's release.
+				let pid = info.pool.ok_or("cooling-down worker outside a pool")?;
+				let release = Pools::<T>::get(pid)
+					.and_then(|pool| pool.release_due)
+					.ok_or("a cool-down has neither its own task nor its pool's release")?;
+				ensure!(release <= until, "a pool's release comes after a cool-down it ends");
+			}
 		}
 		if let Some(pid) = info.pool {
 			ensure!(PoolWorkers::<T>::contains_key(pid, &worker), "worker's pool does not list it");
@@ -177,9 +233,11 @@ pub(crate) fn check<T: Config>() -> Result<(), TryRuntimeError> {
 			ensure!(info.state == WorkerState::Ready, "worker outside a pool is not ready");
 		}
 	}
-	for kind in TaskKind::ALL {
-		let cursor = TaskCursors::<T>::get(kind);
-		ensure!(cursor.head <= cursor.tail, "task queue head beyond tail");
-	}
+	// 9. (the agenda's side): every entry is one of those counted above.
+	let entries = Agenda::<T>::iter_keys().count();
+	ensure!(
+		entries == agenda_expected.saturating_add(cooldown_tasks) as usize,
+		"the agenda holds a task no record expects"
+	);
 	Ok(())
 }

@@ -58,12 +58,17 @@
 //! [`types::RewardCounter`]s with 36 decimals, rounded up per step and floored per payee, and a
 //! pool never receives more than was released nor a delegator more than their pool was credited.
 //!
-//! **Deadlines.** Cool-down ends, grace-period expiries, delayed commission increases and queue
-//! pay-outs that ran out of per-call budget are tasks in FIFO queues ([`Tasks`]). Each kind's
-//! deadline is "time of scheduling plus a constant", so each queue is sorted by construction and
-//! [`Hooks::on_initialize`](frame_support::traits::Hooks::on_initialize) pops due tasks within a weight budget ([`Config::MaxTasksPerBlock`]).
-//! Every task also has a permissionless call ([`Pallet::reclaim_worker`],
-//! [`Pallet::force_stop_overdue`], [`Pallet::process_withdrawals`]) in case the hook falls behind.
+//! **Deadlines.** Cool-down ends, grace-period expiries, the return of force-stopped stake,
+//! delayed commission increases and queue pay-outs that ran out of per-call budget are tasks in
+//! the [`Agenda`], sorted by due block in five lanes. Each subject has at most one task per lane
+//! and the task goes with its subject, so no stale task ever takes a slot;
+//! [`Hooks::on_initialize`](frame_support::traits::Hooks::on_initialize) serves at most
+//! [`Config::MaxTasksPerBlock`] due tasks per lane. A pool's grace period follows the head of its
+//! queue, and a forced stop's cool-down ends `CooldownPeriod` after the grace deadline however
+//! late the stop runs, so every request is paid by `requested_at + GracePeriod +
+//! CooldownPeriod`. The module [`deadlines`] states the guarantees and the tests that prove
+//! them. Every task also has a permissionless call ([`Pallet::reclaim_worker`],
+//! [`Pallet::force_stop_overdue`], [`Pallet::process_withdrawals`]).
 //!
 //! **Slashes.** A slash lowers `total_value` at once; each delegator's hold is reduced to the value
 //! of their shares (rounded up, so the burn never exceeds the slash) the next time they are
@@ -84,7 +89,7 @@ pub use pallet::*;
 pub use types::*;
 pub use weights::WeightInfo;
 
-mod deadlines;
+pub mod deadlines;
 mod delegation;
 pub mod election;
 #[cfg(any(feature = "try-runtime", test))]
@@ -153,15 +158,17 @@ pub mod pallet {
 	pub type WorkerOf<T> =
 		WorkerInfo<<T as frame_system::Config>::AccountId, BalanceOf<T>, BlockNumberOf<T>>;
 	/// A delegation as stored.
-	pub type DelegationOf<T> = Delegation<BalanceOf<T>>;
+	pub type DelegationOf<T> = Delegation<BalanceOf<T>, <T as Config>::MaxWithdrawalsPerDelegation>;
 	/// A withdrawal request as stored.
 	pub type RequestOf<T> =
 		WithdrawRequest<<T as frame_system::Config>::AccountId, BalanceOf<T>, BlockNumberOf<T>>;
-	/// A scheduled task as stored.
-	pub type ScheduledTaskOf<T> =
-		ScheduledTask<<T as frame_system::Config>::AccountId, BlockNumberOf<T>>;
+	/// A deadline task as stored.
+	pub type DeadlineTaskOf<T> = DeadlineTask<<T as frame_system::Config>::AccountId>;
 
-	const STORAGE_VERSION: StorageVersion = StorageVersion::new(1);
+	// 2: the deadline agenda replaced the per-kind task queues; pools record their task dues;
+	// delegations hold several queued requests. No chain with version 1 storage outlived a
+	// development run, so no migration is provided (see docs/stake-pool.md).
+	const STORAGE_VERSION: StorageVersion = StorageVersion::new(2);
 
 	#[pallet::pallet]
 	#[pallet::storage_version(STORAGE_VERSION)]
@@ -265,9 +272,24 @@ pub mod pallet {
 		#[pallet::constant]
 		type MaxQueuePayoutsPerCall: Get<u32>;
 
-		/// The most deadline tasks the hook serves in one block.
+		/// The most deadline tasks the hook serves in one block in each lane of the agenda
+		/// ([`TaskKind`]). Together with [`Config::MaxQueuePayoutsPerCall`] it sets how many
+		/// queued withdrawals the hook can pay per block, which bounds how many a block may
+		/// queue (see [`Pallet::withdraw`]).
 		#[pallet::constant]
 		type MaxTasksPerBlock: Get<u32>;
+
+		/// The most shares a pool may have per unit of its value before it refuses new delegation
+		/// (like nomination-pools' `MaxPointsToBalance`): a pool slashed to near nothing would
+		/// otherwise mint a newcomer a huge number of shares for a small amount. 10 is a safe
+		/// choice: shares start one to one, so only a slash of over 90% reaches it.
+		#[pallet::constant]
+		type MaxSharesPerValue: Get<u32>;
+
+		/// The most withdrawal requests one delegator may have queued in one pool at a time.
+		/// Each request has its own grace period and deadline; withdrawing everything takes one.
+		#[pallet::constant]
+		type MaxWithdrawalsPerDelegation: Get<u32>;
 
 		/// The election that picks each era's active pools; its data provider is this pallet.
 		type ElectionProvider: frame_election_provider_support::ElectionProvider<
@@ -366,15 +388,22 @@ pub mod pallet {
 	pub type ActivePools<T: Config> =
 		StorageValue<_, BoundedVec<(PoolId, u128), election::MaxActivePoolsOf<T>>, ValueQuery>;
 
-	/// The deadline index: tasks by kind and sequence number.
+	/// The deadline agenda: every task the hook must run, by lane, due block and subject.
+	///
+	/// The lane and the due block are stored unhashed (the due block big-endian), so each lane's
+	/// keys are in deadline order and its first key is its earliest task. A subject has at most
+	/// one task per lane, and the task is removed with its subject (a request paid, a worker
+	/// reclaimed), so the agenda holds no stale entries. See [`deadlines`] for the guarantees.
 	#[pallet::storage]
-	pub type Tasks<T: Config> =
-		StorageDoubleMap<_, Twox64Concat, TaskKind, Twox64Concat, u64, ScheduledTaskOf<T>>;
-
-	/// Head and tail of each task queue.
-	#[pallet::storage]
-	pub type TaskCursors<T: Config> =
-		StorageMap<_, Twox64Concat, TaskKind, QueueCursor, ValueQuery>;
+	pub type Agenda<T: Config> = StorageNMap<
+		_,
+		(
+			NMapKey<Identity, TaskKind>,
+			NMapKey<Identity, DueBlock>,
+			NMapKey<Blake2_128Concat, DeadlineTaskOf<T>>,
+		),
+		(),
+	>;
 
 	/// Genesis state: the reward budget and, for dev and test chains, ready-made workers, pools,
 	/// delegations and mining so that a new chain pays rewards from its first block.
@@ -531,7 +560,9 @@ pub mod pallet {
 		MiningStarted { pid: PoolId, worker: T::AccountId, stake: BalanceOf<T>, power: Power },
 		/// A worker raised its stake without a cool-down.
 		MiningRestarted { pid: PoolId, worker: T::AccountId, stake: BalanceOf<T>, power: Power },
-		/// A worker stopped and cools down until `cooldown_until`.
+		/// A worker stopped and cools down until `cooldown_until`. `forced`: the protocol stopped
+		/// it (its pool's grace period ended, or a slash left it below its minimum stake), not its
+		/// owner.
 		MiningStopped {
 			pid: PoolId,
 			worker: T::AccountId,
@@ -546,8 +577,30 @@ pub mod pallet {
 			stake: BalanceOf<T>,
 			free: BalanceOf<T>,
 		},
-		/// A request outlived the grace period: the pool's workers were forced to stop.
-		PoolForcedToStop { pid: PoolId, request: RequestId, workers_stopped: u32 },
+		/// A request outlived the grace period: the pool's workers were forced to stop. Their
+		/// cool-down ends at `cooldown_until`, `CooldownPeriod` after the request's grace period
+		/// ended (however late the stop was carried out), and the pool's release pays the queue
+		/// then.
+		PoolForcedToStop {
+			pid: PoolId,
+			request: RequestId,
+			workers_stopped: u32,
+			cooldown_until: BlockNumberOf<T>,
+		},
+		/// A delegator cancelled (the unpaid rest of) a queued withdrawal; its shares are theirs
+		/// again.
+		WithdrawalCancelled {
+			pid: PoolId,
+			delegator: T::AccountId,
+			request: RequestId,
+			shares: BalanceOf<T>,
+		},
+		/// A deadline task failed; its changes were undone and it runs again at `retry_at`.
+		DeadlineTaskFailed {
+			task: DeadlineTaskOf<T>,
+			error: DispatchError,
+			retry_at: BlockNumberOf<T>,
+		},
 		/// A worker was reported unresponsive and earns nothing until it recovers.
 		WorkerUnresponsive { pid: PoolId, worker: T::AccountId },
 		/// A worker recovered.
@@ -619,17 +672,23 @@ pub mod pallet {
 		InsufficientBalance,
 		/// The account already delegates to `MaxPoolsPerDelegator` pools.
 		TooManyPools,
-		/// Slashes left the pool with no value: its shares are worthless and it takes no new
-		/// delegation.
+		/// Slashes left the pool with (next to) no value: it has more than `MaxSharesPerValue`
+		/// shares per unit of value and takes no new delegation.
 		PoolValueDepleted,
 		/// The amount is zero.
 		ZeroAmount,
 		/// The account has no delegation in this pool.
 		NoDelegation,
-		/// The account already has a pending withdrawal in this pool; wait until it is paid.
-		WithdrawalAlreadyPending,
-		/// The delegation's shares are all locked in the pending withdrawal.
+		/// The account already has `MaxWithdrawalsPerDelegation` queued requests in this pool;
+		/// wait until one is paid, or cancel one and withdraw the sum in a single request.
+		TooManyWithdrawals,
+		/// The delegation's shares are all locked in queued withdrawals.
 		NothingToWithdraw,
+		/// The caller has no queued withdrawal with this id in this pool.
+		RequestNotFound,
+		/// The request's grace period is over: the pool's workers are being stopped to pay it,
+		/// so it can no longer be cancelled.
+		WithdrawalOverdue,
 		/// There is nothing to claim.
 		NothingToClaim,
 		/// The reward source could not pay (e.g. its pot is empty).
@@ -695,6 +754,7 @@ pub mod pallet {
 				"MaxQueuePayoutsPerCall must be positive"
 			);
 			assert!(T::MaxPoolWorkers::get() > 0, "MaxPoolWorkers must be positive");
+			assert!(T::MaxSharesPerValue::get() > 0, "MaxSharesPerValue must be positive");
 			assert!(
 				T::MinDelegation::get() > Zero::zero(),
 				"MinDelegation must be positive so shares are never dust"
@@ -902,26 +962,31 @@ pub mod pallet {
 				.into())
 		}
 
-		/// Withdraw `value` from a pool (or everything, when `value` is at least the position's
-		/// value). What free delegation covers is released at once; the rest is queued and paid
-		/// as free delegation appears, at the latest when the grace period forces the pool's
-		/// workers to stop and their cool-down ends.
+		/// Withdraw `value` from a pool (or everything, when `value` is at least the value of the
+		/// shares not already queued). What free delegation covers is released at once; the rest
+		/// is queued as a new request, paid as free delegation appears and at the latest
+		/// `GracePeriod + CooldownPeriod` after this call: when the grace period ends the pool's
+		/// workers are forced to stop, and their cool-down ends that long after. A delegator may
+		/// have up to `MaxWithdrawalsPerDelegation` requests queued, each with its own deadline.
+		///
+		/// A call that queues a request is charged at least
+		/// [`Pallet::queued_withdrawal_weight`]: a block's share of the hook's pay-out capacity,
+		/// so that no block can queue more requests than the hook pays in one block.
 		///
 		/// Origin: signed, by a delegator of the pool.
 		///
 		/// Errors: [`Error::PoolNotFound`], [`Error::ZeroAmount`], [`Error::NoDelegation`],
-		/// [`Error::WithdrawalAlreadyPending`], [`Error::NothingToWithdraw`].
+		/// [`Error::NothingToWithdraw`], [`Error::TooManyWithdrawals`].
 		#[pallet::call_index(12)]
-		#[pallet::weight(T::WeightInfo::withdraw().saturating_add(Pallet::<T>::max_queue_payout_weight()))]
+		#[pallet::weight(Pallet::<T>::withdraw_weight(T::MaxQueuePayoutsPerCall::get(), true))]
 		pub fn withdraw(
 			origin: OriginFor<T>,
 			pid: PoolId,
 			#[pallet::compact] value: BalanceOf<T>,
 		) -> DispatchResultWithPostInfo {
 			let who = ensure_signed(origin)?;
-			let paid = Self::do_withdraw(who, pid, value)?;
-			Ok(Some(T::WeightInfo::withdraw().saturating_add(Self::queue_payout_weight(paid)))
-				.into())
+			let (paid, queued) = Self::do_withdraw(who, pid, value)?;
+			Ok(Some(Self::withdraw_weight(paid, queued)).into())
 		}
 
 		/// Claim the caller's rewards from a pool; with `restake` they are delegated to the same
@@ -1040,8 +1105,8 @@ pub mod pallet {
 		#[pallet::weight(T::WeightInfo::force_stop_overdue(T::MaxPoolWorkers::get()))]
 		pub fn force_stop_overdue(origin: OriginFor<T>, pid: PoolId) -> DispatchResultWithPostInfo {
 			ensure_signed(origin)?;
-			let stopped = Self::do_force_stop_overdue(pid)?;
-			Ok(Some(T::WeightInfo::force_stop_overdue(stopped)).into())
+			let read = Self::do_force_stop_overdue(pid)?;
+			Ok(Some(T::WeightInfo::force_stop_overdue(read)).into())
 		}
 
 		/// Pay the pool's withdrawal queue from its free delegation (up to
@@ -1103,7 +1168,8 @@ pub mod pallet {
 
 		/// Slash up to `amount` of a worker's stake (mining, unresponsive or cooling down). The
 		/// pool's value falls by the slashed amount; each delegator's hold is reduced to the new
-		/// value of their shares when next touched.
+		/// value of their shares when next touched. A mining or unresponsive worker left below
+		/// its minimum stake stops and cools down (no stake, no power).
 		///
 		/// Origin: [`Config::OracleOrigin`].
 		///
@@ -1118,6 +1184,25 @@ pub mod pallet {
 		) -> DispatchResult {
 			T::OracleOrigin::ensure_origin(origin)?;
 			Self::do_slash_worker(worker, amount)
+		}
+
+		/// Cancel (the unpaid rest of) one of the caller's queued withdrawals: its shares stop
+		/// waiting and stay delegated.
+		///
+		/// Origin: signed, by the request's delegator. A request whose grace period is over
+		/// cannot be cancelled (the pool is being stopped to pay it).
+		///
+		/// Errors: [`Error::PoolNotFound`], [`Error::NoDelegation`], [`Error::RequestNotFound`],
+		/// [`Error::WithdrawalOverdue`].
+		#[pallet::call_index(26)]
+		#[pallet::weight(T::WeightInfo::cancel_withdrawal())]
+		pub fn cancel_withdrawal(
+			origin: OriginFor<T>,
+			pid: PoolId,
+			request: RequestId,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::do_cancel_withdrawal(who, pid, request)
 		}
 
 		/// Set the reward budget shared among pools every block (from the next block on).
@@ -1154,6 +1239,37 @@ impl<T: Config> Pallet<T> {
 	pub(crate) fn max_queue_payout_weight() -> frame_support::weights::Weight {
 		use frame_support::traits::Get;
 		Self::queue_payout_weight(T::MaxQueuePayoutsPerCall::get())
+	}
+
+	/// The least a `withdraw` that queues a request is charged: the normal class's block limit
+	/// divided by the number of requests the hook's pay-out lane alone pays per block
+	/// (`MaxTasksPerBlock` tasks of `MaxQueuePayoutsPerCall` pay-outs). Requests queued in one
+	/// block therefore never outnumber what the hook can pay in one block, which is what lets
+	/// every request be paid by its deadline (see [`deadlines`]).
+	pub fn queued_withdrawal_weight() -> frame_support::weights::Weight {
+		use frame_support::{dispatch::DispatchClass, traits::Get};
+		use frame_system::limits::BlockWeights;
+		let weights: BlockWeights = <T as frame_system::Config>::BlockWeights::get();
+		let normal = weights.get(DispatchClass::Normal);
+		let limit = normal.max_total.unwrap_or(weights.max_block);
+		let per_block = u64::from(T::MaxTasksPerBlock::get())
+			.saturating_mul(u64::from(T::MaxQueuePayoutsPerCall::get()))
+			.max(1);
+		frame_support::weights::Weight::from_parts(
+			limit.ref_time().checked_div(per_block).unwrap_or_default(),
+			limit.proof_size().checked_div(per_block).unwrap_or_default(),
+		)
+	}
+
+	/// The weight of a `withdraw` that paid `paid` earlier requests and did (`queued`) or did
+	/// not queue a request of its own.
+	pub(crate) fn withdraw_weight(paid: u32, queued: bool) -> frame_support::weights::Weight {
+		let weight = T::WeightInfo::withdraw().saturating_add(Self::queue_payout_weight(paid));
+		if queued {
+			weight.max(Self::queued_withdrawal_weight())
+		} else {
+			weight
+		}
 	}
 
 	/// Check every invariant of the pallet (see the module docs).

@@ -67,12 +67,13 @@ parameter_types! {
 	pub const MinStakePerSqrtScore: Balance = 100 * PHA;
 	pub const MaxStakePerWorker: Balance = 50_000 * PHA;
 	pub const MaxCommission: Permill = Permill::from_percent(80);
-	pub const CommissionChangeDelay: BlockNumber = 2 * DAYS;
-	pub const GracePeriod: BlockNumber = 7 * DAYS;
-	pub const CooldownPeriod: BlockNumber = 7 * DAYS;
+	pub static CommissionChangeDelay: BlockNumber = 2 * DAYS;
+	pub static GracePeriod: BlockNumber = 7 * DAYS;
+	pub static CooldownPeriod: BlockNumber = 7 * DAYS;
 	pub static MaxPoolWorkers: u32 = 8;
 	pub static MaxQueuePayoutsPerCall: u32 = 3;
 	pub static MaxTasksPerBlock: u32 = 4;
+	pub static MaxWithdrawalsPerDelegation: u32 = 4;
 }
 
 frame_support::ord_parameter_types! {
@@ -138,6 +139,8 @@ impl Config for Test {
 	type MaxDescriptionLen = frame_support::traits::ConstU32<64>;
 	type MaxQueuePayoutsPerCall = MaxQueuePayoutsPerCall;
 	type MaxTasksPerBlock = MaxTasksPerBlock;
+	type MaxWithdrawalsPerDelegation = MaxWithdrawalsPerDelegation;
+	type MaxSharesPerValue = frame_support::traits::ConstU32<10>;
 	type ElectionProvider =
 		frame_election_provider_support::onchain::OnChainExecution<OnChainElection>;
 	type PoolAccounts = MockPoolAccounts;

@@ -43,7 +43,9 @@ impl<T: Config> Pallet<T> {
 			queued_shares: Zero::zero(),
 			queue_head: 0,
 			queue_tail: 0,
-			payout_scheduled: false,
+			grace_due: None,
+			release_due: None,
+			payout_due: None,
 			workers: 0,
 			delegators: 0,
 			whitelist_len: 0,
@@ -120,18 +122,17 @@ impl<T: Config> Pallet<T> {
 		let mut pool = Self::owned_pool(&who, pid)?;
 		ensure!(commission <= T::MaxCommission::get(), Error::<T>::CommissionTooHigh);
 		Self::touch_pool(pid, &mut pool);
+		let task = DeadlineTask::CommissionChange { pid };
+		if let Some(pending) = pool.pending_commission.take() {
+			Self::unschedule(pending.effective_at, &task);
+		}
 		if commission <= pool.commission || pool.delegators == 0 {
 			pool.commission = commission;
-			pool.pending_commission = None;
 			Self::deposit_event(Event::CommissionSet { pid, commission });
 		} else {
 			let effective_at = Self::now().saturating_add(T::CommissionChangeDelay::get());
 			pool.pending_commission = Some(PendingCommission { commission, effective_at });
-			Self::schedule(
-				TaskKind::Commission,
-				effective_at,
-				DeadlineTask::CommissionChange { pid },
-			)?;
+			Self::schedule(effective_at, task);
 			Self::deposit_event(Event::CommissionChangeScheduled { pid, commission, effective_at });
 		}
 		Pools::<T>::insert(pid, pool);
@@ -143,6 +144,7 @@ impl<T: Config> Pallet<T> {
 	pub(crate) fn apply_due_commission(pid: PoolId, pool: &mut PoolOf<T>) {
 		if let Some(pending) = pool.pending_commission {
 			if pending.effective_at <= Self::now() {
+				Self::unschedule(pending.effective_at, &DeadlineTask::CommissionChange { pid });
 				pool.commission = pending.commission;
 				pool.pending_commission = None;
 				Self::deposit_event(Event::CommissionSet { pid, commission: pending.commission });
@@ -243,6 +245,9 @@ impl<T: Config> Pallet<T> {
 				owner: who.clone(),
 				amount: pool.owner_reward,
 			});
+		}
+		if let Some(pending) = pool.pending_commission {
+			Self::unschedule(pending.effective_at, &DeadlineTask::CommissionChange { pid });
 		}
 		let whitelist = pool.whitelist_len;
 		let _ = PoolWhitelist::<T>::clear_prefix(pid, whitelist.saturating_add(1), None);

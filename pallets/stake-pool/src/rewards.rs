@@ -102,7 +102,9 @@ impl<T: Config> Pallet<T> {
 	) -> BalanceOf<T> {
 		let delta = state.reward_per_power.saturating_sub(pool.power_counter_settled);
 		pool.power_counter_settled = state.reward_per_power;
-		if pool.power == 0 || delta.is_zero() {
+		// A pool without shares has nobody to pay: it earns nothing (rather than the owner
+		// taking it all). Mining needs stake, and stake comes from shares, so this is defensive.
+		if pool.power == 0 || delta.is_zero() || pool.total_shares.is_zero() {
 			return Zero::zero();
 		}
 		let earned = counter_payout(pool.power, delta);

@@ -5,10 +5,15 @@
 
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
 use core::fmt::Debug;
+use frame_support::{
+	traits::Get, BoundedVec, CloneNoBound, DebugNoBound, EqNoBound, PartialEqNoBound,
+};
 use scale_info::TypeInfo;
 use sp_runtime::Permill;
 
 pub use sp_core::U256;
+
+use alloc::vec::Vec;
 
 /// Identifier of a stake pool, assigned from a counter when the pool is created.
 pub type PoolId = u64;
@@ -179,8 +184,16 @@ pub struct PoolInfo<AccountId, Balance, BlockNumber> {
 	pub queue_head: RequestId,
 	/// Next entry to be allocated in the withdrawal queue.
 	pub queue_tail: RequestId,
-	/// Whether a queue pay-out is already scheduled for the next block.
-	pub payout_scheduled: bool,
+	/// When the pool's armed grace-period task is due: the queue head's `requested_at +
+	/// GracePeriod`. `None` with an empty queue, and after a forced stop until the head changes.
+	pub grace_due: Option<BlockNumber>,
+	/// When the pool's release task is due: the end of the cool-down its last forced stop
+	/// started (all the stake it stopped returns then and pays the queue).
+	pub release_due: Option<BlockNumber>,
+	/// The key of the pool's queue pay-out continuation, set while free delegation is left for
+	/// the queue: the pay-out deadline of the queue's head. The agenda's Payout lane runs
+	/// continuations at once, earliest deadline first.
+	pub payout_due: Option<BlockNumber>,
 	/// Number of workers bound to the pool.
 	pub workers: u32,
 	/// Number of delegation records in the pool.
@@ -203,19 +216,35 @@ pub struct PoolInfo<AccountId, Balance, BlockNumber> {
 
 /// One delegator's position in one pool.
 #[derive(
-	Encode, Decode, DecodeWithMemTracking, Clone, PartialEq, Eq, Debug, TypeInfo, MaxEncodedLen,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	CloneNoBound,
+	PartialEqNoBound,
+	EqNoBound,
+	DebugNoBound,
+	TypeInfo,
+	MaxEncodedLen,
 )]
-pub struct Delegation<Balance> {
-	/// Shares owned, including any locked in a withdrawal request.
+#[scale_info(skip_type_params(MaxWithdrawals))]
+pub struct Delegation<Balance, MaxWithdrawals>
+where
+	Balance: Clone + PartialEq + Eq + Debug,
+	MaxWithdrawals: Get<u32>,
+{
+	/// Shares owned, including those locked in withdrawal requests.
 	pub shares: Balance,
+	/// The shares locked in this delegation's queued withdrawal requests.
+	pub queued_shares: Balance,
 	/// The amount held in the delegator's account for this pool.
 	pub held: Balance,
 	/// The pool's `reward_per_share` when this position was last settled.
 	pub reward_per_share_settled: RewardCounter,
 	/// Rewards settled and not yet claimed.
 	pub unclaimed: Balance,
-	/// The delegator's pending withdrawal request in this pool, if any.
-	pub pending_withdrawal: Option<RequestId>,
+	/// The delegator's queued withdrawal requests in this pool, oldest first. Each has its own
+	/// grace period and pay-out deadline.
+	pub withdrawals: BoundedVec<RequestId, MaxWithdrawals>,
 }
 
 /// A queued withdrawal.
@@ -281,8 +310,8 @@ pub struct SlashTotals<Balance> {
 	pub settled: Balance,
 }
 
-/// The queues of the deadline index: each holds tasks of one kind whose deadlines, being the
-/// time of scheduling plus a constant, arrive in the order they were scheduled.
+/// The lanes of the deadline agenda. Each lane is sorted by due block and has its own share of
+/// the hook's per-block budget, so a burst in one lane cannot delay another.
 #[derive(
 	Encode,
 	Decode,
@@ -298,65 +327,38 @@ pub struct SlashTotals<Balance> {
 	Ord,
 )]
 pub enum TaskKind {
-	/// Cool-downs ending.
+	/// Cool-downs of workers their owner stopped, ending.
+	#[codec(index = 0)]
 	Cooldown,
-	/// Withdrawal-queue pay-outs continued from an earlier block.
+	/// Withdrawal-queue pay-outs continued from an earlier call or task.
+	#[codec(index = 1)]
 	Payout,
 	/// Delayed commission increases.
+	#[codec(index = 2)]
 	Commission,
-	/// Grace periods of withdrawal requests expiring.
+	/// Grace periods of queue heads expiring (forced stops).
+	#[codec(index = 3)]
 	Grace,
+	/// Cool-downs started by forced stops ending: the pool's stake returns and pays its queue.
+	#[codec(index = 4)]
+	Release,
 }
 
 impl TaskKind {
-	/// The order in which the hook serves the queues: stake coming back first, so that a
-	/// cool-down ending in the same block can pay a request before its grace period forces a
-	/// stop.
-	pub const ALL: [TaskKind; 4] =
-		[TaskKind::Cooldown, TaskKind::Payout, TaskKind::Commission, TaskKind::Grace];
+	/// The order in which the hook serves the lanes within a block: stake coming back and the
+	/// queue pay-outs it feeds first, so that stake returning in the same block can pay a
+	/// request before its grace period forces a stop.
+	pub const ALL: [TaskKind; 5] = [
+		TaskKind::Release,
+		TaskKind::Cooldown,
+		TaskKind::Payout,
+		TaskKind::Commission,
+		TaskKind::Grace,
+	];
 }
 
-/// Something the pallet must do at a deadline without anyone calling it.
-#[derive(
-	Encode, Decode, DecodeWithMemTracking, Clone, PartialEq, Eq, Debug, TypeInfo, MaxEncodedLen,
-)]
-pub enum DeadlineTask<AccountId> {
-	/// Return a worker's stake to its pool when its cool-down ends.
-	CooldownEnd {
-		/// The worker cooling down.
-		worker: AccountId,
-	},
-	/// Continue paying a pool's withdrawal queue.
-	ContinuePayout {
-		/// The pool.
-		pid: PoolId,
-	},
-	/// Apply a pool's pending commission increase.
-	CommissionChange {
-		/// The pool.
-		pid: PoolId,
-	},
-	/// Force the pool's workers to stop if this request is still unpaid.
-	GraceExpiry {
-		/// The pool.
-		pid: PoolId,
-		/// The request whose grace period ends.
-		request: RequestId,
-	},
-}
-
-/// A task with its deadline.
-#[derive(
-	Encode, Decode, DecodeWithMemTracking, Clone, PartialEq, Eq, Debug, TypeInfo, MaxEncodedLen,
-)]
-pub struct ScheduledTask<AccountId, BlockNumber> {
-	/// Not before this block.
-	pub due: BlockNumber,
-	/// What to do.
-	pub task: DeadlineTask<AccountId>,
-}
-
-/// Head and tail of one task queue.
+/// A due block as a key of the agenda: big-endian, so that the trie's key order is the order of
+/// deadlines and the first key of a lane is its earliest task.
 #[derive(
 	Encode,
 	Decode,
@@ -368,24 +370,71 @@ pub struct ScheduledTask<AccountId, BlockNumber> {
 	Debug,
 	TypeInfo,
 	MaxEncodedLen,
-	Default,
+	PartialOrd,
+	Ord,
 )]
-pub struct QueueCursor {
-	/// The next entry to serve.
-	pub head: u64,
-	/// The next entry to allocate.
-	pub tail: u64,
-}
+pub struct DueBlock(pub [u8; 8]);
 
-impl QueueCursor {
-	/// Number of entries waiting.
-	pub fn len(&self) -> u64 {
-		self.tail.saturating_sub(self.head)
+impl DueBlock {
+	/// The key of block `n`.
+	pub fn new(n: u64) -> Self {
+		Self(n.to_be_bytes())
 	}
 
-	/// Whether nothing is waiting.
-	pub fn is_empty(&self) -> bool {
-		self.len() == 0
+	/// The block this key stands for.
+	pub fn block(&self) -> u64 {
+		u64::from_be_bytes(self.0)
+	}
+}
+
+/// Something the pallet must do at a deadline without anyone calling it. Each subject has at
+/// most one task of each kind, so a task is also its own identity in the agenda.
+#[derive(
+	Encode, Decode, DecodeWithMemTracking, Clone, PartialEq, Eq, Debug, TypeInfo, MaxEncodedLen,
+)]
+pub enum DeadlineTask<AccountId> {
+	/// Return a worker's stake to its pool when the cool-down its owner started ends.
+	#[codec(index = 0)]
+	CooldownEnd {
+		/// The worker cooling down.
+		worker: AccountId,
+	},
+	/// Continue paying a pool's withdrawal queue.
+	#[codec(index = 1)]
+	ContinuePayout {
+		/// The pool.
+		pid: PoolId,
+	},
+	/// Apply a pool's pending commission increase.
+	#[codec(index = 2)]
+	CommissionChange {
+		/// The pool.
+		pid: PoolId,
+	},
+	/// Force the pool's workers to stop: its queue head has waited `GracePeriod`.
+	#[codec(index = 3)]
+	GraceExpiry {
+		/// The pool.
+		pid: PoolId,
+	},
+	/// End the cool-down of the pool's force-stopped workers and pay its queue.
+	#[codec(index = 4)]
+	Release {
+		/// The pool.
+		pid: PoolId,
+	},
+}
+
+impl<AccountId> DeadlineTask<AccountId> {
+	/// The lane the task runs in.
+	pub fn kind(&self) -> TaskKind {
+		match self {
+			DeadlineTask::CooldownEnd { .. } => TaskKind::Cooldown,
+			DeadlineTask::ContinuePayout { .. } => TaskKind::Payout,
+			DeadlineTask::CommissionChange { .. } => TaskKind::Commission,
+			DeadlineTask::GraceExpiry { .. } => TaskKind::Grace,
+			DeadlineTask::Release { .. } => TaskKind::Release,
+		}
 	}
 }
 
@@ -461,6 +510,6 @@ pub struct DelegatorPosition<Balance> {
 	pub held: Balance,
 	/// Rewards claimable now.
 	pub pending_rewards: Balance,
-	/// The pending withdrawal, if any.
-	pub queued_withdrawal: Option<QueuedWithdrawal<Balance>>,
+	/// The queued withdrawal requests, oldest first.
+	pub queued_withdrawals: Vec<QueuedWithdrawal<Balance>>,
 }

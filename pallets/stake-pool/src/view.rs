@@ -43,28 +43,36 @@ impl<T: Config> Pallet<T> {
 		}
 	}
 
-	/// Every position of `who`, with pending rewards and any queued withdrawal.
+	/// The block by which a request queued at `requested_at` is paid, at the latest: its grace
+	/// period forces the pool's workers to stop, and their cool-down ends `CooldownPeriod` after
+	/// the grace period, however late the stop is carried out (see [`crate::deadlines`]).
+	pub fn payout_deadline(requested_at: BlockNumberOf<T>) -> BlockNumberOf<T> {
+		requested_at.saturating_add(T::GracePeriod::get()).saturating_add(T::CooldownPeriod::get())
+	}
+
+	/// Every position of `who`, with pending rewards and its queued withdrawals.
 	pub fn delegator_positions(who: &T::AccountId) -> Vec<DelegatorPosition<BalanceOf<T>>> {
 		DelegatorPools::<T>::get(who)
 			.into_iter()
 			.filter_map(|pid| {
 				let pool = Pools::<T>::get(pid)?;
 				let delegation = Delegations::<T>::get(pid, who)?;
-				let queued_withdrawal = delegation.pending_withdrawal.and_then(|request| {
-					let entry = WithdrawQueue::<T>::get(pid, request)?;
-					let payout_by = entry
-						.requested_at
-						.saturating_add(T::GracePeriod::get())
-						.saturating_add(T::CooldownPeriod::get());
-					Some(QueuedWithdrawal {
-						request,
-						shares: entry.shares,
-						value: math::value_of_shares::<T>(&pool, entry.shares),
-						paid: entry.paid,
-						requested_at: entry.requested_at.saturated_into(),
-						expected_payout_by: payout_by.saturated_into(),
+				let queued_withdrawals = delegation
+					.withdrawals
+					.iter()
+					.filter_map(|request| {
+						let entry = WithdrawQueue::<T>::get(pid, request)?;
+						Some(QueuedWithdrawal {
+							request: *request,
+							shares: entry.shares,
+							value: math::value_of_shares::<T>(&pool, entry.shares),
+							paid: entry.paid,
+							requested_at: entry.requested_at.saturated_into(),
+							expected_payout_by: Self::payout_deadline(entry.requested_at)
+								.saturated_into(),
+						})
 					})
-				});
+					.collect();
 				Some(DelegatorPosition {
 					pid,
 					shares: delegation.shares,
@@ -72,7 +80,7 @@ impl<T: Config> Pallet<T> {
 						.min(delegation.held),
 					held: delegation.held,
 					pending_rewards: Self::pending_rewards_of(&pool, &delegation),
-					queued_withdrawal,
+					queued_withdrawals,
 				})
 			})
 			.collect()

@@ -114,6 +114,10 @@ pub trait WeightInfo {
 	fn electing_voters(v: u32, ) -> Weight;
 	/// The weight of the `electable_targets` benchmark.
 	fn electable_targets(t: u32, ) -> Weight;
+	/// The weight of the `cancel_withdrawal` benchmark.
+	fn cancel_withdrawal() -> Weight;
+	/// The weight of the `on_initialize_release` benchmark.
+	fn on_initialize_release(w: u32, ) -> Weight;
 }
 
 /// Weights for `pallet_stake_pool` with the runtime's database weights.
@@ -805,6 +809,26 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(t.into())))
 			.saturating_add(Weight::from_parts(0, 2838).saturating_mul(t.into()))
 	}
+	/// Hand-estimated from `withdraw` and `on_initialize_grace` until the next `./scripts/bench.sh`
+	/// run measures the `cancel_withdrawal` benchmark.
+	fn cancel_withdrawal() -> Weight {
+		Weight::from_parts(60_000_000, 10990)
+			.saturating_add(T::DbWeight::get().reads(7_u64))
+			.saturating_add(T::DbWeight::get().writes(5_u64))
+	}
+	/// Hand-estimated from `on_initialize_grace` until the next `./scripts/bench.sh` run measures
+	/// the `on_initialize_release` benchmark (each worker: its record read and written, its
+	/// cool-down task removed).
+	/// The range of component `w` is `[1, 64]`.
+	fn on_initialize_release(w: u32, ) -> Weight {
+		Weight::from_parts(72_000_000, 10990)
+			.saturating_add(Weight::from_parts(16_000_000, 0).saturating_mul(w.into()))
+			.saturating_add(T::DbWeight::get().reads(11_u64))
+			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(w.into())))
+			.saturating_add(T::DbWeight::get().writes(6_u64))
+			.saturating_add(T::DbWeight::get().writes((3_u64).saturating_mul(w.into())))
+			.saturating_add(Weight::from_parts(0, 2599).saturating_mul(w.into()))
+	}
 }
 
 // For tests and runtimes without their own database weights.
@@ -1006,5 +1030,25 @@ impl WeightInfo for () {
 			.saturating_add(RocksDbWeight::get().reads(4_u64))
 			.saturating_add(RocksDbWeight::get().reads((1_u64).saturating_mul(t.into())))
 			.saturating_add(Weight::from_parts(0, 2838).saturating_mul(t.into()))
+	}
+	/// Hand-estimated from `withdraw` and `on_initialize_grace` until the next `./scripts/bench.sh`
+	/// run measures the `cancel_withdrawal` benchmark.
+	fn cancel_withdrawal() -> Weight {
+		Weight::from_parts(60_000_000, 10990)
+			.saturating_add(RocksDbWeight::get().reads(7_u64))
+			.saturating_add(RocksDbWeight::get().writes(5_u64))
+	}
+	/// Hand-estimated from `on_initialize_grace` until the next `./scripts/bench.sh` run measures
+	/// the `on_initialize_release` benchmark (each worker: its record read and written, its
+	/// cool-down task removed).
+	/// The range of component `w` is `[1, 64]`.
+	fn on_initialize_release(w: u32, ) -> Weight {
+		Weight::from_parts(72_000_000, 10990)
+			.saturating_add(Weight::from_parts(16_000_000, 0).saturating_mul(w.into()))
+			.saturating_add(RocksDbWeight::get().reads(11_u64))
+			.saturating_add(RocksDbWeight::get().reads((2_u64).saturating_mul(w.into())))
+			.saturating_add(RocksDbWeight::get().writes(6_u64))
+			.saturating_add(RocksDbWeight::get().writes((3_u64).saturating_mul(w.into())))
+			.saturating_add(Weight::from_parts(0, 2599).saturating_mul(w.into()))
 	}
 }

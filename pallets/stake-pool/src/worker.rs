@@ -2,6 +2,17 @@
 //! cool-down and reclaim), oracle reports and slashing.
 
 use crate::{pallet::*, types::*};
+
+/// Why a worker stops.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(crate) enum StopReason {
+	/// Its owner asked.
+	Owner,
+	/// A slash left it below its minimum stake.
+	Slashed,
+	/// Its pool's queue head outlived the grace period.
+	GracePeriod,
+}
 use frame_support::pallet_prelude::*;
 use sp_runtime::traits::{Saturating, Zero};
 
@@ -159,31 +170,32 @@ impl<T: Config> Pallet<T> {
 			Error::<T>::WorkerNotMining
 		);
 		Self::touch_pool(pid, &mut pool);
-		Self::stop_worker(pid, &mut pool, &worker, &mut info, false)?;
+		let until = Self::now().saturating_add(T::CooldownPeriod::get());
+		Self::stop_worker(pid, &mut pool, &worker, &mut info, until, StopReason::Owner)?;
 		Workers::<T>::insert(&worker, info);
 		Pools::<T>::insert(pid, pool);
 		Ok(())
 	}
 
-	/// Move a mining or unresponsive worker into its cool-down and schedule the reclaim. The
-	/// caller has touched the pool and writes both records.
+	/// Move a mining or unresponsive worker into its cool-down, ending at `until`, for `reason`.
+	/// A grace period's forced stop is reclaimed by the pool's release task; any other stop
+	/// schedules the worker's own reclaim. The caller has touched the pool and writes both
+	/// records.
 	pub(crate) fn stop_worker(
 		pid: PoolId,
 		pool: &mut PoolOf<T>,
 		worker: &T::AccountId,
 		info: &mut WorkerOf<T>,
-		forced: bool,
+		until: BlockNumberOf<T>,
+		reason: StopReason,
 	) -> DispatchResult {
 		if info.state == WorkerState::Mining {
 			let pool_power = pool.power.saturating_sub(info.power.into());
 			Self::set_pool_power(pool, pool_power);
 		}
-		let until = Self::now().saturating_add(T::CooldownPeriod::get());
-		Self::schedule(
-			TaskKind::Cooldown,
-			until,
-			DeadlineTask::CooldownEnd { worker: worker.clone() },
-		)?;
+		if reason != StopReason::GracePeriod {
+			Self::schedule(until, DeadlineTask::CooldownEnd { worker: worker.clone() });
+		}
 		pool.staked = pool.staked.saturating_sub(info.stake);
 		pool.releasing = pool.releasing.saturating_add(info.stake);
 		info.state = WorkerState::CoolingDown { until };
@@ -193,7 +205,7 @@ impl<T: Config> Pallet<T> {
 			worker: worker.clone(),
 			stake: info.stake,
 			cooldown_until: until,
-			forced,
+			forced: reason != StopReason::Owner,
 		});
 		Ok(())
 	}
@@ -212,21 +224,59 @@ impl<T: Config> Pallet<T> {
 		};
 		let mut pool = Pools::<T>::get(pid).ok_or(Error::<T>::PoolNotFound)?;
 		Self::touch_pool(pid, &mut pool);
+		Self::return_stake(pid, &mut pool, worker, &mut info, until);
+		Workers::<T>::insert(worker, info);
+		let paid = Self::pay_queue(pid, &mut pool)?;
+		Pools::<T>::insert(pid, pool);
+		Ok(paid)
+	}
+
+	/// Return a cooled-down worker's stake to free delegation and take its cool-down task (if
+	/// its owner stopped it) off the agenda. The caller writes both records and pays the queue.
+	fn return_stake(
+		pid: PoolId,
+		pool: &mut PoolOf<T>,
+		worker: &T::AccountId,
+		info: &mut WorkerOf<T>,
+		until: BlockNumberOf<T>,
+	) {
+		Self::unschedule(until, &DeadlineTask::CooldownEnd { worker: worker.clone() });
 		let stake = info.stake;
 		pool.releasing = pool.releasing.saturating_sub(stake);
 		pool.free = pool.free.saturating_add(stake);
 		info.stake = Zero::zero();
 		info.state = WorkerState::Ready;
-		Workers::<T>::insert(worker, info);
 		Self::deposit_event(Event::StakeReclaimed {
 			pid,
 			worker: worker.clone(),
 			stake,
 			free: pool.free,
 		});
-		let paid = Self::pay_queue(pid, &mut pool)?;
-		Pools::<T>::insert(pid, pool);
-		Ok(paid)
+	}
+
+	/// The release of a forced stop: every worker of the pool whose cool-down is over returns
+	/// its stake, and the queue is paid. If a later forced stop's cool-down is still running,
+	/// the release is armed again for it. The caller has touched the pool and writes it.
+	/// Returns the number of workers reclaimed.
+	pub(crate) fn release_pool(pid: PoolId, pool: &mut PoolOf<T>) -> Result<u32, DispatchError> {
+		let now = Self::now();
+		let mut reclaimed: u32 = 0;
+		let mut next: Option<BlockNumberOf<T>> = None;
+		for worker in PoolWorkers::<T>::iter_key_prefix(pid) {
+			let Some(mut info) = Workers::<T>::get(&worker) else { continue };
+			let WorkerState::CoolingDown { until } = info.state else { continue };
+			if until <= now {
+				Self::return_stake(pid, pool, &worker, &mut info, until);
+				Workers::<T>::insert(&worker, info);
+				reclaimed = reclaimed.saturating_add(1);
+			} else {
+				next = Some(next.map_or(until, |next| next.min(until)));
+			}
+		}
+		Self::pay_queue(pid, pool)?;
+		let due = pool.release_due.or(next);
+		pool.release_due = Self::reschedule(pool.release_due, due, DeadlineTask::Release { pid });
+		Ok(reclaimed)
 	}
 
 	/// The oracle's report: a mining worker goes unresponsive (`responsive == false`) or an
@@ -278,6 +328,13 @@ impl<T: Config> Pallet<T> {
 		}
 		info.stake = info.stake.saturating_sub(slashed);
 		pool.total_value = pool.total_value.saturating_sub(slashed);
+		// No stake, no power: a worker left below its minimum stops (it may start again with
+		// enough stake once its cool-down is over).
+		let below_minimum = info.stake < Self::minimum_stake(&info.benchmark);
+		if below_minimum && matches!(info.state, WorkerState::Mining | WorkerState::Unresponsive) {
+			let until = Self::now().saturating_add(T::CooldownPeriod::get());
+			Self::stop_worker(pid, &mut pool, &worker, &mut info, until, StopReason::Slashed)?;
+		}
 		Slashes::<T>::mutate(|totals| totals.slashed = totals.slashed.saturating_add(slashed));
 		Self::deposit_event(Event::WorkerSlashed {
 			pid,
@@ -291,31 +348,70 @@ impl<T: Config> Pallet<T> {
 		Ok(())
 	}
 
-	/// Stop every mining or unresponsive worker of the pool (at most `MaxPoolWorkers`). The
-	/// caller has touched the pool and writes it. Returns how many stopped.
-	pub(crate) fn force_stop_pool(pid: PoolId, pool: &mut PoolOf<T>) -> Result<u32, DispatchError> {
+	/// The forced stop of a pool whose queue head's grace period ended at `deadline`: every
+	/// mining or unresponsive worker (at most `MaxPoolWorkers`) stops, and every cool-down of the
+	/// pool ends at `deadline + CooldownPeriod` at the latest, however late this runs; the
+	/// pool's release task returns the stake then. The grace task stays disarmed until the head
+	/// changes. The caller has touched the pool and writes it. Returns how many workers
+	/// stopped and when their cool-down ends.
+	pub(crate) fn force_stop_pool(
+		pid: PoolId,
+		pool: &mut PoolOf<T>,
+		deadline: BlockNumberOf<T>,
+	) -> Result<(u32, BlockNumberOf<T>), DispatchError> {
+		let until = deadline.saturating_add(T::CooldownPeriod::get());
 		let mut stopped: u32 = 0;
+		// Every bound worker is read (at most `MaxPoolWorkers`), whatever its state.
 		for worker in PoolWorkers::<T>::iter_key_prefix(pid) {
 			let Some(mut info) = Workers::<T>::get(&worker) else { continue };
-			if matches!(info.state, WorkerState::Mining | WorkerState::Unresponsive) {
-				Self::stop_worker(pid, pool, &worker, &mut info, true)?;
-				Workers::<T>::insert(&worker, info);
-				stopped = stopped.saturating_add(1);
+			match info.state {
+				WorkerState::Mining | WorkerState::Unresponsive => {
+					Self::stop_worker(
+						pid,
+						pool,
+						&worker,
+						&mut info,
+						until,
+						StopReason::GracePeriod,
+					)?;
+					Workers::<T>::insert(&worker, info);
+					stopped = stopped.saturating_add(1);
+				},
+				// A cool-down its owner started after the deadline would end too late: the
+				// release covers it.
+				WorkerState::CoolingDown { until: own } if own > until => {
+					Self::unschedule(own, &DeadlineTask::CooldownEnd { worker: worker.clone() });
+					info.state = WorkerState::CoolingDown { until };
+					Workers::<T>::insert(&worker, info);
+				},
+				_ => {},
 			}
 		}
-		Ok(stopped)
+		let due = match pool.release_due {
+			Some(due) if due <= until => Some(due),
+			_ => Some(until),
+		};
+		pool.release_due = Self::reschedule(pool.release_due, due, DeadlineTask::Release { pid });
+		pool.grace_due = Self::reschedule(pool.grace_due, None, DeadlineTask::GraceExpiry { pid });
+		Ok((stopped, until))
 	}
 
 	/// The permissionless trigger: force the pool's workers to stop when its queue head is
-	/// overdue. Returns how many stopped.
+	/// overdue. Returns how many workers were read (every bound worker), for the weight.
 	pub(crate) fn do_force_stop_overdue(pid: PoolId) -> Result<u32, DispatchError> {
 		let mut pool = Pools::<T>::get(pid).ok_or(Error::<T>::PoolNotFound)?;
-		let request = Self::overdue_head(pid, &pool).ok_or(Error::<T>::NotOverdue)?;
+		let (request, deadline) = Self::overdue_head(pid, &pool).ok_or(Error::<T>::NotOverdue)?;
 		Self::touch_pool(pid, &mut pool);
-		let stopped = Self::force_stop_pool(pid, &mut pool)?;
+		let read = pool.workers;
+		let (stopped, until) = Self::force_stop_pool(pid, &mut pool, deadline)?;
 		ensure!(stopped > 0, Error::<T>::NoMiningWorkers);
 		Pools::<T>::insert(pid, pool);
-		Self::deposit_event(Event::PoolForcedToStop { pid, request, workers_stopped: stopped });
-		Ok(stopped)
+		Self::deposit_event(Event::PoolForcedToStop {
+			pid,
+			request,
+			workers_stopped: stopped,
+			cooldown_until: until,
+		});
+		Ok(read)
 	}
 }

@@ -108,6 +108,8 @@ impl pallet_stake_pool::Config for Runtime {
 	type MaxDescriptionLen = ConstU32<64>;
 	type MaxQueuePayoutsPerCall = ConstU32<4>;
 	type MaxTasksPerBlock = ConstU32<4>;
+	type MaxWithdrawalsPerDelegation = ConstU32<4>;
+	type MaxSharesPerValue = ConstU32<10>;
 	type ElectionProvider = MultiPhase;
 	type PoolAccounts = Accounts;
 	type CurrencyToVote = sp_staking::currency_to_vote::SaturatingCurrencyToVote;

@@ -14,6 +14,10 @@ pub use pallet_stake_pool::{DelegatorPosition, PoolId, PoolSummary, QueuedWithdr
 
 sp_api::decl_runtime_apis! {
 	/// Queries of the stake pools.
+	///
+	/// Version 2: a position lists all its queued withdrawals (`queued_withdrawals`), each with
+	/// the block by which it is paid.
+	#[api_version(2)]
 	pub trait StakePoolApi<AccountId, Balance>
 	where
 		AccountId: Codec,
@@ -22,7 +26,7 @@ sp_api::decl_runtime_apis! {
 		/// The summary of pool `pid`, with rewards settled up to the current block.
 		fn pool_summary(pid: PoolId) -> Option<PoolSummary<AccountId, Balance>>;
 
-		/// Every position of `delegator`, with pending rewards and any queued withdrawal.
+		/// Every position of `delegator`, with pending rewards and its queued withdrawals.
 		fn delegator_positions(delegator: AccountId) -> Vec<DelegatorPosition<Balance>>;
 
 		/// The rewards `delegator` could claim from pool `pid` now (zero without a position).

@@ -61,12 +61,20 @@ fn voters_are_delegators_weighted_by_their_value_in_candidate_pools() {
 		// Bounds are honoured.
 		let bounded = DataProviderBounds { count: Some(1.into()), size: None };
 		assert_eq!(StakePool::electing_voters(bounded, 0).unwrap().len(), 1);
-		// A slash lowers the vote to the value after the slash: pool 0 loses half its stake,
-		// its 2000 of delegation are worth 1000.
+		// A slash lowers the vote to the value after the slash. Account 4 brings pool 0 to 3000
+		// PHA, all staked for worker A; a slash of 1000 leaves A at its 2000 minimum (still a
+		// candidate) and account 1's 2000 shares of 3000 worth 2000 * 2000 / 3000 PHA.
+		assert_ok!(StakePool::delegate(RuntimeOrigin::signed(4), 0, 1000 * PHA));
+		assert_ok!(StakePool::restart_mining(
+			RuntimeOrigin::signed(OWNER_A),
+			0,
+			WORKER_A,
+			3000 * PHA
+		));
 		assert_ok!(StakePool::slash_worker(RuntimeOrigin::signed(ORACLE), WORKER_A, 1000 * PHA));
 		let voters = StakePool::electing_voters(DataProviderBounds::default(), 0).unwrap();
 		let one = voters.iter().find(|(who, _, _)| *who == 1).unwrap();
-		assert_eq!(one.1, (1500 * PHA) as u64);
+		assert_eq!(one.1, 1_333_333_333_333_333 + (500 * PHA) as u64);
 	});
 }
 
@@ -124,4 +132,25 @@ fn pallet_id_pool_accounts_round_trip() {
 	}
 	let stranger = sp_runtime::AccountId32::new([7u8; 32]);
 	assert_eq!(<Accounts as PoolAccounts<sp_runtime::AccountId32>>::pool_of(&stranger), None);
+}
+
+#[test]
+fn shares_waiting_in_the_exit_queue_do_not_vote() {
+	ExtBuilder::default().build_and_execute(|| {
+		two_mining_pools();
+		let weight_of = |who: AccountId| {
+			StakePool::electing_voters(DataProviderBounds::default(), 0)
+				.unwrap()
+				.into_iter()
+				.find(|(voter, _, _)| *voter == who)
+				.map(|(_, weight, _)| weight)
+		};
+		// Account 1: 2000 PHA in pool 0 and 500 in pool 1.
+		assert_eq!(weight_of(1), Some(2500 * PHA as u64));
+		// Pool 0 has nothing free: 500 PHA of account 1's withdrawal waits in its queue and no
+		// longer votes.
+		assert_ok!(StakePool::withdraw(RuntimeOrigin::signed(1), 0, 500 * PHA));
+		assert_eq!(pool(0).queued_shares, 500 * PHA);
+		assert_eq!(weight_of(1), Some(2000 * PHA as u64));
+	});
 }

@@ -2,8 +2,10 @@
 //! the pallet's `try_state` invariants when the test ends.
 #![allow(clippy::arithmetic_side_effects, clippy::indexing_slicing)]
 
+mod deadlines;
 mod delegation;
 mod election;
+mod exit;
 mod mining;
 mod pools;
 mod properties;

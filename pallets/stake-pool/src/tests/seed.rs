@@ -155,7 +155,8 @@ fn figure_10_unpaid_for_the_grace_period_forces_a_stop_and_pays_after_the_cooldo
 		assert!(pool_events().contains(&Event::PoolForcedToStop {
 			pid,
 			request: 0,
-			workers_stopped: 4
+			workers_stopped: 4,
+			cooldown_until: until,
 		}));
 		// The freeze cannot be interrupted; the request is still unpaid the block before.
 		run_to_block(until - 1);

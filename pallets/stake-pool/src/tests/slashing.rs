@@ -42,9 +42,13 @@ fn a_slash_is_borne_pro_rata_through_the_share_price_and_settled_exactly() {
 		let pid = slashable_pool();
 		let issuance = Balances::total_issuance();
 		assert_ok!(StakePool::slash_worker(RuntimeOrigin::signed(ORACLE), WORKER_A, 400 * PHA));
-		// Value 4000 -> 3600: a share is worth 0.9.
+		// Value 4000 -> 3600: a share is worth 0.9. Worker A, below its 2000 PHA minimum, stops:
+		// its 1600 PHA are releasing.
 		let p = pool(pid);
-		assert_eq!((p.total_value, p.staked, p.total_held), (3600 * PHA, 1600 * PHA, 4000 * PHA));
+		assert_eq!(
+			(p.total_value, p.releasing, p.total_held),
+			(3600 * PHA, 1600 * PHA, 4000 * PHA)
+		);
 		assert_eq!(worker(WORKER_A).stake, 1600 * PHA);
 		let positions = StakePool::delegator_positions(&1);
 		assert_eq!(positions[0].value, 2700 * PHA);
@@ -121,5 +125,70 @@ fn queued_requests_bear_slashes_too() {
 		run_blocks(GracePeriod::get() + CooldownPeriod::get());
 		assert_eq!(free_balance(1) - before, 1800 * PHA);
 		assert_eq!(delegation_hold(1), 0);
+	});
+}
+
+#[test]
+fn a_worker_slashed_below_its_minimum_stake_stops_earning() {
+	ExtBuilder::default().reward_per_block(10 * PHA).build_and_execute(|| {
+		let pid = seed_pool();
+		assert_ok!(StakePool::delegate(RuntimeOrigin::signed(1), pid, 3000 * PHA));
+		// Worker A's minimum is 2000 PHA; it mines with 2500.
+		assert_ok!(StakePool::start_mining(
+			RuntimeOrigin::signed(OWNER_A),
+			pid,
+			WORKER_A,
+			2500 * PHA
+		));
+		// Down to exactly the minimum: it keeps mining.
+		assert_ok!(StakePool::slash_worker(RuntimeOrigin::signed(ORACLE), WORKER_A, 500 * PHA));
+		assert_eq!(worker(WORKER_A).state, WorkerState::Mining);
+		run_blocks(1);
+		assert_eq!(StakePool::pending_rewards(&1, pid), 10 * PHA);
+		// One planck below: no stake, no power. It stops and cools down like a stop its owner
+		// asked for, and the pool earns nothing more.
+		assert_ok!(StakePool::slash_worker(RuntimeOrigin::signed(ORACLE), WORKER_A, 1));
+		let until = System::block_number() + CooldownPeriod::get();
+		assert_eq!(worker(WORKER_A).state, WorkerState::CoolingDown { until });
+		assert!(pool_events().contains(&Event::MiningStopped {
+			pid,
+			worker: WORKER_A,
+			stake: 2000 * PHA - 1,
+			cooldown_until: until,
+			forced: true,
+		}));
+		assert_eq!(pool(pid).power, 0);
+		run_blocks(5);
+		assert_eq!(StakePool::pending_rewards(&1, pid), 10 * PHA);
+		// What is left of its stake returns when the cool-down ends: 500 free + 2000 - 1 planck.
+		run_to_block(until);
+		assert_eq!(worker(WORKER_A).state, WorkerState::Ready);
+		assert_eq!(pool(pid).free, 2500 * PHA - 1);
+	});
+}
+
+#[test]
+fn a_pool_slashed_to_near_nothing_takes_no_new_delegation() {
+	ExtBuilder::default().build_and_execute(|| {
+		let pid = seed_pool();
+		assert_ok!(StakePool::delegate(RuntimeOrigin::signed(1), pid, 2000 * PHA));
+		assert_ok!(StakePool::start_mining(
+			RuntimeOrigin::signed(OWNER_A),
+			pid,
+			WORKER_A,
+			2000 * PHA
+		));
+		// 2000 shares now worth 200 PHA: ten shares per unit, the most `MaxSharesPerValue`
+		// allows. A newcomer's 1 PHA still buys 10 shares.
+		assert_ok!(StakePool::slash_worker(RuntimeOrigin::signed(ORACLE), WORKER_A, 1800 * PHA));
+		assert_ok!(StakePool::delegate(RuntimeOrigin::signed(2), pid, PHA));
+		assert_eq!(delegation(pid, 2).unwrap().shares, 10 * PHA);
+		// One planck more slashed and the pool is beyond the limit: newcomers would be given
+		// ever more shares for ever less value.
+		assert_ok!(StakePool::slash_worker(RuntimeOrigin::signed(ORACLE), WORKER_A, 1));
+		assert_noop!(
+			StakePool::delegate(RuntimeOrigin::signed(3), pid, 1000 * PHA),
+			Error::<Test>::PoolValueDepleted
+		);
 	});
 }

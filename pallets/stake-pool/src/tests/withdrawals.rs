@@ -27,10 +27,24 @@ fn withdraw_errors_change_nothing() {
 			StakePool::withdraw(RuntimeOrigin::signed(2), pid, PHA),
 			Error::<Test>::NoDelegation
 		);
+		// 2000 paid at once, 1000 queued; then three more requests of 100 each.
 		assert_ok!(StakePool::withdraw(RuntimeOrigin::signed(1), pid, 3000 * PHA));
+		for _ in 0..3 {
+			assert_ok!(StakePool::withdraw(RuntimeOrigin::signed(1), pid, 100 * PHA));
+		}
+		assert_eq!(delegation(pid, 1).unwrap().withdrawals.len(), 4);
+		assert_noop!(
+			StakePool::withdraw(RuntimeOrigin::signed(1), pid, 100 * PHA),
+			Error::<Test>::TooManyWithdrawals
+		);
+		// Cancel one and queue everything that is left in one request.
+		assert_ok!(StakePool::cancel_withdrawal(RuntimeOrigin::signed(1), pid, 3));
+		assert_ok!(StakePool::withdraw(RuntimeOrigin::signed(1), pid, u128::MAX));
+		// 1000 + 100 + 100 + 800 = the 2000 still held, all queued.
+		assert_eq!(delegation(pid, 1).unwrap().queued_shares, 2000 * PHA);
 		assert_noop!(
 			StakePool::withdraw(RuntimeOrigin::signed(1), pid, PHA),
-			Error::<Test>::WithdrawalAlreadyPending
+			Error::<Test>::NothingToWithdraw
 		);
 	});
 }
@@ -73,7 +87,7 @@ fn the_queue_is_fifo_with_partial_fulfilment() {
 		assert_eq!((request.shares, request.paid), (1500 * PHA, 500 * PHA));
 		assert_eq!(pool(pid).queue_head, 1);
 		let position = StakePool::delegator_positions(&2);
-		let queued = position[0].queued_withdrawal.clone().unwrap();
+		let queued = position[0].queued_withdrawals[0].clone();
 		assert_eq!(queued.value, 1500 * PHA);
 		assert_eq!(queued.expected_payout_by, 1 + GracePeriod::get() + CooldownPeriod::get());
 	});
@@ -193,7 +207,8 @@ fn a_withdrawal_after_full_exit_with_unclaimed_rewards_is_refused() {
 
 #[test]
 fn a_backlog_of_cooldowns_does_not_delay_a_forced_stop() {
-	// Two tasks per block; three cool-downs and one grace expiry fall due in the same block.
+	// Two tasks per lane and block; three cool-downs and one grace expiry fall due in the same
+	// block.
 	MaxTasksPerBlock::set(2);
 	ExtBuilder::default().build_and_execute(|| {
 		let pid = seed_pool();
@@ -213,13 +228,13 @@ fn a_backlog_of_cooldowns_does_not_delay_a_forced_stop() {
 		// Cool-downs and the grace period both end at block 1 + 7 days.
 		let due = 1 + 7 * DAYS;
 		run_to_block(due);
-		// The grace expiry got its turn in that block, beside one cool-down.
+		// The grace expiry has its own lane: it ran in that block, beside two cool-downs.
 		assert!(matches!(worker(21).state, WorkerState::CoolingDown { .. }));
 		let still_cooling = [WORKER_A, WORKER_B, WORKER_C]
 			.into_iter()
 			.filter(|w| matches!(worker(*w).state, WorkerState::CoolingDown { .. }))
 			.count();
-		assert_eq!(still_cooling, 2);
+		assert_eq!(still_cooling, 1);
 		run_to_block(due + 1);
 		assert!([WORKER_A, WORKER_B, WORKER_C]
 			.into_iter()
