@@ -145,6 +145,8 @@ pub const MAX_POOLS_PER_DELEGATOR: u32 = 16;
 
 parameter_types! {
 	pub const StakePoolPalletId: PalletId = PalletId(*b"py/stkpl");
+	/// An owner may run a pool for its own stake alone; delegators are protected by the delay
+	/// of every increase (`CommissionChangeDelay`), not by a lower cap.
 	pub const MaxCommission: Permill = Permill::from_percent(100);
 }
 
@@ -163,7 +165,9 @@ impl pallet_stake_pool::Config for Runtime {
 	type MinStakePerSqrtScore = ConstU128<{ 100 * UNIT }>;
 	type MaxStakePerWorker = ConstU128<{ 50_000 * UNIT }>;
 	type MaxCommission = MaxCommission;
-	type CommissionChangeDelay = ConstU32<{ DAYS }>;
+	// The longest exit (grace + cool-down, 14 days) and a day: a delegator who asks to leave when
+	// an increase is announced is paid before it applies (checked by the pallet's integrity test).
+	type CommissionChangeDelay = ConstU32<{ 15 * DAYS }>;
 	type GracePeriod = ConstU32<{ 7 * DAYS }>;
 	type CooldownPeriod = ConstU32<{ 7 * DAYS }>;
 	type MaxPoolWorkers = ConstU32<64>;

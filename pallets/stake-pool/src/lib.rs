@@ -238,7 +238,9 @@ pub mod pallet {
 		#[pallet::constant]
 		type MaxCommission: Get<Permill>;
 
-		/// How long a commission increase waits before it applies.
+		/// How long a commission increase waits before it applies. Must exceed `GracePeriod +
+		/// CooldownPeriod` (checked by `integrity_test`): a delegator who asks to leave when an
+		/// increase is announced is paid out, at the latest, that long after asking.
 		#[pallet::constant]
 		type CommissionChangeDelay: Get<BlockNumberOf<Self>>;
 
@@ -750,6 +752,15 @@ pub mod pallet {
 		fn integrity_test() {
 			assert!(T::MaxTasksPerBlock::get() > 0, "MaxTasksPerBlock must be positive");
 			assert!(
+				T::CommissionChangeDelay::get() >
+					sp_runtime::traits::Saturating::saturating_add(
+						T::GracePeriod::get(),
+						T::CooldownPeriod::get()
+					),
+				"CommissionChangeDelay must exceed GracePeriod + CooldownPeriod, the longest exit, \
+				 so that delegators who leave when an increase is announced never pay it"
+			);
+			assert!(
 				T::MaxQueuePayoutsPerCall::get() > 0,
 				"MaxQueuePayoutsPerCall must be positive"
 			);
@@ -845,8 +856,9 @@ pub mod pallet {
 		/// Set the pool's commission.
 		///
 		/// Origin: the pool's owner. A decrease applies at once; an increase applies after
-		/// [`Config::CommissionChangeDelay`] so delegators can leave first (a later call replaces
-		/// a pending increase). A pool without delegators applies any rate at once.
+		/// [`Config::CommissionChangeDelay`], longer than the longest exit, so delegators can
+		/// leave first (a later call replaces a pending increase). Only in the block the pool was
+		/// created, before anyone delegated, does an increase apply at once.
 		///
 		/// Errors: [`Error::PoolNotFound`], [`Error::NotPoolOwner`], [`Error::CommissionTooHigh`].
 		#[pallet::call_index(5)]

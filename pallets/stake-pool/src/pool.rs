@@ -9,7 +9,7 @@ use frame_support::{
 };
 use sp_runtime::{
 	traits::{Saturating, Zero},
-	Permill,
+	Permill, SaturatedConversion,
 };
 
 impl<T: Config> Pallet<T> {
@@ -28,8 +28,10 @@ impl<T: Config> Pallet<T> {
 		let pid = NextPoolId::<T>::get();
 		NextPoolId::<T>::put(pid.checked_add(1).ok_or(Error::<T>::Overflow)?);
 		let power_counter_settled = Rewards::<T>::get().reward_per_power;
+		let created_in = frame_system::Pallet::<T>::block_number().saturated_into::<u64>();
 		let pool = PoolInfo {
 			owner: owner.clone(),
+			created_in,
 			commission: Permill::zero(),
 			pending_commission: None,
 			cap: None,
@@ -112,8 +114,11 @@ impl<T: Config> Pallet<T> {
 		Self::deposit_event(Event::WorkerRemoved { pid, worker: worker.clone() });
 	}
 
-	/// Set the commission: decreases apply at once, increases after the delay, unless the pool
-	/// has no delegators yet (nobody to protect: whoever delegates later sees the rate).
+	/// Set the commission: decreases apply at once, increases after `CommissionChangeDelay`,
+	/// which is longer than the longest exit (`integrity_test`), so a delegator who asks to leave
+	/// when an increase is announced is paid out before it applies. Only in the block that
+	/// created the pool, before anyone delegated, does an increase apply at once: nobody can
+	/// have seen the pool earlier, so no delegator's call can have been overtaken by it.
 	pub(crate) fn do_set_commission(
 		who: T::AccountId,
 		pid: PoolId,
@@ -126,7 +131,9 @@ impl<T: Config> Pallet<T> {
 		if let Some(pending) = pool.pending_commission.take() {
 			Self::unschedule(pending.effective_at, &task);
 		}
-		if commission <= pool.commission || pool.delegators == 0 {
+		let now_block = frame_system::Pallet::<T>::block_number().saturated_into::<u64>();
+		let unseen = pool.created_in == now_block && pool.delegators == 0;
+		if commission <= pool.commission || unseen {
 			pool.commission = commission;
 			Self::deposit_event(Event::CommissionSet { pid, commission });
 		} else {
@@ -141,14 +148,24 @@ impl<T: Config> Pallet<T> {
 
 	/// Apply a pending commission increase whose delay has passed. The caller has settled the
 	/// pool's rewards up to now.
+	///
+	/// A rate above `MaxCommission` (a runtime upgrade lowered it) is brought down to it at
+	/// once, and a pending increase applies at most `MaxCommission`: a lower bound only ever
+	/// helps delegators.
 	pub(crate) fn apply_due_commission(pid: PoolId, pool: &mut PoolOf<T>) {
+		let max = T::MaxCommission::get();
 		if let Some(pending) = pool.pending_commission {
 			if pending.effective_at <= Self::now() {
 				Self::unschedule(pending.effective_at, &DeadlineTask::CommissionChange { pid });
-				pool.commission = pending.commission;
+				let commission = pending.commission.min(max);
+				pool.commission = commission;
 				pool.pending_commission = None;
-				Self::deposit_event(Event::CommissionSet { pid, commission: pending.commission });
+				Self::deposit_event(Event::CommissionSet { pid, commission });
 			}
+		}
+		if pool.commission > max {
+			pool.commission = max;
+			Self::deposit_event(Event::CommissionSet { pid, commission: max });
 		}
 	}
 

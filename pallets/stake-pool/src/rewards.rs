@@ -115,7 +115,8 @@ impl<T: Config> Pallet<T> {
 	/// Split `reward` between the owner (commission, rounded down) and the delegators' counter.
 	/// Returns the owner's part.
 	pub(crate) fn split_reward(pool: &mut PoolOf<T>, reward: BalanceOf<T>) -> BalanceOf<T> {
-		let commission = pool.commission.mul_floor(reward);
+		// A rate above a (since lowered) `MaxCommission` never applies.
+		let commission = pool.commission.min(T::MaxCommission::get()).mul_floor(reward);
 		let to_delegators = reward.saturating_sub(commission);
 		let step = counter_step(to_u128::<T>(to_delegators), to_u128::<T>(pool.total_shares));
 		match step {

@@ -157,6 +157,9 @@ pub struct PendingCommission<BlockNumber> {
 pub struct PoolInfo<AccountId, Balance, BlockNumber> {
 	/// The owner: creates the pool, binds its workers, sets commission and cap.
 	pub owner: AccountId,
+	/// The chain block (`frame_system`'s number) the pool was created in: only in that block
+	/// may a commission increase apply at once (nobody can have seen the pool before it).
+	pub created_in: u64,
 	/// The commission rate in force.
 	pub commission: Permill,
 	/// A commission increase that takes effect later.

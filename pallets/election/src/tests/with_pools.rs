@@ -99,7 +99,8 @@ impl pallet_stake_pool::Config for Runtime {
 	type MinStakePerSqrtScore = frame_support::traits::ConstU128<{ 100 * PHA }>;
 	type MaxStakePerWorker = frame_support::traits::ConstU128<{ 50_000 * PHA }>;
 	type MaxCommission = Commission;
-	type CommissionChangeDelay = ConstU64<10>;
+	// Longer than the longest exit (grace + cool-down), as the pallet requires.
+	type CommissionChangeDelay = ConstU64<201>;
 	type GracePeriod = ConstU64<100>;
 	type CooldownPeriod = ConstU64<100>;
 	type MaxPoolWorkers = ConstU32<8>;

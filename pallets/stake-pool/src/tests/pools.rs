@@ -111,7 +111,7 @@ fn commission_decreases_apply_at_once_and_increases_after_the_delay() {
 			WORKER_A,
 			2000 * PHA
 		));
-		// With a delegator, an increase waits two days.
+		// Once the pool exists, an increase waits fifteen days.
 		assert_ok!(StakePool::set_commission(
 			RuntimeOrigin::signed(OWNER_A),
 			pid,
@@ -124,15 +124,15 @@ fn commission_decreases_apply_at_once_and_increases_after_the_delay() {
 		);
 		run_to_block(effective_at - 1);
 		assert_eq!(pool(pid).commission, Permill::from_percent(50));
-		// 47 blocks at 50%: 235 PHA each side.
-		assert_eq!(StakePool::pending_rewards(&1, pid), 235 * PHA);
+		// 359 blocks at 50% of 10 PHA: 1795 PHA each side.
+		assert_eq!(StakePool::pending_rewards(&1, pid), 1795 * PHA);
 		run_to_block(effective_at);
 		// The hook applied it without anyone calling; the block before used the old rate.
 		assert_eq!(pool(pid).commission, Permill::from_percent(70));
 		assert_eq!(pool(pid).pending_commission, None);
-		assert_eq!(StakePool::pending_rewards(&1, pid), 240 * PHA);
+		assert_eq!(StakePool::pending_rewards(&1, pid), 1800 * PHA);
 		run_blocks(1);
-		assert_eq!(StakePool::pending_rewards(&1, pid), 243 * PHA);
+		assert_eq!(StakePool::pending_rewards(&1, pid), 1803 * PHA);
 		// A decrease applies at once and cancels nothing pending.
 		assert_ok!(StakePool::set_commission(
 			RuntimeOrigin::signed(OWNER_A),
@@ -383,5 +383,120 @@ fn the_view_functions_report_pools_and_claimable_rewards() {
 		// Two blocks of 10 PHA, no commission, one delegator.
 		assert_eq!(StakePool::claimable_rewards(1, pid), 20 * PHA);
 		assert!(StakePool::summary_of_pool(99).is_none());
+	});
+}
+
+/// Restores a thread-local mock parameter when the test ends, even if it panics.
+struct Restore(Box<dyn Fn()>);
+impl Drop for Restore {
+	fn drop(&mut self) {
+		(self.0)()
+	}
+}
+
+#[test]
+fn a_delegator_who_leaves_at_the_announcement_never_pays_the_new_rate() {
+	ExtBuilder::default().reward_per_block(10 * PHA).build_and_execute(|| {
+		let pid = seed_pool();
+		assert_ok!(StakePool::set_commission(
+			RuntimeOrigin::signed(OWNER_A),
+			pid,
+			Permill::from_percent(20)
+		));
+		assert_ok!(StakePool::delegate(RuntimeOrigin::signed(1), pid, 2000 * PHA));
+		assert_ok!(StakePool::start_mining(
+			RuntimeOrigin::signed(OWNER_A),
+			pid,
+			WORKER_A,
+			2000 * PHA
+		));
+		run_blocks(1);
+		// Block 2: the owner announces 80%, and in the same block the delegator asks for
+		// everything (nothing is free, so all of it is queued).
+		assert_ok!(StakePool::set_commission(
+			RuntimeOrigin::signed(OWNER_A),
+			pid,
+			Permill::from_percent(80)
+		));
+		assert_ok!(StakePool::withdraw(RuntimeOrigin::signed(1), pid, u128::MAX));
+		let effective_at = 2 + CommissionChangeDelay::get();
+		let paid_by = 2 + GracePeriod::get() + CooldownPeriod::get();
+		assert!(paid_by < effective_at);
+		run_to_block(paid_by);
+		assert_eq!(delegation_hold(1), 0);
+		assert_eq!(pool(pid).commission, Permill::from_percent(20));
+		// Worker A mined from block 1 until its forced stop at block 2 + 7 days: 169 blocks, each
+		// paying the delegator 80% of 10 PHA. Nothing at 80% commission.
+		assert_eq!(StakePool::pending_rewards(&1, pid), 169 * 8 * PHA);
+		run_to_block(effective_at);
+		assert_eq!(pool(pid).commission, Permill::from_percent(80));
+		assert_eq!(StakePool::pending_rewards(&1, pid), 169 * 8 * PHA);
+	});
+}
+
+#[test]
+fn no_increase_overtakes_a_first_delegator() {
+	ExtBuilder::default().build_and_execute(|| {
+		let pid = seed_pool();
+		run_blocks(1);
+		// A block after its creation, an empty pool may already have been seen by someone whose
+		// delegation is on its way: the increase waits like any other.
+		assert_ok!(StakePool::set_commission(
+			RuntimeOrigin::signed(OWNER_A),
+			pid,
+			Permill::from_percent(80)
+		));
+		assert_eq!(pool(pid).commission, Permill::zero());
+		assert_eq!(
+			pool(pid).pending_commission,
+			Some(PendingCommission {
+				commission: Permill::from_percent(80),
+				effective_at: 2 + CommissionChangeDelay::get(),
+			})
+		);
+		// In the block that creates a pool nobody can have seen it: the rate applies at once.
+		assert_ok!(StakePool::create_pool(RuntimeOrigin::signed(OWNER_B)));
+		let fresh = NextPoolId::<Test>::get() - 1;
+		assert_ok!(StakePool::set_commission(
+			RuntimeOrigin::signed(OWNER_B),
+			fresh,
+			Permill::from_percent(30)
+		));
+		assert_eq!(pool(fresh).commission, Permill::from_percent(30));
+	});
+}
+
+#[test]
+#[should_panic(expected = "CommissionChangeDelay must exceed GracePeriod + CooldownPeriod")]
+fn a_commission_delay_shorter_than_the_longest_exit_is_refused() {
+	let _restore = Restore(Box::new(|| CommissionChangeDelay::set(15 * DAYS)));
+	CommissionChangeDelay::set(GracePeriod::get() + CooldownPeriod::get());
+	<StakePool as frame_support::traits::Hooks<BlockNumber>>::integrity_test();
+}
+
+#[test]
+fn a_lower_max_commission_applies_at_once() {
+	let _restore = Restore(Box::new(|| MaxCommission::set(Permill::from_percent(80))));
+	ExtBuilder::default().reward_per_block(10 * PHA).build_and_execute(|| {
+		let pid = seed_pool();
+		assert_ok!(StakePool::set_commission(
+			RuntimeOrigin::signed(OWNER_A),
+			pid,
+			Permill::from_percent(80)
+		));
+		assert_ok!(StakePool::delegate(RuntimeOrigin::signed(1), pid, 2000 * PHA));
+		assert_ok!(StakePool::start_mining(
+			RuntimeOrigin::signed(OWNER_A),
+			pid,
+			WORKER_A,
+			2000 * PHA
+		));
+		// A runtime upgrade lowers the cap to 50%: from then on (and for what the pool earned but
+		// has not settled) the owner gets 50% at most.
+		MaxCommission::set(Permill::from_percent(50));
+		run_blocks(2);
+		assert_eq!(StakePool::pending_rewards(&1, pid), 10 * PHA);
+		assert_ok!(StakePool::claim_commission(RuntimeOrigin::signed(OWNER_A), pid));
+		assert_eq!(pool(pid).commission, Permill::from_percent(50));
 	});
 }

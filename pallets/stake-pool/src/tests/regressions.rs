@@ -145,3 +145,21 @@ fn a_stale_task_does_not_drop_the_others_in_the_same_block() {
 		assert_eq!(pool(pid).free, 10_000 * PHA);
 	});
 }
+
+/// Phala #388 as it happened: the same balance contributed to two pools. Delegations are holds
+/// on the delegator's own account, so a balance held for one pool cannot back another.
+#[test]
+fn the_same_balance_cannot_back_two_pools() {
+	ExtBuilder::default().balance(7, 1000 * PHA + PHA).build_and_execute(|| {
+		let first = seed_pool();
+		assert_ok!(StakePool::create_pool(RuntimeOrigin::signed(OWNER_B)));
+		let second = first + 1;
+		assert_ok!(StakePool::delegate(RuntimeOrigin::signed(7), first, 1000 * PHA));
+		assert_noop!(
+			StakePool::delegate(RuntimeOrigin::signed(7), second, 1000 * PHA),
+			Error::<Test>::InsufficientBalance
+		);
+		assert_eq!(delegation_hold(7), 1000 * PHA);
+		assert_eq!(pool(second).total_value, 0);
+	});
+}
