@@ -228,6 +228,16 @@ pub fn check_try_state() {
 	assert_eq!(Balances::total_issuance(), expected, "issuance moved by rewards minus slashes");
 }
 
+/// Restores a thread-local mock parameter (a `parameter_types!` static) when a test ends, even
+/// if it panics, so the next test on the same thread sees the default.
+pub struct Restore(pub Box<dyn Fn()>);
+
+impl Drop for Restore {
+	fn drop(&mut self) {
+		(self.0)()
+	}
+}
+
 /// Advance to block `n`, running the pallet's hook in every block (checking the invariants as
 /// it goes).
 pub fn run_to_block(n: BlockNumber) {

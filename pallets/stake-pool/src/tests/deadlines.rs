@@ -7,14 +7,6 @@ use frame_support::{
 	traits::{fungible::MutateHold, Hooks},
 };
 
-/// Restores a thread-local mock parameter when the test ends, even if it fails.
-struct Restore(Box<dyn Fn()>);
-impl Drop for Restore {
-	fn drop(&mut self) {
-		(self.0)()
-	}
-}
-
 /// Pool 0 of `OWNER_A` with worker A (score 400, minimum 2000 PHA) and pool 1 of `OWNER_B` with
 /// worker C (score 900, minimum 3000 PHA); account 1 backs pool 0 with 2000 PHA and account 3
 /// pool 1 with 3000 PHA, all of it staked. Nothing is free in either pool.

@@ -109,6 +109,7 @@ fn stopped_stake_cools_down_and_returns_by_itself() {
 #[test]
 fn anyone_can_reclaim_when_the_hook_falls_behind() {
 	// One task per block and a busy queue: the permissionless call does the job.
+	let _restore = Restore(Box::new(|| MaxTasksPerBlock::set(4)));
 	MaxTasksPerBlock::set(1);
 	ExtBuilder::default().build_and_execute(|| {
 		let pid = funded_pool(10_000 * PHA);
@@ -126,7 +127,6 @@ fn anyone_can_reclaim_when_the_hook_falls_behind() {
 		assert_eq!(Agenda::<Test>::iter_keys().count(), 0);
 		assert_eq!(worker(WORKER_A).state, WorkerState::Ready);
 	});
-	MaxTasksPerBlock::set(4);
 }
 
 #[test]

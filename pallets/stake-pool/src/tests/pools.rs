@@ -386,14 +386,6 @@ fn the_view_functions_report_pools_and_claimable_rewards() {
 	});
 }
 
-/// Restores a thread-local mock parameter when the test ends, even if it panics.
-struct Restore(Box<dyn Fn()>);
-impl Drop for Restore {
-	fn drop(&mut self) {
-		(self.0)()
-	}
-}
-
 #[test]
 fn a_delegator_who_leaves_at_the_announcement_never_pays_the_new_rate() {
 	ExtBuilder::default().reward_per_block(10 * PHA).build_and_execute(|| {

@@ -209,6 +209,7 @@ fn a_withdrawal_after_full_exit_with_unclaimed_rewards_is_refused() {
 fn a_backlog_of_cooldowns_does_not_delay_a_forced_stop() {
 	// Two tasks per lane and block; three cool-downs and one grace expiry fall due in the same
 	// block.
+	let _restore = Restore(Box::new(|| MaxTasksPerBlock::set(4)));
 	MaxTasksPerBlock::set(2);
 	ExtBuilder::default().build_and_execute(|| {
 		let pid = seed_pool();
@@ -240,5 +241,4 @@ fn a_backlog_of_cooldowns_does_not_delay_a_forced_stop() {
 			.into_iter()
 			.all(|w| worker(w).state == WorkerState::Ready));
 	});
-	MaxTasksPerBlock::set(4);
 }
