@@ -270,7 +270,32 @@ mod benchmarks {
 
 	#[benchmark]
 	fn close_pool(w: Linear<0, { T::MaxWhitelist::get() }>) {
-		let (pid, owner, _) = pool_with_workers::<T>(0);
+		// Worst case: unclaimed commission to pay. The pool earned it with a worker and a
+		// delegator who have both left since.
+		let (pid, owner, bound) = pool_with_workers::<T>(1);
+		let worker = bound[0].clone();
+		Pallet::<T>::do_set_commission(owner.clone(), pid, T::MaxCommission::get())
+			.expect("commission set in the creation block");
+		let backer = funded::<T>("backer", 0);
+		delegate_from::<T>(&backer, pid, stake::<T>());
+		Pallet::<T>::do_start_mining(owner.clone(), pid, worker.clone(), stake::<T>())
+			.expect("mining");
+		RewardPerBlock::<T>::put(T::MinDelegation::get());
+		set_now::<T>(now::<T>().saturating_add(10u32.into()));
+		Pallet::<T>::do_stop_mining(owner.clone(), pid, worker.clone()).expect("stopped");
+		set_now::<T>(now::<T>().saturating_add(T::CooldownPeriod::get()));
+		Pallet::<T>::do_reclaim_worker(&worker).expect("reclaimed");
+		Pallet::<T>::do_remove_worker(owner.clone(), pid, worker).expect("removed");
+		Pallet::<T>::do_withdraw(
+			backer.clone(),
+			pid,
+			<crate::pallet::BalanceOf<T> as sp_runtime::traits::Bounded>::max_value(),
+		)
+		.expect("withdrawn");
+		if Delegations::<T>::contains_key(pid, &backer) {
+			Pallet::<T>::do_claim_rewards(backer, pid, false).expect("claimed");
+		}
+		assert!(Pools::<T>::get(pid).is_some_and(|pool| !pool.owner_reward.is_zero()));
 		for i in 0..w {
 			Pallet::<T>::do_add_to_whitelist(owner.clone(), pid, account("listed", i, SEED))
 				.expect("listed");
@@ -312,11 +337,13 @@ mod benchmarks {
 
 	#[benchmark]
 	fn claim_rewards() {
-		// Worst case: restake, which delegates the reward again.
-		let (pid, _, _) = mining_pool::<T>(1);
+		// Worst case: a slash and rewards to settle, and restake, which delegates the reward
+		// again.
+		let (pid, _, bound) = mining_pool::<T>(1);
 		let who = funded::<T>("backer", 0);
 		RewardPerBlock::<T>::put(T::MinDelegation::get());
 		set_now::<T>(now::<T>().saturating_add(10u32.into()));
+		slash_first::<T>(&bound);
 		#[extrinsic_call]
 		_(RawOrigin::Signed(who.clone()), pid, true);
 		assert!(Delegations::<T>::get(pid, &who).map(|d| d.unclaimed.is_zero()).unwrap_or(false));
