@@ -101,6 +101,9 @@ fn queued_pool<T: Config>(q: u32) -> (PoolId, T::AccountId, Vec<T::AccountId>) {
 		total.min(T::MaxStakePerWorker::get()),
 	)
 	.expect("mining");
+	// Rewards accrue, so each request's pay-out also pays its leaver's rewards (the worst case).
+	RewardPerBlock::<T>::put(T::MinDelegation::get());
+	set_now::<T>(now::<T>().saturating_add(10u32.into()));
 	for who in delegators.iter().take(q as usize) {
 		Pallet::<T>::do_withdraw(who.clone(), pid, per).expect("queued");
 	}

@@ -251,6 +251,9 @@ impl<T: Config> Pallet<T> {
 				Self::restore_backing(pool);
 			}
 		}
+		if exited && !delegation.unclaimed.is_zero() {
+			Self::pay_out_on_exit(pid, pool, who, &mut delegation);
+		}
 		if exited && delegation.unclaimed.is_zero() && delegation.held.is_zero() {
 			Delegations::<T>::remove(pid, who);
 			pool.delegators = pool.delegators.saturating_sub(1);
@@ -259,6 +262,30 @@ impl<T: Config> Pallet<T> {
 			Delegations::<T>::insert(pid, who, delegation);
 		}
 		Ok(())
+	}
+
+	/// Pay a leaving position's unclaimed rewards (as nomination-pools claims them on unbond),
+	/// so no record is left behind for rewards alone and nothing keeps the pool from closing.
+	/// If the reward source cannot pay (an empty pot), the rewards stay claimable with
+	/// `claim_rewards`. The caller settled the position's rewards.
+	fn pay_out_on_exit(
+		pid: PoolId,
+		pool: &mut PoolOf<T>,
+		who: &T::AccountId,
+		delegation: &mut DelegationOf<T>,
+	) {
+		let amount = Self::claimable(pool, delegation);
+		if amount.is_zero() || Self::pay_reward(who, amount).is_err() {
+			return;
+		}
+		delegation.unclaimed = delegation.unclaimed.saturating_sub(amount);
+		pool.delegator_rewards_paid = pool.delegator_rewards_paid.saturating_add(amount);
+		Self::deposit_event(Event::RewardsClaimed {
+			pid,
+			delegator: who.clone(),
+			amount,
+			restaked: false,
+		});
 	}
 
 	/// Keep `total_value <= total_held`: value that no hold backs any more (rounding that an

@@ -186,22 +186,24 @@ fn force_stop_overdue_is_permissionless_after_the_grace_period() {
 }
 
 #[test]
-fn a_withdrawal_after_full_exit_with_unclaimed_rewards_is_refused() {
+fn a_full_exit_pays_the_unclaimed_rewards_with_it() {
 	ExtBuilder::default().reward_per_block(PHA).build_and_execute(|| {
 		let pid = half_staked_pool();
+		// One block of mining: 1 PHA, all of it account 1's (no commission).
 		run_blocks(1);
 		assert_ok!(StakePool::stop_mining(RuntimeOrigin::signed(OWNER_A), pid, WORKER_A));
 		run_blocks(CooldownPeriod::get());
+		let before = free_balance(1);
 		assert_ok!(StakePool::withdraw(RuntimeOrigin::signed(1), pid, u128::MAX));
-		// The record stays for the unclaimed reward.
-		assert_eq!(delegation(pid, 1).unwrap().shares, 0);
-		assert_noop!(
-			StakePool::withdraw(RuntimeOrigin::signed(1), pid, PHA),
-			Error::<Test>::NothingToWithdraw
-		);
-		assert_ok!(StakePool::claim_rewards(RuntimeOrigin::signed(1), pid, false));
+		// 4000 PHA back and the 1 PHA reward with it: no record is left behind for rewards
+		// alone, so nothing keeps the pool from being closed.
+		assert_eq!(free_balance(1) - before, 4000 * PHA + PHA);
 		assert!(delegation(pid, 1).is_none());
 		assert!(DelegatorPools::<Test>::get(1).is_empty());
+		assert_noop!(
+			StakePool::withdraw(RuntimeOrigin::signed(1), pid, PHA),
+			Error::<Test>::NoDelegation
+		);
 	});
 }
 
