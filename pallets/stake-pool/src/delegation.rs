@@ -283,6 +283,7 @@ impl<T: Config> Pallet<T> {
 		Self::deposit_event(Event::RewardsClaimed {
 			pid,
 			delegator: who.clone(),
+			beneficiary: who.clone(),
 			amount,
 			restaked: false,
 		});

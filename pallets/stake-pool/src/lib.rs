@@ -553,11 +553,19 @@ pub mod pallet {
 		RewardsClaimed {
 			pid: PoolId,
 			delegator: T::AccountId,
+			beneficiary: T::AccountId,
 			amount: BalanceOf<T>,
 			restaked: bool,
 		},
-		/// An owner claimed commission.
-		CommissionClaimed { pid: PoolId, owner: T::AccountId, amount: BalanceOf<T> },
+		/// An owner claimed commission; it was paid to `payee`.
+		CommissionClaimed {
+			pid: PoolId,
+			owner: T::AccountId,
+			payee: T::AccountId,
+			amount: BalanceOf<T>,
+		},
+		/// Where a pool's commission is paid changed (`None`: to the owner).
+		CommissionPayeeSet { pid: PoolId, payee: Option<T::AccountId> },
 		/// A worker started mining.
 		MiningStarted { pid: PoolId, worker: T::AccountId, stake: BalanceOf<T>, power: Power },
 		/// A worker raised its stake without a cool-down.
@@ -1215,6 +1223,41 @@ pub mod pallet {
 		) -> DispatchResult {
 			let who = ensure_signed(origin)?;
 			Self::do_cancel_withdrawal(who, pid, request)
+		}
+
+		/// Claim the caller's rewards from a pool, paid to `beneficiary`.
+		///
+		/// Origin: signed, by a delegator of the pool. Charged as `claim_rewards`, whose
+		/// benchmark (a slash to settle and a restake) does everything this does and more.
+		///
+		/// Errors: [`Error::PoolNotFound`], [`Error::NoDelegation`], [`Error::NothingToClaim`],
+		/// [`Error::RewardPayoutFailed`].
+		#[pallet::call_index(27)]
+		#[pallet::weight(T::WeightInfo::claim_rewards())]
+		pub fn claim_rewards_to(
+			origin: OriginFor<T>,
+			pid: PoolId,
+			beneficiary: T::AccountId,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::do_claim_rewards_to(who, pid, beneficiary, false).map(|_| ())
+		}
+
+		/// Have the pool's commission paid to `payee` (`None`: to the owner again), by
+		/// `claim_commission` and when the pool closes.
+		///
+		/// Origin: the pool's owner. Charged as `set_cap`: the same read and write of the pool.
+		///
+		/// Errors: [`Error::PoolNotFound`], [`Error::NotPoolOwner`].
+		#[pallet::call_index(28)]
+		#[pallet::weight(T::WeightInfo::set_cap())]
+		pub fn set_commission_payee(
+			origin: OriginFor<T>,
+			pid: PoolId,
+			payee: Option<T::AccountId>,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::do_set_commission_payee(who, pid, payee)
 		}
 
 		/// Set the reward budget shared among pools every block (from the next block on).

@@ -32,6 +32,7 @@ impl<T: Config> Pallet<T> {
 		let pool = PoolInfo {
 			owner: owner.clone(),
 			created_in,
+			commission_payee: None,
 			commission: Permill::zero(),
 			pending_commission: None,
 			cap: None,
@@ -256,10 +257,12 @@ impl<T: Config> Pallet<T> {
 		);
 		Self::touch_pool(pid, &mut pool);
 		if !pool.owner_reward.is_zero() {
-			Self::pay_reward(&who, pool.owner_reward)?;
+			let payee = pool.commission_payee.clone().unwrap_or_else(|| who.clone());
+			Self::pay_reward(&payee, pool.owner_reward)?;
 			Self::deposit_event(Event::CommissionClaimed {
 				pid,
 				owner: who.clone(),
+				payee,
 				amount: pool.owner_reward,
 			});
 		}

@@ -209,6 +209,20 @@ impl<T: Config> Pallet<T> {
 		pid: PoolId,
 		restake: bool,
 	) -> DispatchResult {
+		let amount = Self::do_claim_rewards_to(who.clone(), pid, who.clone(), restake)?;
+		if restake {
+			Self::do_delegate(who, pid, amount, true)?;
+		}
+		Ok(())
+	}
+
+	/// Pay `who`'s rewards in pool `pid` to `beneficiary`. Returns the amount.
+	pub(crate) fn do_claim_rewards_to(
+		who: T::AccountId,
+		pid: PoolId,
+		beneficiary: T::AccountId,
+		restaked: bool,
+	) -> Result<BalanceOf<T>, DispatchError> {
 		let mut pool = Pools::<T>::get(pid).ok_or(Error::<T>::PoolNotFound)?;
 		let mut delegation = Delegations::<T>::get(pid, &who).ok_or(Error::<T>::NoDelegation)?;
 		Self::touch_pool(pid, &mut pool);
@@ -216,33 +230,47 @@ impl<T: Config> Pallet<T> {
 		Self::settle_delegator_rewards(&pool, &mut delegation);
 		let amount = Self::claimable(&pool, &delegation);
 		ensure!(!amount.is_zero(), Error::<T>::NothingToClaim);
-		Self::pay_reward(&who, amount)?;
+		Self::pay_reward(&beneficiary, amount)?;
 		delegation.unclaimed = delegation.unclaimed.saturating_sub(amount);
 		pool.delegator_rewards_paid = pool.delegator_rewards_paid.saturating_add(amount);
 		Self::store_delegation(pid, &mut pool, &who, delegation)?;
 		Pools::<T>::insert(pid, &pool);
 		Self::deposit_event(Event::RewardsClaimed {
 			pid,
-			delegator: who.clone(),
+			delegator: who,
+			beneficiary,
 			amount,
-			restaked: restake,
+			restaked,
 		});
-		if restake {
-			Self::do_delegate(who, pid, amount, true)?;
-		}
-		Ok(())
+		Ok(amount)
 	}
 
-	/// Claim the owner's commission.
+	/// Claim the owner's commission, paid to the pool's commission payee (the owner unless
+	/// set).
 	pub(crate) fn do_claim_commission(who: T::AccountId, pid: PoolId) -> DispatchResult {
 		let mut pool = Self::owned_pool(&who, pid)?;
 		Self::touch_pool(pid, &mut pool);
 		let amount = pool.owner_reward;
 		ensure!(!amount.is_zero(), Error::<T>::NothingToClaim);
-		Self::pay_reward(&who, amount)?;
+		let payee = pool.commission_payee.clone().unwrap_or(who);
+		Self::pay_reward(&payee, amount)?;
 		pool.owner_reward = Zero::zero();
+		let owner = pool.owner.clone();
 		Pools::<T>::insert(pid, &pool);
-		Self::deposit_event(Event::CommissionClaimed { pid, owner: who, amount });
+		Self::deposit_event(Event::CommissionClaimed { pid, owner, payee, amount });
+		Ok(())
+	}
+
+	/// Set (or clear) where the pool's commission is paid.
+	pub(crate) fn do_set_commission_payee(
+		who: T::AccountId,
+		pid: PoolId,
+		payee: Option<T::AccountId>,
+	) -> DispatchResult {
+		let mut pool = Self::owned_pool(&who, pid)?;
+		pool.commission_payee = payee.clone();
+		Pools::<T>::insert(pid, pool);
+		Self::deposit_event(Event::CommissionPayeeSet { pid, payee });
 		Ok(())
 	}
 }

@@ -162,6 +162,8 @@ pub struct PoolInfo<AccountId, Balance, BlockNumber> {
 	pub created_in: u64,
 	/// The commission rate in force.
 	pub commission: Permill,
+	/// Where claimed commission is paid (the owner when `None`).
+	pub commission_payee: Option<AccountId>,
 	/// A commission increase that takes effect later.
 	pub pending_commission: Option<PendingCommission<BlockNumber>>,
 	/// The most the pool accepts in delegation, `None` for no cap.

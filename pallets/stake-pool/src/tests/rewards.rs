@@ -177,3 +177,72 @@ fn an_empty_reward_pot_fails_the_claim_cleanly() {
 		assert_eq!(free_balance(4242), 0);
 	});
 }
+
+#[test]
+fn rewards_can_be_claimed_to_another_account() {
+	ExtBuilder::default().reward_per_block(10 * PHA).build_and_execute(|| {
+		let pid = seed_pool();
+		assert_ok!(StakePool::delegate(RuntimeOrigin::signed(1), pid, 2000 * PHA));
+		assert_ok!(StakePool::start_mining(
+			RuntimeOrigin::signed(OWNER_A),
+			pid,
+			WORKER_A,
+			2000 * PHA
+		));
+		run_blocks(1);
+		// One block, no commission: 10 PHA, paid to account 9.
+		let (own, other) = (free_balance(1), free_balance(9));
+		assert_ok!(StakePool::claim_rewards_to(RuntimeOrigin::signed(1), pid, 9));
+		assert_eq!((free_balance(1) - own, free_balance(9) - other), (0, 10 * PHA));
+		assert!(pool_events().contains(&Event::RewardsClaimed {
+			pid,
+			delegator: 1,
+			beneficiary: 9,
+			amount: 10 * PHA,
+			restaked: false,
+		}));
+		assert_noop!(
+			StakePool::claim_rewards_to(RuntimeOrigin::signed(1), pid, 9),
+			Error::<Test>::NothingToClaim
+		);
+		assert_noop!(
+			StakePool::claim_rewards_to(RuntimeOrigin::signed(2), pid, 9),
+			Error::<Test>::NoDelegation
+		);
+	});
+}
+
+#[test]
+fn commission_goes_to_the_payee_the_owner_names() {
+	ExtBuilder::default().reward_per_block(10 * PHA).build_and_execute(|| {
+		let pid = seed_pool();
+		assert_ok!(StakePool::set_commission(
+			RuntimeOrigin::signed(OWNER_A),
+			pid,
+			Permill::from_percent(50)
+		));
+		assert_noop!(
+			StakePool::set_commission_payee(RuntimeOrigin::signed(OWNER_B), pid, Some(9)),
+			Error::<Test>::NotPoolOwner
+		);
+		assert_ok!(StakePool::set_commission_payee(RuntimeOrigin::signed(OWNER_A), pid, Some(9)));
+		assert_ok!(StakePool::delegate(RuntimeOrigin::signed(1), pid, 2000 * PHA));
+		assert_ok!(StakePool::start_mining(
+			RuntimeOrigin::signed(OWNER_A),
+			pid,
+			WORKER_A,
+			2000 * PHA
+		));
+		run_blocks(1);
+		// Half of 10 PHA to the payee, nothing to the owner.
+		let (owner, payee) = (free_balance(OWNER_A), free_balance(9));
+		assert_ok!(StakePool::claim_commission(RuntimeOrigin::signed(OWNER_A), pid));
+		assert_eq!((free_balance(OWNER_A) - owner, free_balance(9) - payee), (0, 5 * PHA));
+		// Cleared, it goes to the owner again.
+		assert_ok!(StakePool::set_commission_payee(RuntimeOrigin::signed(OWNER_A), pid, None));
+		run_blocks(1);
+		let owner = free_balance(OWNER_A);
+		assert_ok!(StakePool::claim_commission(RuntimeOrigin::signed(OWNER_A), pid));
+		assert_eq!(free_balance(OWNER_A) - owner, 5 * PHA);
+	});
+}
