@@ -564,6 +564,8 @@ pub mod pallet {
 			payee: T::AccountId,
 			amount: BalanceOf<T>,
 		},
+		/// A pool's owner limited its commission increases.
+		CommissionChangeRateSet { pid: PoolId, max_increase: Permill, min_delay: BlockNumberOf<T> },
 		/// Where a pool's commission is paid changed (`None`: to the owner).
 		CommissionPayeeSet { pid: PoolId, payee: Option<T::AccountId> },
 		/// A worker started mining.
@@ -657,6 +659,12 @@ pub mod pallet {
 		NotPoolOwner,
 		/// The commission is above `MaxCommission`.
 		CommissionTooHigh,
+		/// The increase is larger than the pool's change rate allows, or comes sooner than its
+		/// `min_delay` after the previous one.
+		CommissionChangeThrottled,
+		/// A change rate, once set, can only be tightened (a lower `max_increase`, a longer
+		/// `min_delay`).
+		CommissionChangeRateNotAllowed,
 		/// The cap is below what the pool already holds.
 		CapBelowDelegation,
 		/// The account is already whitelisted.
@@ -868,7 +876,8 @@ pub mod pallet {
 		/// leave first (a later call replaces a pending increase). Only in the block the pool was
 		/// created, before anyone delegated, does an increase apply at once.
 		///
-		/// Errors: [`Error::PoolNotFound`], [`Error::NotPoolOwner`], [`Error::CommissionTooHigh`].
+		/// Errors: [`Error::PoolNotFound`], [`Error::NotPoolOwner`], [`Error::CommissionTooHigh`],
+		/// [`Error::CommissionChangeThrottled`].
 		#[pallet::call_index(5)]
 		#[pallet::weight(T::WeightInfo::set_commission())]
 		pub fn set_commission(
@@ -1241,6 +1250,30 @@ pub mod pallet {
 		) -> DispatchResult {
 			let who = ensure_signed(origin)?;
 			Self::do_claim_rewards_to(who, pid, beneficiary, false).map(|_| ())
+		}
+
+		/// Limit the pool's own commission increases: each at most `max_increase` above the rate
+		/// in force and at least `min_delay` blocks after the previous one (on top of the
+		/// `CommissionChangeDelay` every increase waits). Once set, it can only be tightened.
+		///
+		/// Origin: the pool's owner. Charged as `set_cap`: the same read and write of the pool.
+		///
+		/// Errors: [`Error::PoolNotFound`], [`Error::NotPoolOwner`],
+		/// [`Error::CommissionChangeRateNotAllowed`].
+		#[pallet::call_index(29)]
+		#[pallet::weight(T::WeightInfo::set_cap())]
+		pub fn set_commission_change_rate(
+			origin: OriginFor<T>,
+			pid: PoolId,
+			max_increase: Permill,
+			min_delay: BlockNumberOf<T>,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::do_set_commission_change_rate(
+				who,
+				pid,
+				CommissionChangeRate { max_increase, min_delay },
+			)
 		}
 
 		/// Have the pool's commission paid to `payee` (`None`: to the owner again), by

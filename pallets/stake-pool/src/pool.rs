@@ -33,6 +33,8 @@ impl<T: Config> Pallet<T> {
 			owner: owner.clone(),
 			created_in,
 			commission_payee: None,
+			change_rate: None,
+			commission_raised_at: None,
 			commission: Permill::zero(),
 			pending_commission: None,
 			cap: None,
@@ -127,10 +129,17 @@ impl<T: Config> Pallet<T> {
 	) -> DispatchResult {
 		let mut pool = Self::owned_pool(&who, pid)?;
 		ensure!(commission <= T::MaxCommission::get(), Error::<T>::CommissionTooHigh);
+		let raising = commission > pool.commission;
+		if raising {
+			Self::ensure_within_change_rate(&pool, commission)?;
+		}
 		Self::touch_pool(pid, &mut pool);
 		let task = DeadlineTask::CommissionChange { pid };
 		if let Some(pending) = pool.pending_commission.take() {
 			Self::unschedule(pending.effective_at, &task);
+		}
+		if raising {
+			pool.commission_raised_at = Some(Self::now());
 		}
 		let now_block = frame_system::Pallet::<T>::block_number().saturated_into::<u64>();
 		let unseen = pool.created_in == now_block && pool.delegators == 0;
@@ -144,6 +153,43 @@ impl<T: Config> Pallet<T> {
 			Self::deposit_event(Event::CommissionChangeScheduled { pid, commission, effective_at });
 		}
 		Pools::<T>::insert(pid, pool);
+		Ok(())
+	}
+
+	/// Check an increase to `commission` against the pool's change rate, if it has one.
+	fn ensure_within_change_rate(pool: &PoolOf<T>, commission: Permill) -> DispatchResult {
+		let Some(rate) = pool.change_rate else { return Ok(()) };
+		let increase = commission.saturating_sub(pool.commission);
+		ensure!(increase <= rate.max_increase, Error::<T>::CommissionChangeThrottled);
+		if let Some(last) = pool.commission_raised_at {
+			ensure!(
+				Self::now() >= last.saturating_add(rate.min_delay),
+				Error::<T>::CommissionChangeThrottled
+			);
+		}
+		Ok(())
+	}
+
+	/// Set the pool's commission change rate: only tighter than the one in force.
+	pub(crate) fn do_set_commission_change_rate(
+		who: T::AccountId,
+		pid: PoolId,
+		rate: CommissionChangeRate<BlockNumberOf<T>>,
+	) -> DispatchResult {
+		let mut pool = Self::owned_pool(&who, pid)?;
+		if let Some(current) = pool.change_rate {
+			ensure!(
+				rate.max_increase <= current.max_increase && rate.min_delay >= current.min_delay,
+				Error::<T>::CommissionChangeRateNotAllowed
+			);
+		}
+		pool.change_rate = Some(rate);
+		Pools::<T>::insert(pid, pool);
+		Self::deposit_event(Event::CommissionChangeRateSet {
+			pid,
+			max_increase: rate.max_increase,
+			min_delay: rate.min_delay,
+		});
 		Ok(())
 	}
 

@@ -144,6 +144,28 @@ pub struct PendingCommission<BlockNumber> {
 	pub effective_at: BlockNumber,
 }
 
+/// A limit an owner puts on its own commission increases (like nomination-pools' change rate):
+/// each increase at most `max_increase` above the rate in force, and at least `min_delay` blocks
+/// after the previous one. Once set it can only be tightened.
+#[derive(
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Debug,
+	TypeInfo,
+	MaxEncodedLen,
+)]
+pub struct CommissionChangeRate<BlockNumber> {
+	/// The most one increase may add to the rate in force.
+	pub max_increase: Permill,
+	/// The fewest blocks between two increases.
+	pub min_delay: BlockNumber,
+}
+
 /// A stake pool.
 ///
 /// Balance invariant: `total_value == free + staked + releasing`. `total_value` is the value of
@@ -166,6 +188,10 @@ pub struct PoolInfo<AccountId, Balance, BlockNumber> {
 	pub commission_payee: Option<AccountId>,
 	/// A commission increase that takes effect later.
 	pub pending_commission: Option<PendingCommission<BlockNumber>>,
+	/// The owner's own limit on commission increases, if it set one.
+	pub change_rate: Option<CommissionChangeRate<BlockNumber>>,
+	/// When the last commission increase was asked for.
+	pub commission_raised_at: Option<BlockNumber>,
 	/// The most the pool accepts in delegation, `None` for no cap.
 	pub cap: Option<Balance>,
 	/// The deposit held from the owner while the pool exists.

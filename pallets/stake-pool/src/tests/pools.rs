@@ -494,3 +494,48 @@ fn a_lower_max_commission_applies_at_once() {
 		assert_eq!(pool(pid).commission, Permill::from_percent(50));
 	});
 }
+
+#[test]
+fn an_owner_may_limit_its_own_commission_increases() {
+	ExtBuilder::default().build_and_execute(|| {
+		let pid = seed_pool();
+		let set = |percent: u32| {
+			StakePool::set_commission(
+				RuntimeOrigin::signed(OWNER_A),
+				pid,
+				Permill::from_percent(percent),
+			)
+		};
+		let limit = |who: AccountId, percent: u32, min_delay: BlockNumber| {
+			StakePool::set_commission_change_rate(
+				RuntimeOrigin::signed(who),
+				pid,
+				Permill::from_percent(percent),
+				min_delay,
+			)
+		};
+		assert_ok!(set(10));
+		// At most 5 points per increase, one increase a day.
+		assert_ok!(limit(OWNER_A, 5, DAYS));
+		// Six points are more than the rate allows (and the 10% of block 1 was an increase a
+		// moment ago).
+		assert_noop!(set(16), Error::<Test>::CommissionChangeThrottled);
+		// A day later, 10% -> 15% is within the rate; it waits CommissionChangeDelay to apply.
+		run_blocks(DAYS);
+		assert_ok!(set(15));
+		assert_eq!(pool(pid).commission, Permill::from_percent(10));
+		assert!(pool(pid).pending_commission.is_some());
+		// Another increase within the day is refused, though small; a decrease never is.
+		run_blocks(DAYS - 1);
+		assert_noop!(set(14), Error::<Test>::CommissionChangeThrottled);
+		assert_ok!(set(8));
+		assert_eq!(pool(pid).pending_commission, None);
+		run_blocks(1);
+		assert_ok!(set(13));
+		// The rate can be tightened, never loosened, and only by the owner.
+		assert_noop!(limit(OWNER_A, 6, DAYS), Error::<Test>::CommissionChangeRateNotAllowed);
+		assert_noop!(limit(OWNER_A, 5, DAYS - 1), Error::<Test>::CommissionChangeRateNotAllowed);
+		assert_ok!(limit(OWNER_A, 2, 2 * DAYS));
+		assert_noop!(limit(OWNER_B, 1, 3 * DAYS), Error::<Test>::NotPoolOwner);
+	});
+}
