@@ -401,8 +401,10 @@ mod benchmarks {
 
 	#[benchmark]
 	fn reclaim_worker() {
-		// Apart from queue pay-outs (charged per request on top).
-		let (pid, owner, bound) = mining_pool::<T>(1);
+		// Apart from queue pay-outs (charged per request on top): rewards to settle, earned by
+		// the pool's other worker during the cool-down.
+		let (pid, owner, bound) = mining_pool::<T>(2);
+		RewardPerBlock::<T>::put(T::MinDelegation::get());
 		Pallet::<T>::do_stop_mining(owner, pid, bound[0].clone()).expect("stopped");
 		set_now::<T>(now::<T>().saturating_add(T::CooldownPeriod::get()));
 		let caller = funded::<T>("caller", 0);
