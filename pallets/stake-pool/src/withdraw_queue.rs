@@ -158,13 +158,18 @@ impl<T: Config> Pallet<T> {
 		if pool.queue_head != head_before {
 			Self::arm_grace(pid, pool);
 		}
-		// The queue can move on with free delegation, or without any when slashes left the pool
-		// worth nothing (its requests then complete at no value).
+		Self::key_payout_continuation(pid, pool);
+		Ok(paid)
+	}
+
+	/// Point the pool's pay-out continuation at the deadline of its queue's head, or remove it
+	/// when the queue cannot move on: it moves with free delegation, or without any when slashes
+	/// left the pool worth nothing (its requests then complete at no value).
+	fn key_payout_continuation(pid: PoolId, pool: &mut PoolOf<T>) {
 		let can_pay = !pool.free.is_zero() || pool.total_value.is_zero();
 		let payout_due = if can_pay { Self::head_payout_deadline(pid, pool) } else { None };
 		pool.payout_due =
 			Self::reschedule(pool.payout_due, payout_due, DeadlineTask::ContinuePayout { pid });
-		Ok(paid)
 	}
 
 	/// The pay-out deadline of the queue's head, if the queue has one.
@@ -239,9 +244,7 @@ impl<T: Config> Pallet<T> {
 			WithdrawQueue::<T>::remove(pid, request);
 			pool.queue_head = request.saturating_add(1);
 			Self::arm_grace(pid, &mut pool);
-			let payout_due = pool.payout_due.and_then(|_| Self::head_payout_deadline(pid, &pool));
-			pool.payout_due =
-				Self::reschedule(pool.payout_due, payout_due, DeadlineTask::ContinuePayout { pid });
+			Self::key_payout_continuation(pid, &mut pool);
 		}
 		Pools::<T>::insert(pid, pool);
 		Self::deposit_event(Event::WithdrawalCancelled { pid, delegator: who, request, shares });
