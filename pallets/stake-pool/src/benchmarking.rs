@@ -660,6 +660,34 @@ mod benchmarks {
 		assert_eq!(Delegations::<T>::get(pid, &who).map(|d| d.withdrawals.len()), Some(1));
 	}
 
+	/// A stranger sets a depleted pool to `Destroying`: the depletion check is the most this
+	/// call does (the owner's path skips it).
+	#[benchmark]
+	fn set_pool_state() {
+		let (pid, _, bound) = mining_pool::<T>(1);
+		let worker = bound.first().cloned().expect("one worker");
+		Pallet::<T>::do_slash_worker(worker, stake::<T>()).expect("slashed");
+		let stranger = funded::<T>("stranger", 0);
+		#[extrinsic_call]
+		_(RawOrigin::Signed(stranger), pid, PoolState::Destroying);
+		assert_eq!(Pools::<T>::get(pid).map(|p| p.state), Some(PoolState::Destroying));
+	}
+
+	/// `withdraw` on someone else's behalf in a destroying pool, at `withdraw`'s worst case
+	/// apart from queue pay-outs: part paid now, the rest queued, a slash settled.
+	#[benchmark]
+	fn withdraw_other() {
+		let (pid, owner, bound) = mining_pool::<T>(1);
+		let who = funded::<T>("backer", 0);
+		delegate_from::<T>(&who, pid, T::MinDelegation::get());
+		slash_first::<T>(&bound);
+		Pallet::<T>::do_set_pool_state(owner, pid, PoolState::Destroying).expect("destroying");
+		let stranger = funded::<T>("stranger", 0);
+		#[extrinsic_call]
+		_(RawOrigin::Signed(stranger), pid, who.clone());
+		assert!(Delegations::<T>::get(pid, &who).is_some_and(|d| !d.withdrawals.is_empty()));
+	}
+
 	/// The hook at an era boundary, storing an active set of `w` pools (the election's own work
 	/// is weighed by the election provider).
 	#[benchmark]

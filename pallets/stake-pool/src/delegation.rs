@@ -14,7 +14,7 @@ use frame_support::{
 		OnUnbalanced,
 	},
 };
-use sp_runtime::traits::{CheckedAdd, Saturating, Zero};
+use sp_runtime::traits::{Bounded, CheckedAdd, Saturating, Zero};
 
 /// The outcome of paying (part of) a withdrawal.
 pub(crate) struct Payout<Balance> {
@@ -42,14 +42,21 @@ impl<T: Config> Pallet<T> {
 		restake: bool,
 	) -> Result<u32, DispatchError> {
 		let mut pool = Pools::<T>::get(pid).ok_or(Error::<T>::PoolNotFound)?;
+		match pool.state {
+			PoolState::Open => {},
+			PoolState::Blocked => ensure!(
+				who == pool.owner || Delegations::<T>::contains_key(pid, &who),
+				Error::<T>::PoolBlocked
+			),
+			PoolState::Destroying => return Err(Error::<T>::PoolDestroying.into()),
+		}
 		ensure!(!amount.is_zero(), Error::<T>::ZeroAmount);
 		ensure!(restake || amount >= T::MinDelegation::get(), Error::<T>::DelegationTooSmall);
 		ensure!(Self::may_delegate(pid, &pool, &who), Error::<T>::NotInWhitelist);
 		if let Some(gap) = Self::cap_gap(&pool) {
 			ensure!(amount <= gap, Error::<T>::CapExceeded);
 		}
-		let share_limit = pool.total_value.saturating_mul(T::MaxSharesPerValue::get().into());
-		ensure!(pool.total_shares <= share_limit, Error::<T>::PoolValueDepleted);
+		ensure!(!Self::value_depleted(&pool), Error::<T>::PoolValueDepleted);
 		Self::touch_pool(pid, &mut pool);
 		let mut delegation = match Delegations::<T>::get(pid, &who) {
 			Some(mut existing) => {
@@ -97,9 +104,17 @@ impl<T: Config> Pallet<T> {
 		Ok(paid)
 	}
 
+	/// Whether slashes left the pool with more than `MaxSharesPerValue` shares per unit of value:
+	/// it then takes no new delegation (each newcomer would get an unbounded number of shares),
+	/// and anyone may set it to `Destroying`.
+	pub(crate) fn value_depleted(pool: &PoolOf<T>) -> bool {
+		pool.total_shares > pool.total_value.saturating_mul(T::MaxSharesPerValue::get().into())
+	}
+
 	/// Withdraw `value` (or all the shares not already queued) from the pool: what free
-	/// delegation covers now, the rest queued as a new request. Returns the number of earlier
-	/// queued requests paid first and whether a request was queued.
+	/// delegation covers now, the rest queued as a new request. In a destroying pool every
+	/// withdrawal is of all the shares not already queued, whatever `value` says. Returns the
+	/// number of earlier queued requests paid first and whether a request was queued.
 	pub(crate) fn do_withdraw(
 		who: T::AccountId,
 		pid: PoolId,
@@ -118,6 +133,7 @@ impl<T: Config> Pallet<T> {
 		Self::settle_delegator_rewards(&pool, &mut delegation);
 
 		let position = value_of_shares::<T>(&pool, available);
+		let value = if pool.state == PoolState::Destroying { value.max(position) } else { value };
 		let shares = if value >= position {
 			available
 		} else {
@@ -200,6 +216,17 @@ impl<T: Config> Pallet<T> {
 		Slashes::<T>::mutate(|totals| totals.settled = totals.settled.saturating_add(burned));
 		Self::deposit_event(Event::SlashSettled { pid, delegator: who.clone(), amount: burned });
 		Ok(())
+	}
+
+	/// Withdraw all of `delegator`'s shares not already queued from a destroying pool, on
+	/// anyone's behalf (nomination-pools' permissionless unbonding).
+	pub(crate) fn do_withdraw_other(
+		pid: PoolId,
+		delegator: T::AccountId,
+	) -> Result<(u32, bool), DispatchError> {
+		let pool = Pools::<T>::get(pid).ok_or(Error::<T>::PoolNotFound)?;
+		ensure!(pool.state == PoolState::Destroying, Error::<T>::PoolNotDestroying);
+		Self::do_withdraw(delegator, pid, BalanceOf::<T>::max_value())
 	}
 
 	/// The permissionless slash settlement.

@@ -29,6 +29,9 @@
 //!   delegator exits within `GracePeriod + CooldownPeriod`.
 //! - The [`Config::OracleOrigin`] reports unresponsive and recovered workers and slashes stake;
 //!   the pool's share price absorbs the loss.
+//! - A pool is `Open`, `Blocked` (no new delegators) or `Destroying` ([`PoolState`]): a
+//!   destroying pool takes no delegation or new stake and anyone may withdraw its delegators
+//!   ([`Pallet::withdraw_other`]), so it empties by itself and its owner can close it.
 //!
 //! ## Terminology
 //!
@@ -633,6 +636,8 @@ pub mod pallet {
 		ActiveSetElected { era: u32, pools: Vec<(PoolId, u128)> },
 		/// The election for a new era failed; the previous active set stays.
 		ActiveSetElectionFailed { era: u32 },
+		/// A pool's state changed (by its owner, or by anyone for a depleted pool).
+		PoolStateChanged { pid: PoolId, state: PoolState, by: T::AccountId },
 	}
 
 	#[pallet::error]
@@ -739,6 +744,16 @@ pub mod pallet {
 		NoSlashToSettle,
 		/// An arithmetic overflow: the amounts are beyond what the pallet can account.
 		Overflow,
+		/// The pool is blocked: only the owner and accounts already delegating to it may
+		/// delegate.
+		PoolBlocked,
+		/// The pool is being wound down: no delegation, restake, cancellation of a queued
+		/// withdrawal or new mining, and its state cannot change any more.
+		PoolDestroying,
+		/// The pool already has this state.
+		PoolStateUnchanged,
+		/// Only in a destroying pool may anyone withdraw a delegator.
+		PoolNotDestroying,
 	}
 
 	#[pallet::view_functions]
@@ -1293,6 +1308,50 @@ pub mod pallet {
 			Self::do_set_commission_payee(who, pid, payee)
 		}
 
+		/// Set the pool's state: `Open` (anyone may join), `Blocked` (no new delegators) or
+		/// `Destroying` (final: the pool is wound down, see [`PoolState`]).
+		///
+		/// Origin: the pool's owner; or anyone, to set `Destroying` on a pool whose value slashes
+		/// depleted ([`Error::PoolValueDepleted`]: nobody can join it any more).
+		///
+		/// Errors: [`Error::PoolNotFound`], [`Error::PoolDestroying`] (the state is final),
+		/// [`Error::PoolStateUnchanged`], [`Error::NotPoolOwner`].
+		#[pallet::call_index(30)]
+		#[pallet::weight(T::WeightInfo::set_pool_state())]
+		pub fn set_pool_state(
+			origin: OriginFor<T>,
+			pid: PoolId,
+			state: PoolState,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::do_set_pool_state(who, pid, state)
+		}
+
+		/// Withdraw all of `delegator`'s shares not already queued from a destroying pool: paid
+		/// at once from free delegation as far as it goes, the rest queued with the usual
+		/// deadline (`GracePeriod + CooldownPeriod`). Anyone may call it, so a destroying pool
+		/// empties without its delegators' help; their rewards are paid to them on exit.
+		///
+		/// Origin: signed, anyone. A call that queues a request is charged at least
+		/// [`Pallet::queued_withdrawal_weight`], as `withdraw` is.
+		///
+		/// Errors: [`Error::PoolNotFound`], [`Error::PoolNotDestroying`],
+		/// [`Error::NoDelegation`], [`Error::NothingToWithdraw`] (all its shares are queued
+		/// already), [`Error::TooManyWithdrawals`] (it has `MaxWithdrawalsPerDelegation`
+		/// requests from before the pool was destroying; one is paid by its deadline, and it
+		/// cannot add more: try again then).
+		#[pallet::call_index(31)]
+		#[pallet::weight(Pallet::<T>::withdraw_other_weight(T::MaxQueuePayoutsPerCall::get(), true))]
+		pub fn withdraw_other(
+			origin: OriginFor<T>,
+			pid: PoolId,
+			delegator: T::AccountId,
+		) -> DispatchResultWithPostInfo {
+			ensure_signed(origin)?;
+			let (paid, queued) = Self::do_withdraw_other(pid, delegator)?;
+			Ok(Some(Self::withdraw_other_weight(paid, queued)).into())
+		}
+
 		/// Set the reward budget shared among pools every block (from the next block on).
 		///
 		/// Origin: [`Config::AdminOrigin`].
@@ -1352,7 +1411,22 @@ impl<T: Config> Pallet<T> {
 	/// The weight of a `withdraw` that paid `paid` earlier requests and did (`queued`) or did
 	/// not queue a request of its own.
 	pub(crate) fn withdraw_weight(paid: u32, queued: bool) -> frame_support::weights::Weight {
-		let weight = T::WeightInfo::withdraw().saturating_add(Self::queue_payout_weight(paid));
+		Self::queueing_weight(T::WeightInfo::withdraw(), paid, queued)
+	}
+
+	/// [`Self::withdraw_weight`] for `withdraw_other`.
+	pub(crate) fn withdraw_other_weight(paid: u32, queued: bool) -> frame_support::weights::Weight {
+		Self::queueing_weight(T::WeightInfo::withdraw_other(), paid, queued)
+	}
+
+	/// `base` plus `paid` queue pay-outs, and at least [`Self::queued_withdrawal_weight`] when
+	/// a request was queued.
+	fn queueing_weight(
+		base: frame_support::weights::Weight,
+		paid: u32,
+		queued: bool,
+	) -> frame_support::weights::Weight {
+		let weight = base.saturating_add(Self::queue_payout_weight(paid));
 		if queued {
 			weight.max(Self::queued_withdrawal_weight())
 		} else {

@@ -31,6 +31,7 @@ impl<T: Config> Pallet<T> {
 		let created_in = frame_system::Pallet::<T>::block_number().saturated_into::<u64>();
 		let pool = PoolInfo {
 			owner: owner.clone(),
+			state: PoolState::Open,
 			created_in,
 			commission_payee: None,
 			change_rate: None,
@@ -153,6 +154,29 @@ impl<T: Config> Pallet<T> {
 			Self::deposit_event(Event::CommissionChangeScheduled { pid, commission, effective_at });
 		}
 		Pools::<T>::insert(pid, pool);
+		Ok(())
+	}
+
+	/// Set the pool's state. The owner may switch between `Open` and `Blocked` and set
+	/// `Destroying`; anyone else may set `Destroying` only when the pool's value is depleted
+	/// (nobody can join it any more). `Destroying` is final.
+	pub(crate) fn do_set_pool_state(
+		who: T::AccountId,
+		pid: PoolId,
+		state: PoolState,
+	) -> DispatchResult {
+		let mut pool = Pools::<T>::get(pid).ok_or(Error::<T>::PoolNotFound)?;
+		ensure!(pool.state != PoolState::Destroying, Error::<T>::PoolDestroying);
+		ensure!(pool.state != state, Error::<T>::PoolStateUnchanged);
+		if who != pool.owner {
+			ensure!(
+				state == PoolState::Destroying && Self::value_depleted(&pool),
+				Error::<T>::NotPoolOwner
+			);
+		}
+		pool.state = state;
+		Pools::<T>::insert(pid, pool);
+		Self::deposit_event(Event::PoolStateChanged { pid, state, by: who });
 		Ok(())
 	}
 

@@ -166,6 +166,39 @@ pub struct CommissionChangeRate<BlockNumber> {
 	pub min_delay: BlockNumber,
 }
 
+/// Who may join a pool, and whether it is being wound down (like nomination-pools' states).
+///
+/// `Open <-> Blocked` at the owner's will; `Destroying` is final. In a destroying pool nobody
+/// delegates or restakes, every withdrawal is of all the shares not yet queued, queued requests
+/// cannot be cancelled, workers cannot start, and **anyone** may withdraw any delegator
+/// ([`crate::Pallet::withdraw_other`]): the withdrawal queue's grace period then stops the
+/// workers and pays everyone out, so the pool empties without its owner or its delegators
+/// doing anything, and the owner can close it.
+#[derive(
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Debug,
+	TypeInfo,
+	MaxEncodedLen,
+	Default,
+)]
+pub enum PoolState {
+	/// Anyone may delegate (subject to the whitelist and the cap).
+	#[default]
+	Open,
+	/// No new delegators; those already in may add to their delegation, restake and leave.
+	Blocked,
+	/// Being wound down: see the type's docs. Set by the owner, or by anyone once the pool's
+	/// value is depleted (its shares are worth less than `1 / MaxSharesPerValue` each, so no
+	/// one can join it any more).
+	Destroying,
+}
+
 /// A stake pool.
 ///
 /// Balance invariant: `total_value == free + staked + releasing`. `total_value` is the value of
@@ -179,6 +212,8 @@ pub struct CommissionChangeRate<BlockNumber> {
 pub struct PoolInfo<AccountId, Balance, BlockNumber> {
 	/// The owner: creates the pool, binds its workers, sets commission and cap.
 	pub owner: AccountId,
+	/// Who may join; whether it is being wound down.
+	pub state: PoolState,
 	/// The chain block (`frame_system`'s number) the pool was created in: only in that block
 	/// may a commission increase apply at once (nobody can have seen the pool before it).
 	pub created_in: u64,
@@ -508,6 +543,8 @@ pub struct PoolSummary<AccountId, Balance> {
 	pub queued_requests: u64,
 	/// Commission not yet claimed by the owner.
 	pub owner_reward: Balance,
+	/// Open, blocked, or being wound down.
+	pub state: PoolState,
 }
 
 /// A queued withdrawal as shown by the runtime API.

@@ -32,6 +32,7 @@ impl<T: Config> Pallet<T> {
 			queued_value: math::value_of_shares::<T>(&pool, pool.queued_shares),
 			queued_requests: pool.queue_tail.saturating_sub(pool.queue_head),
 			owner_reward: pool.owner_reward,
+			state: pool.state,
 		})
 	}
 

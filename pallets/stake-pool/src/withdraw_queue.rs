@@ -222,6 +222,7 @@ impl<T: Config> Pallet<T> {
 		request: RequestId,
 	) -> DispatchResult {
 		let mut pool = Pools::<T>::get(pid).ok_or(Error::<T>::PoolNotFound)?;
+		ensure!(pool.state != PoolState::Destroying, Error::<T>::PoolDestroying);
 		let mut delegation = Delegations::<T>::get(pid, &who).ok_or(Error::<T>::NoDelegation)?;
 		ensure!(delegation.withdrawals.contains(&request), Error::<T>::RequestNotFound);
 		let mut entry = WithdrawQueue::<T>::get(pid, request).ok_or(Error::<T>::RequestNotFound)?;

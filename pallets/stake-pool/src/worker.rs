@@ -101,6 +101,7 @@ impl<T: Config> Pallet<T> {
 		stake: BalanceOf<T>,
 		additional: BalanceOf<T>,
 	) -> DispatchResult {
+		ensure!(pool.state != PoolState::Destroying, Error::<T>::PoolDestroying);
 		ensure!(stake >= Self::minimum_stake(benchmark), Error::<T>::StakeBelowMinimum);
 		ensure!(stake <= T::MaxStakePerWorker::get(), Error::<T>::StakeAboveMaximum);
 		ensure!(additional <= Self::stakeable_free(pool), Error::<T>::InsufficientFreeDelegation);

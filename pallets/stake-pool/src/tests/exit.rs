@@ -229,6 +229,8 @@ mod adversarial {
 		Recovered { worker: usize },
 		SetCommission { pid: u64, percent: u32 },
 		Claim { who: AccountId, pid: u64 },
+		SetState { pid: u64, state: u8 },
+		WithdrawOther { attacker: usize, who: AccountId, pid: u64 },
 		Advance { blocks: u64 },
 	}
 
@@ -257,8 +259,12 @@ mod adversarial {
 				.prop_map(|(who, pid, nth)| Action::Cancel { who, pid, nth }),
 			2 => (attacker.clone(), pid.clone())
 				.prop_map(|(attacker, pid)| Action::StaleCycle { attacker, pid }),
-			1 => (attacker, pid.clone(), 1u32..8)
+			1 => (attacker.clone(), pid.clone(), 1u32..8)
 				.prop_map(|(attacker, pid, count)| Action::Flood { attacker, pid, count }),
+			1 => (pid.clone(), prop_oneof![4 => 0u8..2, 1 => Just(2u8)])
+				.prop_map(|(pid, state)| Action::SetState { pid, state }),
+			1 => (attacker, anyone(), pid.clone())
+				.prop_map(|(attacker, who, pid)| Action::WithdrawOther { attacker, who, pid }),
 			1 => pid.clone().prop_map(|pid| Action::Burst { pid }),
 			3 => pid.clone().prop_map(|pid| Action::Restake { pid }),
 			1 => worker.clone().prop_map(|worker| Action::Stop { worker }),
@@ -466,6 +472,14 @@ mod adversarial {
 			)?,
 			Action::Claim { who, pid } => {
 				submit(chain, who, C::claim_rewards { pid, restake: false })?
+			},
+			Action::SetState { pid, state } => {
+				let state = [PoolState::Open, PoolState::Blocked, PoolState::Destroying]
+					[usize::from(state)];
+				submit(chain, OWNERS[pid as usize], C::set_pool_state { pid, state })?
+			},
+			Action::WithdrawOther { attacker, who, pid } => {
+				submit(chain, ATTACKERS[attacker], C::withdraw_other { pid, delegator: who })?
 			},
 			Action::Advance { blocks } => {
 				for _ in 0..blocks {

@@ -13,5 +13,6 @@ mod regressions;
 mod rewards;
 mod seed;
 mod slashing;
+mod states;
 mod withdrawals;
 mod workers;

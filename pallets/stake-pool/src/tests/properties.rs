@@ -30,6 +30,8 @@ enum Action {
 	ForceStop { pid: u64 },
 	Process { pid: u64 },
 	SettleSlash { who: usize, pid: u64 },
+	SetState { pid: u64, state: u8, by: usize },
+	WithdrawOther { who: usize, pid: u64 },
 	Advance { blocks: u64 },
 }
 
@@ -67,7 +69,10 @@ fn action() -> impl Strategy<Value = Action> {
 			.prop_map(|(pid, cap)| Action::SetCap { pid, cap }),
 		1 => pid.clone().prop_map(|pid| Action::ForceStop { pid }),
 		1 => pid.clone().prop_map(|pid| Action::Process { pid }),
-		1 => (who, pid.clone()).prop_map(|(who, pid)| Action::SettleSlash { who, pid }),
+		1 => (who.clone(), pid.clone()).prop_map(|(who, pid)| Action::SettleSlash { who, pid }),
+		1 => (pid.clone(), prop_oneof![3 => 0u8..2, 1 => Just(2u8)], 0..3usize)
+			.prop_map(|(pid, state, by)| Action::SetState { pid, state, by }),
+		1 => (who, pid.clone()).prop_map(|(who, pid)| Action::WithdrawOther { who, pid }),
 		4 => prop_oneof![3 => 1u64..5, 1 => 20u64..200].prop_map(|blocks| Action::Advance { blocks }),
 	]
 }
@@ -145,6 +150,15 @@ fn apply(action: &Action) -> DispatchResult {
 			StakePool::process_withdrawals(signed(1), pid).map(|_| ()).map_err(|e| e.error)
 		},
 		Action::SettleSlash { who, pid } => StakePool::settle_slash(signed(1), pid, WHO[who]),
+		Action::SetState { pid, state, by } => {
+			let caller = if by == 0 { OWNERS[(pid as usize).min(2)] } else { WHO[by] };
+			let state =
+				[PoolState::Open, PoolState::Blocked, PoolState::Destroying][state as usize];
+			StakePool::set_pool_state(signed(caller), pid, state)
+		},
+		Action::WithdrawOther { who, pid } => {
+			StakePool::withdraw_other(signed(2), pid, WHO[who]).map(|_| ()).map_err(|e| e.error)
+		},
 		Action::Advance { blocks } => {
 			for _ in 0..blocks {
 				let next = System::block_number() + 1;
