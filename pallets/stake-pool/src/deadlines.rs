@@ -60,6 +60,12 @@
 //!    `tests::exit::every_request_is_paid_by_its_promised_block` checks it (it found the
 //!    first-come order this replaced: a pool with a later deadline took the slots an earlier
 //!    one needed).
+//!    The Release and Grace lanes meet the same bound a different way: a pool's first request
+//!    in a block is charged [`Pallet::first_queued_withdrawal_weight`], a `1 / MaxTasksPerBlock`
+//!    share of the block, so the pools whose forced stops and releases fall due in one block
+//!    (pools that each queued a request in one block) never outnumber the lanes' slots
+//!    (`tests::exit::releases_falling_due_together_are_charged_to_fit_the_release_lane`, and the
+//!    adversarial test run with fewer slots than pools).
 //! 7. **Failures heal.** A task runs in its own storage layer; if it fails, its changes are
 //!    undone, [`Event::DeadlineTaskFailed`] is emitted, and it is scheduled again for the next
 //!    block with its subject's record updated, so no pool is left with a task it believes is

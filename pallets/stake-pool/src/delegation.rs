@@ -16,6 +16,18 @@ use frame_support::{
 };
 use sp_runtime::traits::{Bounded, CheckedAdd, Saturating, Zero};
 
+/// What a withdrawal queued, which decides the least it is charged.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(crate) enum Queued {
+	/// Nothing: free delegation paid it in full.
+	Nothing,
+	/// A request, in a pool that already queued one in this block.
+	Request,
+	/// The pool's first request in this block: its grace period may force the pool to stop and
+	/// make the pool's release fall due in the block of its promise.
+	FirstOfPool,
+}
+
 /// The outcome of paying (part of) a withdrawal.
 pub(crate) struct Payout<Balance> {
 	/// Released from the delegator's hold.
@@ -114,12 +126,12 @@ impl<T: Config> Pallet<T> {
 	/// Withdraw `value` (or all the shares not already queued) from the pool: what free
 	/// delegation covers now, the rest queued as a new request. In a destroying pool every
 	/// withdrawal is of all the shares not already queued, whatever `value` says. Returns the
-	/// number of earlier queued requests paid first and whether a request was queued.
+	/// number of earlier queued requests paid first and what was queued.
 	pub(crate) fn do_withdraw(
 		who: T::AccountId,
 		pid: PoolId,
 		value: BalanceOf<T>,
-	) -> Result<(u32, bool), DispatchError> {
+	) -> Result<(u32, Queued), DispatchError> {
 		let mut pool = Pools::<T>::get(pid).ok_or(Error::<T>::PoolNotFound)?;
 		ensure!(!value.is_zero(), Error::<T>::ZeroAmount);
 		ensure!(Delegations::<T>::contains_key(pid, &who), Error::<T>::NoDelegation);
@@ -154,11 +166,12 @@ impl<T: Config> Pallet<T> {
 				free: pool.free,
 			});
 		}
-		let queued = !payout.complete;
-		if queued {
+		let queued = if payout.complete {
+			Queued::Nothing
+		} else {
 			let remaining = shares.saturating_sub(payout.shares);
-			Self::enqueue_withdrawal(pid, &mut pool, &who, &mut delegation, remaining)?;
-		}
+			Self::enqueue_withdrawal(pid, &mut pool, &who, &mut delegation, remaining)?
+		};
 		Self::store_delegation(pid, &mut pool, &who, delegation)?;
 		Pools::<T>::insert(pid, pool);
 		Ok((paid_before, queued))
@@ -223,7 +236,7 @@ impl<T: Config> Pallet<T> {
 	pub(crate) fn do_withdraw_other(
 		pid: PoolId,
 		delegator: T::AccountId,
-	) -> Result<(u32, bool), DispatchError> {
+	) -> Result<(u32, Queued), DispatchError> {
 		let pool = Pools::<T>::get(pid).ok_or(Error::<T>::PoolNotFound)?;
 		ensure!(pool.state == PoolState::Destroying, Error::<T>::PoolNotDestroying);
 		Self::do_withdraw(delegator, pid, BalanceOf::<T>::max_value())

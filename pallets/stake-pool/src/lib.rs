@@ -88,6 +88,7 @@
 
 extern crate alloc;
 
+use delegation::Queued;
 pub use pallet::*;
 pub use types::*;
 pub use weights::WeightInfo;
@@ -1015,14 +1016,16 @@ pub mod pallet {
 		///
 		/// A call that queues a request is charged at least
 		/// [`Pallet::queued_withdrawal_weight`]: a block's share of the hook's pay-out capacity,
-		/// so that no block can queue more requests than the hook pays in one block.
+		/// so that no block can queue more requests than the hook pays in one block; the pool's
+		/// first request in a block at least [`Pallet::first_queued_withdrawal_weight`], a share
+		/// of the hook's release capacity.
 		///
 		/// Origin: signed, by a delegator of the pool.
 		///
 		/// Errors: [`Error::PoolNotFound`], [`Error::ZeroAmount`], [`Error::NoDelegation`],
 		/// [`Error::NothingToWithdraw`], [`Error::TooManyWithdrawals`].
 		#[pallet::call_index(12)]
-		#[pallet::weight(Pallet::<T>::withdraw_weight(T::MaxQueuePayoutsPerCall::get(), true))]
+		#[pallet::weight(Pallet::<T>::withdraw_weight(T::MaxQueuePayoutsPerCall::get(), Queued::FirstOfPool))]
 		pub fn withdraw(
 			origin: OriginFor<T>,
 			pid: PoolId,
@@ -1341,7 +1344,7 @@ pub mod pallet {
 		/// requests from before the pool was destroying; one is paid by its deadline, and it
 		/// cannot add more: try again then).
 		#[pallet::call_index(31)]
-		#[pallet::weight(Pallet::<T>::withdraw_other_weight(T::MaxQueuePayoutsPerCall::get(), true))]
+		#[pallet::weight(Pallet::<T>::withdraw_other_weight(T::MaxQueuePayoutsPerCall::get(), Queued::FirstOfPool))]
 		pub fn withdraw_other(
 			origin: OriginFor<T>,
 			pid: PoolId,
@@ -1394,43 +1397,66 @@ impl<T: Config> Pallet<T> {
 	/// block therefore never outnumber what the hook can pay in one block, which is what lets
 	/// every request be paid by its deadline (see [`deadlines`]).
 	pub fn queued_withdrawal_weight() -> frame_support::weights::Weight {
+		use frame_support::traits::Get;
+		Self::normal_block_share(
+			u64::from(T::MaxTasksPerBlock::get())
+				.saturating_mul(u64::from(T::MaxQueuePayoutsPerCall::get())),
+		)
+	}
+
+	/// The least a `withdraw` that queues a pool's **first** request in a block is charged: the
+	/// normal class's block limit divided by `MaxTasksPerBlock`, the Release lane's slots. A
+	/// pool's forced stop, and the release of its stake, fall due at its queue head's
+	/// `requested_at + GracePeriod (+ CooldownPeriod)`, so the pools whose releases fall due in
+	/// one block all queued a request in one block; no block can hold more of those first
+	/// requests than the Release (and Grace) lane serves per block, so no release is late for
+	/// its promise. Further requests into the same pool in the same block pay only
+	/// [`Self::queued_withdrawal_weight`] (`tests::exit::adversarial`,
+	/// `tests::exit::releases_falling_due_together_are_charged_to_fit_the_release_lane`).
+	pub fn first_queued_withdrawal_weight() -> frame_support::weights::Weight {
+		use frame_support::traits::Get;
+		Self::normal_block_share(u64::from(T::MaxTasksPerBlock::get()))
+	}
+
+	/// The normal class's block limit divided by `parts` (at least 1).
+	fn normal_block_share(parts: u64) -> frame_support::weights::Weight {
 		use frame_support::{dispatch::DispatchClass, traits::Get};
 		use frame_system::limits::BlockWeights;
 		let weights: BlockWeights = <T as frame_system::Config>::BlockWeights::get();
 		let normal = weights.get(DispatchClass::Normal);
 		let limit = normal.max_total.unwrap_or(weights.max_block);
-		let per_block = u64::from(T::MaxTasksPerBlock::get())
-			.saturating_mul(u64::from(T::MaxQueuePayoutsPerCall::get()))
-			.max(1);
+		let parts = parts.max(1);
 		frame_support::weights::Weight::from_parts(
-			limit.ref_time().checked_div(per_block).unwrap_or_default(),
-			limit.proof_size().checked_div(per_block).unwrap_or_default(),
+			limit.ref_time().checked_div(parts).unwrap_or_default(),
+			limit.proof_size().checked_div(parts).unwrap_or_default(),
 		)
 	}
 
-	/// The weight of a `withdraw` that paid `paid` earlier requests and did (`queued`) or did
-	/// not queue a request of its own.
-	pub(crate) fn withdraw_weight(paid: u32, queued: bool) -> frame_support::weights::Weight {
+	/// The weight of a `withdraw` that paid `paid` earlier requests and queued `queued`.
+	pub(crate) fn withdraw_weight(paid: u32, queued: Queued) -> frame_support::weights::Weight {
 		Self::queueing_weight(T::WeightInfo::withdraw(), paid, queued)
 	}
 
 	/// [`Self::withdraw_weight`] for `withdraw_other`.
-	pub(crate) fn withdraw_other_weight(paid: u32, queued: bool) -> frame_support::weights::Weight {
+	pub(crate) fn withdraw_other_weight(
+		paid: u32,
+		queued: Queued,
+	) -> frame_support::weights::Weight {
 		Self::queueing_weight(T::WeightInfo::withdraw_other(), paid, queued)
 	}
 
-	/// `base` plus `paid` queue pay-outs, and at least [`Self::queued_withdrawal_weight`] when
-	/// a request was queued.
+	/// `base` plus `paid` queue pay-outs, and at least the share of the hook's capacity that
+	/// what was queued needs.
 	fn queueing_weight(
 		base: frame_support::weights::Weight,
 		paid: u32,
-		queued: bool,
+		queued: Queued,
 	) -> frame_support::weights::Weight {
 		let weight = base.saturating_add(Self::queue_payout_weight(paid));
-		if queued {
-			weight.max(Self::queued_withdrawal_weight())
-		} else {
-			weight
+		match queued {
+			Queued::Nothing => weight,
+			Queued::Request => weight.max(Self::queued_withdrawal_weight()),
+			Queued::FirstOfPool => weight.max(Self::first_queued_withdrawal_weight()),
 		}
 	}
 

@@ -50,6 +50,7 @@ impl<T: Config> Pallet<T> {
 			queue_head: 0,
 			queue_tail: 0,
 			grace_due: None,
+			last_queued_at: None,
 			release_due: None,
 			payout_due: None,
 			workers: 0,

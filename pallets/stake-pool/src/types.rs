@@ -253,6 +253,10 @@ pub struct PoolInfo<AccountId, Balance, BlockNumber> {
 	/// When the pool's armed grace-period task is due: the queue head's `requested_at +
 	/// GracePeriod`. `None` with an empty queue, and after a forced stop until the head changes.
 	pub grace_due: Option<BlockNumber>,
+	/// The block (of the configured block-number provider) in which the pool last queued a
+	/// withdrawal request. The first request a pool queues in a block is charged a share of the
+	/// Release lane's capacity (see [`crate::Pallet::first_queued_withdrawal_weight`]).
+	pub last_queued_at: Option<BlockNumber>,
 	/// When the pool's release task is due: the end of the cool-down its last forced stop
 	/// started (all the stake it stopped returns then and pays the queue).
 	pub release_due: Option<BlockNumber>,

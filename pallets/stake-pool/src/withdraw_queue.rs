@@ -12,7 +12,7 @@
 //! A cancelled request stays in the queue with no shares until it reaches the head, where it
 //! completes without funds; the queue has no holes.
 
-use crate::{math::value_of_shares, pallet::*, types::*};
+use crate::{delegation::Queued, math::value_of_shares, pallet::*, types::*};
 use frame_support::pallet_prelude::*;
 use sp_runtime::traits::{Bounded, Saturating, Zero};
 
@@ -25,13 +25,16 @@ impl<T: Config> Pallet<T> {
 		who: &T::AccountId,
 		delegation: &mut DelegationOf<T>,
 		shares: BalanceOf<T>,
-	) -> DispatchResult {
+	) -> Result<Queued, DispatchError> {
 		let request = pool.queue_tail;
 		delegation.withdrawals.try_push(request).map_err(|_| Error::<T>::TooManyWithdrawals)?;
 		pool.queue_tail = request.checked_add(1).ok_or(Error::<T>::Overflow)?;
 		pool.queued_shares = pool.queued_shares.saturating_add(shares);
 		delegation.queued_shares = delegation.queued_shares.saturating_add(shares);
 		let now = Self::now();
+		let queued =
+			if pool.last_queued_at == Some(now) { Queued::Request } else { Queued::FirstOfPool };
+		pool.last_queued_at = Some(now);
 		WithdrawQueue::<T>::insert(
 			pid,
 			request,
@@ -54,7 +57,7 @@ impl<T: Config> Pallet<T> {
 			value,
 			grace_ends: now.saturating_add(T::GracePeriod::get()),
 		});
-		Ok(())
+		Ok(queued)
 	}
 
 	/// Point the pool's grace task at its current head (or remove it with an empty queue).

@@ -3,7 +3,7 @@
 //! is pending and whatever the owner and other accounts do.
 
 use crate::{mock::*, *};
-use frame_support::{assert_noop, assert_ok, traits::Get};
+use frame_support::{assert_noop, assert_ok, dispatch::GetDispatchInfo, traits::Get};
 
 /// Seed pool 0 (workers A-D of `OWNER_A`) with `amount` from account 1, all of it staked for
 /// worker D (score 900, minimum 3000 PHA): nothing is free.
@@ -98,15 +98,77 @@ fn a_queued_withdrawal_is_charged_its_share_of_the_hooks_capacity() {
 		};
 		assert_ok!(StakePool::delegate(RuntimeOrigin::signed(2), free_pool, 100 * PHA));
 		let paid = StakePool::withdraw(RuntimeOrigin::signed(2), free_pool, 50 * PHA).unwrap();
-		let queued = StakePool::withdraw(RuntimeOrigin::signed(1), pid, 50 * PHA).unwrap();
-		let share = StakePool::queued_withdrawal_weight();
-		// The normal class's limit over the 4 x 3 requests the Payout lane pays per block.
 		let weights: frame_system::limits::BlockWeights =
 			<Test as frame_system::Config>::BlockWeights::get();
 		let normal = weights.get(frame_support::dispatch::DispatchClass::Normal).max_total.unwrap();
+		// The pool's first request in this block: a quarter of the normal class (the Release
+		// lane's 4 slots), which is also what the call declares before it runs.
+		let first = StakePool::withdraw(RuntimeOrigin::signed(1), pid, 50 * PHA).unwrap();
+		let first_share = StakePool::first_queued_withdrawal_weight();
+		assert_eq!(first_share.ref_time(), normal.ref_time() / 4);
+		assert_eq!(first.actual_weight, Some(first_share));
+		let declared = crate::Call::<Test>::withdraw { pid, value: 50 * PHA }.get_dispatch_info();
+		assert_eq!(declared.call_weight.ref_time(), normal.ref_time() / 4);
+		// A second request into the same pool in the same block: the normal class over the
+		// 4 x 3 requests the Payout lane pays per block.
+		let second = StakePool::withdraw(RuntimeOrigin::signed(1), pid, 50 * PHA).unwrap();
+		let share = StakePool::queued_withdrawal_weight();
 		assert_eq!(share.ref_time(), normal.ref_time() / 12);
-		assert_eq!(queued.actual_weight, Some(share.max(paid.actual_weight.unwrap())));
+		assert_eq!(second.actual_weight, Some(share.max(paid.actual_weight.unwrap())));
 		assert!(paid.actual_weight.unwrap().ref_time() < share.ref_time());
+		// Next block, the first again.
+		run_blocks(1);
+		let next = StakePool::withdraw(RuntimeOrigin::signed(1), pid, 50 * PHA).unwrap();
+		assert_eq!(next.actual_weight, Some(first_share));
+	});
+}
+
+#[test]
+fn releases_falling_due_together_are_charged_to_fit_the_release_lane() {
+	// Before: an account leaving more pools in one block than the Release lane has slots made
+	// some pools' releases (and the pay-outs they carry) late for their promise. Now the pools'
+	// first requests in a block cost a slot's share of the block each, so a block holds at most
+	// as many as the lane serves: with 2 slots, the third pool's request goes in the next block.
+	let _restore = Restore(Box::new(|| MaxTasksPerBlock::set(4)));
+	MaxTasksPerBlock::set(2);
+	ExtBuilder::default().build_and_execute(|| {
+		let weights: frame_system::limits::BlockWeights =
+			<Test as frame_system::Config>::BlockWeights::get();
+		let normal = weights.get(frame_support::dispatch::DispatchClass::Normal).max_total.unwrap();
+		let first = StakePool::first_queued_withdrawal_weight();
+		assert!(first.saturating_mul(2).all_lte(normal));
+		assert!(first.saturating_mul(3).any_gt(normal));
+		// Three pools, each one worker staked by account 1 with all it delegated.
+		let mut pools = Vec::new();
+		for (i, owner) in [OWNER_A, OWNER_B, 17].into_iter().enumerate() {
+			let worker = 30 + i as AccountId;
+			setup_worker(worker, 400, owner);
+			assert_ok!(StakePool::create_pool(RuntimeOrigin::signed(owner)));
+			let pid = NextPoolId::<Test>::get() - 1;
+			assert_ok!(StakePool::add_worker(RuntimeOrigin::signed(owner), pid, worker));
+			assert_ok!(StakePool::delegate(RuntimeOrigin::signed(1), pid, 2000 * PHA));
+			assert_ok!(StakePool::start_mining(
+				RuntimeOrigin::signed(owner),
+				pid,
+				worker,
+				2000 * PHA
+			));
+			pools.push(pid);
+		}
+		// The block author fits two of the three requests in block `b`, the third in `b + 1`.
+		let b = System::block_number();
+		assert_ok!(StakePool::withdraw(RuntimeOrigin::signed(1), pools[0], u128::MAX));
+		assert_ok!(StakePool::withdraw(RuntimeOrigin::signed(1), pools[1], u128::MAX));
+		run_blocks(1);
+		assert_ok!(StakePool::withdraw(RuntimeOrigin::signed(1), pools[2], u128::MAX));
+		let promise = b + GracePeriod::get() + CooldownPeriod::get();
+		run_to_block(promise - 1);
+		assert_eq!(delegation_hold(1), 6000 * PHA);
+		// Both releases due at the promise run in it (two slots), the third one block later.
+		run_to_block(promise);
+		assert_eq!(delegation_hold(1), 2000 * PHA);
+		run_to_block(promise + 1);
+		assert_eq!(delegation_hold(1), 0);
 	});
 }
 
@@ -222,6 +284,7 @@ mod adversarial {
 		StaleCycle { attacker: usize, pid: u64 },
 		Flood { attacker: usize, pid: u64, count: u32 },
 		Burst { pid: u64 },
+		EveryPoolAtOnce,
 		Restake { pid: u64 },
 		Stop { worker: usize },
 		Slash { worker: usize, amount: Balance },
@@ -261,11 +324,12 @@ mod adversarial {
 				.prop_map(|(attacker, pid)| Action::StaleCycle { attacker, pid }),
 			1 => (attacker.clone(), pid.clone(), 1u32..8)
 				.prop_map(|(attacker, pid, count)| Action::Flood { attacker, pid, count }),
-			1 => (pid.clone(), prop_oneof![4 => 0u8..2, 1 => Just(2u8)])
+			1 => (pid.clone(), prop_oneof![12 => Just(0u8), 4 => Just(1u8), 1 => Just(2u8)])
 				.prop_map(|(pid, state)| Action::SetState { pid, state }),
 			1 => (attacker, anyone(), pid.clone())
 				.prop_map(|(attacker, who, pid)| Action::WithdrawOther { attacker, who, pid }),
 			1 => pid.clone().prop_map(|pid| Action::Burst { pid }),
+			1 => Just(Action::EveryPoolAtOnce),
 			3 => pid.clone().prop_map(|pid| Action::Restake { pid }),
 			1 => worker.clone().prop_map(|worker| Action::Stop { worker }),
 			1 => (worker.clone(), amount()).prop_map(|(worker, amount)| Action::Slash { worker, amount }),
@@ -451,6 +515,18 @@ mod adversarial {
 					}
 				}
 			},
+			Action::EveryPoolAtOnce => {
+				// An attacker backs every pool, the owners stake it all, and the attacker leaves
+				// every pool in one block: every pool's forced stop, and the release of its stake,
+				// fall due in the same block.
+				for pid in 0..OWNERS.len() as u64 {
+					submit(chain, ATTACKERS[0], C::delegate { pid, amount: 3000 * PHA })?;
+					restake(chain, pid, &mut submit)?;
+				}
+				for pid in 0..OWNERS.len() as u64 {
+					submit(chain, ATTACKERS[0], C::withdraw { pid, value: u128::MAX })?;
+				}
+			},
 			Action::Restake { pid } => restake(chain, pid, &mut submit)?,
 			Action::Stop { worker } => {
 				let pid = (worker / 2) as u64;
@@ -490,8 +566,12 @@ mod adversarial {
 		Ok(ok)
 	}
 
-	fn run(actions: Vec<Action>) -> Result<(), TestCaseError> {
+	/// Run `actions` with `MaxTasksPerBlock` at `tasks`: with 2, the three pools' releases (and
+	/// grace expiries) can fall due in one block beyond the lane's slots.
+	fn run(actions: Vec<Action>, tasks: u32) -> Result<(), TestCaseError> {
 		let mut result = Ok(());
+		let _restore = Restore(Box::new(|| MaxTasksPerBlock::set(4)));
+		MaxTasksPerBlock::set(tasks);
 		ExtBuilder::default().reward_per_block(3 * PHA + 7).build_and_execute(|| {
 			setup();
 			let issuance = Balances::total_issuance();
@@ -551,7 +631,12 @@ mod adversarial {
 
 		#[test]
 		fn every_request_is_paid_by_its_promised_block(actions in proptest::collection::vec(action(), 150..400)) {
-			run(actions)?;
+			run(actions, 4)?;
+		}
+
+		#[test]
+		fn every_request_is_paid_by_its_promised_block_with_fewer_slots_than_pools(actions in proptest::collection::vec(action(), 150..400)) {
+			run(actions, 2)?;
 		}
 	}
 }
