@@ -184,6 +184,14 @@ mod runtime {
 	/// The multi-phase election of each era's active pools.
 	#[runtime::pallet_index(11)]
 	pub type Election = pallet_election_multi_phase;
+
+	/// Delegators sorted by the value of their voting positions: the election's voters.
+	#[runtime::pallet_index(12)]
+	pub type VoterList = pallet_bags_list<Instance1>;
+
+	/// Candidate pools sorted by value: the election's targets.
+	#[runtime::pallet_index(13)]
+	pub type TargetList = pallet_bags_list<Instance2>;
 }
 
 #[cfg(feature = "runtime-benchmarks")]
@@ -197,6 +205,7 @@ mod benches {
 		[pallet_sudo, Sudo]
 		[pallet_stake_pool, StakePool]
 		[pallet_election_multi_phase, Election]
+		[pallet_bags_list, VoterList]
 	);
 	pub use frame_system_benchmarking::Pallet as SystemBench;
 }

@@ -532,6 +532,7 @@ mod benchmarks {
 					reward_per_share_settled: U256::zero(),
 					unclaimed: Zero::zero(),
 					withdrawals: Default::default(),
+					vote_value: Zero::zero(),
 				},
 			);
 		}

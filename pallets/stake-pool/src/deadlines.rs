@@ -251,7 +251,7 @@ impl<T: Config> Pallet<T> {
 		// One request per task: the next one of this pool may be less urgent than another
 		// pool's head, and is keyed again by its own deadline.
 		Self::pay_queue_up_to(pid, &mut pool, 1)?;
-		Pools::<T>::insert(pid, pool);
+		Self::put_pool(pid, pool);
 		Ok(())
 	}
 
@@ -261,7 +261,7 @@ impl<T: Config> Pallet<T> {
 			return Ok(());
 		}
 		Self::touch_pool(pid, &mut pool);
-		Pools::<T>::insert(pid, pool);
+		Self::put_pool(pid, pool);
 		Ok(())
 	}
 
@@ -273,18 +273,18 @@ impl<T: Config> Pallet<T> {
 		// free delegation; what is left at the head decides.
 		Self::pay_queue(pid, &mut pool)?;
 		if Self::head_is_cancelled(pid, &pool) {
-			// More cancelled requests than one sweep takes: go on next block. A forced stop this
+			// More cancelled requests than one sweep takes: watch the cancelled head, whose
+			// deadline is no later than any live request's behind it (the queue is FIFO), so the
+			// sweep goes on then at the latest (at once if it has passed). A forced stop this
 			// delays still ends its cool-down on time (guarantee 4).
-			let next = Self::now().saturating_add(One::one());
-			pool.grace_due =
-				Self::reschedule(pool.grace_due, Some(next), DeadlineTask::GraceExpiry { pid });
-			Pools::<T>::insert(pid, pool);
+			Self::arm_grace(pid, &mut pool);
+			Self::put_pool(pid, pool);
 			return Ok(());
 		}
 		match Self::overdue_head(pid, &pool) {
 			Some((request, deadline)) => {
 				let (stopped, until) = Self::force_stop_pool(pid, &mut pool, deadline)?;
-				Pools::<T>::insert(pid, pool);
+				Self::put_pool(pid, pool);
 				Self::deposit_event(Event::PoolForcedToStop {
 					pid,
 					request,
@@ -295,7 +295,7 @@ impl<T: Config> Pallet<T> {
 			None => {
 				// The head changed since the task was armed: watch the new one.
 				Self::arm_grace(pid, &mut pool);
-				Pools::<T>::insert(pid, pool);
+				Self::put_pool(pid, pool);
 			},
 		}
 		Ok(())
@@ -306,7 +306,7 @@ impl<T: Config> Pallet<T> {
 		pool.release_due = None;
 		Self::touch_pool(pid, &mut pool);
 		Self::release_pool(pid, &mut pool)?;
-		Pools::<T>::insert(pid, pool);
+		Self::put_pool(pid, pool);
 		Ok(())
 	}
 }

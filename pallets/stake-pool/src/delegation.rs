@@ -86,6 +86,7 @@ impl<T: Config> Pallet<T> {
 					reward_per_share_settled: pool.reward_per_share,
 					unclaimed: Zero::zero(),
 					withdrawals: Default::default(),
+					vote_value: Zero::zero(),
 				}
 			},
 		};
@@ -112,7 +113,7 @@ impl<T: Config> Pallet<T> {
 			free: pool.free,
 		});
 		let paid = Self::pay_queue(pid, &mut pool)?;
-		Pools::<T>::insert(pid, pool);
+		Self::put_pool(pid, pool);
 		Ok(paid)
 	}
 
@@ -173,7 +174,7 @@ impl<T: Config> Pallet<T> {
 			Self::enqueue_withdrawal(pid, &mut pool, &who, &mut delegation, remaining)?
 		};
 		Self::store_delegation(pid, &mut pool, &who, delegation)?;
-		Pools::<T>::insert(pid, pool);
+		Self::put_pool(pid, pool);
 		Ok((paid_before, queued))
 	}
 
@@ -254,7 +255,7 @@ impl<T: Config> Pallet<T> {
 		Self::store_delegation(pid, &mut pool, &who, delegation)?;
 		let after = Delegations::<T>::get(pid, &who).map(|d| d.held).unwrap_or_default();
 		ensure!(after != before, Error::<T>::NoSlashToSettle);
-		Pools::<T>::insert(pid, pool);
+		Self::put_pool(pid, pool);
 		Ok(())
 	}
 
@@ -275,6 +276,7 @@ impl<T: Config> Pallet<T> {
 		who: &T::AccountId,
 		mut delegation: DelegationOf<T>,
 	) -> DispatchResult {
+		Self::rescore_position(who, pool, &mut delegation);
 		let exited = delegation.shares.is_zero() && delegation.withdrawals.is_empty();
 		if exited && !delegation.held.is_zero() {
 			let margin = pool.total_held.saturating_sub(pool.total_value).saturating_add(pool.free);

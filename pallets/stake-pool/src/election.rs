@@ -1,25 +1,27 @@
 //! The stake pools as an election's data provider, and the active set of each era.
 //!
 //! - **Targets** are pools with at least one mining worker (power above zero), known to the
-//!   election by their [`PoolAccounts`] account.
-//! - **Voters** are delegators: each votes for the candidate pools it backs (at most
+//!   election by their [`PoolAccounts`] account, largest `total_value` first
+//!   ([`Config::TargetList`]).
+//! - **Voters** are delegators, largest voting value first ([`Config::VoterList`], see
+//!   [`crate::lists`]): each votes for the candidate pools it backs (at most
 //!   `MaxPoolsPerDelegator`) with the value of its positions in those pools (after unsettled
 //!   slashes, never more than it holds, and without the shares waiting in the exit queue),
-//!   converted to a vote by [`Config::CurrencyToVote`]. The
-//!   election splits that stake among the pools it votes for, as NPoS does.
+//!   converted to a vote by [`Config::CurrencyToVote`]. The election splits that stake among
+//!   the pools it votes for, as NPoS does. Reads are bounded by the count the election asks for.
 //! - **Desired targets**: [`Config::DesiredActivePools`].
 //! - **Eras** last [`Config::EraLength`] blocks (of `frame_system`, the blocks the election's
 //!   phases count); at each era boundary the pallet calls `elect()`, stores the active set with
 //!   each pool's backing, emits [`Event::ActiveSetElected`] and tells [`Config::OnNewActiveSet`].
 //!   If the election fails, the previous set stays.
 
-use crate::{math::value_of_shares, pallet::*, types::*, weights::WeightInfo};
+use crate::{pallet::*, types::*, weights::WeightInfo};
 use alloc::vec::Vec;
 use codec::{Decode, Encode};
 use core::marker::PhantomData;
 use frame_election_provider_support::{
 	bounds::DataProviderBounds, data_provider, ElectionDataProvider, ElectionProvider, PageIndex,
-	VoterOf,
+	SortedListProvider, VoterOf,
 };
 use frame_support::{
 	pallet_prelude::*,
@@ -118,6 +120,8 @@ impl<T: Config> ElectionDataProvider for Pallet<T> {
 	type BlockNumber = BlockNumberFor<T>;
 	type MaxVotesPerVoter = T::MaxPoolsPerDelegator;
 
+	/// The candidate pools, largest `total_value` first from [`Config::TargetList`], reading no
+	/// more entries than `bounds.count` allows.
 	fn electable_targets(
 		bounds: DataProviderBounds,
 		page: PageIndex,
@@ -127,11 +131,16 @@ impl<T: Config> ElectionDataProvider for Pallet<T> {
 		}
 		let limit = bounds.count.map(|count| count.0 as usize).unwrap_or(usize::MAX);
 		let mut read: u32 = 0;
-		let targets: Vec<T::AccountId> = Pools::<T>::iter()
-			.inspect(|_| read = read.saturating_add(1))
-			.filter(|(_, pool)| Self::is_candidate(pool))
+		// The list holds exactly the candidates (`put_pool` keeps it so); the pool read checks
+		// it and costs what the benchmark `electable_targets(t)` measures.
+		let targets: Vec<T::AccountId> = T::TargetList::iter()
 			.take(limit)
-			.map(|(pid, _)| T::PoolAccounts::account_of(pid))
+			.inspect(|_| read = read.saturating_add(1))
+			.filter(|account| {
+				T::PoolAccounts::pool_of(account)
+					.and_then(Pools::<T>::get)
+					.is_some_and(|pool| Self::is_candidate(&pool))
+			})
 			.collect();
 		frame_system::Pallet::<T>::register_extra_weight_unchecked(
 			T::WeightInfo::electable_targets(read),
@@ -140,6 +149,10 @@ impl<T: Config> ElectionDataProvider for Pallet<T> {
 		Ok(targets)
 	}
 
+	/// The delegators with the largest voting value first from [`Config::VoterList`], at most
+	/// `bounds.count` of them read. Each votes with the fresh value of its positions in
+	/// candidate pools; one left with no such position is skipped, not replaced (the list's
+	/// score counts positions in any pool).
 	fn electing_voters(
 		bounds: DataProviderBounds,
 		page: PageIndex,
@@ -152,9 +165,11 @@ impl<T: Config> ElectionDataProvider for Pallet<T> {
 		// Delegators read; each costs at most `MaxPoolsPerDelegator` pool and position reads,
 		// the worst case `electing_voters(v)` is benchmarked at.
 		let mut read: u32 = 0;
-		let voters: Vec<VoterOf<Self>> = DelegatorPools::<T>::iter()
+		let voters: Vec<VoterOf<Self>> = T::VoterList::iter()
+			.take(limit)
 			.inspect(|_| read = read.saturating_add(1))
-			.filter_map(|(who, pids)| {
+			.filter_map(|who| {
+				let pids = DelegatorPools::<T>::get(&who);
 				let mut stake = BalanceOf::<T>::zero();
 				let mut votes = BoundedVec::<T::AccountId, T::MaxPoolsPerDelegator>::new();
 				for pid in pids {
@@ -167,8 +182,7 @@ impl<T: Config> ElectionDataProvider for Pallet<T> {
 						continue;
 					}
 					// Shares waiting in the exit queue do not vote: they are leaving.
-					let voting = delegation.shares.saturating_sub(delegation.queued_shares);
-					let value = value_of_shares::<T>(&pool, voting).min(delegation.held);
+					let value = Self::position_vote_value(&pool, &delegation);
 					if value.is_zero() || votes.try_push(T::PoolAccounts::account_of(pid)).is_err()
 					{
 						continue;
@@ -178,7 +192,6 @@ impl<T: Config> ElectionDataProvider for Pallet<T> {
 				let weight = T::CurrencyToVote::to_vote(stake, issuance);
 				(!votes.is_empty() && weight > 0).then_some((who, weight, votes))
 			})
-			.take(limit)
 			.collect();
 		frame_system::Pallet::<T>::register_extra_weight_unchecked(
 			T::WeightInfo::electing_voters(read),

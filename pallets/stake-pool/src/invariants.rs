@@ -24,9 +24,14 @@
 //!    GracePeriod` or later when a task was retried), `release_due`, `payout_due` and
 //!    `pending_commission`, and a cool-down task for each worker its owner stopped; nothing
 //!    else, so no stale task takes a slot.
+//! 10. The sorted lists: each delegator's `VoterScores` entry is the sum of its records'
+//!     `vote_value`, and the voter list holds exactly the delegators with a score, at that
+//!     score; each pool's `target_score` is its value while it is a candidate (zero
+//!     otherwise), and the target list holds exactly the pools with a score, at that score.
 
-use crate::{pallet::*, types::*};
+use crate::{pallet::*, types::*, PoolAccounts};
 use alloc::collections::btree_map::BTreeMap;
+use frame_election_provider_support::SortedListProvider;
 use frame_support::{
 	ensure,
 	traits::{fungible::InspectHold, Get},
@@ -41,6 +46,8 @@ pub(crate) fn check<T: Config>() -> Result<(), TryRuntimeError> {
 	let mut deposit_holds: BTreeMap<T::AccountId, BalanceOf<T>> = BTreeMap::new();
 	let mut total_power: u128 = 0;
 	let mut agenda_expected: u32 = 0;
+	let mut vote_values: BTreeMap<T::AccountId, BalanceOf<T>> = BTreeMap::new();
+	let mut targets: u32 = 0;
 
 	for (pid, pool) in Pools::<T>::iter() {
 		// 1.
@@ -96,6 +103,8 @@ pub(crate) fn check<T: Config>() -> Result<(), TryRuntimeError> {
 			);
 			let entry = delegation_holds.entry(who.clone()).or_insert_with(Zero::zero);
 			*entry = entry.saturating_add(delegation.held);
+			let votes = vote_values.entry(who.clone()).or_insert_with(Zero::zero);
+			*votes = votes.saturating_add(delegation.vote_value);
 			let mut requested = BalanceOf::<T>::zero();
 			for id in delegation.withdrawals.iter() {
 				let request = WithdrawQueue::<T>::get(pid, id).ok_or("pending request missing")?;
@@ -180,7 +189,46 @@ pub(crate) fn check<T: Config>() -> Result<(), TryRuntimeError> {
 		// Whitelist.
 		let listed = PoolWhitelist::<T>::iter_key_prefix(pid).count();
 		ensure!(listed == pool.whitelist_len as usize, "whitelist length is wrong");
+
+		// 10. (targets)
+		ensure!(
+			pool.target_score == Pallet::<T>::target_score_of(&pool),
+			"a pool's target score is not its value as a candidate"
+		);
+		let account = T::PoolAccounts::account_of(pid);
+		if pool.target_score.is_zero() {
+			ensure!(!T::TargetList::contains(&account), "a pool without a score is in the list");
+		} else {
+			ensure!(
+				T::TargetList::get_score(&account).ok() == Some(pool.target_score),
+				"the target list's score of a pool differs from its target score"
+			);
+			targets = targets.saturating_add(1);
+		}
 	}
+	ensure!(T::TargetList::count() == targets, "the target list holds pools that are gone");
+
+	// 10. (voters)
+	let mut voters: u32 = 0;
+	for (who, score) in VoterScores::<T>::iter() {
+		ensure!(
+			vote_values.get(&who).copied().unwrap_or_default() == score,
+			"a voter score is not the sum of its positions' vote values"
+		);
+		ensure!(!score.is_zero(), "a zero voter score is stored");
+		ensure!(
+			T::VoterList::get_score(&who).ok() == Some(score),
+			"the voter list's score differs from the voter score"
+		);
+		voters = voters.saturating_add(1);
+	}
+	for (who, votes) in vote_values.iter() {
+		ensure!(
+			votes.is_zero() || VoterScores::<T>::contains_key(who),
+			"a delegator with voting positions has no voter score"
+		);
+	}
+	ensure!(T::VoterList::count() == voters, "the voter list holds delegators without a score");
 
 	// 3. (reverse direction)
 	for (who, pools) in DelegatorPools::<T>::iter() {

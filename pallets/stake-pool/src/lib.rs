@@ -98,6 +98,7 @@ mod delegation;
 pub mod election;
 #[cfg(any(feature = "try-runtime", test))]
 mod invariants;
+pub mod lists;
 mod math;
 mod pool;
 pub mod rewards;
@@ -115,6 +116,7 @@ mod mock;
 mod tests;
 
 pub use election::{OnNewActiveSet, PalletIdPoolAccounts, PoolAccounts};
+pub use lists::{geometric_thresholds, TargetScoreOf, VoterScoreOf};
 pub use rewards::{MintRewards, PayFromAccount, RewardSource};
 
 /// The log target of this pallet.
@@ -297,6 +299,23 @@ pub mod pallet {
 		#[pallet::constant]
 		type MaxWithdrawalsPerDelegation: Get<u32>;
 
+		/// The delegators, sorted by the value of their voting positions: the election takes the
+		/// largest first, reading no more than it takes. In a runtime, an instance of
+		/// `pallet-bags-list` whose `ScoreProvider` is [`lists::VoterScoreOf`]; the pallet keeps
+		/// it up to date (see [`lists`]).
+		type VoterList: frame_election_provider_support::SortedListProvider<
+			Self::AccountId,
+			Score = BalanceOf<Self>,
+		>;
+
+		/// The candidate pools (by their [`Config::PoolAccounts`] account), sorted by value. In a
+		/// runtime, an instance of `pallet-bags-list` whose `ScoreProvider` is
+		/// [`lists::TargetScoreOf`].
+		type TargetList: frame_election_provider_support::SortedListProvider<
+			Self::AccountId,
+			Score = BalanceOf<Self>,
+		>;
+
 		/// The election that picks each era's active pools; its data provider is this pallet.
 		type ElectionProvider: frame_election_provider_support::ElectionProvider<
 			AccountId = Self::AccountId,
@@ -356,6 +375,11 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type Delegations<T: Config> =
 		StorageDoubleMap<_, Twox64Concat, PoolId, Blake2_128Concat, T::AccountId, DelegationOf<T>>;
+
+	/// Each delegator's score in [`Config::VoterList`]: the sum of its positions' `vote_value`.
+	#[pallet::storage]
+	pub type VoterScores<T: Config> =
+		StorageMap<_, Blake2_128Concat, T::AccountId, BalanceOf<T>, ValueQuery>;
 
 	/// The pools each account delegates to.
 	#[pallet::storage]

@@ -40,8 +40,35 @@ frame_support::construct_runtime!(
 		System: frame_system,
 		Balances: pallet_balances,
 		StakePool: pallet_stake_pool,
+		VoterList: pallet_bags_list::<Instance1>,
+		TargetList: pallet_bags_list::<Instance2>,
 	}
 );
+
+/// Bags from 1 PHA up, 10% apart (as in the runtime).
+pub static BAG_THRESHOLDS: [Balance; 200] = geometric_thresholds::<200>(PHA, 11, 10);
+
+parameter_types! {
+	pub const BagThresholds: &'static [Balance] = &BAG_THRESHOLDS;
+}
+
+impl pallet_bags_list::Config<pallet_bags_list::Instance1> for Test {
+	type RuntimeEvent = RuntimeEvent;
+	type WeightInfo = ();
+	type ScoreProvider = VoterScoreOf<Test>;
+	type BagThresholds = BagThresholds;
+	type MaxAutoRebagPerBlock = ();
+	type Score = Balance;
+}
+
+impl pallet_bags_list::Config<pallet_bags_list::Instance2> for Test {
+	type RuntimeEvent = RuntimeEvent;
+	type WeightInfo = ();
+	type ScoreProvider = TargetScoreOf<Test>;
+	type BagThresholds = BagThresholds;
+	type MaxAutoRebagPerBlock = ();
+	type Score = Balance;
+}
 
 #[derive_impl(frame_system::config_preludes::TestDefaultConfig)]
 impl frame_system::Config for Test {
@@ -142,6 +169,8 @@ impl Config for Test {
 	type MaxTasksPerBlock = MaxTasksPerBlock;
 	type MaxWithdrawalsPerDelegation = MaxWithdrawalsPerDelegation;
 	type MaxSharesPerValue = frame_support::traits::ConstU32<10>;
+	type VoterList = VoterList;
+	type TargetList = TargetList;
 	type ElectionProvider =
 		frame_election_provider_support::onchain::OnChainExecution<OnChainElection>;
 	type PoolAccounts = MockPoolAccounts;
@@ -223,6 +252,11 @@ std::thread_local! {
 /// here and not in `try_state`.
 pub fn check_try_state() {
 	StakePool::do_try_state().expect("try_state invariants hold");
+	#[cfg(feature = "try-runtime")]
+	{
+		VoterList::do_try_state().expect("the voter list is consistent");
+		TargetList::do_try_state().expect("the target list is consistent");
+	}
 	let expected = GENESIS_ISSUANCE.with(|issuance| issuance.get()) + Rewards::<Test>::get().paid
 		- Slashes::<Test>::get().settled;
 	assert_eq!(Balances::total_issuance(), expected, "issuance moved by rewards minus slashes");

@@ -62,8 +62,9 @@ impl<T: Config> Pallet<T> {
 			owner_reward: Zero::zero(),
 			delegator_rewards_credited: Zero::zero(),
 			delegator_rewards_paid: Zero::zero(),
+			target_score: Zero::zero(),
 		};
-		Pools::<T>::insert(pid, pool);
+		Self::put_pool(pid, pool);
 		Self::deposit_event(Event::PoolCreated { pid, owner, deposit });
 		Ok(pid)
 	}
@@ -85,7 +86,7 @@ impl<T: Config> Pallet<T> {
 		info.pool = Some(pid);
 		PoolWorkers::<T>::insert(pid, &worker, ());
 		Workers::<T>::insert(&worker, info);
-		Pools::<T>::insert(pid, pool);
+		Self::put_pool(pid, pool);
 		Self::deposit_event(Event::WorkerAdded { pid, worker });
 		Ok(())
 	}
@@ -102,7 +103,7 @@ impl<T: Config> Pallet<T> {
 		ensure!(info.state == WorkerState::Ready, Error::<T>::WorkerNotReady);
 		Self::unbind_worker(pid, &mut pool, &worker, &mut info);
 		Workers::<T>::insert(&worker, info);
-		Pools::<T>::insert(pid, pool);
+		Self::put_pool(pid, pool);
 		Ok(())
 	}
 
@@ -154,7 +155,7 @@ impl<T: Config> Pallet<T> {
 			Self::schedule(effective_at, task);
 			Self::deposit_event(Event::CommissionChangeScheduled { pid, commission, effective_at });
 		}
-		Pools::<T>::insert(pid, pool);
+		Self::put_pool(pid, pool);
 		Ok(())
 	}
 
@@ -176,7 +177,7 @@ impl<T: Config> Pallet<T> {
 			);
 		}
 		pool.state = state;
-		Pools::<T>::insert(pid, pool);
+		Self::put_pool(pid, pool);
 		Self::deposit_event(Event::PoolStateChanged { pid, state, by: who });
 		Ok(())
 	}
@@ -209,7 +210,7 @@ impl<T: Config> Pallet<T> {
 			);
 		}
 		pool.change_rate = Some(rate);
-		Pools::<T>::insert(pid, pool);
+		Self::put_pool(pid, pool);
 		Self::deposit_event(Event::CommissionChangeRateSet {
 			pid,
 			max_increase: rate.max_increase,
@@ -252,7 +253,7 @@ impl<T: Config> Pallet<T> {
 			ensure!(cap >= pool.total_value, Error::<T>::CapBelowDelegation);
 		}
 		pool.cap = cap;
-		Pools::<T>::insert(pid, pool);
+		Self::put_pool(pid, pool);
 		Self::deposit_event(Event::CapSet { pid, cap });
 		Ok(())
 	}
@@ -273,7 +274,7 @@ impl<T: Config> Pallet<T> {
 		ensure!(pool.whitelist_len < T::MaxWhitelist::get(), Error::<T>::WhitelistFull);
 		pool.whitelist_len = pool.whitelist_len.saturating_add(1);
 		PoolWhitelist::<T>::insert(pid, &who, ());
-		Pools::<T>::insert(pid, pool);
+		Self::put_pool(pid, pool);
 		Self::deposit_event(Event::WhitelistAdded { pid, who });
 		Ok(())
 	}
@@ -288,7 +289,7 @@ impl<T: Config> Pallet<T> {
 		ensure!(PoolWhitelist::<T>::contains_key(pid, &who), Error::<T>::NotWhitelisted);
 		pool.whitelist_len = pool.whitelist_len.saturating_sub(1);
 		PoolWhitelist::<T>::remove(pid, &who);
-		Pools::<T>::insert(pid, pool);
+		Self::put_pool(pid, pool);
 		Self::deposit_event(Event::WhitelistRemoved { pid, who });
 		Ok(())
 	}
@@ -343,7 +344,7 @@ impl<T: Config> Pallet<T> {
 		let whitelist = pool.whitelist_len;
 		let _ = PoolWhitelist::<T>::clear_prefix(pid, whitelist.saturating_add(1), None);
 		PoolDescriptions::<T>::remove(pid);
-		Pools::<T>::remove(pid);
+		Self::remove_pool(pid, &pool);
 		T::Currency::release(
 			&HoldReason::PoolDeposit.into(),
 			&who,

@@ -234,7 +234,7 @@ impl<T: Config> Pallet<T> {
 		delegation.unclaimed = delegation.unclaimed.saturating_sub(amount);
 		pool.delegator_rewards_paid = pool.delegator_rewards_paid.saturating_add(amount);
 		Self::store_delegation(pid, &mut pool, &who, delegation)?;
-		Pools::<T>::insert(pid, &pool);
+		Self::put_pool(pid, pool);
 		Self::deposit_event(Event::RewardsClaimed {
 			pid,
 			delegator: who,
@@ -256,7 +256,7 @@ impl<T: Config> Pallet<T> {
 		Self::pay_reward(&payee, amount)?;
 		pool.owner_reward = Zero::zero();
 		let owner = pool.owner.clone();
-		Pools::<T>::insert(pid, &pool);
+		Self::put_pool(pid, pool);
 		Self::deposit_event(Event::CommissionClaimed { pid, owner, payee, amount });
 		Ok(())
 	}
@@ -269,7 +269,7 @@ impl<T: Config> Pallet<T> {
 	) -> DispatchResult {
 		let mut pool = Self::owned_pool(&who, pid)?;
 		pool.commission_payee = payee.clone();
-		Pools::<T>::insert(pid, pool);
+		Self::put_pool(pid, pool);
 		Self::deposit_event(Event::CommissionPayeeSet { pid, payee });
 		Ok(())
 	}

@@ -282,6 +282,9 @@ pub struct PoolInfo<AccountId, Balance, BlockNumber> {
 	pub delegator_rewards_credited: Balance,
 	/// Total paid to delegators since the pool was created.
 	pub delegator_rewards_paid: Balance,
+	/// The pool's score in the target list: its `total_value` while it is a candidate (a
+	/// mining worker), zero (and not listed) otherwise, as of the record's last write.
+	pub target_score: Balance,
 }
 
 /// One delegator's position in one pool.
@@ -315,6 +318,9 @@ where
 	/// The delegator's queued withdrawal requests in this pool, oldest first. Each has its own
 	/// grace period and pay-out deadline.
 	pub withdrawals: BoundedVec<RequestId, MaxWithdrawals>,
+	/// What this position adds to the delegator's score in the voter list: the value of its
+	/// voting shares (not queued, at most what is held) when the record was last written.
+	pub vote_value: Balance,
 }
 
 /// A queued withdrawal.

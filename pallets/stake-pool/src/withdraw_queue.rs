@@ -214,7 +214,7 @@ impl<T: Config> Pallet<T> {
 		let (head, queued) = (pool.queue_head, pool.queued_shares);
 		let visited = Self::pay_queue(pid, &mut pool)?;
 		ensure!(pool.queue_head != head || pool.queued_shares != queued, Error::<T>::NothingToPay);
-		Pools::<T>::insert(pid, pool);
+		Self::put_pool(pid, pool);
 		Ok(visited)
 	}
 
@@ -250,7 +250,7 @@ impl<T: Config> Pallet<T> {
 			Self::arm_grace(pid, &mut pool);
 			Self::key_payout_continuation(pid, &mut pool);
 		}
-		Pools::<T>::insert(pid, pool);
+		Self::put_pool(pid, pool);
 		Self::deposit_event(Event::WithdrawalCancelled { pid, delegator: who, request, shares });
 		Ok(())
 	}

@@ -68,7 +68,7 @@ impl<T: Config> Pallet<T> {
 			match Pools::<T>::get(pid) {
 				Some(mut pool) => {
 					Self::unbind_worker(pid, &mut pool, &worker, &mut info);
-					Pools::<T>::insert(pid, pool);
+					Self::put_pool(pid, pool);
 				},
 				None => {
 					frame_support::defensive!("worker bound to a missing pool");
@@ -128,7 +128,7 @@ impl<T: Config> Pallet<T> {
 		info.stake = stake;
 		info.power = power;
 		Workers::<T>::insert(&worker, info);
-		Pools::<T>::insert(pid, pool);
+		Self::put_pool(pid, pool);
 		Self::deposit_event(Event::MiningStarted { pid, worker, stake, power });
 		Ok(())
 	}
@@ -154,7 +154,7 @@ impl<T: Config> Pallet<T> {
 		info.stake = stake;
 		info.power = power;
 		Workers::<T>::insert(&worker, info);
-		Pools::<T>::insert(pid, pool);
+		Self::put_pool(pid, pool);
 		Self::deposit_event(Event::MiningRestarted { pid, worker, stake, power });
 		Ok(())
 	}
@@ -174,7 +174,7 @@ impl<T: Config> Pallet<T> {
 		let until = Self::now().saturating_add(T::CooldownPeriod::get());
 		Self::stop_worker(pid, &mut pool, &worker, &mut info, until, StopReason::Owner)?;
 		Workers::<T>::insert(&worker, info);
-		Pools::<T>::insert(pid, pool);
+		Self::put_pool(pid, pool);
 		Ok(())
 	}
 
@@ -228,7 +228,7 @@ impl<T: Config> Pallet<T> {
 		Self::return_stake(pid, &mut pool, worker, &mut info, until);
 		Workers::<T>::insert(worker, info);
 		let paid = Self::pay_queue(pid, &mut pool)?;
-		Pools::<T>::insert(pid, pool);
+		Self::put_pool(pid, pool);
 		Ok(paid)
 	}
 
@@ -305,7 +305,7 @@ impl<T: Config> Pallet<T> {
 			Self::deposit_event(Event::WorkerUnresponsive { pid, worker: worker.clone() });
 		}
 		Workers::<T>::insert(&worker, info);
-		Pools::<T>::insert(pid, pool);
+		Self::put_pool(pid, pool);
 		Ok(())
 	}
 
@@ -345,7 +345,7 @@ impl<T: Config> Pallet<T> {
 			total_shares: pool.total_shares,
 		});
 		Workers::<T>::insert(&worker, info);
-		Pools::<T>::insert(pid, pool);
+		Self::put_pool(pid, pool);
 		Ok(())
 	}
 
@@ -406,7 +406,7 @@ impl<T: Config> Pallet<T> {
 		let read = pool.workers;
 		let (stopped, until) = Self::force_stop_pool(pid, &mut pool, deadline)?;
 		ensure!(stopped > 0, Error::<T>::NoMiningWorkers);
-		Pools::<T>::insert(pid, pool);
+		Self::put_pool(pid, pool);
 		Self::deposit_event(Event::PoolForcedToStop {
 			pid,
 			request,

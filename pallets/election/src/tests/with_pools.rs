@@ -27,8 +27,34 @@ frame_support::construct_runtime!(
 		Balances: pallet_balances,
 		StakePool: pallet_stake_pool,
 		MultiPhase: multi_phase,
+		VoterList: pallet_bags_list::<Instance1>,
+		TargetList: pallet_bags_list::<Instance2>,
 	}
 );
+
+static BAG_THRESHOLDS: [Balance; 100] = pallet_stake_pool::geometric_thresholds::<100>(PHA, 6, 5);
+
+parameter_types! {
+	pub const BagThresholds: &'static [Balance] = &BAG_THRESHOLDS;
+}
+
+impl pallet_bags_list::Config<pallet_bags_list::Instance1> for Runtime {
+	type RuntimeEvent = RuntimeEvent;
+	type WeightInfo = ();
+	type ScoreProvider = pallet_stake_pool::VoterScoreOf<Runtime>;
+	type BagThresholds = BagThresholds;
+	type MaxAutoRebagPerBlock = ();
+	type Score = Balance;
+}
+
+impl pallet_bags_list::Config<pallet_bags_list::Instance2> for Runtime {
+	type RuntimeEvent = RuntimeEvent;
+	type WeightInfo = ();
+	type ScoreProvider = pallet_stake_pool::TargetScoreOf<Runtime>;
+	type BagThresholds = BagThresholds;
+	type MaxAutoRebagPerBlock = ();
+	type Score = Balance;
+}
 
 #[derive_impl(frame_system::config_preludes::TestDefaultConfig)]
 impl frame_system::Config for Runtime {
@@ -111,6 +137,8 @@ impl pallet_stake_pool::Config for Runtime {
 	type MaxTasksPerBlock = ConstU32<4>;
 	type MaxWithdrawalsPerDelegation = ConstU32<4>;
 	type MaxSharesPerValue = ConstU32<10>;
+	type VoterList = VoterList;
+	type TargetList = TargetList;
 	type ElectionProvider = MultiPhase;
 	type PoolAccounts = Accounts;
 	type CurrencyToVote = sp_staking::currency_to_vote::SaturatingCurrencyToVote;

@@ -239,11 +239,13 @@ fn cancelled_requests_at_the_head_force_no_stop() {
 		assert_ok!(StakePool::cancel_withdrawal(RuntimeOrigin::signed(3), b, 0));
 		assert_eq!(pool(b).queue_head, 1);
 		assert_eq!(pool(b).grace_due, Some(first + GracePeriod::get()));
-		// Its grace period sweeps three cancelled requests (one call's worth), then the other
-		// two in the next block, and follows the live request: no stop for cancelled ones.
+		// Its grace period sweeps three cancelled requests (one call's worth), is armed again at
+		// the cancelled head's deadline, which has come, so the next slot of the lane sweeps the
+		// other two in the same block; then it follows the live request: no stop for cancelled
+		// ones.
+		run_to_block(first + GracePeriod::get() - 1);
+		assert_eq!(pool(b).queue_head, 1);
 		run_to_block(first + GracePeriod::get());
-		assert_eq!(pool(b).queue_head, 4);
-		run_blocks(1);
 		assert_eq!(pool(b).queue_head, 6);
 		assert_eq!(pool(b).grace_due, Some(first + 10 + GracePeriod::get()));
 		assert_eq!(worker(WORKER_C).state, WorkerState::Mining);

@@ -1,7 +1,9 @@
 //! The stake pools as the election's data provider, and the active set of each era.
 
 use crate::{mock::*, *};
-use frame_election_provider_support::{bounds::DataProviderBounds, ElectionDataProvider};
+use frame_election_provider_support::{
+	bounds::DataProviderBounds, ElectionDataProvider, SortedListProvider,
+};
 use frame_support::{assert_ok, PalletId};
 
 /// Pool 0 (OWNER_A, worker A mining 2000) and pool 1 (OWNER_B, worker 21 mining 2000).
@@ -152,5 +154,178 @@ fn shares_waiting_in_the_exit_queue_do_not_vote() {
 		assert_ok!(StakePool::withdraw(RuntimeOrigin::signed(1), 0, 500 * PHA));
 		assert_eq!(pool(0).queued_shares, 500 * PHA);
 		assert_eq!(weight_of(1), Some(2000 * PHA as u64));
+	});
+}
+
+/// The weight the data provider registered for the block (mandatory class).
+fn registered_weight() -> frame_support::weights::Weight {
+	*frame_system::Pallet::<Test>::block_weight()
+		.get(frame_support::dispatch::DispatchClass::Mandatory)
+}
+
+#[test]
+fn the_largest_voters_are_taken_whatever_their_addresses() {
+	ExtBuilder::default().build_and_execute(|| {
+		let pid = seed_pool();
+		// Accounts 1..=6 back pool 0 with 100..=600 PHA: account `n` with `n * 100`.
+		for who in 1..=6u64 {
+			assert_ok!(StakePool::delegate(
+				RuntimeOrigin::signed(who),
+				pid,
+				who as u128 * 100 * PHA
+			));
+		}
+		assert_ok!(StakePool::start_mining(
+			RuntimeOrigin::signed(OWNER_A),
+			pid,
+			WORKER_A,
+			2100 * PHA
+		));
+		// The rule this replaced took delegators in account-hash order, which anyone can grind:
+		// here it would have taken these three.
+		let hash_order: Vec<AccountId> = DelegatorPools::<Test>::iter_keys().take(3).collect();
+		let mut hash_order_sorted = hash_order.clone();
+		hash_order_sorted.sort();
+		assert_ne!(
+			hash_order_sorted,
+			vec![4, 5, 6],
+			"the hash order happens to be the stake order"
+		);
+		// Now: the three largest, reading three.
+		let before = registered_weight();
+		let bounded = DataProviderBounds { count: Some(3.into()), size: None };
+		let voters = StakePool::electing_voters(bounded, 0).unwrap();
+		let taken: Vec<(AccountId, u64)> =
+			voters.iter().map(|(who, stake, _)| (*who, *stake)).collect();
+		assert_eq!(
+			taken,
+			vec![(6, (600 * PHA) as u64), (5, (500 * PHA) as u64), (4, (400 * PHA) as u64)]
+		);
+		assert_eq!(
+			registered_weight() - before,
+			<() as crate::weights::WeightInfo>::electing_voters(3)
+		);
+	});
+}
+
+#[test]
+fn a_voter_moves_with_every_change_of_its_positions() {
+	ExtBuilder::default().build_and_execute(|| {
+		let pid = seed_pool();
+		assert_ok!(StakePool::delegate(RuntimeOrigin::signed(1), pid, 1300 * PHA));
+		assert_ok!(StakePool::delegate(RuntimeOrigin::signed(2), pid, 800 * PHA));
+		assert_ok!(StakePool::start_mining(
+			RuntimeOrigin::signed(OWNER_A),
+			pid,
+			WORKER_A,
+			2000 * PHA
+		));
+		let first = || {
+			let bounded = DataProviderBounds { count: Some(1.into()), size: None };
+			StakePool::electing_voters(bounded, 0).unwrap()[0].0
+		};
+		assert_eq!(first(), 1);
+		// 1 withdraws 600: the 100 free are paid at once, 500 queued (queued shares do not
+		// vote): 700 < 800.
+		assert_ok!(StakePool::withdraw(RuntimeOrigin::signed(1), pid, 600 * PHA));
+		assert_eq!(VoterScores::<Test>::get(1), 700 * PHA);
+		assert_eq!(first(), 2);
+		// It cancels: 1200.
+		assert_ok!(StakePool::cancel_withdrawal(RuntimeOrigin::signed(1), pid, 0));
+		assert_eq!(VoterScores::<Test>::get(1), 1200 * PHA);
+		assert_eq!(first(), 1);
+		// 2 adds 500: 1300.
+		assert_ok!(StakePool::delegate(RuntimeOrigin::signed(2), pid, 500 * PHA));
+		assert_eq!(VoterScores::<Test>::get(2), 1300 * PHA);
+		assert_eq!(first(), 2);
+		// A voter who leaves leaves the list.
+		assert_ok!(StakePool::delegate(RuntimeOrigin::signed(3), pid, 50 * PHA));
+		assert!(VoterList::contains(&3));
+		assert_ok!(StakePool::withdraw(RuntimeOrigin::signed(3), pid, u128::MAX));
+		assert!(!VoterList::contains(&3));
+		assert_eq!(VoterScores::<Test>::get(3), 0);
+	});
+}
+
+#[test]
+fn a_slashed_voter_keeps_its_place_until_anyone_settles_it() {
+	ExtBuilder::default().build_and_execute(|| {
+		// Pool 0: account 1 with 600 and the owner with 3400, all staked for worker A
+		// (minimum 2000).
+		let pid = seed_pool();
+		assert_ok!(StakePool::delegate(RuntimeOrigin::signed(1), pid, 600 * PHA));
+		assert_ok!(StakePool::delegate(RuntimeOrigin::signed(OWNER_A), pid, 3400 * PHA));
+		assert_ok!(StakePool::start_mining(
+			RuntimeOrigin::signed(OWNER_A),
+			pid,
+			WORKER_A,
+			4000 * PHA
+		));
+		// Pool 1: account 2 with 400.
+		setup_worker(21, 400, OWNER_B);
+		assert_ok!(StakePool::create_pool(RuntimeOrigin::signed(OWNER_B)));
+		assert_ok!(StakePool::add_worker(RuntimeOrigin::signed(OWNER_B), 1, 21));
+		assert_ok!(StakePool::delegate(RuntimeOrigin::signed(2), 1, 2000 * PHA));
+		assert_ok!(StakePool::start_mining(RuntimeOrigin::signed(OWNER_B), 1, 21, 2000 * PHA));
+		assert_ok!(StakePool::withdraw(RuntimeOrigin::signed(2), 1, 1600 * PHA));
+		assert_eq!(VoterScores::<Test>::get(2), 400 * PHA);
+		// Half of pool 0 is slashed (A keeps its 2000 minimum and mines on): account 1's
+		// position is worth 300, its score still 600.
+		assert_ok!(StakePool::slash_worker(RuntimeOrigin::signed(ORACLE), WORKER_A, 2000 * PHA));
+		let by_score = |n: u32| {
+			let bounded = DataProviderBounds { count: Some(n.into()), size: None };
+			StakePool::electing_voters(bounded, 0)
+				.unwrap()
+				.into_iter()
+				.map(|(who, stake, _)| (who, stake))
+				.collect::<Vec<_>>()
+		};
+		// The owner (3400, now 1700) first; then 1 at its stale score, voting its fresh 300.
+		assert_eq!(by_score(2), vec![(OWNER_A, (1700 * PHA) as u64), (1, (300 * PHA) as u64)]);
+		// Anyone settles 1's slash: it is rescored and 2's 400 comes first.
+		assert_ok!(StakePool::settle_slash(RuntimeOrigin::signed(9), pid, 1));
+		assert_eq!(VoterScores::<Test>::get(1), 300 * PHA);
+		assert_eq!(by_score(2), vec![(OWNER_A, (1700 * PHA) as u64), (2, (400 * PHA) as u64)]);
+	});
+}
+
+#[test]
+fn the_largest_candidate_pools_are_the_targets() {
+	ExtBuilder::default().build_and_execute(|| {
+		// Pools 0, 1, 2 with one worker each; values 2000, 5000 and 3000; pool 3 holds 9000
+		// but mines nothing.
+		let owners = [OWNER_A, OWNER_B, 17];
+		for (i, (owner, value)) in owners.iter().zip([2000, 5000, 3000]).enumerate() {
+			let worker = 30 + i as AccountId;
+			setup_worker(worker, 400, *owner);
+			assert_ok!(StakePool::create_pool(RuntimeOrigin::signed(*owner)));
+			assert_ok!(StakePool::add_worker(RuntimeOrigin::signed(*owner), i as u64, worker));
+			assert_ok!(StakePool::delegate(RuntimeOrigin::signed(1), i as u64, value * PHA));
+			assert_ok!(StakePool::start_mining(
+				RuntimeOrigin::signed(*owner),
+				i as u64,
+				worker,
+				2000 * PHA
+			));
+		}
+		assert_ok!(StakePool::create_pool(RuntimeOrigin::signed(18)));
+		assert_ok!(StakePool::delegate(RuntimeOrigin::signed(2), 3, 9000 * PHA));
+		let before = registered_weight();
+		let bounded = DataProviderBounds { count: Some(2.into()), size: None };
+		assert_eq!(
+			StakePool::electable_targets(bounded, 0).unwrap(),
+			vec![POOL_ACCOUNT_BASE + 1, POOL_ACCOUNT_BASE + 2]
+		);
+		assert_eq!(
+			registered_weight() - before,
+			<() as crate::weights::WeightInfo>::electable_targets(2)
+		);
+		// Pool 1 stops mining: it leaves the list and pool 0 comes in.
+		assert_ok!(StakePool::stop_mining(RuntimeOrigin::signed(OWNER_B), 1, 31));
+		assert!(!TargetList::contains(&(POOL_ACCOUNT_BASE + 1)));
+		assert_eq!(
+			StakePool::electable_targets(bounded, 0).unwrap(),
+			vec![POOL_ACCOUNT_BASE + 2, POOL_ACCOUNT_BASE]
+		);
 	});
 }

@@ -389,7 +389,20 @@ mod adversarial {
 			}
 			StakePool::on_initialize(next);
 			self.used = Weight::zero();
-			StakePool::do_try_state().map_err(|e| TestCaseError::fail(format!("{e:?}")))?;
+			if let Err(e) = StakePool::do_try_state() {
+				if std::env::var("STAKE_POOL_DEBUG_POOL").is_ok() {
+					for (pid, p) in Pools::<Test>::iter() {
+						println!(
+							"failed at #{next}, pool {pid}: q[{}..{}) grace {:?} release {:?} payout {:?}",
+							p.queue_head, p.queue_tail, p.grace_due, p.release_due, p.payout_due
+						);
+						for (id, r) in WithdrawQueue::<Test>::iter_prefix(pid) {
+							println!("   req {id}: {r:?}");
+						}
+					}
+				}
+				return Err(TestCaseError::fail(format!("{e:?}")));
+			}
 			check_promises()
 		}
 

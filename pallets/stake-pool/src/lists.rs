@@ -1,0 +1,187 @@
+//! The sorted voter and target lists the election reads, largest first.
+//!
+//! The election takes at most `MaxElectingVoters` voters and `MaxElectableTargets` targets.
+//! Which ones it takes must follow a rule users can predict, and the reads must be bounded by
+//! those counts, not by how many delegators and pools exist. So the pallet keeps two
+//! [`SortedListProvider`]s up to date (in the runtime two instances of `pallet-bags-list`):
+//!
+//! - [`Config::VoterList`]: every delegator with a voting position, scored by the **value of
+//!   its voting positions** (shares not waiting in the exit queue, at most what it holds), summed
+//!   over all its pools. The score moves with every write of one of its delegation records
+//!   (delegate, withdraw, cancel, queue pay-out, claim and restake, slash settlement), by the
+//!   difference that position makes: each record keeps what it last added
+//!   (`Delegation::vote_value`), and [`VoterScores`] the sum.
+//! - [`Config::TargetList`]: every candidate pool (one with a mining worker), by its account,
+//!   scored by the pool's **`total_value`**. Every write of a pool record goes through
+//!   [`Pallet::put_pool`], which moves the pool in the list when its score changed
+//!   (`PoolInfo::target_score` is what the list holds).
+//!
+//! Both are exact at every write. What a write cannot see is a slash: it lowers a pool's share
+//! price, so its delegators' voting value falls without their records being written. Their
+//! scores stay at the pre-slash value until the record is next written, which anyone can force
+//! with the permissionless [`Pallet::settle_slash`] (it burns the delegator's share of the
+//! slash and rescores the position). The election itself always uses the fresh value: the
+//! score only decides the order in which voters are taken. A slashed voter can therefore be
+//! taken ahead of a larger one until someone settles it; nobody can sort ahead by choosing an
+//! address, as with the account-hash order this replaced
+//! (`tests::election::the_largest_voters_are_taken_whatever_their_addresses`).
+//!
+//! Within one bag of the bags-list, entries are in insertion order; the bag thresholds
+//! ([`geometric_thresholds`]) bound how far apart two entries of a bag can be (10% in the
+//! runtime).
+
+use crate::{math::value_of_shares, pallet::*, types::*, PoolAccounts};
+use frame_election_provider_support::{ScoreProvider, SortedListProvider};
+use frame_support::traits::Defensive;
+use sp_runtime::traits::{Saturating, Zero};
+
+/// Bag thresholds in a geometric series: `first`, then each `ratio_num / ratio_den` times the
+/// previous (at least one more), `N` of them. Evaluated at compile time for a runtime's
+/// `BagThresholds`.
+// `i < N` by the loop's condition; evaluated in a constant, an index out of bounds would fail
+// the build, not a block (slices' `get_mut` is not const yet).
+#[allow(clippy::indexing_slicing)]
+pub const fn geometric_thresholds<const N: usize>(
+	first: u128,
+	ratio_num: u128,
+	ratio_den: u128,
+) -> [u128; N] {
+	let mut thresholds = [0u128; N];
+	let mut value = first;
+	let mut i = 0;
+	while i < N {
+		thresholds[i] = value;
+		let next = match value.checked_mul(ratio_num) {
+			Some(product) => match product.checked_div(ratio_den) {
+				Some(quotient) => quotient,
+				None => u128::MAX,
+			},
+			None => u128::MAX,
+		};
+		value = if next > value { next } else { value.saturating_add(1) };
+		i = i.saturating_add(1);
+	}
+	thresholds
+}
+
+impl<T: Config> Pallet<T> {
+	/// What a position adds to its delegator's voter score now: the value of its shares not
+	/// waiting in the exit queue, at most what it holds.
+	pub(crate) fn position_vote_value(
+		pool: &PoolOf<T>,
+		delegation: &DelegationOf<T>,
+	) -> BalanceOf<T> {
+		let voting = delegation.shares.saturating_sub(delegation.queued_shares);
+		value_of_shares::<T>(pool, voting).min(delegation.held)
+	}
+
+	/// Rescore `who` for the position `delegation` in `pool` about to be written (or removed):
+	/// the voter score moves by the difference the position makes.
+	pub(crate) fn rescore_position(
+		who: &T::AccountId,
+		pool: &PoolOf<T>,
+		delegation: &mut DelegationOf<T>,
+	) {
+		let new = Self::position_vote_value(pool, delegation);
+		let old = core::mem::replace(&mut delegation.vote_value, new);
+		if old == new {
+			return;
+		}
+		let score = VoterScores::<T>::get(who).saturating_sub(old).saturating_add(new);
+		Self::set_voter_score(who, score);
+	}
+
+	/// Store `who`'s voter score and put it in its place in the voter list (out of it at zero).
+	fn set_voter_score(who: &T::AccountId, score: BalanceOf<T>) {
+		if score.is_zero() {
+			VoterScores::<T>::remove(who);
+			if T::VoterList::contains(who) {
+				let _ = T::VoterList::on_remove(who).defensive();
+			}
+		} else {
+			VoterScores::<T>::insert(who, score);
+			if T::VoterList::contains(who) {
+				let _ = T::VoterList::on_update(who, score).defensive();
+			} else {
+				let _ = T::VoterList::on_insert(who.clone(), score).defensive();
+			}
+		}
+	}
+
+	/// The pool's score in the target list: its value while it is a candidate, else zero.
+	pub(crate) fn target_score_of(pool: &PoolOf<T>) -> BalanceOf<T> {
+		if Self::is_candidate(pool) {
+			pool.total_value
+		} else {
+			Zero::zero()
+		}
+	}
+
+	/// Write a pool record, moving the pool in the target list when its score changed. Every
+	/// write of [`Pools`] goes through here (the deadline retry bookkeeping aside, which changes
+	/// neither value nor candidacy).
+	pub(crate) fn put_pool(pid: PoolId, mut pool: PoolOf<T>) {
+		let score = Self::target_score_of(&pool);
+		if score != pool.target_score {
+			let account = T::PoolAccounts::account_of(pid);
+			if score.is_zero() {
+				let _ = T::TargetList::on_remove(&account).defensive();
+			} else if pool.target_score.is_zero() {
+				let _ = T::TargetList::on_insert(account, score).defensive();
+			} else {
+				let _ = T::TargetList::on_update(&account, score).defensive();
+			}
+			pool.target_score = score;
+		}
+		Pools::<T>::insert(pid, pool);
+	}
+
+	/// Remove a pool record (closing it), and the pool from the target list if it is there.
+	pub(crate) fn remove_pool(pid: PoolId, pool: &PoolOf<T>) {
+		if !pool.target_score.is_zero() {
+			let _ = T::TargetList::on_remove(&T::PoolAccounts::account_of(pid)).defensive();
+		}
+		Pools::<T>::remove(pid);
+	}
+}
+
+/// The voter list's scores ([`VoterScores`]), for `pallet-bags-list`'s `ScoreProvider`.
+pub struct VoterScoreOf<T>(core::marker::PhantomData<T>);
+
+impl<T: Config> ScoreProvider<T::AccountId> for VoterScoreOf<T> {
+	type Score = BalanceOf<T>;
+
+	fn score(who: &T::AccountId) -> Option<Self::Score> {
+		Some(VoterScores::<T>::get(who)).filter(|score| !score.is_zero())
+	}
+
+	#[cfg(any(feature = "runtime-benchmarks", feature = "std"))]
+	fn set_score_of(who: &T::AccountId, score: Self::Score) {
+		VoterScores::<T>::insert(who, score);
+	}
+}
+
+/// The target list's scores (each pool's `target_score`), for `pallet-bags-list`'s
+/// `ScoreProvider`.
+pub struct TargetScoreOf<T>(core::marker::PhantomData<T>);
+
+impl<T: Config> ScoreProvider<T::AccountId> for TargetScoreOf<T> {
+	type Score = BalanceOf<T>;
+
+	fn score(who: &T::AccountId) -> Option<Self::Score> {
+		let pid = <T::PoolAccounts as crate::PoolAccounts<T::AccountId>>::pool_of(who)?;
+		Pools::<T>::get(pid).map(|pool| pool.target_score).filter(|score| !score.is_zero())
+	}
+
+	#[cfg(any(feature = "runtime-benchmarks", feature = "std"))]
+	fn set_score_of(who: &T::AccountId, score: Self::Score) {
+		let Some(pid) = <T::PoolAccounts as crate::PoolAccounts<T::AccountId>>::pool_of(who) else {
+			return;
+		};
+		Pools::<T>::mutate(pid, |maybe| {
+			if let Some(pool) = maybe {
+				pool.target_score = score;
+			}
+		});
+	}
+}
