@@ -422,8 +422,12 @@ impl Monitor {
 				E::Slashed { round, who, amount, .. } if &who == self.account() => {
 					(round, "slashed", amount)
 				},
-				E::Refunded { round, who, deposit } if &who == self.account() => {
-					(round, "refunded", deposit)
+				E::Refunded { round, who, deposit, fee } if &who == self.account() => {
+					(round, "refunded", deposit.saturating_add(fee))
+				},
+				// Valid, but below a minimum raised after we submitted: returned, not slashed.
+				E::Discarded { round, who, deposit, .. } if &who == self.account() => {
+					(round, "discarded", deposit)
 				},
 				E::SolutionEjected { round, who, deposit } if &who == self.account() => {
 					(round, "ejected", deposit)

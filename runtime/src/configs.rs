@@ -211,15 +211,19 @@ impl pallet_stake_pool::Config for Runtime {
 	type CommissionChangeDelay = ConstU32<{ 15 * DAYS }>;
 	type GracePeriod = ConstU32<{ 7 * DAYS }>;
 	type CooldownPeriod = ConstU32<{ 7 * DAYS }>;
-	type MaxPoolWorkers = ConstU32<64>;
+	// With `MaxTasksPerBlock` 4, the deadline hook's worst case (every lane full) stays within a
+	// quarter of a parachain block: 16 workers per pool keep a forced stop and a release at about
+	// 75 KiB of proof each (runtime/tests/weights.rs; docs/stake-pool.md, "Per-block budget").
+	type MaxPoolWorkers = ConstU32<16>;
 	type MaxPoolsPerDelegator = ConstU32<MAX_POOLS_PER_DELEGATOR>;
 	type MaxWhitelist = ConstU32<256>;
 	type MaxDescriptionLen = ConstU32<256>;
-	type MaxQueuePayoutsPerCall = ConstU32<16>;
-	// 16 due tasks per lane and block (256 one-request pay-outs): a queued withdrawal is charged
-	// 1/256 of the normal class (5.86 ms), a pool's first in a block 1/16 (93.75 ms), so no block
-	// queues more than the hook serves when they fall due (docs/stake-pool.md, "Deadlines").
-	type MaxTasksPerBlock = ConstU32<16>;
+	type MaxQueuePayoutsPerCall = ConstU32<8>;
+	// 4 due tasks per lane and block (32 one-request pay-outs): a queued withdrawal is charged
+	// 1/32 of the normal class's ref-time (46.9 ms), a pool's first in a block 1/4 (375 ms), so
+	// no block queues more than the hook serves when they fall due (docs/stake-pool.md,
+	// "Deadlines"), and the hook's worst case fits a quarter of a block.
+	type MaxTasksPerBlock = ConstU32<4>;
 	type MaxWithdrawalsPerDelegation = ConstU32<8>;
 	type MaxSharesPerValue = ConstU32<10>;
 	type VoterList = VoterList;
@@ -237,7 +241,11 @@ impl pallet_stake_pool::Config for Runtime {
 // Election.
 
 /// The most voters (delegators) in a snapshot.
-pub const MAX_ELECTING_VOTERS: u32 = 10_000;
+///
+/// 1,500: taking the snapshot reads every voter's positions (17 reads and ~107 µs each with 16
+/// pools), which must fit a quarter of a block's ref-time in the one block that takes it
+/// (runtime/tests/weights.rs). The paged election lifts this.
+pub const MAX_ELECTING_VOTERS: u32 = 1_500;
 /// The most targets (pools) in a snapshot.
 pub const MAX_ELECTABLE_TARGETS: u32 = 1_000;
 /// The most pools in an active set.
@@ -254,9 +262,10 @@ generate_solution_type!(
 );
 
 parameter_types! {
-	/// A solution may use at most one second of compute (two thirds of a block's normal
-	/// dispatch time) and 3 MiB of proof.
-	pub MinerMaxWeight: Weight = Weight::from_parts(WEIGHT_REF_TIME_PER_SECOND, 3 * 1024 * 1024);
+	/// Checking a solution may take at most 100 ms (a solution at the bounds takes about 10 ms):
+	/// four checks per validation block stay within a quarter of a block's ref-time. 3 MiB of
+	/// proof.
+	pub MinerMaxWeight: Weight = Weight::from_parts(WEIGHT_REF_TIME_PER_SECOND / 10, 3 * 1024 * 1024);
 	/// A solution may use at most a fifth of a block's length.
 	pub MinerMaxLength: u32 = 1024 * 1024;
 	/// 0.5%.
@@ -333,6 +342,8 @@ impl pallet_election_multi_phase::Config for Runtime {
 	type SignedDepositPerMillisecond = ConstU128<{ UNIT }>;
 	type SignedDepositPerProofKiB = ConstU128<{ 10 * MILLI_UNIT }>;
 	type SignedRewardBase = ConstU128<UNIT>;
+	// The best five unchecked runners-up behind a winner get their fee back.
+	type SignedMaxRefunds = ConstU32<5>;
 	type MaxElectingVoters = ConstU32<MAX_ELECTING_VOTERS>;
 	type MaxElectableTargets = ConstU32<MAX_ELECTABLE_TARGETS>;
 	type WeightInfo = pallet_election_multi_phase::weights::SubstrateWeight<Runtime>;

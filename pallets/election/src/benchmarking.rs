@@ -57,6 +57,8 @@ fn put_snapshot<T: Config>(v: u32, t: u32, d: u32) {
 	let (voters, targets) = synthetic_snapshot::<T>(v, t, d);
 	let round = Round::<T>::get();
 	let fingerprint = Pallet::<T>::fingerprint_of(round, d, &voters, &targets);
+	let total = voters.iter().map(|(_, stake, _)| u128::from(*stake)).sum::<u128>();
+	SnapshotTotalStake::<T>::put(total);
 	SnapshotVoters::<T>::put(BoundedVec::truncate_from(voters));
 	SnapshotTargets::<T>::put(BoundedVec::truncate_from(targets));
 	DesiredTargets::<T>::put(d);
@@ -193,6 +195,31 @@ mod benchmarks {
 			Pallet::<T>::validate_signed_step();
 		}
 		assert!(QueuedSolution::<T>::exists());
+		Ok(())
+	}
+
+	/// The refunds behind a winner: `r` submissions left unchecked, each given its deposit and
+	/// its fee back (every one counts as one of the best `SignedMaxRefunds` here, the worst
+	/// case per refund).
+	#[benchmark]
+	fn finalize_signed_refunds(
+		r: Linear<0, { T::SignedMaxSubmissions::get() }>,
+	) -> Result<(), BenchmarkError> {
+		put_snapshot::<T>(100, 20, 5);
+		set_phase::<T>(Phase::Signed { until: BlockNumberFor::<T>::max_value() });
+		let raw = solution::<T>(50);
+		let fingerprint = SnapshotFingerprint::<T>::get().ok_or(BenchmarkError::Weightless)?;
+		for i in 0..r {
+			let mut claimed = raw.clone();
+			claimed.score.minimal_stake = claimed.score.minimal_stake.saturating_sub(i.into());
+			Pallet::<T>::do_submit(funded::<T>("runner-up", i), claimed, fingerprint)
+				.map_err(|_| BenchmarkError::Stop("runner-up submission"))?;
+		}
+		#[block]
+		{
+			Pallet::<T>::refund_all(r);
+		}
+		assert!(SignedSubmissionIndices::<T>::get().is_empty());
 		Ok(())
 	}
 

@@ -130,8 +130,14 @@ pub mod pallet {
 		pub deposit: Balance,
 		/// The solution.
 		pub raw_solution: RawSolution<Solution>,
-		/// The transaction fee of the submission, refunded to the winner.
+		/// The transaction fee of the submission, refunded to the winner (and to the best
+		/// `SignedMaxRefunds` runners-up left unchecked).
 		pub call_fee: Balance,
+		/// The weight of checking it, computed at submission (what its validation is charged).
+		pub weight: Weight,
+		/// The runtime's `spec_version` at submission: a bound a runtime upgrade changed since
+		/// then is not the submitter's fault.
+		pub spec_version: u32,
 	}
 
 	/// A queue entry as the runtime API shows it.
@@ -252,6 +258,10 @@ pub mod pallet {
 		/// The reward of the best valid signed solution (its transaction fee is refunded on top).
 		#[pallet::constant]
 		type SignedRewardBase: Get<BalanceOf<Self>>;
+		/// When a signed solution wins, the best this many submissions left unchecked behind it
+		/// get their transaction fee back with their deposit (the others only the deposit).
+		#[pallet::constant]
+		type SignedMaxRefunds: Get<u32>;
 		/// The most voters the snapshot takes.
 		#[pallet::constant]
 		type MaxElectingVoters: Get<u32>;
@@ -291,6 +301,10 @@ pub mod pallet {
 	/// The snapshot's fingerprint, which submissions name.
 	#[pallet::storage]
 	pub type SnapshotFingerprint<T: Config> = StorageValue<_, H256>;
+
+	/// The sum of the snapshot's voter stakes: no solution's total backing can exceed it.
+	#[pallet::storage]
+	pub type SnapshotTotalStake<T: Config> = StorageValue<_, u128>;
 
 	/// The best checked solution so far, returned by the next `elect`.
 	#[pallet::storage]
@@ -345,8 +359,13 @@ pub mod pallet {
 		Rewarded { round: u32, who: T::AccountId, reward: BalanceOf<T> },
 		/// A signed solution was invalid and its deposit slashed.
 		Slashed { round: u32, who: T::AccountId, amount: BalanceOf<T>, error: FeasibilityError },
-		/// A signed submission's deposit was returned unchecked.
-		Refunded { round: u32, who: T::AccountId, deposit: BalanceOf<T> },
+		/// A signed submission's deposit was returned unchecked (with its transaction fee,
+		/// `fee`, for the best runners-up behind a winner).
+		Refunded { round: u32, who: T::AccountId, deposit: BalanceOf<T>, fee: BalanceOf<T> },
+		/// A signed solution failed only a bound that changed after it was submitted (the
+		/// minimum untrusted score was raised, or a runtime upgrade changed a limit): discarded
+		/// and its deposit returned, never slashed.
+		Discarded { round: u32, who: T::AccountId, deposit: BalanceOf<T>, error: FeasibilityError },
 		/// The election finished.
 		ElectionFinalized { round: u32, compute: ElectionCompute, score: ElectionScore },
 		/// The election failed; the pallet is in the emergency phase.
@@ -393,6 +412,13 @@ pub mod pallet {
 		WeakSubmission,
 		/// The solution failed the feasibility check.
 		Infeasible(FeasibilityError),
+		/// There is nothing to elect this round (no candidate target): no solution is accepted,
+		/// and `elect` returns an empty result.
+		NothingToElect,
+		/// The claimed score cannot be true of this snapshot: its minimal stake is above the
+		/// average winner's backing, or its total above all the snapshot's stake, or its sum of
+		/// squares outside what that total allows.
+		ImplausibleScore,
 	}
 
 	#[pallet::extra_constants]

@@ -84,6 +84,8 @@ impl From<sp_npos_elections::Error> for MinerError {
 pub struct Trimmed {
 	/// Voters removed (weakest first) to fit the length and weight limits.
 	pub voters: u32,
+	/// Edges removed (each over-backed winner's weakest) to fit `MaxBackersPerWinner`.
+	pub backings: u32,
 	/// Encoded length of the final solution.
 	pub length: u32,
 	/// Weight of the final solution.
@@ -168,6 +170,7 @@ impl<T: MinerConfig> Miner<T> {
 		// Reduce the number of edges (same supports, fewer voters per winner), then order the
 		// voters weakest first, the order in which trimming removes them.
 		crate::reduce::reduce(&mut staked);
+		let backings = Self::trim_backers(&mut staked, &stake_of)?;
 		let mut assignments = assignment_staked_to_ratio_normalized(staked)?;
 		assignments.sort_by_key(|assignment| index.stake_of(&assignment.who));
 
@@ -221,6 +224,7 @@ impl<T: MinerConfig> Miner<T> {
 		)?;
 		let trimmed = Trimmed {
 			voters: high as u32,
+			backings,
 			length: best.encoded_size() as u32,
 			weight: T::solution_weight(
 				voters.len() as u32,
@@ -230,6 +234,54 @@ impl<T: MinerConfig> Miner<T> {
 			),
 		};
 		Ok((RawSolution { solution: best, score, round }, trimmed))
+	}
+
+	/// Keep at most `MaxBackersPerWinner` backers per winner, as the feasibility check demands:
+	/// a winner with more loses its weakest edges (by the stake on them); a voter that lost an
+	/// edge gives that stake to the winners it still backs (its distribution is normalised back
+	/// to its snapshot stake), or leaves the solution when it backs none. Returns the number of
+	/// edges removed.
+	fn trim_backers(
+		staked: &mut Vec<StakedAssignment<T::AccountId>>,
+		stake_of: &impl Fn(&T::AccountId) -> VoteWeight,
+	) -> Result<u32, MinerError> {
+		let max = T::MaxBackersPerWinner::get() as usize;
+		let mut edges: BTreeMap<T::AccountId, Vec<(ExtendedBalance, usize)>> = BTreeMap::new();
+		for (position, assignment) in staked.iter().enumerate() {
+			for (target, stake) in &assignment.distribution {
+				edges.entry(target.clone()).or_default().push((*stake, position));
+			}
+		}
+		let mut dropped: BTreeSet<(usize, T::AccountId)> = BTreeSet::new();
+		for (target, mut backers) in edges {
+			if backers.len() <= max {
+				continue;
+			}
+			// Weakest first; among equal stakes the later voter (a weaker one, as the caller's
+			// order goes) goes first, so the result does not depend on map order.
+			backers.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)));
+			let excess = backers.len().saturating_sub(max);
+			for (_, position) in backers.into_iter().take(excess) {
+				dropped.insert((position, target.clone()));
+			}
+		}
+		if dropped.is_empty() {
+			return Ok(0);
+		}
+		for (position, assignment) in staked.iter_mut().enumerate() {
+			let before = assignment.distribution.len();
+			assignment
+				.distribution
+				.retain(|(target, _)| !dropped.contains(&(position, target.clone())));
+			if assignment.distribution.len() != before && !assignment.distribution.is_empty() {
+				let stake = ExtendedBalance::from(stake_of(&assignment.who));
+				assignment.try_normalize(stake).map_err(|_| {
+					MinerError::NposElections(sp_npos_elections::Error::ArithmeticError)
+				})?;
+			}
+		}
+		staked.retain(|assignment| !assignment.distribution.is_empty());
+		Ok(dropped.len() as u32)
 	}
 
 	/// A solution names exactly `desired_targets` winners. It names fewer when fewer targets than

@@ -247,6 +247,7 @@ impl Config for Runtime {
 	type SignedDepositPerMillisecond = frame_support::traits::ConstU128<10>;
 	type SignedDepositPerProofKiB = frame_support::traits::ConstU128<2>;
 	type SignedRewardBase = frame_support::traits::ConstU128<7>;
+	type SignedMaxRefunds = frame_support::traits::ConstU32<2>;
 	type MaxElectingVoters = ConstU32<100>;
 	type MaxElectableTargets = ConstU32<50>;
 	type WeightInfo = ();

@@ -40,6 +40,15 @@ impl<T: Config> Pallet<T> {
 		)
 	}
 
+	/// The weight of a validation step: its bookkeeping per submission taken, the checks
+	/// themselves at each solution's own weight (known from its submission), and the refunds
+	/// behind a winner.
+	fn validation_weight(step: crate::signed::ValidationStep) -> Weight {
+		T::WeightInfo::on_initialize_validation_step(step.checked)
+			.saturating_add(step.solutions)
+			.saturating_add(T::WeightInfo::finalize_signed_refunds(step.refunded))
+	}
+
 	/// Move through the phases as the election approaches. Called every block.
 	pub(crate) fn advance_phase(now: BlockNumberFor<T>) -> Weight {
 		let phase = CurrentPhase::<T>::get();
@@ -63,19 +72,16 @@ impl<T: Config> Pallet<T> {
 			},
 			Phase::Signed { .. } if remaining <= validation => {
 				Self::set_phase(Phase::SignedValidation { until: next.saturating_sub(unsigned) });
-				let checked = Self::validate_signed_step();
-				T::WeightInfo::on_initialize_validation_step(checked)
+				Self::validation_weight(Self::validate_signed_step())
 			},
 			Phase::SignedValidation { .. } if remaining <= unsigned && remaining > zero => {
 				// The window is over: whatever was not checked is refunded.
-				Self::refund_all();
+				let refunded = Self::refund_all(0);
 				Self::set_phase(Phase::Unsigned { until: next });
 				T::WeightInfo::on_initialize_open_unsigned()
+					.saturating_add(T::WeightInfo::finalize_signed_refunds(refunded))
 			},
-			Phase::SignedValidation { .. } => {
-				let checked = Self::validate_signed_step();
-				T::WeightInfo::on_initialize_validation_step(checked)
-			},
+			Phase::SignedValidation { .. } => Self::validation_weight(Self::validate_signed_step()),
 			// A round that starts late (say, the chain began inside the window) goes straight to
 			// the unsigned phase with a fresh snapshot.
 			Phase::Off | Phase::Signed { .. } if remaining <= validation && remaining > zero => {
@@ -86,9 +92,9 @@ impl<T: Config> Pallet<T> {
 						Err(_) => return T::WeightInfo::on_initialize_nothing(),
 					}
 				}
-				Self::refund_all();
+				let refunded = Self::refund_all(0);
 				Self::set_phase(Phase::Unsigned { until: next });
-				weight
+				weight.saturating_add(T::WeightInfo::finalize_signed_refunds(refunded))
 			},
 			_ => T::WeightInfo::on_initialize_nothing(),
 		}
@@ -127,6 +133,14 @@ impl<T: Config> Pallet<T> {
 			return Err(ElectionError::NoEmergencyResult);
 		}
 		let (voters, targets, desired) = Self::election_input()?;
+		if desired == 0 {
+			// Nothing stands: the result is empty, not a failure (no solution was accepted).
+			return Ok((
+				BoundedSupports(Default::default()),
+				ElectionCompute::Fallback,
+				Default::default(),
+			));
+		}
 		let supports = T::Fallback::instant_elect(voters, targets, desired)
 			.map_err(|_| ElectionError::Fallback)?;
 		let score = supports.evaluate();
@@ -136,7 +150,7 @@ impl<T: Config> Pallet<T> {
 	/// Close the round: snapshot and queue gone, round + 1, phase off.
 	fn finalize(compute: ElectionCompute, score: sp_npos_elections::ElectionScore) {
 		let round = Round::<T>::get();
-		Self::refund_all();
+		Self::refund_all(0);
 		Self::kill_snapshot();
 		Round::<T>::put(round.saturating_add(1));
 		Self::set_phase(Phase::Off);

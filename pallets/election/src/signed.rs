@@ -15,6 +15,17 @@ use frame_support::{
 use sp_core::H256;
 use sp_runtime::traits::{Saturating, Zero};
 
+/// What one validation step did, for its weight.
+#[derive(Clone, Copy, Default, Debug, PartialEq, Eq)]
+pub struct ValidationStep {
+	/// Submissions taken from the queue.
+	pub checked: u32,
+	/// The sum of their weights ([`SignedSubmission::weight`]): what checking them cost.
+	pub solutions: Weight,
+	/// Submissions refunded unchecked behind a winner.
+	pub refunded: u32,
+}
+
 impl<T: Config> Pallet<T> {
 	/// The deposit for a solution of `length` bytes and `weight`, entering a queue that already
 	/// holds `queue_len` submissions:
@@ -47,6 +58,22 @@ impl<T: Config> Pallet<T> {
 		)
 	}
 
+	/// Whether a claimed score can be true of the current snapshot, for `desired` winners. Every
+	/// score of a real solution meets these: the least-backed winner has at most the average
+	/// backing, all backing together is at most the snapshot's stake, and the sum of squares lies
+	/// between `sum^2 / desired` (all equal) and `sum^2` (one winner holds everything).
+	pub(crate) fn plausible(score: &sp_npos_elections::ElectionScore, desired: u32) -> bool {
+		let total = SnapshotTotalStake::<T>::get().unwrap_or_default();
+		let desired = u128::from(desired.max(1));
+		let sum = score.sum_stake;
+		let square = |x: u128| sp_core::U256::from(x).saturating_mul(sp_core::U256::from(x));
+		let squares = sp_core::U256::from(score.sum_stake_squared);
+		score.minimal_stake <= sum.checked_div(desired).unwrap_or_default()
+			&& sum <= total
+			&& squares <= square(sum)
+			&& squares.saturating_mul(sp_core::U256::from(desired)) >= square(sum)
+	}
+
 	/// Accept a signed submission after the cheap checks.
 	pub(crate) fn do_submit(who: T::AccountId, raw: RawOf<T>, fingerprint: H256) -> DispatchResult {
 		ensure!(CurrentPhase::<T>::get().is_signed(), Error::<T>::NotSignedPhase);
@@ -54,7 +81,9 @@ impl<T: Config> Pallet<T> {
 		ensure!(raw.round == round, Error::<T>::WrongRound);
 		ensure!(SnapshotFingerprint::<T>::get() == Some(fingerprint), Error::<T>::WrongFingerprint);
 		let desired = DesiredTargets::<T>::get().ok_or(Error::<T>::NoSnapshot)?;
+		ensure!(desired > 0, Error::<T>::NothingToElect);
 		ensure!(Self::winner_count(&raw) == desired, Error::<T>::WrongWinnerCount);
+		ensure!(Self::plausible(&raw.score, desired), Error::<T>::ImplausibleScore);
 		if let Some(minimum) = MinimumUntrustedScore::<T>::get() {
 			ensure!(
 				raw.score.strict_threshold_better(minimum, sp_runtime::Perbill::zero()),
@@ -80,7 +109,7 @@ impl<T: Config> Pallet<T> {
 			);
 			queue.remove(0);
 			if let Some(ejected) = SignedSubmissionsMap::<T>::take(weakest.index) {
-				Self::refund(&ejected);
+				Self::refund(&ejected, false);
 				Self::deposit_event(Event::SolutionEjected {
 					round,
 					who: ejected.who,
@@ -99,9 +128,17 @@ impl<T: Config> Pallet<T> {
 		let call_fee = T::EstimateCallFee::estimate_call_fee(&call, None::<Weight>.into());
 		let index = SignedSubmissionNextIndex::<T>::get();
 		SignedSubmissionNextIndex::<T>::put(index.wrapping_add(1));
+		let spec_version = <T as frame_system::Config>::Version::get().spec_version;
 		SignedSubmissionsMap::<T>::insert(
 			index,
-			SignedSubmission { who: who.clone(), deposit, raw_solution: raw, call_fee },
+			SignedSubmission {
+				who: who.clone(),
+				deposit,
+				raw_solution: raw,
+				call_fee,
+				weight,
+				spec_version,
+			},
 		);
 		// Before any equal score: among equals, the earlier submission is checked first.
 		let position = queue.partition_point(|entry| entry.score < score);
@@ -119,26 +156,32 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// Verify up to `SignedValidationsPerBlock` queued solutions, best first. The first valid one
-	/// is queued and rewarded and every other submission refunded; invalid ones are slashed.
-	/// Returns how many were checked.
-	pub(crate) fn validate_signed_step() -> u32 {
-		let mut checked = 0;
+	/// is queued and rewarded and every other submission refunded (the best `SignedMaxRefunds`
+	/// with their fee); invalid ones are slashed, and one that fails only a bound changed since
+	/// it was submitted is discarded with its deposit returned. Returns what it did, for its
+	/// weight.
+	pub(crate) fn validate_signed_step() -> ValidationStep {
+		let mut step = ValidationStep::default();
 		let mut queue = SignedSubmissionIndices::<T>::get();
 		if queue.is_empty() {
-			return 0;
+			return step;
 		}
 		let (Some(voters), Some(targets), Some(desired)) =
 			(SnapshotVoters::<T>::get(), SnapshotTargets::<T>::get(), DesiredTargets::<T>::get())
 		else {
 			frame_support::defensive!("signed validation without a snapshot");
-			return 0;
+			return step;
 		};
 		let round = Round::<T>::get();
 		let minimum = MinimumUntrustedScore::<T>::get();
-		while checked < T::SignedValidationsPerBlock::get() {
+		let spec_version = <T as frame_system::Config>::Version::get().spec_version;
+		while step.checked < T::SignedValidationsPerBlock::get() {
 			let Some(best) = queue.pop() else { break };
-			checked = checked.saturating_add(1);
+			step.checked = step.checked.saturating_add(1);
 			let Some(submission) = SignedSubmissionsMap::<T>::take(best.index) else { continue };
+			step.solutions = step.solutions.saturating_add(submission.weight);
+			// Checked without the minimum score, which is compared after: a solution that met
+			// the minimum when it was submitted and is valid was not wrong to be submitted.
 			let outcome = Miner::<T::MinerConfig>::feasibility_check(
 				submission.raw_solution.clone(),
 				ElectionCompute::Signed,
@@ -146,9 +189,16 @@ impl<T: Config> Pallet<T> {
 				&voters,
 				&targets,
 				round,
-				minimum,
+				None,
 			);
 			match outcome {
+				Ok(ready)
+					if minimum.is_some_and(|minimum| {
+						!ready.score.strict_threshold_better(minimum, sp_runtime::Perbill::zero())
+					}) =>
+				{
+					Self::discard(&submission, FeasibilityError::UntrustedScoreTooLow)
+				},
 				Ok(ready) => {
 					QueuedSolution::<T>::put(ready);
 					Self::reward(&submission);
@@ -159,27 +209,60 @@ impl<T: Config> Pallet<T> {
 						prev_ejected: false,
 					});
 					SignedSubmissionIndices::<T>::put(queue);
-					Self::refund_all();
-					return checked;
+					step.refunded = Self::refund_all(T::SignedMaxRefunds::get());
+					return step;
+				},
+				Err(error) if Self::bound_changed(&submission, &error, spec_version) => {
+					Self::discard(&submission, error)
 				},
 				Err(error) => Self::slash(&submission, error),
 			}
 		}
 		SignedSubmissionIndices::<T>::put(queue);
-		checked
+		step
 	}
 
-	/// Return every queued deposit unchecked and empty the queue.
-	pub(crate) fn refund_all() {
+	/// Whether `error` comes from a limit of the runtime that an upgrade changed after
+	/// `submission` was made (the runtime's constants are otherwise fixed within a round).
+	fn bound_changed(
+		submission: &SignedSubmissionOf<T>,
+		error: &FeasibilityError,
+		spec_version: u32,
+	) -> bool {
+		submission.spec_version != spec_version
+			&& matches!(
+				error,
+				FeasibilityError::TooManyBackings | FeasibilityError::TooManyDesiredTargets
+			)
+	}
+
+	/// Return a submission's deposit: it failed only a bound that changed after submission.
+	fn discard(submission: &SignedSubmissionOf<T>, error: FeasibilityError) {
+		Self::release_deposit(submission);
+		Self::deposit_event(Event::Discarded {
+			round: Round::<T>::get(),
+			who: submission.who.clone(),
+			deposit: submission.deposit,
+			error,
+		});
+	}
+
+	/// Return every queued deposit unchecked and empty the queue; the best `with_fee` of them
+	/// get their transaction fee back too. Returns how many were refunded.
+	pub(crate) fn refund_all(with_fee: u32) -> u32 {
 		let queue = SignedSubmissionIndices::<T>::take();
-		for entry in queue {
+		let mut refunded: u32 = 0;
+		// The queue is sorted weakest first: the best come last.
+		for entry in queue.into_iter().rev() {
 			if let Some(submission) = SignedSubmissionsMap::<T>::take(entry.index) {
-				Self::refund(&submission);
+				Self::refund(&submission, refunded < with_fee);
+				refunded = refunded.saturating_add(1);
 			}
 		}
+		refunded
 	}
 
-	fn refund(submission: &SignedSubmissionOf<T>) {
+	fn release_deposit(submission: &SignedSubmissionOf<T>) {
 		let released = T::Currency::release(
 			&HoldReason::SignedSubmission.into(),
 			&submission.who,
@@ -189,10 +272,23 @@ impl<T: Config> Pallet<T> {
 		if released.is_err() {
 			frame_support::defensive!("signed deposit could not be released");
 		}
+	}
+
+	fn refund(submission: &SignedSubmissionOf<T>, with_fee: bool) {
+		Self::release_deposit(submission);
+		let fee = if with_fee && !submission.call_fee.is_zero() {
+			match T::Currency::mint_into(&submission.who, submission.call_fee) {
+				Ok(_) => submission.call_fee,
+				Err(_) => Zero::zero(),
+			}
+		} else {
+			Zero::zero()
+		};
 		Self::deposit_event(Event::Refunded {
 			round: Round::<T>::get(),
 			who: submission.who.clone(),
 			deposit: submission.deposit,
+			fee,
 		});
 	}
 

@@ -50,6 +50,10 @@ impl<T: Config> Pallet<T> {
 		let fingerprint = Self::fingerprint_of(round, desired, &voters, &targets);
 		let metadata =
 			SnapshotMetadata { voters: voters.len() as u32, targets: targets.len() as u32 };
+		let total_stake = voters
+			.iter()
+			.fold(0u128, |total, (_, stake, _)| total.saturating_add(u128::from(*stake)));
+		SnapshotTotalStake::<T>::put(total_stake);
 		SnapshotVoters::<T>::put(voters);
 		SnapshotTargets::<T>::put(targets);
 		DesiredTargets::<T>::put(desired);
@@ -83,5 +87,6 @@ impl<T: Config> Pallet<T> {
 		DesiredTargets::<T>::kill();
 		SnapshotSize::<T>::kill();
 		SnapshotFingerprint::<T>::kill();
+		SnapshotTotalStake::<T>::kill();
 	}
 }

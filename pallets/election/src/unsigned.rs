@@ -44,6 +44,7 @@ impl<T: Config> Pallet<T> {
 		ensure!(raw.round == Round::<T>::get(), Error::<T>::WrongRound);
 		ensure!(SnapshotSize::<T>::get() == Some(*witness), Error::<T>::WrongWitness);
 		let desired = DesiredTargets::<T>::get().ok_or(Error::<T>::NoSnapshot)?;
+		ensure!(desired > 0, Error::<T>::NothingToElect);
 		ensure!(Self::winner_count(raw) == desired, Error::<T>::WrongWinnerCount);
 		if let Some(queued) = QueuedSolution::<T>::get() {
 			ensure!(
@@ -167,7 +168,7 @@ impl<T: Config> Pallet<T> {
 	/// The off-chain worker: in the unsigned phase, at most every `OffchainRepeat` blocks, mine,
 	/// check, and submit.
 	pub(crate) fn run_offchain_worker(now: BlockNumberFor<T>) -> Result<(), OffchainMinerError<T>> {
-		if !CurrentPhase::<T>::get().is_unsigned() {
+		if !CurrentPhase::<T>::get().is_unsigned() || DesiredTargets::<T>::get() == Some(0) {
 			return Ok(());
 		}
 		let repeat = T::OffchainRepeat::get();

@@ -1442,17 +1442,18 @@ impl<T: Config> Pallet<T> {
 		Self::normal_block_share(u64::from(T::MaxTasksPerBlock::get()))
 	}
 
-	/// The normal class's block limit divided by `parts` (at least 1).
+	/// The normal class's ref-time limit divided by `parts` (at least 1). Ref-time alone
+	/// bounds how many such calls fit in a block, which is all the capacity argument needs; a
+	/// share of the proof limit would charge an unbounded amount on a chain without one.
 	fn normal_block_share(parts: u64) -> frame_support::weights::Weight {
 		use frame_support::{dispatch::DispatchClass, traits::Get};
 		use frame_system::limits::BlockWeights;
 		let weights: BlockWeights = <T as frame_system::Config>::BlockWeights::get();
 		let normal = weights.get(DispatchClass::Normal);
 		let limit = normal.max_total.unwrap_or(weights.max_block);
-		let parts = parts.max(1);
 		frame_support::weights::Weight::from_parts(
-			limit.ref_time().checked_div(parts).unwrap_or_default(),
-			limit.proof_size().checked_div(parts).unwrap_or_default(),
+			limit.ref_time().checked_div(parts.max(1)).unwrap_or_default(),
+			0,
 		)
 	}
 

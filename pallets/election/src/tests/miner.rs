@@ -350,3 +350,48 @@ fn prepare_staked_takes_stake_amounts_and_evens_out_rounding() {
 		Err(MinerError::NposElections(sp_npos_elections::Error::SolutionInvalidIndex))
 	));
 }
+
+#[test]
+fn the_miner_trims_each_winner_to_max_backers() {
+	// Before: the miner ignored `MaxBackersPerWinner`, so its solutions failed the chain's check
+	// (`TooManyBackings`) whenever a winner had more backers than that.
+	let (voters, targets) = snapshot();
+	let mine = || Miner::<TestMiner>::mine::<Seq>(&voters, &targets, 2, 1).unwrap();
+	let (untrimmed, _) = mine();
+	let backers_of = |raw: &RawSolution<TestSolution>| {
+		let assignments = raw
+			.solution
+			.clone()
+			.into_assignment(
+				|i| voters.get(i as usize).map(|v| v.0),
+				|i| targets.get(i as usize).copied(),
+			)
+			.unwrap();
+		let mut count: std::collections::BTreeMap<u64, u32> = Default::default();
+		for assignment in assignments {
+			for (target, _) in assignment.distribution {
+				*count.entry(target).or_default() += 1;
+			}
+		}
+		count
+	};
+	assert!(
+		backers_of(&untrimmed).values().any(|n| *n > 1),
+		"the snapshot must over-back a winner"
+	);
+	MaxBackers::set(1);
+	let (raw, trimmed) = mine();
+	let check = Miner::<TestMiner>::feasibility_check(
+		raw.clone(),
+		ElectionCompute::Signed,
+		2,
+		&voters,
+		&targets,
+		1,
+		None,
+	);
+	MaxBackers::set(100);
+	assert!(trimmed.backings > 0);
+	assert!(backers_of(&raw).values().all(|n| *n == 1), "{:?}", backers_of(&raw));
+	assert_eq!(check.map(|ready| ready.score), Ok(raw.score));
+}

@@ -3,7 +3,7 @@
 use crate::{mock::*, *};
 use codec::Encode;
 use frame_election_provider_support::ElectionProvider;
-use frame_support::{assert_noop, assert_ok, weights::Weight};
+use frame_support::{assert_noop, assert_ok, traits::Hooks, weights::Weight};
 use sp_npos_elections::ElectionScore;
 
 fn submit(who: AccountId, raw: RawSolution<TestSolution>) -> sp_runtime::DispatchResult {
@@ -170,10 +170,11 @@ fn validation_slashes_invalid_rewards_the_first_valid_and_refunds_the_rest() {
 			error: FeasibilityError::InvalidScore
 		}));
 		assert!(evs.contains(&Event::Rewarded { round: 1, who: 1, reward: 7 + 8 }));
-		assert!(evs.contains(&Event::Refunded { round: 1, who: 3, deposit: deposit_3 }));
+		// The runner-up left unchecked gets its deposit and its fee (8) back.
+		assert!(evs.contains(&Event::Refunded { round: 1, who: 3, deposit: deposit_3, fee: 8 }));
 		assert_eq!(Balances::free_balance(1), free_1 + held_before(&raw, 0) + 15);
 		assert_eq!(Balances::free_balance(2), free_2);
-		assert_eq!(Balances::free_balance(3), free_3 + deposit_3);
+		assert_eq!(Balances::free_balance(3), free_3 + deposit_3 + 8);
 		assert_eq!(held(1) + held(2) + held(3), 0);
 		assert_eq!(QueuedSolution::<Runtime>::get().unwrap().score, raw.score);
 		roll_to(30);
@@ -257,7 +258,7 @@ fn with_no_valid_submission_all_are_slashed_and_the_fallback_elects() {
 fn corrupted(kind: &str) -> RawSolution<TestSolution> {
 	let mut raw = mine();
 	match kind {
-		"inflated score" => raw.score.sum_stake += 1,
+		"misreported score" => raw.score.minimal_stake -= 1,
 		"voter index out of range" => {
 			let winner =
 				frame_election_provider_support::NposSolution::unique_targets(&raw.solution)[0];
@@ -290,7 +291,7 @@ fn corrupted(kind: &str) -> RawSolution<TestSolution> {
 #[test]
 fn each_fraud_only_the_full_check_sees_is_slashed_in_validation() {
 	for (kind, error) in [
-		("inflated score", FeasibilityError::InvalidScore),
+		("misreported score", FeasibilityError::InvalidScore),
 		("voter index out of range", FeasibilityError::InvalidVoterIndex),
 		("duplicate voter", FeasibilityError::DuplicateVoter),
 		("vote outside the voter's list", FeasibilityError::InvalidVote),
@@ -332,6 +333,22 @@ fn frauds_the_cheap_checks_see_are_refused_before_any_deposit() {
 			),
 			Error::<Runtime>::WrongFingerprint
 		);
+		// Scores no solution of this snapshot can have: more backing than the snapshot's 150,
+		// a least-backed winner above the average, squares beyond what the sum allows.
+		assert_eq!(SnapshotTotalStake::<Runtime>::get(), Some(150));
+		let mut beyond_total = raw.clone();
+		beyond_total.score.sum_stake = 151;
+		let mut minimum_above_average = raw.clone();
+		minimum_above_average.score.minimal_stake = raw.score.sum_stake / 2 + 1;
+		let mut squares_above_square = raw.clone();
+		squares_above_square.score.sum_stake_squared = raw.score.sum_stake.pow(2) + 1;
+		let mut squares_below_even = raw.clone();
+		squares_below_even.score.sum_stake_squared = raw.score.sum_stake.pow(2) / 2 - 1;
+		for implausible in
+			[beyond_total, minimum_above_average, squares_above_square, squares_below_even]
+		{
+			assert_noop!(submit(1, implausible), Error::<Runtime>::ImplausibleScore);
+		}
 		assert_eq!((Balances::free_balance(1), held(1)), (before, 0));
 	});
 }
@@ -367,5 +384,105 @@ fn the_runtime_api_helpers_report_the_queue_and_deposits() {
 			MultiPhase::deposit_now(length, weight),
 			MultiPhase::deposit_for(3, length, weight)
 		);
+	});
+}
+
+#[test]
+fn a_minimum_raised_after_submission_discards_without_slashing() {
+	// Before: the honest submitter was slashed (`UntrustedScoreTooLow`) when the admin raised
+	// the minimum between its submission and the check.
+	execute(|| {
+		roll_to(13);
+		let raw = mine();
+		let mut inflated = raw.clone();
+		inflated.score.minimal_stake += 1;
+		assert_ok!(submit(1, raw.clone()));
+		assert_ok!(submit(2, inflated));
+		let (deposit_1, deposit_2) = (held(1), held(2));
+		let (free_1, free_2) = (Balances::free_balance(1), Balances::free_balance(2));
+		let higher = ElectionScore { minimal_stake: raw.score.minimal_stake + 10, ..raw.score };
+		assert_ok!(MultiPhase::set_minimum_untrusted_score(RuntimeOrigin::root(), Some(higher)));
+		events();
+		roll_to(23);
+		let evs = events();
+		// The false claim is still slashed for being false; the true one only discarded.
+		assert!(evs.contains(&Event::Slashed {
+			round: 1,
+			who: 2,
+			amount: deposit_2,
+			error: FeasibilityError::InvalidScore
+		}));
+		assert!(evs.contains(&Event::Discarded {
+			round: 1,
+			who: 1,
+			deposit: deposit_1,
+			error: FeasibilityError::UntrustedScoreTooLow
+		}));
+		assert_eq!((held(1), Balances::free_balance(1)), (0, free_1 + deposit_1));
+		assert_eq!((held(2), Balances::free_balance(2)), (0, free_2));
+		// Nothing below the new minimum is queued.
+		assert!(QueuedSolution::<Runtime>::get().is_none());
+	});
+}
+
+/// Restores the mock's targets when a test ends.
+struct RestoreTargets;
+impl Drop for RestoreTargets {
+	fn drop(&mut self) {
+		Targets::set(vec![10, 20, 30]);
+	}
+}
+
+#[test]
+fn with_nothing_to_elect_no_solution_is_taken_or_rewarded() {
+	// Before: with no candidate, an empty solution claiming (u128::MAX, 0, 0) was valid and won
+	// the signed reward every round, risk-free.
+	let _restore = RestoreTargets;
+	Targets::set(vec![]);
+	execute(|| {
+		roll_to(13);
+		assert_eq!(DesiredTargets::<Runtime>::get(), Some(0));
+		let empty = RawSolution {
+			solution: TestSolution::default(),
+			score: ElectionScore { minimal_stake: u128::MAX, sum_stake: 0, sum_stake_squared: 0 },
+			round: 1,
+		};
+		assert_noop!(submit(1, empty), Error::<Runtime>::NothingToElect);
+		roll_to(30);
+		events();
+		// `elect` returns the empty result it is: not a failure, no emergency.
+		assert_eq!(MultiPhase::elect(0).map(|supports| supports.len()), Ok(0));
+		let evs = events();
+		assert!(evs.contains(&Event::ElectionFinalized {
+			round: 1,
+			compute: ElectionCompute::Fallback,
+			score: ElectionScore::default()
+		}));
+		assert!(!evs.iter().any(|e| matches!(e, Event::Rewarded { .. })));
+		assert_eq!(CurrentPhase::<Runtime>::get(), Phase::Off);
+	});
+}
+
+#[test]
+fn a_validation_step_is_charged_what_it_checks() {
+	// Before: a flat fee per check, measured on a tiny solution, whatever the solutions weighed.
+	execute(|| {
+		roll_to(13);
+		let raw = mine();
+		let mut bad = raw.clone();
+		bad.score.minimal_stake += 1;
+		assert_ok!(submit(1, bad.clone()));
+		assert_ok!(submit(2, raw.clone()));
+		assert_ok!(submit(3, raw.clone()));
+		roll_to(22);
+		System::set_block_number(23);
+		let charged = MultiPhase::on_initialize(23);
+		// Two checks (1 slashed, 2 wins) at their own weight, 3 refunded behind the winner.
+		let expected = <() as WeightInfo>::on_initialize_validation_step(2)
+			.saturating_add(mock_weight(&bad))
+			.saturating_add(mock_weight(&raw))
+			.saturating_add(<() as WeightInfo>::finalize_signed_refunds(1));
+		assert_eq!(charged, expected);
+		assert!(QueuedSolution::<Runtime>::get().is_some());
 	});
 }

@@ -217,6 +217,7 @@ impl multi_phase::Config for Runtime {
 	type SignedDepositPerMillisecond = frame_support::traits::ConstU128<1_000_000>;
 	type SignedDepositPerProofKiB = frame_support::traits::ConstU128<1_000_000>;
 	type SignedRewardBase = frame_support::traits::ConstU128<{ PHA / 10 }>;
+	type SignedMaxRefunds = frame_support::traits::ConstU32<2>;
 	type MaxElectingVoters = ConstU32<100>;
 	type MaxElectableTargets = ConstU32<50>;
 	type WeightInfo = ();
