@@ -1,9 +1,11 @@
 //! Benchmarks for `pallet-election-multi-phase`.
 //!
-//! Snapshots are synthetic: `v` voters, `t` targets, voter `i` votes for target `i % d` (plus
-//! further targets up to `MaxVotesPerVoter`), and solutions give each of the first `a` voters'
-//! stake to one of the `d` winners. The feasibility check's weight,
-//! `feasibility_check(v, t, a, d)`, is what a runtime's `MinerConfig::solution_weight` returns.
+//! Snapshots are synthetic: `v` voters, `t` targets, voter `i` votes for `MaxVotesPerVoter`
+//! targets, as many of them winners as there are (`i % d`, `i % d + 1`, ... of the `d` winners),
+//! and solutions spread each of the first `a` voters' stake over every winner it votes for: the
+//! most edges, and so the most work, a voter can bring to the check. The feasibility check's
+//! weight, `feasibility_check(v, t, a, d)`, is what a runtime's `MinerConfig::solution_weight`
+//! returns.
 
 // Benchmark set-up runs only in benchmarking builds: plain arithmetic and indexing on the
 // synthetic data it builds are fine here.
@@ -36,9 +38,14 @@ fn synthetic_snapshot<T: Config>(
 	let max_votes = <T::MinerConfig as MinerConfig>::MaxVotesPerVoter::get().max(1);
 	let voters: Vec<VoterOf<T::MinerConfig>> = (0..v)
 		.map(|i| {
-			let first = i % d.max(1);
+			let d = d.max(1);
+			let first = i % d;
+			// Winners first (`first`, `first + 1`, ... modulo `d`), then other targets.
 			let votes: Vec<T::AccountId> = (0..max_votes.min(t))
-				.map(|k| targets[((first + k * d.max(1)) % t.max(1)) as usize].clone())
+				.map(|k| {
+					let index = if k < d { (first + k) % d } else { k % t.max(1) };
+					targets[index as usize].clone()
+				})
 				.collect();
 			let mut unique: Vec<T::AccountId> = Vec::new();
 			for vote in votes {
@@ -66,17 +73,31 @@ fn put_snapshot<T: Config>(v: u32, t: u32, d: u32) {
 	SnapshotFingerprint::<T>::put(fingerprint);
 }
 
-/// A feasible solution on the snapshot: the first `a` voters each back their first target
-/// (one of the `d` winners) with all their stake.
+/// A feasible solution on the snapshot: the first `a` voters each spread their stake evenly
+/// over every winner (one of the first `d` targets) they vote for.
 fn solution<T: Config>(a: u32) -> RawSolutionOf<T::MinerConfig> {
 	let voters = SnapshotVoters::<T>::get().unwrap_or_default();
 	let targets = SnapshotTargets::<T>::get().unwrap_or_default();
+	let d = DesiredTargets::<T>::get().unwrap_or(1).max(1) as usize;
+	let winners: Vec<T::AccountId> = targets.iter().take(d).cloned().collect();
 	let assignments: Vec<Assignment<T::AccountId, Accuracy<T>>> = voters
 		.iter()
 		.take(a as usize)
-		.map(|(who, _, votes)| Assignment {
-			who: who.clone(),
-			distribution: vec![(votes[0].clone(), Accuracy::<T>::one())],
+		.map(|(who, _, votes)| {
+			let backed: Vec<T::AccountId> =
+				votes.iter().filter(|vote| winners.contains(vote)).cloned().collect();
+			let share = Accuracy::<T>::from_rational(1u128, backed.len().max(1) as u128);
+			let mut distribution: Vec<(T::AccountId, Accuracy<T>)> =
+				backed.iter().map(|target| (target.clone(), share)).collect();
+			// The last edge takes what rounding left, so the ratios add up to one.
+			let rest = distribution
+				.iter()
+				.take(distribution.len().saturating_sub(1))
+				.fold(Accuracy::<T>::one(), |left, (_, ratio)| left.saturating_sub(*ratio));
+			if let Some(last) = distribution.last_mut() {
+				last.1 = rest;
+			}
+			Assignment { who: who.clone(), distribution }
 		})
 		.collect();
 	let voter_index = |who: &T::AccountId| {
@@ -125,8 +146,8 @@ mod benchmarks {
 	fn feasibility_check(
 		v: Linear<50, { T::MaxElectingVoters::get() }>,
 		t: Linear<10, { T::MaxElectableTargets::get() }>,
-		a: Linear<10, 50>,
-		d: Linear<2, 10>,
+		a: Linear<10, { T::MaxElectingVoters::get() }>,
+		d: Linear<2, { <T::MinerConfig as MinerConfig>::MaxWinners::get() }>,
 	) -> Result<(), BenchmarkError> {
 		let d = d.min(t).min(<T::MinerConfig as MinerConfig>::MaxWinners::get());
 		let a = a.max(d).min(v);

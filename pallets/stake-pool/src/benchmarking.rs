@@ -692,7 +692,7 @@ mod benchmarks {
 	/// The hook at an era boundary, storing an active set of `w` pools (the election's own work
 	/// is weighed by the election provider).
 	#[benchmark]
-	fn on_initialize_new_era(w: Linear<1, 16>) {
+	fn on_initialize_new_era(w: Linear<1, { crate::election::MaxActivePoolsOf::<T>::get() }>) {
 		candidate_pools::<T>(w);
 		let boundary = T::EraLength::get();
 		#[block]
@@ -703,9 +703,10 @@ mod benchmarks {
 	}
 
 	/// The election reading `v` voters, each backing the most pools it may
-	/// (`MaxPoolsPerDelegator`, all candidates): the worst case per voter.
+	/// (`MaxPoolsPerDelegator`, all candidates): the worst case per voter. Up to 2,000, above
+	/// the runtime's `MaxElectingVoters` (1,500).
 	#[benchmark]
-	fn electing_voters(v: Linear<1, 1_000>) {
+	fn electing_voters(v: Linear<1, 2_000>) {
 		// Whatever the chain already holds (a dev genesis, say) is read too.
 		let existing = Pallet::<T>::electing_voters(DataProviderBounds::default(), 0)
 			.map(|voters| voters.len() as u32)
