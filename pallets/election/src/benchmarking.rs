@@ -305,17 +305,32 @@ mod benchmarks {
 		assert!(CurrentPhase::<T>::get().is_off());
 	}
 
-	/// `elect` returning a queued solution of `d` winners.
+	/// `elect` at its worst: a queued solution at the bounds (every snapshot voter spreading its
+	/// stake over all the winners it votes for, `MaxWinners` winners), a full signed queue left
+	/// to refund (the phases normally empty it before, but `elect` does not rely on that), and the
+	/// snapshot to remove.
 	#[benchmark]
 	fn elect() -> Result<(), BenchmarkError> {
-		put_snapshot::<T>(100, 20, 10);
-		let raw = solution::<T>(100);
+		let v = T::MaxElectingVoters::get();
+		let t = T::MaxElectableTargets::get();
+		let d = <T::MinerConfig as MinerConfig>::MaxWinners::get().min(t);
+		put_snapshot::<T>(v, t, d);
+		set_phase::<T>(Phase::Signed { until: BlockNumberFor::<T>::max_value() });
+		let fingerprint = SnapshotFingerprint::<T>::get().ok_or(BenchmarkError::Weightless)?;
+		let small = solution::<T>(d);
+		for i in 0..T::SignedMaxSubmissions::get() {
+			let mut claim = small.clone();
+			claim.score.minimal_stake = claim.score.minimal_stake.saturating_sub(i.into());
+			Pallet::<T>::do_submit(funded::<T>("queued", i), claim, fingerprint)
+				.map_err(|_| BenchmarkError::Stop("filling the queue"))?;
+		}
+		let raw = solution::<T>(v);
 		let voters = SnapshotVoters::<T>::get().unwrap_or_default();
 		let targets = SnapshotTargets::<T>::get().unwrap_or_default();
 		let ready = Miner::<T::MinerConfig>::feasibility_check(
 			raw,
 			ElectionCompute::Signed,
-			10,
+			d,
 			&voters,
 			&targets,
 			Round::<T>::get(),
@@ -330,6 +345,7 @@ mod benchmarks {
 			result = <Pallet<T> as ElectionProvider>::elect(0);
 		}
 		assert!(result.is_ok());
+		assert!(SignedSubmissionIndices::<T>::get().is_empty());
 		Ok(())
 	}
 
