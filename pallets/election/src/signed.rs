@@ -62,16 +62,21 @@ impl<T: Config> Pallet<T> {
 	/// score of a real solution meets these: the least-backed winner has at most the average
 	/// backing, all backing together is at most the snapshot's stake, and the sum of squares lies
 	/// between `sum^2 / desired` (all equal) and `sum^2` (one winner holds everything).
+	///
+	/// `sum_stake_squared` saturates at `u128::MAX` in `sp-npos-elections`; a saturated value
+	/// says nothing about its lower bound, which is then not checked. Without a recorded total
+	/// (a snapshot taken before the total was recorded) the total is not checked either.
 	pub(crate) fn plausible(score: &sp_npos_elections::ElectionScore, desired: u32) -> bool {
-		let total = SnapshotTotalStake::<T>::get().unwrap_or_default();
 		let desired = u128::from(desired.max(1));
 		let sum = score.sum_stake;
 		let square = |x: u128| sp_core::U256::from(x).saturating_mul(sp_core::U256::from(x));
 		let squares = sp_core::U256::from(score.sum_stake_squared);
+		let within_total = SnapshotTotalStake::<T>::get().is_none_or(|total| sum <= total);
+		let saturated = score.sum_stake_squared == u128::MAX;
 		score.minimal_stake <= sum.checked_div(desired).unwrap_or_default()
-			&& sum <= total
+			&& within_total
 			&& squares <= square(sum)
-			&& squares.saturating_mul(sp_core::U256::from(desired)) >= square(sum)
+			&& (saturated || squares.saturating_mul(sp_core::U256::from(desired)) >= square(sum))
 	}
 
 	/// Accept a signed submission after the cheap checks.

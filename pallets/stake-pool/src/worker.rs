@@ -257,8 +257,11 @@ impl<T: Config> Pallet<T> {
 
 	/// The release of a forced stop: every worker of the pool whose cool-down is over returns
 	/// its stake, and the queue is paid. If a later forced stop's cool-down is still running,
-	/// the release is armed again for it. The caller has touched the pool and writes it.
-	/// Returns the number of workers reclaimed.
+	/// the release is armed again for it; a cool-down with its own task (one the owner or a
+	/// slash started) is left to that task, so an owner cannot choose when its pool's release
+	/// falls due (the Release lane's capacity rests on releases falling due only at requests'
+	/// promises). The caller has touched the pool and writes it. Returns the number of workers
+	/// reclaimed.
 	pub(crate) fn release_pool(pid: PoolId, pool: &mut PoolOf<T>) -> Result<u32, DispatchError> {
 		let now = Self::now();
 		let mut reclaimed: u32 = 0;
@@ -270,7 +273,7 @@ impl<T: Config> Pallet<T> {
 				Self::return_stake(pid, pool, &worker, &mut info, until);
 				Workers::<T>::insert(&worker, info);
 				reclaimed = reclaimed.saturating_add(1);
-			} else {
+			} else if !Self::has_own_cooldown_task(&worker, until) {
 				next = Some(next.map_or(until, |next| next.min(until)));
 			}
 		}
@@ -278,6 +281,13 @@ impl<T: Config> Pallet<T> {
 		let due = pool.release_due.or(next);
 		pool.release_due = Self::reschedule(pool.release_due, due, DeadlineTask::Release { pid });
 		Ok(reclaimed)
+	}
+
+	/// Whether `worker`'s cool-down ending at `until` has its own task (it was not started or cut
+	/// by a forced stop).
+	fn has_own_cooldown_task(worker: &T::AccountId, until: BlockNumberOf<T>) -> bool {
+		let task = DeadlineTask::CooldownEnd { worker: worker.clone() };
+		Agenda::<T>::contains_key((TaskKind::Cooldown, Self::due_key(until), task))
 	}
 
 	/// The oracle's report: a mining worker goes unresponsive (`responsive == false`) or an

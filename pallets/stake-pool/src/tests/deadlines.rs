@@ -275,3 +275,46 @@ fn force_stop_overdue_is_charged_for_every_worker_it_reads() {
 		);
 	});
 }
+
+#[test]
+fn an_owner_cannot_choose_when_its_pools_release_falls_due() {
+	// Before: a release re-armed itself at the earliest cool-down still running, including one
+	// the owner started, so owners could pile many pools' releases into one block of their
+	// choosing and make the Release lane late for other pools' promises.
+	ExtBuilder::default().build_and_execute(|| {
+		let pid = seed_pool();
+		assert_ok!(StakePool::delegate(RuntimeOrigin::signed(1), pid, 2000 * PHA));
+		assert_ok!(StakePool::start_mining(
+			RuntimeOrigin::signed(OWNER_A),
+			pid,
+			WORKER_A,
+			2000 * PHA
+		));
+		let asked = System::block_number();
+		assert_ok!(StakePool::withdraw(RuntimeOrigin::signed(1), pid, u128::MAX));
+		run_to_block(asked + GracePeriod::get());
+		let release = asked + GracePeriod::get() + CooldownPeriod::get();
+		assert_eq!(pool(pid).release_due, Some(release));
+		// The owner pays the request itself, then starts and stops worker B: B's cool-down has
+		// its own task, ending 10 blocks after the release.
+		assert_ok!(StakePool::delegate(RuntimeOrigin::signed(OWNER_A), pid, 4000 * PHA));
+		assert_eq!(delegation_hold(1), 0);
+		assert_ok!(StakePool::start_mining(
+			RuntimeOrigin::signed(OWNER_A),
+			pid,
+			WORKER_B,
+			2000 * PHA
+		));
+		run_to_block(asked + GracePeriod::get() + 10);
+		assert_ok!(StakePool::stop_mining(RuntimeOrigin::signed(OWNER_A), pid, WORKER_B));
+		let b_until = asked + GracePeriod::get() + 10 + CooldownPeriod::get();
+		run_to_block(release);
+		// A is back; the release is not re-armed at B's cool-down, which its own task ends.
+		assert_eq!(worker(WORKER_A).state, WorkerState::Ready);
+		assert_eq!(pool(pid).release_due, None);
+		assert_eq!(worker(WORKER_B).state, WorkerState::CoolingDown { until: b_until });
+		run_to_block(b_until);
+		assert_eq!(worker(WORKER_B).state, WorkerState::Ready);
+		assert_eq!(pool(pid).free, 4000 * PHA);
+	});
+}
