@@ -218,9 +218,9 @@ impl pallet_stake_pool::Config for Runtime {
 	type MaxPoolsPerDelegator = ConstU32<MAX_POOLS_PER_DELEGATOR>;
 	type MaxWhitelist = ConstU32<256>;
 	type MaxDescriptionLen = ConstU32<256>;
-	type MaxQueuePayoutsPerCall = ConstU32<8>;
-	// 4 due tasks per lane and block (32 one-request pay-outs): a queued withdrawal is charged
-	// 1/32 of the normal class's ref-time (46.9 ms), a pool's first in a block 1/4 (375 ms), so
+	type MaxQueuePayoutsPerCall = ConstU32<5>;
+	// 4 due tasks per lane and block (20 one-request pay-outs): a queued withdrawal is charged
+	// 1/20 of the normal class's ref-time (75 ms), a pool's first in a block 1/4 (375 ms), so
 	// no block queues more than the hook serves when they fall due (docs/stake-pool.md,
 	// "Deadlines"), and the hook's worst case fits a quarter of a block.
 	type MaxTasksPerBlock = ConstU32<4>;

@@ -121,10 +121,10 @@ fn table() -> Vec<(&'static str, Weight)> {
 /// exception is removed.
 const OVER_PROOF_BUDGET_UNTIL_PAGED: [&str; 5] = [
 	"stake-pool hook, era boundary (new active set + elect)",
+	"election elect",
 	"election hook, opening a round (snapshot at the bounds)",
 	"election hook, a validation step (every check at MinerMaxWeight, full refunds)",
 	"election submit_unsigned (a solution at MinerMaxWeight)",
-	"election elect",
 ];
 
 #[test]

@@ -149,7 +149,8 @@ mod benchmarks {
 		a: Linear<10, { T::MaxElectingVoters::get() }>,
 		d: Linear<2, { <T::MinerConfig as MinerConfig>::MaxWinners::get() }>,
 	) -> Result<(), BenchmarkError> {
-		let d = d.min(t).min(<T::MinerConfig as MinerConfig>::MaxWinners::get());
+		// Every winner needs a backer: no more winners than voters.
+		let d = d.min(t).min(v).min(<T::MinerConfig as MinerConfig>::MaxWinners::get());
 		let a = a.max(d).min(v);
 		put_snapshot::<T>(v, t, d);
 		let raw = solution::<T>(a);
@@ -205,8 +206,13 @@ mod benchmarks {
 		Pallet::<T>::do_submit(funded::<T>("valid", 0), raw.clone(), fingerprint)
 			.map_err(|_| BenchmarkError::Stop("valid submission"))?;
 		for i in 1..c {
+			// A better claim that is still plausible: more total backing (half the snapshot's
+			// voters are unused), with the sum of squares raised to what that total needs.
 			let mut inflated = raw.clone();
-			inflated.score.minimal_stake += i as u128;
+			let sum = inflated.score.sum_stake + i as u128;
+			inflated.score.sum_stake = sum;
+			inflated.score.sum_stake_squared =
+				inflated.score.sum_stake_squared.max((sum * sum).div_ceil(5));
 			Pallet::<T>::do_submit(funded::<T>("invalid", i), inflated, fingerprint)
 				.map_err(|_| BenchmarkError::Stop("invalid submission"))?;
 		}

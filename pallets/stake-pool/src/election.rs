@@ -95,12 +95,7 @@ impl<T: Config> Pallet<T> {
 						T::PoolAccounts::pool_of(&who).map(|pid| (pid, support.total))
 					})
 					.collect();
-				let winners = pools.len() as u32;
-				let set = BoundedVec::<_, MaxActivePoolsOf<T>>::truncate_from(pools);
-				T::OnNewActiveSet::on_new_active_set(era, &set);
-				CurrentEra::<T>::put(era);
-				ActivePools::<T>::put(&set);
-				Self::deposit_event(Event::ActiveSetElected { era, pools: set.into_inner() });
+				let winners = Self::store_active_set(era, pools);
 				election_weight.saturating_add(T::WeightInfo::on_initialize_new_era(winners))
 			},
 			Err(_) => {
@@ -108,6 +103,22 @@ impl<T: Config> Pallet<T> {
 				election_weight.saturating_add(T::WeightInfo::on_initialize_new_era(0))
 			},
 		}
+	}
+}
+
+impl<T: Config> Pallet<T> {
+	/// Store era `era`'s active set, tell [`Config::OnNewActiveSet`] and emit
+	/// [`Event::ActiveSetElected`]: the pallet's own part of an era boundary, which
+	/// `on_initialize_new_era(w)` measures (the election's `elect` is weighed by the election).
+	/// Returns the number of pools stored.
+	pub(crate) fn store_active_set(era: u32, pools: Vec<(PoolId, u128)>) -> u32 {
+		let set = BoundedVec::<_, MaxActivePoolsOf<T>>::truncate_from(pools);
+		let winners = set.len() as u32;
+		T::OnNewActiveSet::on_new_active_set(era, &set);
+		CurrentEra::<T>::put(era);
+		ActivePools::<T>::put(&set);
+		Self::deposit_event(Event::ActiveSetElected { era, pools: set.into_inner() });
+		winners
 	}
 }
 
