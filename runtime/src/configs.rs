@@ -302,6 +302,15 @@ impl MinerConfig for ElectionMinerConfig {
 	}
 }
 
+/// The fallback's weight: the on-chain sequential Phragmén's benchmarked `phragmen(v, t, d)`.
+pub struct OnChainSeqPhragmenWeight;
+
+impl pallet_election_multi_phase::FallbackWeight for OnChainSeqPhragmenWeight {
+	fn fallback_weight(voters: u32, targets: u32, desired: u32) -> Weight {
+		<frame_election_provider_support::weights::SubstrateWeight<Runtime> as frame_election_provider_support::WeightInfo>::phragmen(voters, targets, desired)
+	}
+}
+
 /// The bounded on-chain sequential Phragmén, for the fallback and governance.
 pub struct OnChainSeqPhragmen;
 
@@ -323,6 +332,7 @@ impl pallet_election_multi_phase::Config for Runtime {
 	type DataProvider = StakePool;
 	type MinerConfig = ElectionMinerConfig;
 	type Fallback = onchain::OnChainExecution<OnChainSeqPhragmen>;
+	type FallbackWeight = OnChainSeqPhragmenWeight;
 	type GovernanceFallback = onchain::OnChainExecution<OnChainSeqPhragmen>;
 	type Solver = SequentialPhragmen<AccountId, PerU16, OffchainBalancing>;
 	type MinerTxPriority = MinerTxPriority;

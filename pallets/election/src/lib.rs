@@ -74,6 +74,13 @@ pub use pallet::*;
 pub use types::*;
 pub use weights::WeightInfo;
 
+/// The weight of a runtime's fallback election (e.g. the on-chain sequential Phragmén's
+/// benchmarked `phragmen(v, t, d)`).
+pub trait FallbackWeight {
+	/// The weight of electing `desired` of `targets` with `voters`.
+	fn fallback_weight(voters: u32, targets: u32, desired: u32) -> frame_support::weights::Weight;
+}
+
 use frame_election_provider_support::ElectionDataProvider;
 use frame_support::traits::Get;
 pub use phase::ElectionError;
@@ -195,6 +202,9 @@ pub mod pallet {
 			MaxWinnersPerPage = <Self::MinerConfig as MinerConfig>::MaxWinners,
 			MaxBackersPerWinner = <Self::MinerConfig as MinerConfig>::MaxBackersPerWinner,
 		>;
+		/// The weight of [`Config::Fallback`] over a snapshot of `voters`, `targets` and
+		/// `desired` winners: `elect` is charged it (through `status()`) when nothing is queued.
+		type FallbackWeight: FallbackWeight;
 		/// What [`Pallet::governance_fallback`] runs in an emergency.
 		type GovernanceFallback: InstantElectionProvider<
 			AccountId = Self::AccountId,

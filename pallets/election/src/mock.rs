@@ -228,6 +228,7 @@ impl Config for Runtime {
 	type DataProvider = MockData;
 	type MinerConfig = TestMinerConfig;
 	type Fallback = MockFallback;
+	type FallbackWeight = MockFallbackWeight;
 	type GovernanceFallback = onchain::OnChainExecution<OnChainConfig>;
 	type Solver = SequentialPhragmen<AccountId, PerU16>;
 	type MinerTxPriority = frame_support::traits::ConstU64<100>;
@@ -256,6 +257,17 @@ impl Config for Runtime {
 parameter_types! {
 	pub const BetterThreshold: Perbill = Perbill::from_percent(10);
 	pub const IncreaseFactor: Percent = Percent::from_percent(10);
+}
+
+/// The mock fallback's weight: 1_000 per voter, 100 per target, 10_000 per winner.
+pub struct MockFallbackWeight;
+impl FallbackWeight for MockFallbackWeight {
+	fn fallback_weight(voters: u32, targets: u32, desired: u32) -> Weight {
+		Weight::from_parts(
+			1_000 * u64::from(voters) + 100 * u64::from(targets) + 10_000 * u64::from(desired),
+			0,
+		)
+	}
 }
 
 /// Builds test externalities: accounts 1..=9 and 99 hold 10_000 each.

@@ -241,9 +241,21 @@ impl<T: Config> ElectionProvider for Pallet<T> {
 		Ok(())
 	}
 
+	/// In the unsigned phase, the weight `elect` will use: its own, and the fallback's over the
+	/// snapshot when nothing is queued.
 	fn status() -> Result<Option<Weight>, ()> {
 		match CurrentPhase::<T>::get() {
 			Phase::Off => Err(()),
+			Phase::Unsigned { .. } if !QueuedSolution::<T>::exists() => {
+				let size = SnapshotSize::<T>::get().unwrap_or_default();
+				let desired = DesiredTargets::<T>::get().unwrap_or_default();
+				let fallback = <T::FallbackWeight as crate::FallbackWeight>::fallback_weight(
+					size.voters,
+					size.targets,
+					desired,
+				);
+				Ok(Some(T::WeightInfo::elect().saturating_add(fallback)))
+			},
 			Phase::Unsigned { .. } => Ok(Some(T::WeightInfo::elect())),
 			Phase::Emergency if QueuedSolution::<T>::exists() => Ok(Some(T::WeightInfo::elect())),
 			_ => Ok(None),

@@ -486,3 +486,32 @@ fn a_validation_step_is_charged_what_it_checks() {
 		assert!(QueuedSolution::<Runtime>::get().is_some());
 	});
 }
+
+#[test]
+fn elect_is_charged_the_fallback_when_nothing_is_queued() {
+	// Before: `status()` reported `elect`'s own weight only, and the fallback election it runs
+	// when nothing was queued went uncharged.
+	execute(|| {
+		roll_to(25);
+		assert!(CurrentPhase::<Runtime>::get().is_unsigned());
+		assert!(QueuedSolution::<Runtime>::get().is_none());
+		// The snapshot: 5 voters, 3 targets, 2 winners; the mock fallback costs 1_000 per
+		// voter, 100 per target and 10_000 per winner.
+		let fallback = Weight::from_parts(5 * 1_000 + 3 * 100 + 2 * 10_000, 0);
+		assert_eq!(
+			<MultiPhase as ElectionProvider>::status(),
+			Ok(Some(<() as WeightInfo>::elect().saturating_add(fallback)))
+		);
+		let raw = mine();
+		let witness = SnapshotSize::<Runtime>::get().unwrap();
+		assert_ok!(MultiPhase::submit_unsigned(
+			frame_system::RawOrigin::Authorized.into(),
+			Box::new(raw),
+			witness
+		));
+		assert_eq!(
+			<MultiPhase as ElectionProvider>::status(),
+			Ok(Some(<() as WeightInfo>::elect()))
+		);
+	});
+}

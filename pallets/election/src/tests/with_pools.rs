@@ -148,6 +148,14 @@ impl pallet_stake_pool::Config for Runtime {
 	type WeightInfo = ();
 }
 
+/// The on-chain sequential Phragmén's published weight.
+pub struct OnChainWeight;
+impl FallbackWeight for OnChainWeight {
+	fn fallback_weight(voters: u32, targets: u32, desired: u32) -> Weight {
+		<frame_election_provider_support::weights::SubstrateWeight<Runtime> as frame_election_provider_support::WeightInfo>::phragmen(voters, targets, desired)
+	}
+}
+
 generate_solution_type!(
 	#[compact]
 	pub struct PoolSolution::<
@@ -198,6 +206,7 @@ impl multi_phase::Config for Runtime {
 	type DataProvider = StakePool;
 	type MinerConfig = PoolMinerConfig;
 	type Fallback = onchain::OnChainExecution<OnChain>;
+	type FallbackWeight = OnChainWeight;
 	type GovernanceFallback = onchain::OnChainExecution<OnChain>;
 	type Solver = SequentialPhragmen<AccountId, PerU16>;
 	type MinerTxPriority = ConstU64<100>;
