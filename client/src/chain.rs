@@ -75,28 +75,66 @@ pub async fn deposit_for(
 /// The snapshot at `at`, or `None` when there is none (outside a round).
 pub async fn snapshot(rpc: &mut Rpc, at: Hash) -> Result<Option<Snapshot>, String> {
 	use pallet_election_multi_phase::{
-		DesiredTargets, SnapshotFingerprint, SnapshotTargets, SnapshotVoters,
+		DesiredTargets, PagedVoterSnapshot, PagedVoterSnapshotHash, Round, SnapshotFingerprint,
+		SnapshotTargets,
 	};
 	let key = |k: [u8; 32]| k.to_vec();
-	let Some(voters) = rpc.storage(&key(SnapshotVoters::<Runtime>::hashed_key()), at).await? else {
+	// The fingerprint is set when the last page is taken: without it there is no complete
+	// snapshot (outside a round, or while its pages are still being taken).
+	let Some(fingerprint) =
+		rpc.storage(&key(SnapshotFingerprint::<Runtime>::hashed_key()), at).await?
+	else {
 		return Ok(None);
 	};
-	let voters: Vec<Voter> = decode("Election::SnapshotVoters", &voters)?;
+	let fingerprint: Hash = decode("Election::SnapshotFingerprint", &fingerprint)?;
 	let targets = rpc
 		.storage(&key(SnapshotTargets::<Runtime>::hashed_key()), at)
 		.await?
-		.ok_or("the snapshot has voters but no targets")?;
+		.ok_or("the snapshot has a fingerprint but no targets")?;
 	let targets: Vec<AccountId> = decode("Election::SnapshotTargets", &targets)?;
 	let desired = rpc
 		.storage(&key(DesiredTargets::<Runtime>::hashed_key()), at)
 		.await?
 		.ok_or("the snapshot has no desired targets")?;
 	let desired_targets: u32 = decode("Election::DesiredTargets", &desired)?;
-	let fingerprint = rpc
-		.storage(&key(SnapshotFingerprint::<Runtime>::hashed_key()), at)
+	let round = rpc
+		.storage(&key(Round::<Runtime>::hashed_key()), at)
 		.await?
-		.ok_or("the snapshot has no fingerprint")?;
-	let fingerprint: Hash = decode("Election::SnapshotFingerprint", &fingerprint)?;
+		.map(|bytes| decode::<u32>("Election::Round", &bytes))
+		.transpose()?
+		.unwrap_or(1);
+	// Every page, largest voters first, each checked against the hash the chain stored for
+	// it; the fingerprint commits to the hashes.
+	type Election = pallet_election_multi_phase::Pallet<Runtime>;
+	let pages: u32 = Election::msp().saturating_add(1);
+	let mut voters = Vec::new();
+	let mut hashes = Vec::new();
+	for page in (0..pages).rev() {
+		let stored = rpc
+			.storage(&PagedVoterSnapshotHash::<Runtime>::hashed_key_for(page), at)
+			.await?
+			.ok_or_else(|| format!("the snapshot has no hash for voter page {page}"))?;
+		let stored: Hash = decode("Election::PagedVoterSnapshotHash", &stored)?;
+		let page_voters: Vec<Voter> =
+			match rpc.storage(&PagedVoterSnapshot::<Runtime>::hashed_key_for(page), at).await? {
+				Some(bytes) => decode("Election::PagedVoterSnapshot", &bytes)?,
+				None => Vec::new(),
+			};
+		let hash = Election::page_hash(&page_voters);
+		if hash != stored {
+			return Err(format!(
+				"voter page {page} does not match its hash {stored:?} (read {hash:?})"
+			));
+		}
+		hashes.push(hash);
+		voters.extend(page_voters);
+	}
+	let expected = Election::fingerprint_of(round, desired_targets, &targets, &hashes);
+	if expected != fingerprint {
+		return Err(format!(
+			"the snapshot's pages do not make its fingerprint {fingerprint:?} (computed {expected:?})"
+		));
+	}
 	Ok(Some(Snapshot { voters, targets, desired_targets, fingerprint }))
 }
 

@@ -53,7 +53,9 @@ use std::{
 pub const DEPENDENCIES: &[Item] = &[
 	Item::Call("Election", "submit"),
 	Item::Call("Election", "set_emergency_election_result"),
-	Item::Storage("Election", "SnapshotVoters"),
+	Item::Storage("Election", "PagedVoterSnapshot"),
+	Item::Storage("Election", "PagedVoterSnapshotHash"),
+	Item::Storage("Election", "Round"),
 	Item::Storage("Election", "SnapshotTargets"),
 	Item::Storage("Election", "DesiredTargets"),
 	Item::Storage("Election", "SnapshotFingerprint"),

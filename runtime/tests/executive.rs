@@ -198,7 +198,7 @@ fn a_whole_era_driven_by_signed_extrinsics() {
 		// The signed phase opens 50 blocks before the era ends at block 100.
 		chain.run_to(50);
 		assert!(pallet_election_multi_phase::CurrentPhase::<Runtime>::get().is_signed());
-		let voters = pallet_election_multi_phase::SnapshotVoters::<Runtime>::get().unwrap();
+		let voters = pallet_election_multi_phase::Pallet::<Runtime>::snapshot_voters();
 		let targets = pallet_election_multi_phase::SnapshotTargets::<Runtime>::get().unwrap();
 		let desired = pallet_election_multi_phase::DesiredTargets::<Runtime>::get().unwrap();
 		// Three mining pools for four seats: all three.

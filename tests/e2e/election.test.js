@@ -16,7 +16,7 @@ describe('an election round on pool-node --dev', () => {
     await node?.stop();
   });
 
-  it('runs signed, validation and unsigned phases and stores the active set at the era end', async () => {
+  it('runs snapshot, signed, validation and unsigned phases and stores the active set at the era end', async () => {
     const dave = node.keyring.addFromUri('//Dave');
     // Events are read at each sealed block's hash rather than through a subscription, so none
     // can arrive after the loop has finished.
@@ -41,8 +41,9 @@ describe('an election round on pool-node --dev', () => {
       }
     };
 
-    // The first era ends at block 100; its signed phase opens at 50, validation at 80, the
-    // unsigned phase at 85.
+    // The first era ends at block 100; its snapshot opens with the targets at 46 and takes one
+    // voter page per block (4 pages, the last at 50), the signed phase opens at 50, validation at
+    // 80, the unsigned phase at 85.
     let number = 0;
     let deposit;
     while (number < 100) {
@@ -55,7 +56,13 @@ describe('an election round on pool-node --dev', () => {
       assert.ok((await api.query.election.currentPhase()).isSigned);
       const round = (await api.query.election.round()).toNumber();
       const fingerprint = (await api.query.election.snapshotFingerprint()).unwrap();
-      const voters = (await api.query.election.snapshotVoters()).unwrap();
+      // The voter snapshot is paged: every page, largest voters (page Pages - 1) first.
+      const pages = api.consts.election.pages.toNumber();
+      const voters = [];
+      for (let page = pages - 1; page >= 0; page -= 1) {
+        const stored = await api.query.election.pagedVoterSnapshot(page);
+        if (stored.isSome) voters.push(...stored.unwrap());
+      }
       const targets = (await api.query.election.snapshotTargets()).unwrap().map((t) => t.toString());
       const desired = (await api.query.election.desiredTargets()).unwrap().toNumber();
       // Three demo pools, four seats: all three are to be elected.
@@ -95,7 +102,9 @@ describe('an election round on pool-node --dev', () => {
       number = (await api.rpc.chain.getHeader()).number.toNumber();
     }
 
-    assert.deepEqual(transitions, ['Signed', 'SignedValidation', 'Unsigned', 'Off']);
+    assert.deepEqual(transitions, [
+      'Snapshot', 'Snapshot', 'Snapshot', 'Snapshot', 'Signed', 'SignedValidation', 'Unsigned', 'Off',
+    ]);
     const slashed = events.find((e) => api.events.election.Slashed.is(e));
     assert.ok(slashed, 'the bad signed solution was not slashed');
     assert.equal(slashed.data.who.toString(), dave.address);

@@ -59,24 +59,22 @@ fn synthetic_snapshot<T: Config>(
 	(voters, targets)
 }
 
-/// A snapshot of `v` voters and `t` targets in storage, with `d` desired winners.
+/// A snapshot of `v` voters and `t` targets in storage, with `d` desired winners: the voters
+/// in pages of `VoterSnapshotPerBlock` from page `Pages - 1` down, as the hook stores them.
 fn put_snapshot<T: Config>(v: u32, t: u32, d: u32) {
 	let (voters, targets) = synthetic_snapshot::<T>(v, t, d);
-	let round = Round::<T>::get();
-	let fingerprint = Pallet::<T>::fingerprint_of(round, d, &voters, &targets);
-	let total = voters.iter().map(|(_, stake, _)| u128::from(*stake)).sum::<u128>();
-	SnapshotTotalStake::<T>::put(total);
-	SnapshotVoters::<T>::put(BoundedVec::truncate_from(voters));
-	SnapshotTargets::<T>::put(BoundedVec::truncate_from(targets));
-	DesiredTargets::<T>::put(d);
-	SnapshotSize::<T>::put(SnapshotMetadata { voters: v, targets: t });
-	SnapshotFingerprint::<T>::put(fingerprint);
+	Pallet::<T>::store_target_snapshot(targets, d);
+	let per_page = T::VoterSnapshotPerBlock::get().max(1) as usize;
+	let mut pages = voters.chunks(per_page).map(|page| page.to_vec());
+	for page in (0..=Pallet::<T>::msp()).rev() {
+		Pallet::<T>::store_voter_snapshot_page(page, pages.next().unwrap_or_default());
+	}
 }
 
 /// A feasible solution on the snapshot: the first `a` voters each spread their stake evenly
 /// over every winner (one of the first `d` targets) they vote for.
 fn solution<T: Config>(a: u32) -> RawSolutionOf<T::MinerConfig> {
-	let voters = SnapshotVoters::<T>::get().unwrap_or_default();
+	let voters = Pallet::<T>::snapshot_voters();
 	let targets = SnapshotTargets::<T>::get().unwrap_or_default();
 	let d = DesiredTargets::<T>::get().unwrap_or(1).max(1) as usize;
 	let winners: Vec<T::AccountId> = targets.iter().take(d).cloned().collect();
@@ -144,9 +142,9 @@ mod benchmarks {
 	/// targets `d`.
 	#[benchmark]
 	fn feasibility_check(
-		v: Linear<50, { T::MaxElectingVoters::get() }>,
+		v: Linear<50, { Pallet::<T>::max_electing_voters() }>,
 		t: Linear<10, { T::MaxElectableTargets::get() }>,
-		a: Linear<10, { T::MaxElectingVoters::get() }>,
+		a: Linear<10, { Pallet::<T>::max_electing_voters() }>,
 		d: Linear<2, { <T::MinerConfig as MinerConfig>::MaxWinners::get() }>,
 	) -> Result<(), BenchmarkError> {
 		// Every winner needs a backer: no more winners than voters.
@@ -154,7 +152,7 @@ mod benchmarks {
 		let a = a.max(d).min(v);
 		put_snapshot::<T>(v, t, d);
 		let raw = solution::<T>(a);
-		let voters = SnapshotVoters::<T>::get().unwrap_or_default();
+		let voters = Pallet::<T>::snapshot_voters();
 		let targets = SnapshotTargets::<T>::get().unwrap_or_default();
 		let round = Round::<T>::get();
 		let result;
@@ -250,38 +248,40 @@ mod benchmarks {
 		Ok(())
 	}
 
-	/// Storing a snapshot of `v` voters (each with the most votes) and `t` targets: fingerprint,
-	/// metadata and event. Reading them is weighed by the data provider.
+	/// The block opening a round: storing `t` targets and the desired targets (reading them is
+	/// weighed by the data provider).
 	#[benchmark]
-	fn create_snapshot_internal(
-		v: Linear<1, { T::MaxElectingVoters::get() }>,
-		t: Linear<1, { T::MaxElectableTargets::get() }>,
-	) {
+	fn on_initialize_snapshot_targets(t: Linear<1, { T::MaxElectableTargets::get() }>) {
 		let d = <T::MinerConfig as MinerConfig>::MaxWinners::get().min(t);
-		let (voters, targets) = synthetic_snapshot::<T>(v, t, d);
+		let (_, targets) = synthetic_snapshot::<T>(1, t, d);
 		#[block]
 		{
-			Pallet::<T>::store_snapshot(voters, targets, d);
+			Pallet::<T>::store_target_snapshot(targets, d);
+			Pallet::<T>::set_phase(Phase::Snapshot { page: Pallet::<T>::msp() });
 		}
-		assert_eq!(SnapshotSize::<T>::get(), Some(SnapshotMetadata { voters: v, targets: t }));
+		assert_eq!(SnapshotSize::<T>::get(), Some(SnapshotMetadata { voters: 0, targets: t }));
 	}
 
-	/// Opening the signed phase: the hook's fixed part, with the data provider's state as it is
-	/// (storing the snapshot is charged on top by `create_snapshot_internal(v, t)`).
+	/// A block of the snapshot phase: storing a page of `v` voters (each with the most votes).
+	/// Measured on page 0, the last, which also seals the snapshot: it reads every page hash and
+	/// the targets (`MaxElectableTargets` of them) for the fingerprint and opens the signed
+	/// phase.
 	#[benchmark]
-	fn on_initialize_open_signed() -> Result<(), BenchmarkError> {
-		let next = T::DataProvider::next_election_prediction(Zero::zero());
-		let open_at = next
-			.saturating_sub(T::UnsignedPhase::get())
-			.saturating_sub(T::SignedValidationPhase::get())
-			.saturating_sub(T::SignedPhase::get());
-		frame_system::Pallet::<T>::set_block_number(open_at);
+	fn on_initialize_snapshot_voters(v: Linear<0, { T::VoterSnapshotPerBlock::get() }>) {
+		let t = T::MaxElectableTargets::get();
+		let d = <T::MinerConfig as MinerConfig>::MaxWinners::get().min(t);
+		let (voters, targets) = synthetic_snapshot::<T>(v, t, d);
+		Pallet::<T>::store_target_snapshot(targets, d);
+		for page in (1..=Pallet::<T>::msp()).rev() {
+			Pallet::<T>::store_voter_snapshot_page(page, Vec::new());
+		}
 		#[block]
 		{
-			Pallet::<T>::on_initialize(open_at);
+			Pallet::<T>::store_voter_snapshot_page(0, voters);
+			Pallet::<T>::set_phase(Phase::Signed { until: BlockNumberFor::<T>::max_value() });
 		}
-		assert!(CurrentPhase::<T>::get().is_signed());
-		Ok(())
+		assert_eq!(SnapshotSize::<T>::get(), Some(SnapshotMetadata { voters: v, targets: t }));
+		assert!(SnapshotFingerprint::<T>::exists());
 	}
 
 	/// Opening the unsigned phase (refunding what is left in the signed queue).
@@ -317,7 +317,7 @@ mod benchmarks {
 	/// snapshot to remove.
 	#[benchmark]
 	fn elect() -> Result<(), BenchmarkError> {
-		let v = T::MaxElectingVoters::get();
+		let v = Pallet::<T>::max_electing_voters();
 		let t = T::MaxElectableTargets::get();
 		let d = <T::MinerConfig as MinerConfig>::MaxWinners::get().min(t);
 		put_snapshot::<T>(v, t, d);
@@ -331,7 +331,7 @@ mod benchmarks {
 				.map_err(|_| BenchmarkError::Stop("filling the queue"))?;
 		}
 		let raw = solution::<T>(v);
-		let voters = SnapshotVoters::<T>::get().unwrap_or_default();
+		let voters = Pallet::<T>::snapshot_voters();
 		let targets = SnapshotTargets::<T>::get().unwrap_or_default();
 		let ready = Miner::<T::MinerConfig>::feasibility_check(
 			raw,

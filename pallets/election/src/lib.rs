@@ -11,14 +11,17 @@
 //! [`next_election_prediction`](ElectionDataProvider::next_election_prediction):
 //!
 //! ```text
-//!   Off ──▶ Signed ──▶ SignedValidation ──▶ Unsigned ──▶ elect() ──▶ Off (round + 1)
-//!   |<-------- SignedPhase -->|<- SignedValidationPhase ->|<- UnsignedPhase ->|
+//!   Off ──▶ Snapshot ──▶ Signed ──▶ SignedValidation ──▶ Unsigned ──▶ elect() ──▶ Off (round + 1)
+//!   |<-- Pages -->|<- SignedPhase ->|<- SignedValidationPhase ->|<- UnsignedPhase ->|
 //!                                          elect() fails and the fallback fails ──▶ Emergency
 //! ```
 //!
-//! - When the signed phase opens, the pallet takes a **snapshot** of voters, targets and the
-//!   desired number of winners, with a [`SnapshotMetadata`] and a **fingerprint** (a hash of the
-//!   snapshot and the round) that every submission must name.
+//! - Before the signed phase the pallet takes a **snapshot** over `Pages + 1` blocks (the last
+//!   one the signed phase's first): the
+//!   targets and the desired number of winners in the first, then one page of voters per block,
+//!   largest first, each page a storage value of its own with its hash. The last page seals it
+//!   with a [`SnapshotMetadata`] and a **fingerprint** (a hash of the round, the targets and the
+//!   page hashes) that every submission must name.
 //! - **Signed phase.** [`Pallet::submit`] holds a deposit (a base that grows geometrically with
 //!   the queue, plus a part per byte and per unit of weight, see [`Pallet::deposit_for`]) and
 //!   stores the solution in a bounded queue sorted by claimed score. When the queue is full a
@@ -38,15 +41,20 @@
 //! - **Score**: `(minimal_stake, sum_stake, sum_stake_squared)` of a result; higher minimal and
 //!   sum stake and lower squared sum are better.
 //! - **Round**: the election counter; every submission names its round.
-//! - **Fingerprint**: the blake2-256 hash of the encoded `(round, desired targets, voters,
-//!   targets)` of the snapshot.
+//! - **Fingerprint**: the blake2-256 hash of the encoded `(round, desired targets, targets,
+//!   page hashes)` of the snapshot, each page hash the blake2-256 of the encoded voter page
+//!   (see [`Pallet::fingerprint_of`]).
+//! - **Page**: the snapshot's voters are taken in [`Config::Pages`] pages of at most
+//!   [`Config::VoterSnapshotPerBlock`], one per block, page `Pages - 1` (the largest voters)
+//!   first.
 //!
 //! ## Low Level / Implementation Details
 //!
 //! The feasibility check lives in [`miner`], a pure module shared by the signed path, the unsigned
 //! path and the off-chain `staking-miner`: what a miner built from this crate submits is checked by
 //! the code it was mined with. Per-block work is bounded: phase transitions are O(1) apart from
-//! the snapshot (bounded by [`Config::MaxElectingVoters`] and [`Config::MaxElectableTargets`]),
+//! the snapshot (one page of at most [`Config::VoterSnapshotPerBlock`] voters per block, the
+//! targets bounded by [`Config::MaxElectableTargets`]),
 //! and validation checks at most [`Config::SignedValidationsPerBlock`] solutions per block.
 #![cfg_attr(not(feature = "std"), no_std)]
 #![deny(rustdoc::broken_intra_doc_links)]
@@ -95,7 +103,7 @@ pub mod pallet {
 	use super::*;
 	use crate::miner::{RawSolutionOf, ReadySolutionOf, VoterOf};
 	use alloc::boxed::Box;
-	use frame_election_provider_support::{InstantElectionProvider, NposSolution};
+	use frame_election_provider_support::{InstantElectionProvider, NposSolution, PageIndex};
 	use frame_support::{
 		pallet_prelude::*,
 		traits::{
@@ -272,9 +280,14 @@ pub mod pallet {
 		/// get their transaction fee back with their deposit (the others only the deposit).
 		#[pallet::constant]
 		type SignedMaxRefunds: Get<u32>;
-		/// The most voters the snapshot takes.
+		/// The pages the voter snapshot is taken in, one per block (at least 1). Page
+		/// `Pages - 1` holds the largest voters, page 0 the smallest.
 		#[pallet::constant]
-		type MaxElectingVoters: Get<u32>;
+		type Pages: Get<u32>;
+		/// The most voters one snapshot page holds: the snapshot takes at most
+		/// `Pages * VoterSnapshotPerBlock` voters ([`Pallet::max_electing_voters`]).
+		#[pallet::constant]
+		type VoterSnapshotPerBlock: Get<u32>;
 		/// The most targets the snapshot takes.
 		#[pallet::constant]
 		type MaxElectableTargets: Get<u32>;
@@ -290,10 +303,21 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type CurrentPhase<T: Config> = StorageValue<_, Phase<BlockNumberFor<T>>, ValueQuery>;
 
-	/// The snapshot's voters (present from the signed phase until `elect`).
+	/// The snapshot's voters, page by page (present from the snapshot phase until `elect`).
+	/// Page `Pages - 1` holds the largest voters; a page the data provider had no voters for is
+	/// absent.
 	#[pallet::storage]
-	pub type SnapshotVoters<T: Config> =
-		StorageValue<_, BoundedVec<SnapshotVoterOf<T>, T::MaxElectingVoters>>;
+	pub type PagedVoterSnapshot<T: Config> = StorageMap<
+		_,
+		Twox64Concat,
+		PageIndex,
+		BoundedVec<SnapshotVoterOf<T>, T::VoterSnapshotPerBlock>,
+	>;
+
+	/// The blake2-256 hash of each encoded voter page as taken (of an empty list for an empty
+	/// page): the fingerprint commits to these, so a reader checks each page on its own.
+	#[pallet::storage]
+	pub type PagedVoterSnapshotHash<T: Config> = StorageMap<_, Twox64Concat, PageIndex, H256>;
 
 	/// The snapshot's targets.
 	#[pallet::storage]
@@ -304,11 +328,12 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type DesiredTargets<T: Config> = StorageValue<_, u32>;
 
-	/// The size of the snapshot.
+	/// The size of the snapshot (voters counted as the pages are taken).
 	#[pallet::storage]
 	pub type SnapshotSize<T: Config> = StorageValue<_, SnapshotMetadata>;
 
-	/// The snapshot's fingerprint, which submissions name.
+	/// The snapshot's fingerprint, which submissions name: set when its last page is taken
+	/// (see [`Pallet::fingerprint_of`]).
 	#[pallet::storage]
 	pub type SnapshotFingerprint<T: Config> = StorageValue<_, H256>;
 
@@ -433,6 +458,12 @@ pub mod pallet {
 
 	#[pallet::extra_constants]
 	impl<T: Config> Pallet<T> {
+		/// The most voters a snapshot takes: `Pages * VoterSnapshotPerBlock`.
+		#[pallet::constant_name(MaxElectingVoters)]
+		fn max_electing_voters_constant() -> u32 {
+			Self::max_electing_voters()
+		}
+
 		/// The longest encoded solution accepted, in bytes (`MinerConfig::MaxLength`).
 		#[pallet::constant_name(MinerMaxLength)]
 		fn miner_max_length() -> u32 {
@@ -485,6 +516,8 @@ pub mod pallet {
 		}
 
 		fn integrity_test() {
+			assert!(T::Pages::get() > 0, "the snapshot needs a page");
+			assert!(T::VoterSnapshotPerBlock::get() > 0, "a snapshot page needs room");
 			let validations = T::SignedValidationsPerBlock::get() as u64;
 			let window: u64 =
 				sp_runtime::SaturatedConversion::saturated_into(T::SignedValidationPhase::get());
@@ -635,28 +668,82 @@ impl<T: Config> Pallet<T> {
 		)
 	}
 
-	/// Check the pallet's invariants: the snapshot's parts are all present or all absent, and
-	/// present exactly while a round is running; the signed queue is sorted, within bounds and
-	/// matches its map.
+	/// Check the pallet's invariants: the snapshot's parts are present exactly as the phase
+	/// says (none while off; targets, metadata and the pages taken so far while the snapshot is
+	/// taken; everything, with a fingerprint that matches the pages, during a round), each
+	/// page within its bound, the metadata counting the pages' voters; the signed queue is
+	/// sorted, within bounds and matches its map.
 	#[cfg(any(feature = "try-runtime", test))]
 	pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
 		use frame_support::ensure;
-		let parts = [
-			SnapshotVoters::<T>::exists(),
+		let msp = Self::msp();
+		ensure!(
+			PagedVoterSnapshotHash::<T>::iter_keys().all(|page| page <= msp),
+			"a voter page beyond the last"
+		);
+		ensure!(
+			PagedVoterSnapshot::<T>::iter_keys().all(PagedVoterSnapshotHash::<T>::contains_key),
+			"a voter page without its hash"
+		);
+		let head = [
 			SnapshotTargets::<T>::exists(),
 			DesiredTargets::<T>::exists(),
 			SnapshotSize::<T>::exists(),
-			SnapshotFingerprint::<T>::exists(),
+			SnapshotTotalStake::<T>::exists(),
 		];
-		let present = parts.iter().filter(|p| **p).count();
-		ensure!(present == 0 || present == parts.len(), "snapshot partly present");
-		let phase = CurrentPhase::<T>::get();
-		match phase {
-			Phase::Off => ensure!(present == 0, "snapshot present while off"),
+		let head_present = head.iter().filter(|p| **p).count();
+		ensure!(head_present == 0 || head_present == head.len(), "snapshot partly present");
+		let head_present = head_present == head.len();
+		let pages_taken = PagedVoterSnapshotHash::<T>::iter_keys().count() as u32;
+		let sealed = SnapshotFingerprint::<T>::exists();
+		match CurrentPhase::<T>::get() {
+			Phase::Off => {
+				ensure!(!head_present && pages_taken == 0 && !sealed, "snapshot present while off")
+			},
+			Phase::Snapshot { page } => {
+				ensure!(head_present && !sealed, "snapshot half-taken wrongly");
+				ensure!(
+					(0..=page).all(|p| !PagedVoterSnapshotHash::<T>::contains_key(p))
+						&& pages_taken == msp.saturating_sub(page),
+					"voter pages taken out of order"
+				);
+			},
 			Phase::Signed { .. } | Phase::SignedValidation { .. } | Phase::Unsigned { .. } => {
-				ensure!(present == parts.len(), "snapshot missing during a round")
+				ensure!(
+					head_present && sealed && pages_taken == msp.saturating_add(1),
+					"snapshot missing during a round"
+				)
 			},
 			Phase::Emergency => {},
+		}
+		if sealed {
+			let targets = SnapshotTargets::<T>::get().unwrap_or_default();
+			let desired = DesiredTargets::<T>::get().unwrap_or_default();
+			let hashes: alloc::vec::Vec<_> = (0..=msp)
+				.rev()
+				.map(|page| {
+					let voters = Self::voter_page(page);
+					(Self::page_hash(&voters), PagedVoterSnapshotHash::<T>::get(page))
+				})
+				.collect();
+			ensure!(
+				hashes.iter().all(|(hash, stored)| Some(*hash) == *stored),
+				"a voter page does not match its hash"
+			);
+			let hashes: alloc::vec::Vec<_> = hashes.into_iter().map(|(hash, _)| hash).collect();
+			ensure!(
+				SnapshotFingerprint::<T>::get()
+					== Some(Self::fingerprint_of(Round::<T>::get(), desired, &targets, &hashes)),
+				"the fingerprint does not match the snapshot"
+			);
+			let voters = Self::snapshot_voters();
+			ensure!(
+				SnapshotSize::<T>::get().map(|size| size.voters) == Some(voters.len() as u32),
+				"the snapshot size does not count its voters"
+			);
+			let stake =
+				voters.iter().fold(0u128, |total, (_, s, _)| total.saturating_add(u128::from(*s)));
+			ensure!(SnapshotTotalStake::<T>::get() == Some(stake), "the total stake is wrong");
 		}
 		let queue = SignedSubmissionIndices::<T>::get();
 		ensure!(

@@ -95,6 +95,13 @@ parameter_types! {
 		(5, 50, vec![10, 20, 30]),
 	];
 	pub static Targets: Vec<AccountId> = vec![10, 20, 30];
+	/// The snapshot's pages and voters per page (tests of paging lower them).
+	pub static SnapshotPages: u32 = 1;
+	pub static VotersPerPage: u32 = 100;
+	/// Where the paged read of [`Voters`] stands: the next voter's index.
+	pub static VoterCursor: usize = 0;
+	/// Makes the data provider's voter reads fail.
+	pub static VotersFail: bool = false;
 	pub static Desired: u32 = 2;
 	pub static MinerMaxLength: u32 = 10_000;
 	pub static MinerMaxWeight: Weight = Weight::from_parts(u64::MAX / 2, u64::MAX / 2);
@@ -140,17 +147,28 @@ impl ElectionDataProvider for MockData {
 		Ok(targets)
 	}
 
+	/// [`Voters`] in their order, page by page as a paged provider hands them out: the most
+	/// significant page starts at the top, each page continues where the one before stopped,
+	/// and page 0 ends the read.
 	fn electing_voters(
 		bounds: DataProviderBounds,
-		_page: PageIndex,
+		page: PageIndex,
 	) -> data_provider::Result<Vec<DataVoterOf<Self>>> {
-		let mut voters: Vec<DataVoterOf<Self>> = Voters::get()
+		if VotersFail::get() {
+			return Err("the mock's voters are unavailable");
+		}
+		if page >= SnapshotPages::get().max(1) - 1 {
+			VoterCursor::set(0);
+		}
+		let from = VoterCursor::get();
+		let count = bounds.count.map(|count| count.0 as usize).unwrap_or(usize::MAX);
+		let voters: Vec<DataVoterOf<Self>> = Voters::get()
 			.into_iter()
+			.skip(from)
+			.take(count)
 			.map(|(who, stake, votes)| (who, stake, BoundedVec::truncate_from(votes)))
 			.collect();
-		if let Some(count) = bounds.count {
-			voters.truncate(count.0 as usize);
-		}
+		VoterCursor::set(if page == 0 { 0 } else { from + voters.len() });
 		Ok(voters)
 	}
 
@@ -249,7 +267,8 @@ impl Config for Runtime {
 	type SignedDepositPerProofKiB = frame_support::traits::ConstU128<2>;
 	type SignedRewardBase = frame_support::traits::ConstU128<7>;
 	type SignedMaxRefunds = frame_support::traits::ConstU32<2>;
-	type MaxElectingVoters = ConstU32<100>;
+	type Pages = SnapshotPages;
+	type VoterSnapshotPerBlock = VotersPerPage;
 	type MaxElectableTargets = ConstU32<50>;
 	type WeightInfo = ();
 }
@@ -317,7 +336,7 @@ pub fn events() -> Vec<Event<Runtime>> {
 
 /// Mine a solution on the current snapshot.
 pub fn mine() -> RawSolution<TestSolution> {
-	let voters = SnapshotVoters::<Runtime>::get().unwrap();
+	let voters = MultiPhase::snapshot_voters();
 	let targets = SnapshotTargets::<Runtime>::get().unwrap();
 	let desired = DesiredTargets::<Runtime>::get().unwrap();
 	Miner::<TestMinerConfig>::mine::<SequentialPhragmen<AccountId, PerU16>>(

@@ -3,7 +3,6 @@
 use crate::{pallet::*, types::*, weights::WeightInfo, MinerConfig};
 use alloc::vec::Vec;
 use frame_election_provider_support::{
-	bounds::{CountBound, DataProviderBounds},
 	BoundedSupports, BoundedSupportsOf, ElectionDataProvider, ElectionProvider,
 	InstantElectionProvider, PageIndex,
 };
@@ -15,7 +14,7 @@ use sp_runtime::traits::Saturating;
 /// Why `elect` failed.
 #[derive(Debug, PartialEq, Eq, Clone, Copy)]
 pub enum ElectionError {
-	/// Only page 0 exists.
+	/// The page is not one of the election's (`page >= Pages`).
 	WrongPage,
 	/// The data provider failed.
 	DataProvider(&'static str),
@@ -26,18 +25,10 @@ pub enum ElectionError {
 }
 
 impl<T: Config> Pallet<T> {
-	fn set_phase(to: Phase<BlockNumberFor<T>>) {
+	pub(crate) fn set_phase(to: Phase<BlockNumberFor<T>>) {
 		let from = CurrentPhase::<T>::get();
 		CurrentPhase::<T>::put(to);
 		Self::deposit_event(Event::PhaseTransitioned { round: Round::<T>::get(), from, to });
-	}
-
-	/// The weight of opening a round with `snapshot`: the hook's fixed part plus storing the
-	/// snapshot (the data provider registers the weight of its own reads).
-	fn open_weight(snapshot: SnapshotMetadata) -> Weight {
-		T::WeightInfo::on_initialize_open_signed().saturating_add(
-			T::WeightInfo::create_snapshot_internal(snapshot.voters, snapshot.targets),
-		)
 	}
 
 	/// The weight of a validation step: its bookkeeping per submission taken, the checks
@@ -50,6 +41,11 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// Move through the phases as the election approaches. Called every block.
+	///
+	/// A round opens `Pages` blocks before the signed phase: one block for the targets, one per
+	/// voter page, the last page taken in the signed phase's first block. A round that cannot take its snapshot before the election
+	/// (the chain started inside the window) does not open: `elect` then runs the fallback on
+	/// the data provider's top page.
 	pub(crate) fn advance_phase(now: BlockNumberFor<T>) -> Weight {
 		let phase = CurrentPhase::<T>::get();
 		if phase.is_emergency() {
@@ -60,21 +56,51 @@ impl<T: Config> Pallet<T> {
 		let unsigned = T::UnsignedPhase::get();
 		let validation = unsigned.saturating_add(T::SignedValidationPhase::get());
 		let signed = validation.saturating_add(T::SignedPhase::get());
-		let zero = BlockNumberFor::<T>::default();
+		// The targets block and the voter pages but the last come before the signed phase;
+		// the last page is taken in its first block.
+		let pages: BlockNumberFor<T> = Self::msp().saturating_add(1).into();
+		let open = signed.saturating_add(pages);
 
 		match phase {
-			Phase::Off if remaining <= signed && remaining > validation => {
-				let Ok(snapshot) = Self::create_snapshot() else {
-					return T::WeightInfo::on_initialize_nothing();
+			Phase::Off if remaining <= open && remaining > pages => {
+				let targets = match Self::create_target_snapshot() {
+					Ok(targets) => targets,
+					Err(error) => {
+						log::error!(target: crate::LOG_TARGET, "no snapshot: {:?}", error);
+						return T::WeightInfo::on_initialize_nothing();
+					},
 				};
-				Self::set_phase(Phase::Signed { until: next.saturating_sub(validation) });
-				Self::open_weight(snapshot)
+				Self::set_phase(Phase::Snapshot { page: Self::msp() });
+				T::WeightInfo::on_initialize_nothing()
+					.saturating_add(T::WeightInfo::on_initialize_snapshot_targets(targets))
+			},
+			Phase::Snapshot { page } => {
+				let voters = match Self::create_voter_snapshot_page(page) {
+					Ok(voters) => voters,
+					Err(error) => {
+						// Without all its pages the round cannot run: the election falls back.
+						log::error!(target: crate::LOG_TARGET, "snapshot page {page}: {:?}", error);
+						Self::kill_snapshot();
+						Self::set_phase(Phase::Off);
+						return T::WeightInfo::on_initialize_snapshot_voters(0);
+					},
+				};
+				let weight = T::WeightInfo::on_initialize_nothing()
+					.saturating_add(T::WeightInfo::on_initialize_snapshot_voters(voters));
+				match page.checked_sub(1) {
+					Some(next_page) => Self::set_phase(Phase::Snapshot { page: next_page }),
+					None if remaining > validation => {
+						Self::set_phase(Phase::Signed { until: next.saturating_sub(validation) })
+					},
+					None => Self::set_phase(Phase::Unsigned { until: next }),
+				}
+				weight
 			},
 			Phase::Signed { .. } if remaining <= validation => {
 				Self::set_phase(Phase::SignedValidation { until: next.saturating_sub(unsigned) });
 				Self::validation_weight(Self::validate_signed_step())
 			},
-			Phase::SignedValidation { .. } if remaining <= unsigned && remaining > zero => {
+			Phase::SignedValidation { .. } if remaining <= unsigned && remaining > zero() => {
 				// The window is over: whatever was not checked is refunded.
 				let refunded = Self::refund_all(0);
 				Self::set_phase(Phase::Unsigned { until: next });
@@ -82,38 +108,27 @@ impl<T: Config> Pallet<T> {
 					.saturating_add(T::WeightInfo::finalize_signed_refunds(refunded))
 			},
 			Phase::SignedValidation { .. } => Self::validation_weight(Self::validate_signed_step()),
-			// A round that starts late (say, the chain began inside the window) goes straight to
-			// the unsigned phase with a fresh snapshot.
-			Phase::Off | Phase::Signed { .. } if remaining <= validation && remaining > zero => {
-				let mut weight = T::WeightInfo::on_initialize_open_unsigned();
-				if !SnapshotSize::<T>::exists() {
-					match Self::create_snapshot() {
-						Ok(created) => weight = weight.saturating_add(Self::open_weight(created)),
-						Err(_) => return T::WeightInfo::on_initialize_nothing(),
-					}
-				}
-				let refunded = Self::refund_all(0);
-				Self::set_phase(Phase::Unsigned { until: next });
-				weight.saturating_add(T::WeightInfo::finalize_signed_refunds(refunded))
-			},
 			_ => T::WeightInfo::on_initialize_nothing(),
 		}
 	}
 
-	/// The voters, targets and desired targets to elect with: the snapshot, or fresh from the
-	/// data provider when there is none.
+	/// The voters, targets and desired targets to elect with: the complete snapshot, or fresh
+	/// from the data provider's top page when there is none.
 	fn election_input() -> Result<(Vec<SnapshotVoterOf<T>>, Vec<T::AccountId>, u32), ElectionError>
 	{
-		if let (Some(voters), Some(targets), Some(desired)) =
-			(SnapshotVoters::<T>::get(), SnapshotTargets::<T>::get(), DesiredTargets::<T>::get())
-		{
-			return Ok((voters.into_inner(), targets.into_inner(), desired));
+		if let Some(snapshot) = Self::snapshot() {
+			return Ok(snapshot);
 		}
-		let bound = |count: u32| DataProviderBounds { count: Some(CountBound(count)), size: None };
-		let voters = T::DataProvider::electing_voters(bound(T::MaxElectingVoters::get()), 0)
-			.map_err(ElectionError::DataProvider)?;
-		let targets = T::DataProvider::electable_targets(bound(T::MaxElectableTargets::get()), 0)
-			.map_err(ElectionError::DataProvider)?;
+		let voters = T::DataProvider::electing_voters(
+			crate::snapshot::count_bound(T::VoterSnapshotPerBlock::get()),
+			0,
+		)
+		.map_err(ElectionError::DataProvider)?;
+		let targets = T::DataProvider::electable_targets(
+			crate::snapshot::count_bound(T::MaxElectableTargets::get()),
+			0,
+		)
+		.map_err(ElectionError::DataProvider)?;
 		let desired = T::DataProvider::desired_targets()
 			.map_err(ElectionError::DataProvider)?
 			.min(targets.len() as u32)
@@ -207,12 +222,18 @@ impl<T: Config> ElectionProvider for Pallet<T> {
 	type MaxWinnersPerPage = <T::MinerConfig as MinerConfig>::MaxWinners;
 	type MaxBackersPerWinner = <T::MinerConfig as MinerConfig>::MaxBackersPerWinner;
 	type MaxBackersPerWinnerFinal = <T::MinerConfig as MinerConfig>::MaxBackersPerWinner;
-	type Pages = ConstU32<1>;
+	/// The snapshot's pages: the data provider is asked for voter pages `Pages - 1` down to 0.
+	/// The result is still returned whole by `elect(0)` (other pages return nothing), until the
+	/// solution and the verifier are paged too.
+	type Pages = T::Pages;
 	type DataProvider = T::DataProvider;
 
 	fn elect(page: PageIndex) -> Result<BoundedSupportsOf<Self>, Self::Error> {
-		if page != 0 {
+		if page > Self::msp() {
 			return Err(ElectionError::WrongPage);
+		}
+		if page != 0 {
+			return Ok(BoundedSupports(Default::default()));
 		}
 		match Self::compute_result() {
 			Ok((supports, compute, score)) => {
@@ -231,7 +252,9 @@ impl<T: Config> ElectionProvider for Pallet<T> {
 	}
 
 	fn duration() -> Self::BlockNumber {
-		T::SignedPhase::get()
+		let snapshot: BlockNumberFor<T> = Self::msp().saturating_add(1).into();
+		snapshot
+			.saturating_add(T::SignedPhase::get())
 			.saturating_add(T::SignedValidationPhase::get())
 			.saturating_add(T::UnsignedPhase::get())
 	}
@@ -261,4 +284,9 @@ impl<T: Config> ElectionProvider for Pallet<T> {
 			_ => Ok(None),
 		}
 	}
+}
+
+/// The zero block number.
+fn zero<N: Default>() -> N {
+	N::default()
 }

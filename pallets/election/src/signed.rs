@@ -171,9 +171,7 @@ impl<T: Config> Pallet<T> {
 		if queue.is_empty() {
 			return step;
 		}
-		let (Some(voters), Some(targets), Some(desired)) =
-			(SnapshotVoters::<T>::get(), SnapshotTargets::<T>::get(), DesiredTargets::<T>::get())
-		else {
+		let Some((voters, targets, desired)) = Self::snapshot() else {
 			frame_support::defensive!("signed validation without a snapshot");
 			return step;
 		};

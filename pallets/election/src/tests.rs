@@ -3,6 +3,7 @@
 
 mod miner;
 mod miner_properties;
+mod paged;
 mod phases;
 mod reduce;
 mod signed;

@@ -42,6 +42,12 @@ pub enum Phase<BlockNumber> {
 	},
 	/// `elect` failed and so did the fallback: only the admin origin can recover.
 	Emergency,
+	/// The snapshot is being taken, one voter page per block from the most significant page
+	/// down to page 0 (the targets were taken in the block that opened the round).
+	Snapshot {
+		/// The voter page taken in the next block.
+		page: u32,
+	},
 }
 
 impl<BlockNumber> Phase<BlockNumber> {
@@ -63,6 +69,11 @@ impl<BlockNumber> Phase<BlockNumber> {
 	/// Whether nothing is happening.
 	pub fn is_off(&self) -> bool {
 		matches!(self, Phase::Off)
+	}
+
+	/// Whether the snapshot is being taken.
+	pub fn is_snapshot(&self) -> bool {
+		matches!(self, Phase::Snapshot { .. })
 	}
 }
 

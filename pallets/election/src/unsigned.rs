@@ -111,9 +111,7 @@ impl<T: Config> Pallet<T> {
 	/// Check an unsigned solution fully and queue it.
 	pub(crate) fn do_submit_unsigned(raw: RawOf<T>, witness: SnapshotMetadata) -> DispatchResult {
 		Self::unsigned_pre_dispatch_checks(&raw, &witness)?;
-		let (Some(voters), Some(targets), Some(desired)) =
-			(SnapshotVoters::<T>::get(), SnapshotTargets::<T>::get(), DesiredTargets::<T>::get())
-		else {
+		let Some((voters, targets, desired)) = Self::snapshot() else {
 			return Err(Error::<T>::NoSnapshot.into());
 		};
 		let ready = Miner::<T::MinerConfig>::feasibility_check(
@@ -138,12 +136,9 @@ impl<T: Config> Pallet<T> {
 
 	/// Mine on the snapshot with [`Config::Solver`] and check the result as the chain will.
 	pub fn mine_checked_solution() -> Result<(RawOf<T>, SnapshotMetadata), OffchainMinerError<T>> {
-		let (Some(voters), Some(targets), Some(desired), Some(witness)) = (
-			SnapshotVoters::<T>::get(),
-			SnapshotTargets::<T>::get(),
-			DesiredTargets::<T>::get(),
-			SnapshotSize::<T>::get(),
-		) else {
+		let (Some((voters, targets, desired)), Some(witness)) =
+			(Self::snapshot(), SnapshotSize::<T>::get())
+		else {
 			return Err(OffchainMinerError::NoSnapshot);
 		};
 		let round = Round::<T>::get();

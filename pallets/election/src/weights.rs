@@ -54,10 +54,10 @@ pub trait WeightInfo {
 	fn on_initialize_validation_step(c: u32, ) -> Weight;
 	/// The weight of the `finalize_signed_refunds` benchmark.
 	fn finalize_signed_refunds(r: u32, ) -> Weight;
-	/// The weight of the `create_snapshot_internal` benchmark.
-	fn create_snapshot_internal(v: u32, t: u32, ) -> Weight;
-	/// The weight of the `on_initialize_open_signed` benchmark.
-	fn on_initialize_open_signed() -> Weight;
+	/// The weight of the `on_initialize_snapshot_targets` benchmark.
+	fn on_initialize_snapshot_targets(t: u32, ) -> Weight;
+	/// The weight of the `on_initialize_snapshot_voters` benchmark.
+	fn on_initialize_snapshot_voters(v: u32, ) -> Weight;
 	/// The weight of the `on_initialize_open_unsigned` benchmark.
 	fn on_initialize_open_unsigned() -> Weight;
 	/// The weight of the `on_initialize_nothing` benchmark.
@@ -187,73 +187,21 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 			.saturating_add(T::DbWeight::get().writes((3_u64).saturating_mul(r.into())))
 			.saturating_add(Weight::from_parts(0, 101639).saturating_mul(r.into()))
 	}
-	/// Storage: `Election::Round` (r:1 w:0)
-	/// Proof: `Election::Round` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
-	/// Storage: `Election::DesiredTargets` (r:0 w:1)
-	/// Proof: `Election::DesiredTargets` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
-	/// Storage: `Election::SnapshotSize` (r:0 w:1)
-	/// Proof: `Election::SnapshotSize` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
-	/// Storage: `Election::SnapshotTotalStake` (r:0 w:1)
-	/// Proof: `Election::SnapshotTotalStake` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
-	/// Storage: `Election::SnapshotTargets` (r:0 w:1)
-	/// Proof: `Election::SnapshotTargets` (`max_values`: Some(1), `max_size`: Some(32002), added: 32497, mode: `MaxEncodedLen`)
-	/// Storage: `Election::SnapshotVoters` (r:0 w:1)
-	/// Proof: `Election::SnapshotVoters` (`max_values`: Some(1), `max_size`: Some(829502), added: 829997, mode: `MaxEncodedLen`)
-	/// Storage: `Election::SnapshotFingerprint` (r:0 w:1)
-	/// Proof: `Election::SnapshotFingerprint` (`max_values`: Some(1), `max_size`: Some(32), added: 527, mode: `MaxEncodedLen`)
-	/// The range of component `v` is `[1, 1500]`.
-	/// The range of component `t` is `[1, 1000]`.
-	fn create_snapshot_internal(v: u32, t: u32, ) -> Weight {
-		// Proof Size summary in bytes:
-		//  Measured:  `42`
-		//  Estimated: `1489`
-		// Minimum execution time: 48_853_000 picoseconds.
-		Weight::from_parts(50_295_000, 1489)
-			// Standard Error: 13_222
-			.saturating_add(Weight::from_parts(1_139_467, 0).saturating_mul(v.into()))
-			// Standard Error: 19_831
-			.saturating_add(Weight::from_parts(226_146, 0).saturating_mul(t.into()))
+	// Estimated from the one-block snapshot's measured figures until the next
+	// `./scripts/bench.sh` run measures it.
+	fn on_initialize_snapshot_targets(t: u32, ) -> Weight {
+		Weight::from_parts(30_000_000, 1489)
+			.saturating_add(Weight::from_parts(230_000, 0).saturating_mul(t.into()))
 			.saturating_add(T::DbWeight::get().reads(1_u64))
-			.saturating_add(T::DbWeight::get().writes(6_u64))
+			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
-	/// Storage: `Election::CurrentPhase` (r:1 w:1)
-	/// Proof: `Election::CurrentPhase` (`max_values`: Some(1), `max_size`: Some(5), added: 500, mode: `MaxEncodedLen`)
-	/// Storage: `VoterList::ListBags` (r:201 w:0)
-	/// Proof: `VoterList::ListBags` (`max_values`: None, `max_size`: Some(90), added: 2565, mode: `MaxEncodedLen`)
-	/// Storage: `VoterList::ListNodes` (r:5 w:0)
-	/// Proof: `VoterList::ListNodes` (`max_values`: None, `max_size`: Some(170), added: 2645, mode: `MaxEncodedLen`)
-	/// Storage: `StakePool::DelegatorPools` (r:5 w:0)
-	/// Proof: `StakePool::DelegatorPools` (`max_values`: None, `max_size`: Some(177), added: 2652, mode: `MaxEncodedLen`)
-	/// Storage: `StakePool::Pools` (r:3 w:0)
-	/// Proof: `StakePool::Pools` (`max_values`: None, `max_size`: Some(454), added: 2929, mode: `MaxEncodedLen`)
-	/// Storage: `StakePool::Delegations` (r:9 w:0)
-	/// Proof: `StakePool::Delegations` (`max_values`: None, `max_size`: Some(241), added: 2716, mode: `MaxEncodedLen`)
-	/// Storage: `TargetList::ListBags` (r:201 w:0)
-	/// Proof: `TargetList::ListBags` (`max_values`: None, `max_size`: Some(90), added: 2565, mode: `MaxEncodedLen`)
-	/// Storage: `TargetList::ListNodes` (r:3 w:0)
-	/// Proof: `TargetList::ListNodes` (`max_values`: None, `max_size`: Some(170), added: 2645, mode: `MaxEncodedLen`)
-	/// Storage: `Election::Round` (r:1 w:0)
-	/// Proof: `Election::Round` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
-	/// Storage: `Election::DesiredTargets` (r:0 w:1)
-	/// Proof: `Election::DesiredTargets` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
-	/// Storage: `Election::SnapshotSize` (r:0 w:1)
-	/// Proof: `Election::SnapshotSize` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
-	/// Storage: `Election::SnapshotTotalStake` (r:0 w:1)
-	/// Proof: `Election::SnapshotTotalStake` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
-	/// Storage: `Election::SnapshotTargets` (r:0 w:1)
-	/// Proof: `Election::SnapshotTargets` (`max_values`: Some(1), `max_size`: Some(32002), added: 32497, mode: `MaxEncodedLen`)
-	/// Storage: `Election::SnapshotVoters` (r:0 w:1)
-	/// Proof: `Election::SnapshotVoters` (`max_values`: Some(1), `max_size`: Some(829502), added: 829997, mode: `MaxEncodedLen`)
-	/// Storage: `Election::SnapshotFingerprint` (r:0 w:1)
-	/// Proof: `Election::SnapshotFingerprint` (`max_values`: Some(1), `max_size`: Some(32), added: 527, mode: `MaxEncodedLen`)
-	fn on_initialize_open_signed() -> Weight {
-		// Proof Size summary in bytes:
-		//  Measured:  `4939`
-		//  Estimated: `516555`
-		// Minimum execution time: 625_463_000 picoseconds.
-		Weight::from_parts(658_302_000, 516555)
-			.saturating_add(T::DbWeight::get().reads(429_u64))
-			.saturating_add(T::DbWeight::get().writes(7_u64))
+	// Estimated from the one-block snapshot's measured figures until the next
+	// `./scripts/bench.sh` run measures it.
+	fn on_initialize_snapshot_voters(v: u32, ) -> Weight {
+		Weight::from_parts(60_000_000, 40_000)
+			.saturating_add(Weight::from_parts(1_200_000, 0).saturating_mul(v.into()))
+			.saturating_add(T::DbWeight::get().reads(8_u64))
+			.saturating_add(T::DbWeight::get().writes(6_u64))
 	}
 	/// Storage: `Election::CurrentPhase` (r:1 w:1)
 	/// Proof: `Election::CurrentPhase` (`max_values`: Some(1), `max_size`: Some(5), added: 500, mode: `MaxEncodedLen`)
@@ -441,17 +389,21 @@ impl WeightInfo for () {
 			.saturating_add(RocksDbWeight::get().writes((3_u64).saturating_mul(r.into())))
 			.saturating_add(Weight::from_parts(0, 101639).saturating_mul(r.into()))
 	}
-	fn create_snapshot_internal(v: u32, t: u32, ) -> Weight {
-		Weight::from_parts(50_295_000, 1489)
-			.saturating_add(Weight::from_parts(1_139_467, 0).saturating_mul(v.into()))
-			.saturating_add(Weight::from_parts(226_146, 0).saturating_mul(t.into()))
+	// Estimated from the one-block snapshot's measured figures until the next
+	// `./scripts/bench.sh` run measures it.
+	fn on_initialize_snapshot_targets(t: u32, ) -> Weight {
+		Weight::from_parts(30_000_000, 1489)
+			.saturating_add(Weight::from_parts(230_000, 0).saturating_mul(t.into()))
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
-			.saturating_add(RocksDbWeight::get().writes(6_u64))
+			.saturating_add(RocksDbWeight::get().writes(5_u64))
 	}
-	fn on_initialize_open_signed() -> Weight {
-		Weight::from_parts(658_302_000, 516555)
-			.saturating_add(RocksDbWeight::get().reads(429_u64))
-			.saturating_add(RocksDbWeight::get().writes(7_u64))
+	// Estimated from the one-block snapshot's measured figures until the next
+	// `./scripts/bench.sh` run measures it.
+	fn on_initialize_snapshot_voters(v: u32, ) -> Weight {
+		Weight::from_parts(60_000_000, 40_000)
+			.saturating_add(Weight::from_parts(1_200_000, 0).saturating_mul(v.into()))
+			.saturating_add(RocksDbWeight::get().reads(8_u64))
+			.saturating_add(RocksDbWeight::get().writes(6_u64))
 	}
 	fn on_initialize_open_unsigned() -> Weight {
 		Weight::from_parts(8_543_000, 2830)

@@ -11,7 +11,9 @@ use super::*;
 use crate::Benchmark as WorkerBenchmark;
 use alloc::{vec, vec::Vec};
 use frame_benchmarking::v2::*;
-use frame_election_provider_support::{bounds::DataProviderBounds, ElectionDataProvider};
+use frame_election_provider_support::{
+	bounds::DataProviderBounds, ElectionDataProvider, SortedListProvider,
+};
 use frame_support::traits::{fungible::Mutate, EnsureOrigin, Get, Hooks};
 use frame_system::{pallet_prelude::BlockNumberFor, RawOrigin};
 use sp_runtime::{
@@ -756,6 +758,37 @@ mod benchmarks {
 			.expect("targets");
 		}
 		assert_eq!(targets.len() as u32, existing + t);
+	}
+
+	/// The hook moving `n` delegators whose score changed while the voter list was locked to
+	/// their new place: each one's score grew ten-fold, so each moves to another bag (the
+	/// bags-list's worst case), up to `MaxStaleRescoresPerBlock`.
+	#[benchmark]
+	fn rescore_stale_voters(n: Linear<0, { T::MaxStaleRescoresPerBlock::get() }>) {
+		let pools = candidate_pools::<T>(1);
+		let pid = pools[0];
+		let mut stale = Vec::new();
+		for i in 0..n {
+			let who = funded::<T>("stale", i);
+			delegate_from::<T>(&who, pid, stake::<T>());
+			stale.push(who);
+		}
+		// A paged read under way (as after a first page that read the whole list).
+		Pallet::<T>::begin_voter_snapshot();
+		VoterSnapshotStatus::<T>::put(SnapshotStatus::Consumed);
+		for who in &stale {
+			delegate_from::<T>(who, pid, stake::<T>().saturating_mul(9u32.into()));
+		}
+		Pallet::<T>::end_voter_snapshot();
+		assert_eq!(StaleVoters::<T>::count(), n);
+		#[block]
+		{
+			Pallet::<T>::rescore_stale_voters();
+		}
+		assert_eq!(StaleVoters::<T>::count(), 0);
+		for who in &stale {
+			assert_eq!(T::VoterList::get_score(who).ok(), Some(VoterScores::<T>::get(who)));
+		}
 	}
 
 	impl_benchmark_test_suite!(

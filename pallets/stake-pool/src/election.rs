@@ -16,7 +16,7 @@
 //!   If the election fails, the previous set stays.
 
 use crate::{pallet::*, types::*, weights::WeightInfo};
-use alloc::vec::Vec;
+use alloc::{boxed::Box, vec::Vec};
 use codec::{Decode, Encode};
 use core::marker::PhantomData;
 use frame_election_provider_support::{
@@ -85,7 +85,15 @@ impl<T: Config> Pallet<T> {
 			// benchmark runs the whole hook.
 			return Weight::zero();
 		}
-		let election_weight = T::ElectionProvider::status().ok().flatten().unwrap_or_default();
+		let mut election_weight = T::ElectionProvider::status().ok().flatten().unwrap_or_default();
+		// A paged read of the voter list that never reached its last page (an election that
+		// stopped mid-snapshot) must not keep the list locked into the next era.
+		election_weight = election_weight.saturating_add(T::DbWeight::get().reads(1));
+		if Self::voter_list_locked() {
+			log::warn!(target: crate::LOG_TARGET, "a paged voter snapshot never finished");
+			Self::end_voter_snapshot();
+			election_weight = election_weight.saturating_add(T::DbWeight::get().writes(2));
+		}
 		let era = CurrentEra::<T>::get().saturating_add(1);
 		match T::ElectionProvider::elect(0) {
 			Ok(supports) => {
@@ -107,6 +115,31 @@ impl<T: Config> Pallet<T> {
 }
 
 impl<T: Config> Pallet<T> {
+	/// `who` as a voter: the fresh value of its positions in candidate pools (not the shares
+	/// waiting in the exit queue), converted to a vote, and those pools. `None` when it has no
+	/// such position.
+	fn voter_of(who: &T::AccountId, issuance: BalanceOf<T>) -> Option<VoterOf<Self>> {
+		let mut stake = BalanceOf::<T>::zero();
+		let mut votes = BoundedVec::<T::AccountId, T::MaxPoolsPerDelegator>::new();
+		for pid in DelegatorPools::<T>::get(who) {
+			let (Some(pool), Some(delegation)) =
+				(Pools::<T>::get(pid), Delegations::<T>::get(pid, who))
+			else {
+				continue;
+			};
+			if !Self::is_candidate(&pool) {
+				continue;
+			}
+			let value = Self::position_vote_value(&pool, &delegation);
+			if value.is_zero() || votes.try_push(T::PoolAccounts::account_of(pid)).is_err() {
+				continue;
+			}
+			stake = stake.saturating_add(value);
+		}
+		let weight = T::CurrencyToVote::to_vote(stake, issuance);
+		(!votes.is_empty() && weight > 0).then(|| (who.clone(), weight, votes))
+	}
+
 	/// Store era `era`'s active set, tell [`Config::OnNewActiveSet`] and emit
 	/// [`Event::ActiveSetElected`]: the pallet's own part of an era boundary, which
 	/// `on_initialize_new_era(w)` measures (the election's `elect` is weighed by the election).
@@ -160,52 +193,58 @@ impl<T: Config> ElectionDataProvider for Pallet<T> {
 		Ok(targets)
 	}
 
-	/// The delegators with the largest voting value first from [`Config::VoterList`], at most
-	/// `bounds.count` of them read. Each votes with the fresh value of its positions in
-	/// candidate pools; one left with no such position is skipped, not replaced (the list's
-	/// score counts positions in any pool).
+	/// The delegators with the largest voting value first from [`Config::VoterList`], **page
+	/// by page**: the election asks for its pages from the most significant
+	/// (`ElectionProvider::Pages - 1`) down to 0, and each page continues after the last
+	/// delegator the page before read, reading at most `bounds.count` of them. The list is
+	/// locked from the first page to the last ([`VoterSnapshotStatus`]), so nobody moves between
+	/// pages; scores that change meanwhile are applied after ([`StaleVoters`]). Each voter votes
+	/// with the fresh value of its positions in candidate pools; one left with no such position
+	/// is skipped, not replaced (the list's score counts positions in any pool).
+	///
+	/// Page 0 asked for alone (a one-page election, or a fallback with no snapshot) reads the
+	/// top of the list.
 	fn electing_voters(
 		bounds: DataProviderBounds,
 		page: PageIndex,
 	) -> data_provider::Result<Vec<VoterOf<Self>>> {
-		if page > 0 {
-			return Ok(Vec::new());
+		let pages = <T::ElectionProvider as ElectionProvider>::Pages::get().max(1);
+		if page >= pages.saturating_sub(1) {
+			Self::begin_voter_snapshot();
 		}
 		let limit = bounds.count.map(|count| count.0 as usize).unwrap_or(usize::MAX);
 		let issuance = T::Currency::total_issuance();
+		let from: Box<dyn Iterator<Item = T::AccountId>> = match VoterSnapshotStatus::<T>::get() {
+			SnapshotStatus::Waiting => T::VoterList::iter(),
+			SnapshotStatus::Ongoing(last) => T::VoterList::iter_from(&last).unwrap_or_else(|_| {
+				// The list is locked: its last node read cannot have left.
+				frame_support::defensive!("the voter list's cursor left the locked list");
+				Box::new(core::iter::empty())
+			}),
+			SnapshotStatus::Consumed => Box::new(core::iter::empty()),
+		};
 		// Delegators read; each costs at most `MaxPoolsPerDelegator` pool and position reads,
 		// the worst case `electing_voters(v)` is benchmarked at.
-		let mut read: u32 = 0;
-		let voters: Vec<VoterOf<Self>> = T::VoterList::iter()
-			.take(limit)
-			.inspect(|_| read = read.saturating_add(1))
-			.filter_map(|who| {
-				let pids = DelegatorPools::<T>::get(&who);
-				let mut stake = BalanceOf::<T>::zero();
-				let mut votes = BoundedVec::<T::AccountId, T::MaxPoolsPerDelegator>::new();
-				for pid in pids {
-					let (Some(pool), Some(delegation)) =
-						(Pools::<T>::get(pid), Delegations::<T>::get(pid, &who))
-					else {
-						continue;
-					};
-					if !Self::is_candidate(&pool) {
-						continue;
-					}
-					// Shares waiting in the exit queue do not vote: they are leaving.
-					let value = Self::position_vote_value(&pool, &delegation);
-					if value.is_zero() || votes.try_push(T::PoolAccounts::account_of(pid)).is_err()
-					{
-						continue;
-					}
-					stake = stake.saturating_add(value);
-				}
-				let weight = T::CurrencyToVote::to_vote(stake, issuance);
-				(!votes.is_empty() && weight > 0).then_some((who, weight, votes))
-			})
-			.collect();
+		let mut read: usize = 0;
+		let mut last = None;
+		let mut voters = Vec::new();
+		for who in from.take(limit) {
+			read = read.saturating_add(1);
+			if let Some(voter) = Self::voter_of(&who, issuance) {
+				voters.push(voter);
+			}
+			last = Some(who);
+		}
+		if page == 0 {
+			Self::end_voter_snapshot();
+		} else {
+			VoterSnapshotStatus::<T>::put(match last {
+				Some(last) if read >= limit => SnapshotStatus::Ongoing(last),
+				_ => SnapshotStatus::Consumed,
+			});
+		}
 		frame_system::Pallet::<T>::register_extra_weight_unchecked(
-			T::WeightInfo::electing_voters(read),
+			T::WeightInfo::electing_voters(read as u32),
 			DispatchClass::Mandatory,
 		);
 		Ok(voters)

@@ -287,6 +287,12 @@ pub mod pallet {
 		#[pallet::constant]
 		type MaxTasksPerBlock: Get<u32>;
 
+		/// The most delegators whose place in [`Config::VoterList`] the hook brings up to date
+		/// per block after a paged snapshot: while the election reads the list page by page it
+		/// is locked, and the delegators whose score changed meanwhile wait in [`StaleVoters`].
+		#[pallet::constant]
+		type MaxStaleRescoresPerBlock: Get<u32>;
+
 		/// The most shares a pool may have per unit of its value before it refuses new delegation
 		/// (like nomination-pools' `MaxPointsToBalance`): a pool slashed to near nothing would
 		/// otherwise mint a newcomer a huge number of shares for a small amount. 10 is a safe
@@ -380,6 +386,20 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type VoterScores<T: Config> =
 		StorageMap<_, Blake2_128Concat, T::AccountId, BalanceOf<T>, ValueQuery>;
+
+	/// Where the election's paged read of [`Config::VoterList`] stands. The list is locked
+	/// from the first page to the last, so that no delegator moves between pages (and is read
+	/// twice or never).
+	#[pallet::storage]
+	pub type VoterSnapshotStatus<T: Config> =
+		StorageValue<_, SnapshotStatus<T::AccountId>, ValueQuery>;
+
+	/// Delegators whose score changed while the voter list was locked for a paged snapshot:
+	/// their [`VoterScores`] entry is current, their place in the list is not. The hook moves
+	/// [`Config::MaxStaleRescoresPerBlock`] of them per block once the list is unlocked.
+	#[pallet::storage]
+	pub type StaleVoters<T: Config> =
+		CountedStorageMap<_, Blake2_128Concat, T::AccountId, (), OptionQuery>;
 
 	/// The pools each account delegates to.
 	#[pallet::storage]
@@ -797,7 +817,9 @@ pub mod pallet {
 	#[pallet::hooks]
 	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
 		fn on_initialize(n: BlockNumberFor<T>) -> Weight {
-			Self::serve_deadlines().saturating_add(Self::maybe_new_era(n))
+			Self::serve_deadlines()
+				.saturating_add(Self::maybe_new_era(n))
+				.saturating_add(Self::rescore_stale_voters())
 		}
 
 		#[cfg(feature = "try-runtime")]

@@ -30,9 +30,13 @@
 //! ([`geometric_thresholds`]) bound how far apart two entries of a bag can be (10% in the
 //! runtime).
 
-use crate::{math::value_of_shares, pallet::*, types::*, PoolAccounts};
+use crate::{math::value_of_shares, pallet::*, types::*, weights::WeightInfo, PoolAccounts};
+use alloc::vec::Vec;
 use frame_election_provider_support::{ScoreProvider, SortedListProvider};
-use frame_support::traits::Defensive;
+use frame_support::{
+	traits::{Defensive, Get},
+	weights::Weight,
+};
 use sp_runtime::traits::{Saturating, Zero};
 
 /// Bag thresholds in a geometric series: `first`, then each `ratio_num / ratio_den` times the
@@ -92,20 +96,68 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// Store `who`'s voter score and put it in its place in the voter list (out of it at zero).
+	/// While the list is locked for a paged snapshot the place waits: `who` goes to
+	/// [`StaleVoters`] and the hook moves it after the snapshot.
 	fn set_voter_score(who: &T::AccountId, score: BalanceOf<T>) {
 		if score.is_zero() {
 			VoterScores::<T>::remove(who);
-			if T::VoterList::contains(who) {
-				let _ = T::VoterList::on_remove(who).defensive();
-			}
 		} else {
 			VoterScores::<T>::insert(who, score);
-			if T::VoterList::contains(who) {
-				let _ = T::VoterList::on_update(who, score).defensive();
-			} else {
-				let _ = T::VoterList::on_insert(who.clone(), score).defensive();
-			}
 		}
+		if Self::voter_list_locked() {
+			StaleVoters::<T>::insert(who, ());
+		} else {
+			Self::place_voter(who, score);
+		}
+	}
+
+	/// Put `who` in its place in the voter list for `score` (out of it at zero).
+	fn place_voter(who: &T::AccountId, score: BalanceOf<T>) {
+		let listed = T::VoterList::contains(who);
+		if score.is_zero() {
+			if listed {
+				let _ = T::VoterList::on_remove(who).defensive();
+			}
+		} else if listed {
+			let _ = T::VoterList::on_update(who, score).defensive();
+		} else {
+			let _ = T::VoterList::on_insert(who.clone(), score).defensive();
+		}
+	}
+
+	/// Whether the election is reading the voter list page by page (it is locked meanwhile).
+	pub(crate) fn voter_list_locked() -> bool {
+		VoterSnapshotStatus::<T>::get() != SnapshotStatus::Waiting
+	}
+
+	/// Lock the voter list for a paged read starting at its top.
+	pub(crate) fn begin_voter_snapshot() {
+		VoterSnapshotStatus::<T>::kill();
+		T::VoterList::lock();
+	}
+
+	/// End the paged read: unlock the list; [`StaleVoters`] are moved by the hook from the next
+	/// block.
+	pub(crate) fn end_voter_snapshot() {
+		VoterSnapshotStatus::<T>::kill();
+		T::VoterList::unlock();
+	}
+
+	/// Move up to [`Config::MaxStaleRescoresPerBlock`] delegators of [`StaleVoters`] to their
+	/// place in the voter list, once it is unlocked. Returns the weight used.
+	pub(crate) fn rescore_stale_voters() -> Weight {
+		if StaleVoters::<T>::count() == 0 || Self::voter_list_locked() {
+			return T::WeightInfo::rescore_stale_voters(0);
+		}
+		let batch: Vec<T::AccountId> = StaleVoters::<T>::iter_keys()
+			.take(T::MaxStaleRescoresPerBlock::get() as usize)
+			.collect();
+		let moved = batch.len() as u32;
+		for who in batch {
+			StaleVoters::<T>::remove(&who);
+			Self::place_voter(&who, VoterScores::<T>::get(&who));
+		}
+		T::WeightInfo::rescore_stale_voters(moved)
 	}
 
 	/// The pool's score in the target list: its value while it is a candidate, else zero.

@@ -338,6 +338,30 @@ pub struct WithdrawRequest<AccountId, Balance, BlockNumber> {
 	pub paid: Balance,
 }
 
+/// Where the paged read of the voter list stands: the election reads voters page by page over
+/// several blocks, each page continuing after the last delegator the one before read.
+#[derive(
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	Clone,
+	PartialEq,
+	Eq,
+	Debug,
+	TypeInfo,
+	MaxEncodedLen,
+	Default,
+)]
+pub enum SnapshotStatus<AccountId> {
+	/// No paged read is under way: the next page starts at the top of the list.
+	#[default]
+	Waiting,
+	/// Pages were read up to this delegator; the next page starts after it.
+	Ongoing(AccountId),
+	/// The list was read to its end; the snapshot's later pages are empty.
+	Consumed,
+}
+
 /// The global reward state. Rewards are settled lazily: nothing runs per block.
 #[derive(
 	Encode,

@@ -8,10 +8,16 @@ use sp_runtime::DispatchError;
 #[test]
 fn phases_follow_the_election_prediction() {
 	execute(|| {
-		roll_to(12);
+		roll_to(11);
 		assert_eq!(CurrentPhase::<Runtime>::get(), Phase::Off);
-		assert!(SnapshotVoters::<Runtime>::get().is_none());
-		// 17 blocks before the election at 30: signed (10) + validation (2) + unsigned (5).
+		assert!(MultiPhase::snapshot_voters().is_empty());
+		// 18 blocks before the election at 30, the targets: the snapshot's one page (`Pages`
+		// 1) is taken 17 blocks before, the first block of signed (10) + validation (2) +
+		// unsigned (5).
+		roll_to(12);
+		assert_eq!(CurrentPhase::<Runtime>::get(), Phase::Snapshot { page: 0 });
+		assert_eq!(SnapshotSize::<Runtime>::get().map(|s| (s.voters, s.targets)), Some((0, 3)));
+		assert!(SnapshotFingerprint::<Runtime>::get().is_none());
 		roll_to(13);
 		assert_eq!(CurrentPhase::<Runtime>::get(), Phase::Signed { until: 23 });
 		let size = SnapshotSize::<Runtime>::get().unwrap();
@@ -20,7 +26,7 @@ fn phases_follow_the_election_prediction() {
 		let evs = events();
 		assert!(evs.contains(&Event::PhaseTransitioned {
 			round: 1,
-			from: Phase::Off,
+			from: Phase::Snapshot { page: 0 },
 			to: Phase::Signed { until: 23 }
 		}));
 		assert!(evs.iter().any(|e| matches!(
@@ -36,23 +42,27 @@ fn phases_follow_the_election_prediction() {
 		assert_eq!(CurrentPhase::<Runtime>::get(), Phase::Off);
 		assert_eq!(Round::<Runtime>::get(), 2);
 		assert!(SnapshotFingerprint::<Runtime>::get().is_none());
-		// The next round opens 17 blocks before block 60.
+		// The next round opens 18 blocks before block 60; signed 17 before.
+		roll_to(42);
+		assert_eq!(CurrentPhase::<Runtime>::get(), Phase::Snapshot { page: 0 });
 		roll_to(43);
 		assert_eq!(CurrentPhase::<Runtime>::get(), Phase::Signed { until: 53 });
 	});
 }
 
 #[test]
-fn the_fingerprint_is_the_hash_of_round_desired_voters_and_targets() {
+fn the_fingerprint_is_the_hash_of_round_desired_targets_and_page_hashes() {
 	execute(|| {
 		roll_to(13);
-		let voters = SnapshotVoters::<Runtime>::get().unwrap();
+		let voters = MultiPhase::voter_page(0);
 		let targets = SnapshotTargets::<Runtime>::get().unwrap();
+		let page = sp_core::H256(sp_io::hashing::blake2_256(&codec::Encode::encode(&voters)));
+		assert_eq!(PagedVoterSnapshotHash::<Runtime>::get(0), Some(page));
 		let expected = sp_core::H256(sp_io::hashing::blake2_256(&codec::Encode::encode(&(
 			1u32,
 			2u32,
-			&voters[..],
 			&targets[..],
+			&[page][..],
 		))));
 		assert_eq!(fingerprint(), expected);
 	});

@@ -135,6 +135,7 @@ impl pallet_stake_pool::Config for Runtime {
 	type MaxDescriptionLen = ConstU32<64>;
 	type MaxQueuePayoutsPerCall = ConstU32<4>;
 	type MaxTasksPerBlock = ConstU32<4>;
+	type MaxStaleRescoresPerBlock = ConstU32<4>;
 	type MaxWithdrawalsPerDelegation = ConstU32<4>;
 	type MaxSharesPerValue = ConstU32<10>;
 	type VoterList = VoterList;
@@ -227,7 +228,8 @@ impl multi_phase::Config for Runtime {
 	type SignedDepositPerProofKiB = frame_support::traits::ConstU128<1_000_000>;
 	type SignedRewardBase = frame_support::traits::ConstU128<{ PHA / 10 }>;
 	type SignedMaxRefunds = frame_support::traits::ConstU32<2>;
-	type MaxElectingVoters = ConstU32<100>;
+	type Pages = ConstU32<1>;
+	type VoterSnapshotPerBlock = ConstU32<100>;
 	type MaxElectableTargets = ConstU32<50>;
 	type WeightInfo = ();
 }
@@ -285,7 +287,7 @@ fn delegations_to_snapshot_to_signed_solution_to_active_set() {
 		roll_to(13);
 		assert!(CurrentPhase::<Runtime>::get().is_signed());
 		// Five delegators vote; three pools stand; two seats.
-		let voters = SnapshotVoters::<Runtime>::get().unwrap();
+		let voters = MultiPhase::snapshot_voters();
 		let targets = SnapshotTargets::<Runtime>::get().unwrap();
 		assert_eq!(
 			(voters.len(), targets.len(), DesiredTargets::<Runtime>::get()),

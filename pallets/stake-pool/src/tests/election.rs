@@ -329,3 +329,103 @@ fn the_largest_candidate_pools_are_the_targets() {
 		);
 	});
 }
+
+/// Five delegators of pool 0 with 1000, 2000, 3000, 4000 and 5000 PHA (accounts 1 to 5), the
+/// election reading three pages of two.
+fn five_voters_three_pages() -> DataProviderBounds {
+	ElectionPages::set(3);
+	let pid = seed_pool();
+	for (i, who) in (1..=5).enumerate() {
+		assert_ok!(StakePool::delegate(
+			RuntimeOrigin::signed(who),
+			pid,
+			(i as u128 + 1) * 1000 * PHA
+		));
+	}
+	assert_ok!(StakePool::start_mining(RuntimeOrigin::signed(OWNER_A), pid, WORKER_A, 2000 * PHA));
+	DataProviderBounds { count: Some(2.into()), size: None }
+}
+
+fn accounts(voters: Vec<frame_election_provider_support::VoterOf<StakePool>>) -> Vec<AccountId> {
+	voters.into_iter().map(|(who, _, _)| who).collect()
+}
+
+#[test]
+fn voters_are_read_page_by_page_largest_first() {
+	ExtBuilder::default().build_and_execute(|| {
+		let page = five_voters_three_pages();
+		assert_eq!(accounts(StakePool::electing_voters(page, 2).unwrap()), vec![5, 4]);
+		assert!(StakePool::voter_list_locked());
+		assert_eq!(accounts(StakePool::electing_voters(page, 1).unwrap()), vec![3, 2]);
+		assert_eq!(accounts(StakePool::electing_voters(page, 0).unwrap()), vec![1]);
+		assert!(!StakePool::voter_list_locked());
+		// A new read starts at the top again.
+		assert_eq!(accounts(StakePool::electing_voters(page, 2).unwrap()), vec![5, 4]);
+		let _ = StakePool::electing_voters(page, 1).unwrap();
+		let _ = StakePool::electing_voters(page, 0).unwrap();
+	});
+}
+
+#[test]
+fn an_exhausted_list_leaves_the_later_pages_empty() {
+	ExtBuilder::default().build_and_execute(|| {
+		let _ = five_voters_three_pages();
+		let large = DataProviderBounds { count: Some(10.into()), size: None };
+		assert_eq!(StakePool::electing_voters(large, 2).unwrap().len(), 5);
+		assert_eq!(VoterSnapshotStatus::<Test>::get(), SnapshotStatus::Consumed);
+		assert!(StakePool::electing_voters(large, 1).unwrap().is_empty());
+		assert!(StakePool::electing_voters(large, 0).unwrap().is_empty());
+		assert!(!StakePool::voter_list_locked());
+	});
+}
+
+/// The attack a locked list stops: between two pages a voter read on a later page grows past
+/// the cursor (or one read already shrinks below it). Unlocked, the first would be read twice
+/// and the second never; locked, every voter is read exactly once, and the list catches up
+/// after the snapshot, `MaxStaleRescoresPerBlock` (2) per block.
+#[test]
+fn nobody_moves_between_pages_of_a_snapshot() {
+	ExtBuilder::default().build_and_execute(|| {
+		let page = five_voters_three_pages();
+		let first = accounts(StakePool::electing_voters(page, 2).unwrap());
+		assert_eq!(first, vec![5, 4]);
+		// Account 2 (2000) grows to 12000, above everyone already read; account 5 (5000)
+		// withdraws to 500, below everyone not yet read; account 7 joins with 2500.
+		assert_ok!(StakePool::delegate(RuntimeOrigin::signed(2), 0, 10_000 * PHA));
+		assert_ok!(StakePool::withdraw(RuntimeOrigin::signed(5), 0, 4500 * PHA));
+		assert_ok!(StakePool::delegate(RuntimeOrigin::signed(7), 0, 2500 * PHA));
+		// Nobody can move a node by hand either.
+		assert!(VoterList::rebag(RuntimeOrigin::signed(1), 2).is_err());
+		check_try_state();
+		let second = accounts(StakePool::electing_voters(page, 1).unwrap());
+		let third = accounts(StakePool::electing_voters(page, 0).unwrap());
+		let mut all: Vec<AccountId> = first.into_iter().chain(second).chain(third).collect();
+		all.sort();
+		all.dedup();
+		assert_eq!(all, vec![1, 2, 3, 4, 5], "every listed voter read exactly once");
+		assert_eq!(StaleVoters::<Test>::count(), 3);
+		// Unlocked, the hook moves two per block.
+		run_blocks(1);
+		assert_eq!(StaleVoters::<Test>::count(), 1);
+		run_blocks(1);
+		assert_eq!(StaleVoters::<Test>::count(), 0);
+		let order: Vec<AccountId> = VoterList::iter().take(2).collect();
+		assert_eq!(order, vec![2, 4]);
+		assert!(VoterList::contains(&7));
+	});
+}
+
+#[test]
+fn a_snapshot_that_never_finished_is_unlocked_at_the_era_boundary() {
+	ExtBuilder::default().build_and_execute(|| {
+		let page = five_voters_three_pages();
+		let _ = StakePool::electing_voters(page, 2).unwrap();
+		assert!(StakePool::voter_list_locked());
+		assert_ok!(StakePool::delegate(RuntimeOrigin::signed(1), 0, 100 * PHA));
+		assert_eq!(StaleVoters::<Test>::count(), 1);
+		run_to_block(EraLength::get());
+		assert!(!StakePool::voter_list_locked());
+		run_blocks(1);
+		assert_eq!(StaleVoters::<Test>::count(), 0);
+	});
+}

@@ -1,0 +1,183 @@
+//! The paged snapshot: voters taken page by page over several blocks, sealed by a fingerprint
+//! over the pages.
+
+use crate::{mock::*, *};
+use frame_election_provider_support::ElectionProvider;
+use frame_support::assert_ok;
+
+/// Three pages of two voters: the mock's five voters fill pages 2 and 1 and half of page 0.
+fn three_pages_of_two() {
+	SnapshotPages::set(3);
+	VotersPerPage::set(2);
+}
+
+fn accounts(page: u32) -> Vec<AccountId> {
+	MultiPhase::voter_page(page).into_iter().map(|(who, _, _)| who).collect()
+}
+
+#[test]
+fn voters_are_taken_one_page_per_block_largest_page_first() {
+	three_pages_of_two();
+	execute(|| {
+		// The round opens `Pages` (3) blocks before the signed phase's first block (13): the
+		// targets at 10, page 2 at 11, page 1 at 12, page 0 with the signed phase at 13.
+		roll_to(9);
+		assert_eq!(CurrentPhase::<Runtime>::get(), Phase::Off);
+		roll_to(10);
+		assert_eq!(CurrentPhase::<Runtime>::get(), Phase::Snapshot { page: 2 });
+		assert_eq!(
+			SnapshotSize::<Runtime>::get(),
+			Some(SnapshotMetadata { voters: 0, targets: 3 })
+		);
+		roll_to(11);
+		assert_eq!(CurrentPhase::<Runtime>::get(), Phase::Snapshot { page: 1 });
+		assert_eq!(accounts(2), vec![1, 2]);
+		assert_eq!(SnapshotSize::<Runtime>::get().map(|s| s.voters), Some(2));
+		assert!(SnapshotFingerprint::<Runtime>::get().is_none());
+		roll_to(12);
+		assert_eq!(CurrentPhase::<Runtime>::get(), Phase::Snapshot { page: 0 });
+		assert_eq!(accounts(1), vec![3, 4]);
+		let _ = events();
+		roll_to(13);
+		assert_eq!(CurrentPhase::<Runtime>::get(), Phase::Signed { until: 23 });
+		assert_eq!(accounts(0), vec![5]);
+		// The whole snapshot, in the provider's order; stake 10 + 20 + 30 + 40 + 50.
+		let all: Vec<AccountId> = MultiPhase::snapshot_voters().iter().map(|v| v.0).collect();
+		assert_eq!(all, vec![1, 2, 3, 4, 5]);
+		assert_eq!(SnapshotTotalStake::<Runtime>::get(), Some(150));
+		// The fingerprint commits to each page's hash, page 2 first.
+		let hash = |page: u32| {
+			sp_core::H256(sp_io::hashing::blake2_256(&codec::Encode::encode(
+				&MultiPhase::voter_page(page),
+			)))
+		};
+		let targets = SnapshotTargets::<Runtime>::get().unwrap();
+		let expected = sp_core::H256(sp_io::hashing::blake2_256(&codec::Encode::encode(&(
+			1u32,
+			2u32,
+			&targets[..],
+			&[hash(2), hash(1), hash(0)][..],
+		))));
+		assert_eq!(fingerprint(), expected);
+		assert!(events().iter().any(|e| matches!(
+			e,
+			Event::SnapshotCreated { round: 1, voters: 5, targets: 3, desired_targets: 2, .. }
+		)));
+	});
+}
+
+#[test]
+fn a_round_on_a_paged_snapshot_elects_from_every_page() {
+	three_pages_of_two();
+	execute(|| {
+		roll_to(13);
+		let raw = mine();
+		assert_ok!(MultiPhase::submit(
+			RuntimeOrigin::signed(99),
+			Box::new(raw.clone()),
+			fingerprint()
+		));
+		roll_to(25);
+		assert_eq!(QueuedSolution::<Runtime>::get().map(|q| q.score), Some(raw.score));
+		roll_to(30);
+		let supports = MultiPhase::elect(0).unwrap();
+		// Voter 5, the only one on page 0, backs a winner: the result spans every page.
+		let backers: Vec<AccountId> =
+			supports.0.iter().flat_map(|(_, s)| s.voters.iter().map(|(who, _)| *who)).collect();
+		assert!(backers.contains(&5));
+		assert!(backers.contains(&1));
+		// Every page is gone with the round.
+		assert!(MultiPhase::snapshot_voters().is_empty());
+		assert_eq!(PagedVoterSnapshotHash::<Runtime>::iter().count(), 0);
+	});
+}
+
+#[test]
+fn the_snapshot_takes_at_most_pages_times_the_page_size() {
+	SnapshotPages::set(2);
+	VotersPerPage::set(2);
+	execute(|| {
+		roll_to(13);
+		assert_eq!(MultiPhase::max_electing_voters(), 4);
+		// The largest four (the provider's first four); voter 5 does not fit.
+		let all: Vec<AccountId> = MultiPhase::snapshot_voters().iter().map(|v| v.0).collect();
+		assert_eq!(all, vec![1, 2, 3, 4]);
+	});
+}
+
+#[test]
+fn an_empty_page_is_absent_but_hashed() {
+	SnapshotPages::set(4);
+	VotersPerPage::set(2);
+	execute(|| {
+		roll_to(13);
+		// Five voters fill pages 3, 2 and half of 1; page 0 is empty.
+		assert_eq!(accounts(1), vec![5]);
+		assert!(PagedVoterSnapshot::<Runtime>::get(0).is_none());
+		let empty: Vec<SnapshotVoterOf<Runtime>> = Vec::new();
+		assert_eq!(
+			PagedVoterSnapshotHash::<Runtime>::get(0),
+			Some(sp_core::H256(sp_io::hashing::blake2_256(&codec::Encode::encode(&empty))))
+		);
+	});
+}
+
+#[test]
+fn a_round_too_late_to_take_its_pages_does_not_open_and_the_fallback_takes_the_top_page() {
+	three_pages_of_two();
+	execute(|| {
+		// The chain starts 3 blocks before the election: too late for the targets and three
+		// pages.
+		System::set_block_number(27);
+		roll_to(29);
+		assert_eq!(CurrentPhase::<Runtime>::get(), Phase::Off);
+		roll_to(30);
+		let supports = MultiPhase::elect(0).unwrap();
+		// The fallback elected from the top page only (voters 1 and 2).
+		let backers: Vec<AccountId> =
+			supports.0.iter().flat_map(|(_, s)| s.voters.iter().map(|(who, _)| *who)).collect();
+		assert!(backers.iter().all(|who| [1, 2].contains(who)), "{backers:?}");
+		assert!(events().iter().any(|e| matches!(
+			e,
+			Event::ElectionFinalized { round: 1, compute: ElectionCompute::Fallback, .. }
+		)));
+	});
+}
+
+#[test]
+fn a_page_the_data_provider_fails_abandons_the_round() {
+	three_pages_of_two();
+	execute(|| {
+		roll_to(11);
+		assert_eq!(CurrentPhase::<Runtime>::get(), Phase::Snapshot { page: 1 });
+		VotersFail::set(true);
+		roll_to(12);
+		// Nothing half-taken is left; the round does not run.
+		assert_eq!(CurrentPhase::<Runtime>::get(), Phase::Off);
+		assert!(SnapshotSize::<Runtime>::get().is_none());
+		assert_eq!(PagedVoterSnapshotHash::<Runtime>::iter().count(), 0);
+		roll_to(20);
+		assert_eq!(CurrentPhase::<Runtime>::get(), Phase::Off);
+		VotersFail::set(false);
+	});
+}
+
+#[test]
+fn a_tampered_page_breaks_the_invariants() {
+	three_pages_of_two();
+	execute(|| {
+		roll_to(13);
+		PagedVoterSnapshot::<Runtime>::mutate(1, |page| {
+			if let Some(page) = page {
+				page[0].1 += 1;
+			}
+		});
+		assert!(MultiPhase::do_try_state().is_err());
+		// Put it back for the closing check.
+		PagedVoterSnapshot::<Runtime>::mutate(1, |page| {
+			if let Some(page) = page {
+				page[0].1 -= 1;
+			}
+		});
+	});
+}
