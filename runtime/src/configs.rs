@@ -227,6 +227,7 @@ impl pallet_stake_pool::Config for Runtime {
 	// Delegators whose score changed while the voter list was locked for a paged snapshot are
 	// moved to their place 16 per block after it.
 	type MaxStaleRescoresPerBlock = ConstU32<16>;
+	type MaxElectableTargets = ConstU32<MAX_ELECTABLE_TARGETS>;
 	type MaxWithdrawalsPerDelegation = ConstU32<8>;
 	type MaxSharesPerValue = ConstU32<10>;
 	type VoterList = VoterList;
@@ -243,16 +244,17 @@ impl pallet_stake_pool::Config for Runtime {
 // ---------------------------------------------------------------------------------------------
 // Election.
 
-/// The pages the election takes its voter snapshot in, one per block.
-pub const ELECTION_PAGES: u32 = 4;
+/// The pages the election takes its voter snapshot in, one per block: 13 pages of 120 voters,
+/// 1,560 voters in all (a round then takes 13 + 50 of the era's 100 blocks).
+pub const ELECTION_PAGES: u32 = 13;
 /// The most voters (delegators) in one snapshot page.
 ///
-/// 375: a page reads each voter's positions (18 reads and ~84 µs each with 16 pools, measured
-/// 2026-11-29), 32 ms of ref-time per page. Its `MaxEncodedLen` proof (43 KiB per voter, the
-/// 16 position records) is still far above a quarter of a parachain block's 5 MiB: the
-/// compact voter records of issue 13's next step bring it within (runtime/tests/weights.rs
-/// lists the rows still over).
-pub const VOTERS_PER_PAGE: u32 = 375;
+/// 120: a voter is one list node and one `DelegatorPools` record (its positions' voting shares
+/// and hold), about 5.7 KiB of `MaxEncodedLen` proof with 16 positions; a page also reads the
+/// bags the list iterator may visit (up to 201, 516 KiB) and the candidates' share prices (one
+/// record, 36 KiB at 1,000 pools). 120 voters keep a page within a quarter of a parachain
+/// block's 5 MiB (runtime/tests/weights.rs).
+pub const VOTERS_PER_PAGE: u32 = 120;
 /// The most voters (delegators) in a snapshot: `ELECTION_PAGES * VOTERS_PER_PAGE`.
 pub const MAX_ELECTING_VOTERS: u32 = ELECTION_PAGES * VOTERS_PER_PAGE;
 /// The most targets (pools) in a snapshot.

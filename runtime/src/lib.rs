@@ -80,7 +80,12 @@ pub type Executive = frame_executive::Executive<
 	frame_system::ChainContext<Runtime>,
 	Runtime,
 	AllPalletsWithSystem,
+	Migrations,
 >;
+
+/// The storage migrations run at the next runtime upgrade (each guarded by its pallet's
+/// storage version, so a migration already applied is skipped).
+pub type Migrations = (pallet_stake_pool::migrations::v3::MigrateV2ToV3<Runtime>,);
 
 /// Types the node uses without knowing the extrinsic format.
 pub mod opaque {

@@ -41,8 +41,8 @@ describe('an election round on pool-node --dev', () => {
       }
     };
 
-    // The first era ends at block 100; its snapshot opens with the targets at 46 and takes one
-    // voter page per block (4 pages, the last at 50), the signed phase opens at 50, validation at
+    // The first era ends at block 100; its snapshot opens with the targets at 37 and takes one
+    // voter page per block (13 pages, the last at 50), the signed phase opens at 50, validation at
     // 80, the unsigned phase at 85.
     let number = 0;
     let deposit;
@@ -102,8 +102,10 @@ describe('an election round on pool-node --dev', () => {
       number = (await api.rpc.chain.getHeader()).number.toNumber();
     }
 
+    const pages = api.consts.election.pages.toNumber();
+    assert.equal(pages, 13);
     assert.deepEqual(transitions, [
-      'Snapshot', 'Snapshot', 'Snapshot', 'Snapshot', 'Signed', 'SignedValidation', 'Unsigned', 'Off',
+      ...Array(pages).fill('Snapshot'), 'Signed', 'SignedValidation', 'Unsigned', 'Off',
     ]);
     const slashed = events.find((e) => api.events.election.Slashed.is(e));
     assert.ok(slashed, 'the bad signed solution was not slashed');

@@ -712,22 +712,37 @@ mod benchmarks {
 		assert_eq!(ActivePools::<T>::get().len() as u32, w);
 	}
 
-	/// The election reading `v` voters, each backing the most pools it may
-	/// (`MaxPoolsPerDelegator`, all candidates): the worst case per voter. Up to 2,000, above
-	/// the runtime's `MaxElectingVoters` (1,500).
+	/// The election reading a page of `v` voters, each backing the most pools it may
+	/// (`MaxPoolsPerDelegator`, all candidates), after the target read whose share prices it
+	/// uses, holding as many prices as it may (`MaxElectableTargets`): the worst case per page.
+	/// Up to 2,000 voters, above the runtime's page size.
 	#[benchmark]
 	fn electing_voters(v: Linear<1, 2_000>) {
-		// Whatever the chain already holds (a dev genesis, say) is read too.
-		let existing = Pallet::<T>::electing_voters(DataProviderBounds::default(), 0)
-			.map(|voters| voters.len() as u32)
-			.unwrap_or_default();
 		let pools = candidate_pools::<T>(T::MaxPoolsPerDelegator::get());
+		let mut expected = Vec::new();
 		for i in 0..v {
 			let who = funded::<T>("voter", i);
 			for pid in &pools {
 				delegate_from::<T>(&who, *pid, stake::<T>());
 			}
+			expected.push(who);
 		}
+		// The target read the page follows, filled up with made-up pools to the most prices it
+		// may hold.
+		let _ = Pallet::<T>::read_targets(usize::MAX);
+		let (at, mut prices) = SnapshotPrices::<T>::get().expect("the target read kept prices");
+		let mut made_up = PoolId::MAX;
+		while prices
+			.try_push(PoolPrice {
+				pid: made_up,
+				total_value: stake::<T>(),
+				total_shares: stake::<T>(),
+			})
+			.is_ok()
+		{
+			made_up = made_up.saturating_sub(1);
+		}
+		SnapshotPrices::<T>::put((at, prices));
 		let voters;
 		#[block]
 		{
@@ -737,8 +752,11 @@ mod benchmarks {
 			)
 			.expect("voters");
 		}
-		// The candidates' own backers vote too.
-		assert_eq!(voters.len() as u32, existing + v + T::MaxPoolsPerDelegator::get());
+		// Every voter set up here votes for all its pools (the chain's own voters vote too).
+		for who in expected {
+			let voter = voters.iter().find(|(voter, _, _)| *voter == who).expect("a voter");
+			assert_eq!(voter.2.len() as u32, T::MaxPoolsPerDelegator::get());
+		}
 	}
 
 	/// The election reading `t` pools, all candidates.

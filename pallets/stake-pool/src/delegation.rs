@@ -76,8 +76,10 @@ impl<T: Config> Pallet<T> {
 				existing
 			},
 			None => {
-				DelegatorPools::<T>::try_mutate(&who, |pools| pools.try_push(pid))
-					.map_err(|_| Error::<T>::TooManyPools)?;
+				DelegatorPools::<T>::try_mutate(&who, |pools| {
+					pools.try_push(VotingPosition { pid, shares: Zero::zero(), held: Zero::zero() })
+				})
+				.map_err(|_| Error::<T>::TooManyPools)?;
 				pool.delegators = pool.delegators.saturating_add(1);
 				Delegation {
 					shares: Zero::zero(),
@@ -299,8 +301,16 @@ impl<T: Config> Pallet<T> {
 		if exited && delegation.unclaimed.is_zero() && delegation.held.is_zero() {
 			Delegations::<T>::remove(pid, who);
 			pool.delegators = pool.delegators.saturating_sub(1);
-			DelegatorPools::<T>::mutate(who, |pools| pools.retain(|p| *p != pid));
+			DelegatorPools::<T>::mutate(who, |pools| pools.retain(|p| p.pid != pid));
 		} else {
+			let shares = delegation.shares.saturating_sub(delegation.queued_shares);
+			let held = delegation.held;
+			DelegatorPools::<T>::mutate(who, |pools| {
+				if let Some(position) = pools.iter_mut().find(|p| p.pid == pid) {
+					position.shares = shares;
+					position.held = held;
+				}
+			});
 			Delegations::<T>::insert(pid, who, delegation);
 		}
 		Ok(())

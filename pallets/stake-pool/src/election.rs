@@ -16,7 +16,7 @@
 //!   If the election fails, the previous set stays.
 
 use crate::{pallet::*, types::*, weights::WeightInfo};
-use alloc::{boxed::Box, vec::Vec};
+use alloc::{boxed::Box, collections::btree_map::BTreeMap, vec::Vec};
 use codec::{Decode, Encode};
 use core::marker::PhantomData;
 use frame_election_provider_support::{
@@ -115,23 +115,80 @@ impl<T: Config> Pallet<T> {
 }
 
 impl<T: Config> Pallet<T> {
-	/// `who` as a voter: the fresh value of its positions in candidate pools (not the shares
-	/// waiting in the exit queue), converted to a vote, and those pools. `None` when it has no
-	/// such position.
-	fn voter_of(who: &T::AccountId, issuance: BalanceOf<T>) -> Option<VoterOf<Self>> {
+	/// Read up to `limit` candidate pools, largest first, from [`Config::TargetList`], and keep
+	/// their share prices for the voter pages ([`SnapshotPrices`], at most
+	/// [`Config::MaxElectableTargets`] of them). Registers the weight of the reads.
+	pub(crate) fn read_targets(limit: usize) -> Vec<(T::AccountId, PoolPrice<BalanceOf<T>>)> {
+		let mut read: u32 = 0;
+		// The list holds exactly the candidates (`put_pool` keeps it so); the pool read checks
+		// it and costs what the benchmark `electable_targets(t)` measures.
+		let targets: Vec<(T::AccountId, PoolPrice<BalanceOf<T>>)> = T::TargetList::iter()
+			.take(limit)
+			.inspect(|_| read = read.saturating_add(1))
+			.filter_map(|account| {
+				let pid = T::PoolAccounts::pool_of(&account)?;
+				let pool = Pools::<T>::get(pid).filter(Self::is_candidate)?;
+				let price = PoolPrice {
+					pid,
+					total_value: pool.total_value,
+					total_shares: pool.total_shares,
+				};
+				Some((account, price))
+			})
+			.collect();
+		let prices = BoundedVec::truncate_from(
+			targets.iter().map(|(_, price)| price.clone()).collect::<Vec<_>>(),
+		);
+		SnapshotPrices::<T>::put((frame_system::Pallet::<T>::block_number(), prices));
+		frame_system::Pallet::<T>::register_extra_weight_unchecked(
+			T::WeightInfo::electable_targets(read),
+			DispatchClass::Mandatory,
+		);
+		targets
+	}
+
+	/// The share prices the voter pages use: within a paged read, those its first page used;
+	/// a read starts with those of the target read of its block or the one before (the election
+	/// reads its targets the block before its first voter page), else reads them afresh
+	/// (weighed as a target read of [`Config::MaxElectableTargets`]).
+	fn snapshot_prices() -> BTreeMap<PoolId, (BalanceOf<T>, BalanceOf<T>)> {
+		let now = frame_system::Pallet::<T>::block_number();
+		let ongoing = Self::voter_list_locked();
+		let prices = match SnapshotPrices::<T>::get() {
+			Some((at, prices)) if ongoing || at.saturating_add(One::one()) >= now => {
+				prices.into_inner()
+			},
+			_ => Self::read_targets(T::MaxElectableTargets::get() as usize)
+				.into_iter()
+				.map(|(_, price)| price)
+				.collect(),
+		};
+		prices
+			.into_iter()
+			.map(|price| (price.pid, (price.total_value, price.total_shares)))
+			.collect()
+	}
+
+	/// `who` as a voter: the value of its voting positions in the pools of `prices` (the
+	/// candidates the target read took, at their share price then), at most what each holds,
+	/// converted to a vote, and those pools. `None` when it has no such position. One read:
+	/// its [`DelegatorPools`] record.
+	fn voter_of(
+		who: &T::AccountId,
+		prices: &BTreeMap<PoolId, (BalanceOf<T>, BalanceOf<T>)>,
+		issuance: BalanceOf<T>,
+	) -> Option<VoterOf<Self>> {
 		let mut stake = BalanceOf::<T>::zero();
 		let mut votes = BoundedVec::<T::AccountId, T::MaxPoolsPerDelegator>::new();
-		for pid in DelegatorPools::<T>::get(who) {
-			let (Some(pool), Some(delegation)) =
-				(Pools::<T>::get(pid), Delegations::<T>::get(pid, who))
-			else {
+		for position in DelegatorPools::<T>::get(who) {
+			let Some((total_value, total_shares)) = prices.get(&position.pid) else {
 				continue;
 			};
-			if !Self::is_candidate(&pool) {
-				continue;
-			}
-			let value = Self::position_vote_value(&pool, &delegation);
-			if value.is_zero() || votes.try_push(T::PoolAccounts::account_of(pid)).is_err() {
+			let value =
+				crate::math::value_at_price::<T>(position.shares, *total_value, *total_shares)
+					.min(position.held);
+			if value.is_zero() || votes.try_push(T::PoolAccounts::account_of(position.pid)).is_err()
+			{
 				continue;
 			}
 			stake = stake.saturating_add(value);
@@ -174,23 +231,7 @@ impl<T: Config> ElectionDataProvider for Pallet<T> {
 			return Ok(Vec::new());
 		}
 		let limit = bounds.count.map(|count| count.0 as usize).unwrap_or(usize::MAX);
-		let mut read: u32 = 0;
-		// The list holds exactly the candidates (`put_pool` keeps it so); the pool read checks
-		// it and costs what the benchmark `electable_targets(t)` measures.
-		let targets: Vec<T::AccountId> = T::TargetList::iter()
-			.take(limit)
-			.inspect(|_| read = read.saturating_add(1))
-			.filter(|account| {
-				T::PoolAccounts::pool_of(account)
-					.and_then(Pools::<T>::get)
-					.is_some_and(|pool| Self::is_candidate(&pool))
-			})
-			.collect();
-		frame_system::Pallet::<T>::register_extra_weight_unchecked(
-			T::WeightInfo::electable_targets(read),
-			DispatchClass::Mandatory,
-		);
-		Ok(targets)
+		Ok(Self::read_targets(limit).into_iter().map(|(account, _)| account).collect())
 	}
 
 	/// The delegators with the largest voting value first from [`Config::VoterList`], **page
@@ -214,6 +255,7 @@ impl<T: Config> ElectionDataProvider for Pallet<T> {
 		}
 		let limit = bounds.count.map(|count| count.0 as usize).unwrap_or(usize::MAX);
 		let issuance = T::Currency::total_issuance();
+		let prices = Self::snapshot_prices();
 		let from: Box<dyn Iterator<Item = T::AccountId>> = match VoterSnapshotStatus::<T>::get() {
 			SnapshotStatus::Waiting => T::VoterList::iter(),
 			SnapshotStatus::Ongoing(last) => T::VoterList::iter_from(&last).unwrap_or_else(|_| {
@@ -230,7 +272,7 @@ impl<T: Config> ElectionDataProvider for Pallet<T> {
 		let mut voters = Vec::new();
 		for who in from.take(limit) {
 			read = read.saturating_add(1);
-			if let Some(voter) = Self::voter_of(&who, issuance) {
+			if let Some(voter) = Self::voter_of(&who, &prices, issuance) {
 				voters.push(voter);
 			}
 			last = Some(who);

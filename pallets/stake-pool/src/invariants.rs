@@ -7,7 +7,8 @@
 //!    its cooling-down workers, `power` the power of its mining workers, `workers` their count;
 //!    every bound worker points back at the pool and is operated by the pool's owner.
 //! 3. A pool's delegation records add up to its `total_shares`, `total_held` and `delegators`;
-//!    every record is listed in the delegator's `DelegatorPools`, and vice versa.
+//!    every record is listed in the delegator's `DelegatorPools` with its voting shares (not
+//!    queued) and hold, and vice versa.
 //! 4. Every account's hold for delegations equals the sum of its records' `held`; its hold for
 //!    pool deposits equals the deposits of the pools it owns.
 //! 5. A pool's queue has exactly one entry for each id in `[queue_head, queue_tail)`, their
@@ -99,8 +100,12 @@ pub(crate) fn check<T: Config>() -> Result<(), TryRuntimeError> {
 			claimable =
 				claimable.saturating_add(Pallet::<T>::pending_rewards_of(&pool, &delegation));
 			ensure!(
-				DelegatorPools::<T>::get(&who).contains(&pid),
-				"delegation missing from DelegatorPools"
+				DelegatorPools::<T>::get(&who).contains(&VotingPosition {
+					pid,
+					shares: delegation.shares.saturating_sub(delegation.queued_shares),
+					held: delegation.held,
+				}),
+				"a delegation is missing from DelegatorPools or listed with other shares or hold"
 			);
 			let entry = delegation_holds.entry(who.clone()).or_insert_with(Zero::zero);
 			*entry = entry.saturating_add(delegation.held);
@@ -247,8 +252,11 @@ pub(crate) fn check<T: Config>() -> Result<(), TryRuntimeError> {
 
 	// 3. (reverse direction)
 	for (who, pools) in DelegatorPools::<T>::iter() {
-		for pid in pools {
-			ensure!(Delegations::<T>::contains_key(pid, &who), "DelegatorPools lists a stale pool");
+		for position in pools {
+			ensure!(
+				Delegations::<T>::contains_key(position.pid, &who),
+				"DelegatorPools lists a stale pool"
+			);
 		}
 	}
 

@@ -100,6 +100,7 @@ pub mod election;
 mod invariants;
 pub mod lists;
 mod math;
+pub mod migrations;
 mod pool;
 pub mod rewards;
 pub mod types;
@@ -174,7 +175,9 @@ pub mod pallet {
 	// 2: the deadline agenda replaced the per-kind task queues; pools record their task dues;
 	// delegations hold several queued requests. No chain with version 1 storage outlived a
 	// development run, so no migration is provided (see docs/stake-pool.md).
-	const STORAGE_VERSION: StorageVersion = StorageVersion::new(2);
+	// 3: `DelegatorPools` entries carry each position's voting shares and hold
+	// ([`migrations::v3`]).
+	pub const STORAGE_VERSION: StorageVersion = StorageVersion::new(3);
 
 	#[pallet::pallet]
 	#[pallet::storage_version(STORAGE_VERSION)]
@@ -293,6 +296,12 @@ pub mod pallet {
 		#[pallet::constant]
 		type MaxStaleRescoresPerBlock: Get<u32>;
 
+		/// The most candidate pools the election takes (its `MaxElectableTargets`): the share
+		/// prices of that many pools are kept from the target read for the voter pages
+		/// ([`SnapshotPrices`]).
+		#[pallet::constant]
+		type MaxElectableTargets: Get<u32>;
+
 		/// The most shares a pool may have per unit of its value before it refuses new delegation
 		/// (like nomination-pools' `MaxPointsToBalance`): a pool slashed to near nothing would
 		/// otherwise mint a newcomer a huge number of shares for a small amount. 10 is a safe
@@ -394,6 +403,16 @@ pub mod pallet {
 	pub type VoterSnapshotStatus<T: Config> =
 		StorageValue<_, SnapshotStatus<T::AccountId>, ValueQuery>;
 
+	/// The share prices of the candidate pools the election's last target read took, and the
+	/// block it was taken in: the voter pages value positions with them (one read per page
+	/// instead of a pool read per position), and only positions in these pools vote. A voter
+	/// read starting more than a block after it takes its own.
+	#[pallet::storage]
+	pub type SnapshotPrices<T: Config> = StorageValue<
+		_,
+		(BlockNumberFor<T>, BoundedVec<PoolPrice<BalanceOf<T>>, T::MaxElectableTargets>),
+	>;
+
 	/// Delegators whose score changed while the voter list was locked for a paged snapshot:
 	/// their [`VoterScores`] entry is current, their place in the list is not. The hook moves
 	/// [`Config::MaxStaleRescoresPerBlock`] of them per block once the list is unlocked.
@@ -401,13 +420,14 @@ pub mod pallet {
 	pub type StaleVoters<T: Config> =
 		CountedStorageMap<_, Blake2_128Concat, T::AccountId, (), OptionQuery>;
 
-	/// The pools each account delegates to.
+	/// The pools each account delegates to, with each position's voting shares and hold: what
+	/// the election reads of a voter, in one read (kept by every write of a delegation record).
 	#[pallet::storage]
 	pub type DelegatorPools<T: Config> = StorageMap<
 		_,
 		Blake2_128Concat,
 		T::AccountId,
-		BoundedVec<PoolId, T::MaxPoolsPerDelegator>,
+		BoundedVec<VotingPosition<BalanceOf<T>>, T::MaxPoolsPerDelegator>,
 		ValueQuery,
 	>;
 

@@ -59,11 +59,20 @@ pub(crate) fn shares_for_delegation<T: Config>(
 
 /// The value of `shares`, rounded down (the pool never owes more than it has).
 pub(crate) fn value_of_shares<T: Config>(pool: &PoolOf<T>, shares: BalanceOf<T>) -> BalanceOf<T> {
-	if pool.total_shares.is_zero() {
+	value_at_price::<T>(shares, pool.total_value, pool.total_shares)
+}
+
+/// The value of `shares` in a pool of `total_value` over `total_shares`, rounded down.
+pub(crate) fn value_at_price<T: Config>(
+	shares: BalanceOf<T>,
+	total_value: BalanceOf<T>,
+	total_shares: BalanceOf<T>,
+) -> BalanceOf<T> {
+	if total_shares.is_zero() {
 		return Zero::zero();
 	}
-	mul_div::<T>(shares, pool.total_value, pool.total_shares, Rounding::Down)
-		.unwrap_or_else(|_| pool.total_value.min(shares))
+	mul_div::<T>(shares, total_value, total_shares, Rounding::Down)
+		.unwrap_or_else(|_| total_value.min(shares))
 }
 
 /// The value of `shares` rounded up: what a delegator's hold may keep when a slash is settled,

@@ -204,6 +204,7 @@ impl Config for Test {
 	type MaxQueuePayoutsPerCall = MaxQueuePayoutsPerCall;
 	type MaxTasksPerBlock = MaxTasksPerBlock;
 	type MaxStaleRescoresPerBlock = frame_support::traits::ConstU32<2>;
+	type MaxElectableTargets = frame_support::traits::ConstU32<16>;
 	type MaxWithdrawalsPerDelegation = MaxWithdrawalsPerDelegation;
 	type MaxSharesPerValue = frame_support::traits::ConstU32<10>;
 	type VoterList = VoterList;

@@ -338,6 +338,35 @@ pub struct WithdrawRequest<AccountId, Balance, BlockNumber> {
 	pub paid: Balance,
 }
 
+/// A delegator's position in one pool as the election reads it: one record per delegator holds
+/// all of them (`DelegatorPools`), so reading a voter is one storage read, not one per pool.
+/// Written with every write of the position's record.
+#[derive(
+	Encode, Decode, DecodeWithMemTracking, Clone, PartialEq, Eq, Debug, TypeInfo, MaxEncodedLen,
+)]
+pub struct VotingPosition<Balance> {
+	/// The pool.
+	pub pid: PoolId,
+	/// The position's voting shares: its shares not waiting in the exit queue.
+	pub shares: Balance,
+	/// What the position holds: its vote is never worth more.
+	pub held: Balance,
+}
+
+/// A candidate pool's share price as the election's target read found it: what the voter
+/// pages value positions with.
+#[derive(
+	Encode, Decode, DecodeWithMemTracking, Clone, PartialEq, Eq, Debug, TypeInfo, MaxEncodedLen,
+)]
+pub struct PoolPrice<Balance> {
+	/// The pool.
+	pub pid: PoolId,
+	/// Its `total_value`.
+	pub total_value: Balance,
+	/// Its `total_shares`.
+	pub total_shares: Balance,
+}
+
 /// Where the paged read of the voter list stands: the election reads voters page by page over
 /// several blocks, each page continuing after the last delegator the one before read.
 #[derive(

@@ -55,7 +55,7 @@ impl<T: Config> Pallet<T> {
 	pub fn delegator_positions(who: &T::AccountId) -> Vec<DelegatorPosition<BalanceOf<T>>> {
 		DelegatorPools::<T>::get(who)
 			.into_iter()
-			.filter_map(|pid| {
+			.filter_map(|VotingPosition { pid, .. }| {
 				let pool = Pools::<T>::get(pid)?;
 				let delegation = Delegations::<T>::get(pid, who)?;
 				let queued_withdrawals = delegation

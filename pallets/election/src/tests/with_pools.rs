@@ -136,6 +136,7 @@ impl pallet_stake_pool::Config for Runtime {
 	type MaxQueuePayoutsPerCall = ConstU32<4>;
 	type MaxTasksPerBlock = ConstU32<4>;
 	type MaxStaleRescoresPerBlock = ConstU32<4>;
+	type MaxElectableTargets = ConstU32<50>;
 	type MaxWithdrawalsPerDelegation = ConstU32<4>;
 	type MaxSharesPerValue = ConstU32<10>;
 	type VoterList = VoterList;

@@ -18,7 +18,11 @@ fn delegation_holds_funds_in_the_delegators_account_without_a_transfer() {
 			(p.total_value, p.free, p.total_shares, p.delegators),
 			(1400 * PHA, 1400 * PHA, 1400 * PHA, 1)
 		);
-		assert_eq!(DelegatorPools::<Test>::get(1).to_vec(), vec![pid]);
+		// The position as the election reads it: 1400 voting shares, 1400 PHA held.
+		assert_eq!(
+			DelegatorPools::<Test>::get(1).to_vec(),
+			vec![VotingPosition { pid, shares: 1400 * PHA, held: 1400 * PHA }]
+		);
 		assert!(pool_events().contains(&Event::Delegated {
 			pid,
 			delegator: 1,

@@ -74,9 +74,26 @@ fn voters_are_delegators_weighted_by_their_value_in_candidate_pools() {
 			3000 * PHA
 		));
 		assert_ok!(StakePool::slash_worker(RuntimeOrigin::signed(ORACLE), WORKER_A, 1000 * PHA));
+		// A voter read values positions at the share prices of the target read it follows
+		// (the election takes its targets the block before its first voter page): one taken
+		// before the slash, in this block, still counts account 1's 2000 PHA.
+		let voters = StakePool::electing_voters(DataProviderBounds::default(), 0).unwrap();
+		let one = voters.iter().find(|(who, _, _)| *who == 1).unwrap();
+		assert_eq!(one.1, (2500 * PHA) as u64);
+		// With a target read after the slash, 2000 * 2000 / 3000 PHA.
+		let _ = StakePool::electable_targets(DataProviderBounds::default(), 0).unwrap();
 		let voters = StakePool::electing_voters(DataProviderBounds::default(), 0).unwrap();
 		let one = voters.iter().find(|(who, _, _)| *who == 1).unwrap();
 		assert_eq!(one.1, 1_333_333_333_333_333 + (500 * PHA) as u64);
+		// And a read starting two blocks after the last target read takes its own prices.
+		let _ = StakePool::electable_targets(DataProviderBounds::default(), 0).unwrap();
+		assert_ok!(StakePool::slash_worker(RuntimeOrigin::signed(ORACLE), WORKER_A, 500 * PHA));
+		System::set_block_number(System::block_number() + 2);
+		let voters = StakePool::electing_voters(DataProviderBounds::default(), 0).unwrap();
+		let one = voters.iter().find(|(who, _, _)| *who == 1).unwrap();
+		// The slash left worker A below its 2000 PHA minimum: it stopped mining (no stake, no
+		// power), pool 0 is no candidate, and account 1 votes its 500 PHA in pool 1 alone.
+		assert_eq!((one.1, one.2.to_vec()), ((500 * PHA) as u64, vec![POOL_ACCOUNT_BASE + 1]));
 	});
 }
 
@@ -191,7 +208,8 @@ fn the_largest_voters_are_taken_whatever_their_addresses() {
 			vec![4, 5, 6],
 			"the hash order happens to be the stake order"
 		);
-		// Now: the three largest, reading three.
+		// Now: the three largest, reading three (after the target read whose prices they use).
+		let _ = StakePool::electable_targets(DataProviderBounds::default(), 0).unwrap();
 		let before = registered_weight();
 		let bounded = DataProviderBounds { count: Some(3.into()), size: None };
 		let voters = StakePool::electing_voters(bounded, 0).unwrap();

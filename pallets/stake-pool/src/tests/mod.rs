@@ -6,6 +6,7 @@ mod deadlines;
 mod delegation;
 mod election;
 mod exit;
+mod migrations;
 mod mining;
 mod pools;
 mod properties;
