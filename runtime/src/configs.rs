@@ -245,7 +245,8 @@ impl pallet_stake_pool::Config for Runtime {
 // Election.
 
 /// The pages the election takes its voter snapshot in, one per block: 13 pages of 120 voters,
-/// 1,560 voters in all (a round then takes 13 + 50 of the era's 100 blocks).
+/// 1,560 voters in all (a round then takes 8 target pages, 13 voter pages and 50 blocks of
+/// phases: 70 of the era's 100 blocks, the last voter page in the signed phase's first block).
 pub const ELECTION_PAGES: u32 = 13;
 /// The most voters (delegators) in one snapshot page.
 ///
@@ -259,6 +260,13 @@ pub const VOTERS_PER_PAGE: u32 = 120;
 pub const MAX_ELECTING_VOTERS: u32 = ELECTION_PAGES * VOTERS_PER_PAGE;
 /// The most targets (pools) in a snapshot.
 pub const MAX_ELECTABLE_TARGETS: u32 = 1_000;
+/// The most targets (pools) taken per block: 1,000 targets in 8 pages.
+///
+/// 128: a target is one list node and one pool record (about 5.6 KiB of `MaxEncodedLen` proof);
+/// a page also reads the bags the list iterator may visit (up to 201, 516 KiB) and rewrites the
+/// kept share prices (36 KiB at 1,000 pools), within a quarter of a parachain block's 5 MiB
+/// (runtime/tests/weights.rs).
+pub const TARGETS_PER_PAGE: u32 = 128;
 /// The most pools in an active set.
 pub const MAX_WINNERS: u32 = 100;
 
@@ -369,6 +377,7 @@ impl pallet_election_multi_phase::Config for Runtime {
 	type Pages = ConstU32<ELECTION_PAGES>;
 	type VoterSnapshotPerBlock = ConstU32<VOTERS_PER_PAGE>;
 	type MaxElectableTargets = ConstU32<MAX_ELECTABLE_TARGETS>;
+	type TargetSnapshotPerBlock = ConstU32<TARGETS_PER_PAGE>;
 	type WeightInfo = pallet_election_multi_phase::weights::SubstrateWeight<Runtime>;
 }
 

@@ -17,7 +17,7 @@ use pallet_stake_pool::WeightInfo as _;
 use pool_runtime::{
 	configs::{
 		MinerMaxWeight, MAX_ELECTABLE_TARGETS, MAX_ELECTING_VOTERS, MAX_WINNERS,
-		PARACHAIN_PROOF_BUDGET, VOTERS_PER_PAGE,
+		PARACHAIN_PROOF_BUDGET, TARGETS_PER_PAGE, VOTERS_PER_PAGE,
 	},
 	AccountId, Runtime, RuntimeCall,
 };
@@ -102,12 +102,10 @@ fn table() -> Vec<(&'static str, Weight)> {
 		// Election: opening a round takes the targets, then one voter page per block (the stake
 		// pools' reads included).
 		(
-			"election hook, opening a round (the targets at the bounds)",
+			"election hook, a target page (a full page of pools)",
 			ElectionWeights::on_initialize_nothing()
-				.saturating_add(ElectionWeights::on_initialize_snapshot_targets(
-					MAX_ELECTABLE_TARGETS,
-				))
-				.saturating_add(PoolWeights::electable_targets(MAX_ELECTABLE_TARGETS)),
+				.saturating_add(ElectionWeights::on_initialize_snapshot_targets(TARGETS_PER_PAGE))
+				.saturating_add(PoolWeights::electable_targets(TARGETS_PER_PAGE)),
 		),
 		(
 			"election hook, a snapshot page (a full page of voters)",
@@ -116,10 +114,13 @@ fn table() -> Vec<(&'static str, Weight)> {
 				.saturating_add(PoolWeights::electing_voters(VOTERS_PER_PAGE)),
 		),
 		(
-			"stake-pool hook, moving the voters a snapshot left stale",
+			"stake-pool hook, moving the voters and pools a snapshot left stale",
 			PoolWeights::rescore_stale_voters(
 				<Runtime as pallet_stake_pool::Config>::MaxStaleRescoresPerBlock::get(),
-			),
+			)
+			.saturating_add(PoolWeights::rescore_stale_targets(
+				<Runtime as pallet_stake_pool::Config>::MaxStaleRescoresPerBlock::get(),
+			)),
 		),
 		(
 			"election hook, a validation step (every check at MinerMaxWeight, full refunds)",
@@ -146,11 +147,10 @@ fn table() -> Vec<(&'static str, Weight)> {
 /// (pages of bounded voters, each value read in its own block) removes these; until then the
 /// test holds them to the ref-time budget only, and fails once one of them fits, so that its
 /// exception is removed.
-const OVER_PROOF_BUDGET_UNTIL_PAGED: [&str; 7] = [
+const OVER_PROOF_BUDGET_UNTIL_PAGED: [&str; 6] = [
 	"stake-pool hook, era boundary (new active set + elect)",
 	"election elect",
 	"election elect with nothing queued (the on-chain fallback at the bounds)",
-	"election hook, opening a round (the targets at the bounds)",
 	"election hook, a snapshot page (a full page of voters)",
 	"election hook, a validation step (every check at MinerMaxWeight, full refunds)",
 	"election submit_unsigned (a solution at MinerMaxWeight)",

@@ -41,9 +41,9 @@ describe('an election round on pool-node --dev', () => {
       }
     };
 
-    // The first era ends at block 100; its snapshot opens with the targets at 37 and takes one
-    // voter page per block (13 pages, the last at 50), the signed phase opens at 50, validation at
-    // 80, the unsigned phase at 85.
+    // The first era ends at block 100; its snapshot opens at 30 and takes one page per block:
+    // 8 target pages (30-37), then 13 voter pages (38-50, the last in the signed phase's first
+    // block); the signed phase opens at 50, validation at 80, the unsigned phase at 85.
     let number = 0;
     let deposit;
     while (number < 100) {
@@ -103,9 +103,15 @@ describe('an election round on pool-node --dev', () => {
     }
 
     const pages = api.consts.election.pages.toNumber();
-    assert.equal(pages, 13);
+    const targetPages = Math.ceil(
+      api.consts.election.maxElectableTargets.toNumber() / api.consts.election.targetSnapshotPerBlock.toNumber(),
+    );
+    assert.deepEqual([pages, targetPages], [13, 8]);
+    // The first target page is taken as the round opens (off -> the next target page).
     assert.deepEqual(transitions, [
-      ...Array(pages).fill('Snapshot'), 'Signed', 'SignedValidation', 'Unsigned', 'Off',
+      ...Array(targetPages - 1).fill('TargetSnapshot'),
+      ...Array(pages).fill('Snapshot'),
+      'Signed', 'SignedValidation', 'Unsigned', 'Off',
     ]);
     const slashed = events.find((e) => api.events.election.Slashed.is(e));
     assert.ok(slashed, 'the bad signed solution was not slashed');

@@ -248,18 +248,36 @@ mod benchmarks {
 		Ok(())
 	}
 
-	/// The block opening a round: storing `t` targets and the desired targets (reading them is
-	/// weighed by the data provider).
+	/// A block taking a page of `t` targets (reading them is weighed by the data provider):
+	/// measured on page 0, the last, which appends to every target taken before it (up to
+	/// `MaxElectableTargets` in all) and takes the desired targets.
 	#[benchmark]
-	fn on_initialize_snapshot_targets(t: Linear<1, { T::MaxElectableTargets::get() }>) {
-		let d = <T::MinerConfig as MinerConfig>::MaxWinners::get().min(t);
-		let (_, targets) = synthetic_snapshot::<T>(1, t, d);
+	fn on_initialize_snapshot_targets(
+		t: Linear<1, { T::TargetSnapshotPerBlock::get().min(T::MaxElectableTargets::get()) }>,
+	) {
+		let max = T::MaxElectableTargets::get();
+		let d = <T::MinerConfig as MinerConfig>::MaxWinners::get().min(max);
+		let (_, mut targets) = synthetic_snapshot::<T>(1, max, d);
+		let before = if Pallet::<T>::target_pages() > 1 { max.saturating_sub(t) } else { 0 };
+		let page: Vec<T::AccountId> = targets.drain(before as usize..).take(t as usize).collect();
+		targets.truncate(before as usize);
+		if before > 0 {
+			Pallet::<T>::store_target_snapshot_page(
+				Pallet::<T>::target_pages().saturating_sub(1),
+				targets,
+				None,
+			);
+		}
 		#[block]
 		{
-			Pallet::<T>::store_target_snapshot(targets, d);
+			Pallet::<T>::store_target_snapshot_page(0, page, Some(d));
 			Pallet::<T>::set_phase(Phase::Snapshot { page: Pallet::<T>::msp() });
 		}
-		assert_eq!(SnapshotSize::<T>::get(), Some(SnapshotMetadata { voters: 0, targets: t }));
+		assert_eq!(
+			SnapshotSize::<T>::get(),
+			Some(SnapshotMetadata { voters: 0, targets: before.saturating_add(t) })
+		);
+		assert!(DesiredTargets::<T>::exists());
 	}
 
 	/// A block of the snapshot phase: storing a page of `v` voters (each with the most votes).

@@ -291,6 +291,11 @@ pub mod pallet {
 		/// The most targets the snapshot takes.
 		#[pallet::constant]
 		type MaxElectableTargets: Get<u32>;
+		/// The most targets taken per block: the targets are taken in
+		/// `ceil(MaxElectableTargets / TargetSnapshotPerBlock)` pages
+		/// ([`Pallet::target_pages`]), before the voters.
+		#[pallet::constant]
+		type TargetSnapshotPerBlock: Get<u32>;
 		/// Weights of calls and hooks.
 		type WeightInfo: WeightInfo;
 	}
@@ -518,6 +523,7 @@ pub mod pallet {
 		fn integrity_test() {
 			assert!(T::Pages::get() > 0, "the snapshot needs a page");
 			assert!(T::VoterSnapshotPerBlock::get() > 0, "a snapshot page needs room");
+			assert!(T::TargetSnapshotPerBlock::get() > 0, "a target page needs room");
 			let validations = T::SignedValidationsPerBlock::get() as u64;
 			let window: u64 =
 				sp_runtime::SaturatedConversion::saturated_into(T::SignedValidationPhase::get());
@@ -685,20 +691,35 @@ impl<T: Config> Pallet<T> {
 			PagedVoterSnapshot::<T>::iter_keys().all(PagedVoterSnapshotHash::<T>::contains_key),
 			"a voter page without its hash"
 		);
+		// The targets, the metadata and the running total come with the first target page, the
+		// desired targets with the last.
 		let head = [
 			SnapshotTargets::<T>::exists(),
-			DesiredTargets::<T>::exists(),
 			SnapshotSize::<T>::exists(),
 			SnapshotTotalStake::<T>::exists(),
 		];
 		let head_present = head.iter().filter(|p| **p).count();
 		ensure!(head_present == 0 || head_present == head.len(), "snapshot partly present");
-		let head_present = head_present == head.len();
+		let targets_taken = head_present == head.len();
+		let desired = DesiredTargets::<T>::exists();
+		ensure!(!desired || targets_taken, "desired targets without targets");
+		let head_present = targets_taken && desired;
 		let pages_taken = PagedVoterSnapshotHash::<T>::iter_keys().count() as u32;
 		let sealed = SnapshotFingerprint::<T>::exists();
+		ensure!(
+			SnapshotTargets::<T>::decode_len().unwrap_or_default() as u32
+				== SnapshotSize::<T>::get().map(|size| size.targets).unwrap_or_default(),
+			"the snapshot size does not count its targets"
+		);
 		match CurrentPhase::<T>::get() {
 			Phase::Off => {
-				ensure!(!head_present && pages_taken == 0 && !sealed, "snapshot present while off")
+				ensure!(!targets_taken && pages_taken == 0 && !sealed, "snapshot present while off")
+			},
+			Phase::TargetSnapshot { .. } => {
+				ensure!(
+					targets_taken && !desired && pages_taken == 0 && !sealed,
+					"target pages half-taken wrongly"
+				);
 			},
 			Phase::Snapshot { page } => {
 				ensure!(head_present && !sealed, "snapshot half-taken wrongly");

@@ -98,10 +98,16 @@ parameter_types! {
 	/// The snapshot's pages and voters per page (tests of paging lower them).
 	pub static SnapshotPages: u32 = 1;
 	pub static VotersPerPage: u32 = 100;
+	pub static TargetsPerPage: u32 = 50;
+	pub static MaxTargets: u32 = 50;
+	/// Where the paged read of [`Targets`] stands: the next target's index.
+	pub static TargetCursor: usize = 0;
 	/// Where the paged read of [`Voters`] stands: the next voter's index.
 	pub static VoterCursor: usize = 0;
 	/// Makes the data provider's voter reads fail.
 	pub static VotersFail: bool = false;
+	/// Makes the data provider's target reads fail.
+	pub static TargetsFail: bool = false;
 	pub static Desired: u32 = 2;
 	pub static MinerMaxLength: u32 = 10_000;
 	pub static MinerMaxWeight: Weight = Weight::from_parts(u64::MAX / 2, u64::MAX / 2);
@@ -136,14 +142,22 @@ impl ElectionDataProvider for MockData {
 	type BlockNumber = BlockNumber;
 	type MaxVotesPerVoter = ConstU32<4>;
 
+	/// [`Targets`] in their order, page by page like the voters.
 	fn electable_targets(
 		bounds: DataProviderBounds,
-		_page: PageIndex,
+		page: PageIndex,
 	) -> data_provider::Result<Vec<AccountId>> {
-		let mut targets = Targets::get();
-		if let Some(count) = bounds.count {
-			targets.truncate(count.0 as usize);
+		if TargetsFail::get() {
+			return Err("the mock's targets are unavailable");
 		}
+		let pages = MaxTargets::get().div_ceil(TargetsPerPage::get().max(1)).max(1);
+		if page >= pages - 1 {
+			TargetCursor::set(0);
+		}
+		let from = TargetCursor::get();
+		let count = bounds.count.map(|count| count.0 as usize).unwrap_or(usize::MAX);
+		let targets: Vec<AccountId> = Targets::get().into_iter().skip(from).take(count).collect();
+		TargetCursor::set(if page == 0 { 0 } else { from + targets.len() });
 		Ok(targets)
 	}
 
@@ -269,7 +283,8 @@ impl Config for Runtime {
 	type SignedMaxRefunds = frame_support::traits::ConstU32<2>;
 	type Pages = SnapshotPages;
 	type VoterSnapshotPerBlock = VotersPerPage;
-	type MaxElectableTargets = ConstU32<50>;
+	type MaxElectableTargets = MaxTargets;
+	type TargetSnapshotPerBlock = TargetsPerPage;
 	type WeightInfo = ();
 }
 

@@ -9,7 +9,7 @@ use frame_election_provider_support::{
 use frame_support::{pallet_prelude::*, traits::Get};
 use frame_system::pallet_prelude::BlockNumberFor;
 use sp_npos_elections::{EvaluateSupport, Supports};
-use sp_runtime::traits::Saturating;
+use sp_runtime::traits::{One, Saturating};
 
 /// Why `elect` failed.
 #[derive(Debug, PartialEq, Eq, Clone, Copy)]
@@ -42,8 +42,8 @@ impl<T: Config> Pallet<T> {
 
 	/// Move through the phases as the election approaches. Called every block.
 	///
-	/// A round opens `Pages` blocks before the signed phase: one block for the targets, one per
-	/// voter page, the last page taken in the signed phase's first block. A round that cannot take its snapshot before the election
+	/// A round opens before the signed phase with one block per target page and one per voter
+	/// page, the last voter page taken in the signed phase's first block. A round that cannot take its snapshot before the election
 	/// (the chain started inside the window) does not open: `elect` then runs the fallback on
 	/// the data provider's top page.
 	pub(crate) fn advance_phase(now: BlockNumberFor<T>) -> Weight {
@@ -56,33 +56,24 @@ impl<T: Config> Pallet<T> {
 		let unsigned = T::UnsignedPhase::get();
 		let validation = unsigned.saturating_add(T::SignedValidationPhase::get());
 		let signed = validation.saturating_add(T::SignedPhase::get());
-		// The targets block and the voter pages but the last come before the signed phase;
-		// the last page is taken in its first block.
-		let pages: BlockNumberFor<T> = Self::msp().saturating_add(1).into();
-		let open = signed.saturating_add(pages);
+		// The target pages and the voter pages but the last come before the signed phase; the
+		// last voter page is taken in its first block.
+		let blocks: BlockNumberFor<T> =
+			Self::target_pages().saturating_add(Self::msp()).saturating_add(1).into();
+		let before_signed = blocks.saturating_sub(One::one());
+		let open = signed.saturating_add(before_signed);
 
 		match phase {
-			Phase::Off if remaining <= open && remaining > pages => {
-				let targets = match Self::create_target_snapshot() {
-					Ok(targets) => targets,
-					Err(error) => {
-						log::error!(target: crate::LOG_TARGET, "no snapshot: {:?}", error);
-						return T::WeightInfo::on_initialize_nothing();
-					},
-				};
-				Self::set_phase(Phase::Snapshot { page: Self::msp() });
-				T::WeightInfo::on_initialize_nothing()
-					.saturating_add(T::WeightInfo::on_initialize_snapshot_targets(targets))
+			Phase::Off if remaining <= open && remaining > before_signed => {
+				Self::take_target_page(Self::target_pages().saturating_sub(1))
 			},
+			Phase::TargetSnapshot { page } => Self::take_target_page(page),
 			Phase::Snapshot { page } => {
 				let voters = match Self::create_voter_snapshot_page(page) {
 					Ok(voters) => voters,
 					Err(error) => {
-						// Without all its pages the round cannot run: the election falls back.
 						log::error!(target: crate::LOG_TARGET, "snapshot page {page}: {:?}", error);
-						Self::kill_snapshot();
-						Self::set_phase(Phase::Off);
-						return T::WeightInfo::on_initialize_snapshot_voters(0);
+						return Self::abandon_snapshot();
 					},
 				};
 				let weight = T::WeightInfo::on_initialize_nothing()
@@ -112,20 +103,47 @@ impl<T: Config> Pallet<T> {
 		}
 	}
 
+	/// Take target page `page`, then move to the next target page, or to the voter pages after
+	/// page 0.
+	fn take_target_page(page: u32) -> Weight {
+		let targets = match Self::create_target_snapshot_page(page) {
+			Ok(targets) => targets,
+			Err(error) => {
+				log::error!(target: crate::LOG_TARGET, "target page {page}: {:?}", error);
+				return Self::abandon_snapshot();
+			},
+		};
+		match page.checked_sub(1) {
+			Some(next_page) => Self::set_phase(Phase::TargetSnapshot { page: next_page }),
+			None => Self::set_phase(Phase::Snapshot { page: Self::msp() }),
+		}
+		T::WeightInfo::on_initialize_nothing()
+			.saturating_add(T::WeightInfo::on_initialize_snapshot_targets(targets))
+	}
+
+	/// A page could not be taken: without all its pages the round cannot run. The snapshot is
+	/// removed and the phase is off; the election falls back.
+	fn abandon_snapshot() -> Weight {
+		Self::kill_snapshot();
+		Self::set_phase(Phase::Off);
+		T::WeightInfo::on_initialize_snapshot_voters(0)
+	}
+
 	/// The voters, targets and desired targets to elect with: the complete snapshot, or fresh
-	/// from the data provider's top page when there is none.
+	/// from the data provider's top pages (one of targets, one of voters) when there is none.
 	fn election_input() -> Result<(Vec<SnapshotVoterOf<T>>, Vec<T::AccountId>, u32), ElectionError>
 	{
 		if let Some(snapshot) = Self::snapshot() {
 			return Ok(snapshot);
 		}
-		let voters = T::DataProvider::electing_voters(
-			crate::snapshot::count_bound(T::VoterSnapshotPerBlock::get()),
+		// Targets first: the stake pools value the voters at the prices of the target read.
+		let targets = T::DataProvider::electable_targets(
+			crate::snapshot::count_bound(T::TargetSnapshotPerBlock::get()),
 			0,
 		)
 		.map_err(ElectionError::DataProvider)?;
-		let targets = T::DataProvider::electable_targets(
-			crate::snapshot::count_bound(T::MaxElectableTargets::get()),
+		let voters = T::DataProvider::electing_voters(
+			crate::snapshot::count_bound(T::VoterSnapshotPerBlock::get()),
 			0,
 		)
 		.map_err(ElectionError::DataProvider)?;
@@ -252,7 +270,8 @@ impl<T: Config> ElectionProvider for Pallet<T> {
 	}
 
 	fn duration() -> Self::BlockNumber {
-		let snapshot: BlockNumberFor<T> = Self::msp().saturating_add(1).into();
+		let snapshot: BlockNumberFor<T> =
+			Self::target_pages().saturating_add(Self::msp()).saturating_add(1).into();
 		snapshot
 			.saturating_add(T::SignedPhase::get())
 			.saturating_add(T::SignedValidationPhase::get())

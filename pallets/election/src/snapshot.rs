@@ -1,15 +1,20 @@
-//! The snapshot: targets and desired targets taken in one block, then the voters page by page,
-//! one page per block, with a fingerprint over all of it.
+//! The snapshot: the targets page by page (`T` = [`Pallet::target_pages`] pages of at most
+//! [`Config::TargetSnapshotPerBlock`]), then the voters page by page (`P` = [`Config::Pages`]
+//! pages of at most [`Config::VoterSnapshotPerBlock`]), one page per block, with a fingerprint
+//! over all of it.
 //!
 //! ```text
-//!   block b        targets, desired targets              (Off -> Snapshot { page: Pages - 1 })
-//!   block b + 1    voter page Pages - 1 (largest voters)  (Snapshot { page: Pages - 2 })
+//!   block b            target page T - 1 (largest pools)   (Off -> TargetSnapshot { page: T - 2 })
 //!   ...
-//!   block b + P    voter page 0, fingerprint              (-> Signed: its first block)
+//!   block b + T - 1    target page 0, desired targets     (-> Snapshot { page: P - 1 })
+//!   block b + T        voter page P - 1 (largest voters)  (Snapshot { page: P - 2 })
+//!   ...
+//!   block b + T + P - 1  voter page 0, fingerprint        (-> Signed: its first block)
 //! ```
 //!
-//! Each page is a separate storage value bounded by [`Config::VoterSnapshotPerBlock`], so no
-//! single value read in a block is larger than a page, and each page's hash is stored with it
+//! Each voter page is a separate storage value bounded by [`Config::VoterSnapshotPerBlock`], so
+//! no single value read in a block is larger than a page (the targets are one value of at most
+//! [`Config::MaxElectableTargets`] accounts, 32 KB at 1,000), and each page's hash is stored with it
 //! ([`PagedVoterSnapshotHash`]) so a reader (the `staking-miner`) can check pages fetched in
 //! parallel against the fingerprint one by one.
 
@@ -46,33 +51,68 @@ impl<T: Config> Pallet<T> {
 		T::Pages::get().max(1).saturating_sub(1)
 	}
 
-	/// Open the snapshot: take the targets and the desired number of winners, and record the
-	/// metadata with no voters yet. Returns the number of targets.
-	pub(crate) fn create_target_snapshot() -> Result<u32, SnapshotError> {
-		// The data provider registers the weight of its own reads.
-		// Targets are one page: page 0.
-		let targets =
-			T::DataProvider::electable_targets(count_bound(T::MaxElectableTargets::get()), 0)
-				.map_err(SnapshotError::DataProvider)?;
-		let desired = T::DataProvider::desired_targets().map_err(SnapshotError::DataProvider)?;
-		Ok(Self::store_target_snapshot(targets, desired))
+	/// The pages the targets are taken in: `ceil(MaxElectableTargets / TargetSnapshotPerBlock)`,
+	/// at least 1.
+	pub fn target_pages() -> PageIndex {
+		let per_page = T::TargetSnapshotPerBlock::get().max(1);
+		T::MaxElectableTargets::get().div_ceil(per_page).max(1)
 	}
 
-	/// Store the targets and desired targets of a new snapshot. Weighed by
+	/// Take target page `page` from the data provider (the first one opens the snapshot's
+	/// metadata; page 0, the last, also takes the desired number of winners). Returns the
+	/// number of targets stored.
+	pub(crate) fn create_target_snapshot_page(page: PageIndex) -> Result<u32, SnapshotError> {
+		// The data provider registers the weight of its own reads.
+		let room = T::MaxElectableTargets::get()
+			.saturating_sub(SnapshotSize::<T>::get().map(|s| s.targets).unwrap_or_default());
+		let count = T::TargetSnapshotPerBlock::get().min(room);
+		let targets = T::DataProvider::electable_targets(count_bound(count), page)
+			.map_err(SnapshotError::DataProvider)?;
+		let desired = if page == 0 {
+			Some(T::DataProvider::desired_targets().map_err(SnapshotError::DataProvider)?)
+		} else {
+			None
+		};
+		Ok(Self::store_target_snapshot_page(page, targets, desired))
+	}
+
+	/// Store a page of targets after those already taken (the highest page opens the
+	/// snapshot's metadata), and with page 0 the desired targets. Weighed by
 	/// [`WeightInfo::on_initialize_snapshot_targets`](crate::WeightInfo::on_initialize_snapshot_targets).
-	pub(crate) fn store_target_snapshot(targets: Vec<T::AccountId>, desired: u32) -> u32 {
-		// Never more winners than candidates, nor than a result can hold.
-		let desired = desired
-			.min(targets.len() as u32)
-			.min(<T::MinerConfig as crate::MinerConfig>::MaxWinners::get());
+	pub(crate) fn store_target_snapshot_page(
+		page: PageIndex,
+		targets: Vec<T::AccountId>,
+		desired: Option<u32>,
+	) -> u32 {
+		let first = page.saturating_add(1) >= Self::target_pages();
+		let mut all = if first {
+			SnapshotTotalStake::<T>::put(0u128);
+			Vec::new()
+		} else {
+			SnapshotTargets::<T>::get().map(|t| t.into_inner()).unwrap_or_default()
+		};
+		let before = all.len();
+		all.extend(targets);
 		// The data provider honours the bound; truncating keeps a misbehaving one bounded too.
-		let targets = BoundedVec::<_, T::MaxElectableTargets>::truncate_from(targets);
-		let count = targets.len() as u32;
-		SnapshotTargets::<T>::put(targets);
-		DesiredTargets::<T>::put(desired);
-		SnapshotSize::<T>::put(SnapshotMetadata { voters: 0, targets: count });
-		SnapshotTotalStake::<T>::put(0u128);
+		let all = BoundedVec::<_, T::MaxElectableTargets>::truncate_from(all);
+		let count = all.len().saturating_sub(before) as u32;
+		let total = all.len() as u32;
+		if let Some(desired) = desired {
+			// Never more winners than candidates, nor than a result can hold.
+			let desired =
+				desired.min(total).min(<T::MinerConfig as crate::MinerConfig>::MaxWinners::get());
+			DesiredTargets::<T>::put(desired);
+		}
+		SnapshotTargets::<T>::put(all);
+		SnapshotSize::<T>::put(SnapshotMetadata { voters: 0, targets: total });
 		count
+	}
+
+	/// Store all the targets at once with the desired targets (benchmarks and tests).
+	#[cfg(any(feature = "runtime-benchmarks", test))]
+	pub(crate) fn store_target_snapshot(targets: Vec<T::AccountId>, desired: u32) -> u32 {
+		Self::store_target_snapshot_page(Self::target_pages().saturating_sub(1), Vec::new(), None);
+		Self::store_target_snapshot_page(0, targets, Some(desired))
 	}
 
 	/// Take voter page `page` from the data provider. Returns the number of voters stored.

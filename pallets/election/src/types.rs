@@ -43,9 +43,15 @@ pub enum Phase<BlockNumber> {
 	/// `elect` failed and so did the fallback: only the admin origin can recover.
 	Emergency,
 	/// The snapshot is being taken, one voter page per block from the most significant page
-	/// down to page 0 (the targets were taken in the block that opened the round).
+	/// down to page 0 (the targets were taken before).
 	Snapshot {
 		/// The voter page taken in the next block.
+		page: u32,
+	},
+	/// The snapshot's targets are being taken, one page per block from the highest page down
+	/// to page 0 (the first was taken in the block that opened the round).
+	TargetSnapshot {
+		/// The target page taken in the next block.
 		page: u32,
 	},
 }
@@ -71,9 +77,9 @@ impl<BlockNumber> Phase<BlockNumber> {
 		matches!(self, Phase::Off)
 	}
 
-	/// Whether the snapshot is being taken.
+	/// Whether the snapshot is being taken (its targets or its voters).
 	pub fn is_snapshot(&self) -> bool {
-		matches!(self, Phase::Snapshot { .. })
+		matches!(self, Phase::Snapshot { .. } | Phase::TargetSnapshot { .. })
 	}
 }
 

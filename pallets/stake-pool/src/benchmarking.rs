@@ -759,23 +759,46 @@ mod benchmarks {
 		}
 	}
 
-	/// The election reading `t` pools, all candidates.
+	/// The election reading a page of `t` pools, all candidates, continuing a paged read (after
+	/// the page before's last pool) whose kept prices fill the table but for this page's:
+	/// reading and rewriting them is the worst case of a page.
 	#[benchmark]
 	fn electable_targets(t: Linear<1, 1_000>) {
-		let existing = Pallet::<T>::electable_targets(DataProviderBounds::default(), 0)
-			.map(|targets| targets.len() as u32)
-			.unwrap_or_default();
-		candidate_pools::<T>(t);
+		// The page before ended at the top pool; this page reads the `t` after it.
+		let pools = candidate_pools::<T>(t.saturating_add(1));
+		let top = T::PoolAccounts::account_of(pools[0]);
+		delegate_from::<T>(
+			&funded::<T>("top-backer", 0),
+			pools[0],
+			stake::<T>().saturating_mul(1_000u32.into()),
+		);
+		assert_eq!(T::TargetList::iter().next(), Some(top.clone()));
+		let limit = T::TargetList::count().saturating_sub(1);
+		TargetSnapshotStatus::<T>::put(SnapshotStatus::Ongoing { page: 1, last: top });
+		T::TargetList::lock();
+		let made_up: Vec<PoolPrice<BalanceOf<T>>> = (0..T::MaxElectableTargets::get()
+			.saturating_sub(limit))
+			.map(|i| PoolPrice {
+				pid: PoolId::MAX.saturating_sub(i.into()),
+				total_value: stake::<T>(),
+				total_shares: stake::<T>(),
+			})
+			.collect();
+		SnapshotPrices::<T>::put((
+			frame_system::Pallet::<T>::block_number(),
+			frame_support::BoundedVec::truncate_from(made_up),
+		));
 		let targets;
 		#[block]
 		{
 			targets = <Pallet<T> as ElectionDataProvider>::electable_targets(
-				DataProviderBounds::default(),
+				DataProviderBounds { count: Some(limit.into()), size: None },
 				0,
 			)
 			.expect("targets");
 		}
-		assert_eq!(targets.len() as u32, existing + t);
+		assert_eq!(targets.len() as u32, limit);
+		assert!(!Pallet::<T>::target_list_locked());
 	}
 
 	/// The hook moving `n` delegators whose score changed while the voter list was locked to
@@ -792,20 +815,46 @@ mod benchmarks {
 			stale.push(who);
 		}
 		// A paged read under way (as after a first page that read the whole list).
-		Pallet::<T>::begin_voter_snapshot();
-		VoterSnapshotStatus::<T>::put(SnapshotStatus::Consumed);
+		VoterSnapshotStatus::<T>::put(SnapshotStatus::Consumed { page: 1 });
+		T::VoterList::lock();
 		for who in &stale {
 			delegate_from::<T>(who, pid, stake::<T>().saturating_mul(9u32.into()));
 		}
-		Pallet::<T>::end_voter_snapshot();
+		Pallet::<T>::end_paged_reads();
 		assert_eq!(StaleVoters::<T>::count(), n);
 		#[block]
 		{
-			Pallet::<T>::rescore_stale_voters();
+			Pallet::<T>::rescore_stale();
 		}
 		assert_eq!(StaleVoters::<T>::count(), 0);
 		for who in &stale {
 			assert_eq!(T::VoterList::get_score(who).ok(), Some(VoterScores::<T>::get(who)));
+		}
+	}
+
+	/// The hook moving `n` pools whose value changed while the target list was locked to their
+	/// new place: each one's value grew ten-fold, so each moves to another bag, up to
+	/// `MaxStaleRescoresPerBlock`.
+	#[benchmark]
+	fn rescore_stale_targets(n: Linear<0, { T::MaxStaleRescoresPerBlock::get() }>) {
+		let pools = candidate_pools::<T>(n);
+		TargetSnapshotStatus::<T>::put(SnapshotStatus::Consumed { page: 1 });
+		T::TargetList::lock();
+		for (i, pid) in pools.iter().enumerate() {
+			let backer = funded::<T>("stale-target-backer", i as u32);
+			delegate_from::<T>(&backer, *pid, stake::<T>().saturating_mul(9u32.into()));
+		}
+		Pallet::<T>::end_paged_reads();
+		assert_eq!(StaleTargets::<T>::count(), n);
+		#[block]
+		{
+			Pallet::<T>::rescore_stale();
+		}
+		assert_eq!(StaleTargets::<T>::count(), 0);
+		for pid in &pools {
+			let account = T::PoolAccounts::account_of(*pid);
+			let score = Pools::<T>::get(pid).map(|pool| pool.target_score);
+			assert_eq!(T::TargetList::get_score(&account).ok(), score);
 		}
 	}
 

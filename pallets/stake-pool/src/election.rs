@@ -16,7 +16,7 @@
 //!   If the election fails, the previous set stays.
 
 use crate::{pallet::*, types::*, weights::WeightInfo};
-use alloc::{boxed::Box, collections::btree_map::BTreeMap, vec::Vec};
+use alloc::{collections::btree_map::BTreeMap, vec::Vec};
 use codec::{Decode, Encode};
 use core::marker::PhantomData;
 use frame_election_provider_support::{
@@ -88,11 +88,11 @@ impl<T: Config> Pallet<T> {
 		let mut election_weight = T::ElectionProvider::status().ok().flatten().unwrap_or_default();
 		// A paged read of the voter list that never reached its last page (an election that
 		// stopped mid-snapshot) must not keep the list locked into the next era.
-		election_weight = election_weight.saturating_add(T::DbWeight::get().reads(1));
-		if Self::voter_list_locked() {
-			log::warn!(target: crate::LOG_TARGET, "a paged voter snapshot never finished");
-			Self::end_voter_snapshot();
-			election_weight = election_weight.saturating_add(T::DbWeight::get().writes(2));
+		election_weight = election_weight.saturating_add(T::DbWeight::get().reads(2));
+		if Self::voter_list_locked() || Self::target_list_locked() {
+			log::warn!(target: crate::LOG_TARGET, "a paged snapshot never finished");
+			Self::end_paged_reads();
+			election_weight = election_weight.saturating_add(T::DbWeight::get().writes(4));
 		}
 		let era = CurrentEra::<T>::get().saturating_add(1);
 		match T::ElectionProvider::elect(0) {
@@ -115,16 +115,13 @@ impl<T: Config> Pallet<T> {
 }
 
 impl<T: Config> Pallet<T> {
-	/// Read up to `limit` candidate pools, largest first, from [`Config::TargetList`], and keep
-	/// their share prices for the voter pages ([`SnapshotPrices`], at most
-	/// [`Config::MaxElectableTargets`] of them). Registers the weight of the reads.
-	pub(crate) fn read_targets(limit: usize) -> Vec<(T::AccountId, PoolPrice<BalanceOf<T>>)> {
-		let mut read: u32 = 0;
-		// The list holds exactly the candidates (`put_pool` keeps it so); the pool read checks
-		// it and costs what the benchmark `electable_targets(t)` measures.
-		let targets: Vec<(T::AccountId, PoolPrice<BalanceOf<T>>)> = T::TargetList::iter()
-			.take(limit)
-			.inspect(|_| read = read.saturating_add(1))
+	/// The candidates among `accounts` (pools with a mining worker) with their share prices,
+	/// one pool read each.
+	fn priced_candidates(
+		accounts: Vec<T::AccountId>,
+	) -> Vec<(T::AccountId, PoolPrice<BalanceOf<T>>)> {
+		accounts
+			.into_iter()
 			.filter_map(|account| {
 				let pid = T::PoolAccounts::pool_of(&account)?;
 				let pool = Pools::<T>::get(pid).filter(Self::is_candidate)?;
@@ -135,11 +132,30 @@ impl<T: Config> Pallet<T> {
 				};
 				Some((account, price))
 			})
-			.collect();
-		let prices = BoundedVec::truncate_from(
-			targets.iter().map(|(_, price)| price.clone()).collect::<Vec<_>>(),
-		);
-		SnapshotPrices::<T>::put((frame_system::Pallet::<T>::block_number(), prices));
+			.collect()
+	}
+
+	/// Keep `prices` for the voter pages ([`SnapshotPrices`], at most
+	/// [`Config::MaxElectableTargets`]), after those already kept when `append`.
+	fn keep_prices(prices: Vec<PoolPrice<BalanceOf<T>>>, append: bool) {
+		let mut kept = match SnapshotPrices::<T>::get() {
+			Some((_, kept)) if append => kept.into_inner(),
+			_ => Vec::new(),
+		};
+		kept.extend(prices);
+		SnapshotPrices::<T>::put((
+			frame_system::Pallet::<T>::block_number(),
+			BoundedVec::truncate_from(kept),
+		));
+	}
+
+	/// Read the top `limit` candidate pools outside any paged read and keep their prices.
+	/// Registers the weight of the reads.
+	pub(crate) fn read_targets(limit: usize) -> Vec<(T::AccountId, PoolPrice<BalanceOf<T>>)> {
+		let accounts: Vec<T::AccountId> = T::TargetList::iter().take(limit).collect();
+		let read = accounts.len() as u32;
+		let targets = Self::priced_candidates(accounts);
+		Self::keep_prices(targets.iter().map(|(_, price)| price.clone()).collect(), false);
 		frame_system::Pallet::<T>::register_extra_weight_unchecked(
 			T::WeightInfo::electable_targets(read),
 			DispatchClass::Mandatory,
@@ -151,9 +167,9 @@ impl<T: Config> Pallet<T> {
 	/// a read starts with those of the target read of its block or the one before (the election
 	/// reads its targets the block before its first voter page), else reads them afresh
 	/// (weighed as a target read of [`Config::MaxElectableTargets`]).
-	fn snapshot_prices() -> BTreeMap<PoolId, (BalanceOf<T>, BalanceOf<T>)> {
+	fn snapshot_prices(page: PageIndex) -> BTreeMap<PoolId, (BalanceOf<T>, BalanceOf<T>)> {
 		let now = frame_system::Pallet::<T>::block_number();
-		let ongoing = Self::voter_list_locked();
+		let ongoing = VoterSnapshotStatus::<T>::get().continues(page);
 		let prices = match SnapshotPrices::<T>::get() {
 			Some((at, prices)) if ongoing || at.saturating_add(One::one()) >= now => {
 				prices.into_inner()
@@ -221,27 +237,38 @@ impl<T: Config> ElectionDataProvider for Pallet<T> {
 	type BlockNumber = BlockNumberFor<T>;
 	type MaxVotesPerVoter = T::MaxPoolsPerDelegator;
 
-	/// The candidate pools, largest `total_value` first from [`Config::TargetList`], reading no
-	/// more entries than `bounds.count` allows.
+	/// The candidate pools, largest `total_value` first from [`Config::TargetList`], **page by
+	/// page** like the voters (the list locked from the first page to page 0, pools whose value
+	/// changes meanwhile moved after, [`StaleTargets`]), reading at most `bounds.count` entries
+	/// per page. Their share prices are kept for the voter pages ([`SnapshotPrices`]).
 	fn electable_targets(
 		bounds: DataProviderBounds,
 		page: PageIndex,
 	) -> data_provider::Result<Vec<T::AccountId>> {
-		if page > 0 {
-			return Ok(Vec::new());
-		}
 		let limit = bounds.count.map(|count| count.0 as usize).unwrap_or(usize::MAX);
-		Ok(Self::read_targets(limit).into_iter().map(|(account, _)| account).collect())
+		let status = TargetSnapshotStatus::<T>::get();
+		let continues = status.continues(page);
+		let (accounts, status) = Self::read_list_page::<T::TargetList>(status, page, limit);
+		TargetSnapshotStatus::<T>::put(status);
+		let read = accounts.len() as u32;
+		let targets = Self::priced_candidates(accounts);
+		Self::keep_prices(targets.iter().map(|(_, price)| price.clone()).collect(), continues);
+		frame_system::Pallet::<T>::register_extra_weight_unchecked(
+			T::WeightInfo::electable_targets(read),
+			DispatchClass::Mandatory,
+		);
+		Ok(targets.into_iter().map(|(account, _)| account).collect())
 	}
 
 	/// The delegators with the largest voting value first from [`Config::VoterList`], **page
-	/// by page**: the election asks for its pages from the most significant
-	/// (`ElectionProvider::Pages - 1`) down to 0, and each page continues after the last
-	/// delegator the page before read, reading at most `bounds.count` of them. The list is
-	/// locked from the first page to the last ([`VoterSnapshotStatus`]), so nobody moves between
-	/// pages; scores that change meanwhile are applied after ([`StaleVoters`]). Each voter votes
-	/// with the fresh value of its positions in candidate pools; one left with no such position
-	/// is skipped, not replaced (the list's score counts positions in any pool).
+	/// by page**: the election asks for its pages from its highest down to 0; a page below the
+	/// one read last continues after the last delegator it read, any other page starts a new
+	/// read at the top. At most `bounds.count` delegators are read per page. A read of more than
+	/// one page locks the list from its first page to page 0 ([`VoterSnapshotStatus`]), so
+	/// nobody moves between pages; scores that change meanwhile are applied after
+	/// ([`StaleVoters`]). Each voter votes with the value of its positions in the candidate
+	/// pools of the target read the page follows ([`SnapshotPrices`]); one with no such
+	/// position is skipped, not replaced (the list's score counts positions in any pool).
 	///
 	/// Page 0 asked for alone (a one-page election, or a fallback with no snapshot) reads the
 	/// top of the list.
@@ -249,42 +276,15 @@ impl<T: Config> ElectionDataProvider for Pallet<T> {
 		bounds: DataProviderBounds,
 		page: PageIndex,
 	) -> data_provider::Result<Vec<VoterOf<Self>>> {
-		let pages = <T::ElectionProvider as ElectionProvider>::Pages::get().max(1);
-		if page >= pages.saturating_sub(1) {
-			Self::begin_voter_snapshot();
-		}
 		let limit = bounds.count.map(|count| count.0 as usize).unwrap_or(usize::MAX);
 		let issuance = T::Currency::total_issuance();
-		let prices = Self::snapshot_prices();
-		let from: Box<dyn Iterator<Item = T::AccountId>> = match VoterSnapshotStatus::<T>::get() {
-			SnapshotStatus::Waiting => T::VoterList::iter(),
-			SnapshotStatus::Ongoing(last) => T::VoterList::iter_from(&last).unwrap_or_else(|_| {
-				// The list is locked: its last node read cannot have left.
-				frame_support::defensive!("the voter list's cursor left the locked list");
-				Box::new(core::iter::empty())
-			}),
-			SnapshotStatus::Consumed => Box::new(core::iter::empty()),
-		};
-		// Delegators read; each costs at most `MaxPoolsPerDelegator` pool and position reads,
-		// the worst case `electing_voters(v)` is benchmarked at.
-		let mut read: usize = 0;
-		let mut last = None;
-		let mut voters = Vec::new();
-		for who in from.take(limit) {
-			read = read.saturating_add(1);
-			if let Some(voter) = Self::voter_of(&who, &prices, issuance) {
-				voters.push(voter);
-			}
-			last = Some(who);
-		}
-		if page == 0 {
-			Self::end_voter_snapshot();
-		} else {
-			VoterSnapshotStatus::<T>::put(match last {
-				Some(last) if read >= limit => SnapshotStatus::Ongoing(last),
-				_ => SnapshotStatus::Consumed,
-			});
-		}
+		let prices = Self::snapshot_prices(page);
+		let (accounts, status) =
+			Self::read_list_page::<T::VoterList>(VoterSnapshotStatus::<T>::get(), page, limit);
+		VoterSnapshotStatus::<T>::put(status);
+		let read = accounts.len();
+		let voters: Vec<VoterOf<Self>> =
+			accounts.iter().filter_map(|who| Self::voter_of(who, &prices, issuance)).collect();
 		frame_system::Pallet::<T>::register_extra_weight_unchecked(
 			T::WeightInfo::electing_voters(read as u32),
 			DispatchClass::Mandatory,

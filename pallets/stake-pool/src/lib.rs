@@ -403,6 +403,18 @@ pub mod pallet {
 	pub type VoterSnapshotStatus<T: Config> =
 		StorageValue<_, SnapshotStatus<T::AccountId>, ValueQuery>;
 
+	/// Where the election's paged read of [`Config::TargetList`] stands (locked likewise).
+	#[pallet::storage]
+	pub type TargetSnapshotStatus<T: Config> =
+		StorageValue<_, SnapshotStatus<T::AccountId>, ValueQuery>;
+
+	/// Pools (by account) whose target score changed while the target list was locked for a
+	/// paged read: their `target_score` is current, their place in the list is not. The hook
+	/// moves [`Config::MaxStaleRescoresPerBlock`] of them per block once the list is unlocked.
+	#[pallet::storage]
+	pub type StaleTargets<T: Config> =
+		CountedStorageMap<_, Blake2_128Concat, T::AccountId, (), OptionQuery>;
+
 	/// The share prices of the candidate pools the election's last target read took, and the
 	/// block it was taken in: the voter pages value positions with them (one read per page
 	/// instead of a pool read per position), and only positions in these pools vote. A voter
@@ -839,7 +851,7 @@ pub mod pallet {
 		fn on_initialize(n: BlockNumberFor<T>) -> Weight {
 			Self::serve_deadlines()
 				.saturating_add(Self::maybe_new_era(n))
-				.saturating_add(Self::rescore_stale_voters())
+				.saturating_add(Self::rescore_stale())
 		}
 
 		#[cfg(feature = "try-runtime")]

@@ -31,7 +31,7 @@
 //! runtime).
 
 use crate::{math::value_of_shares, pallet::*, types::*, weights::WeightInfo, PoolAccounts};
-use alloc::vec::Vec;
+use alloc::{boxed::Box, vec::Vec};
 use frame_election_provider_support::{ScoreProvider, SortedListProvider};
 use frame_support::{
 	traits::{Defensive, Get},
@@ -130,34 +130,104 @@ impl<T: Config> Pallet<T> {
 		VoterSnapshotStatus::<T>::get() != SnapshotStatus::Waiting
 	}
 
-	/// Lock the voter list for a paged read starting at its top.
-	pub(crate) fn begin_voter_snapshot() {
-		VoterSnapshotStatus::<T>::kill();
-		T::VoterList::lock();
+	/// Whether the election is reading the target list page by page (it is locked meanwhile).
+	pub(crate) fn target_list_locked() -> bool {
+		TargetSnapshotStatus::<T>::get() != SnapshotStatus::Waiting
 	}
 
-	/// End the paged read: unlock the list; [`StaleVoters`] are moved by the hook from the next
-	/// block.
-	pub(crate) fn end_voter_snapshot() {
+	/// Read page `page` of a paged read of list `L` standing at `status`: at most `limit`
+	/// entries, after the last one the page before read when `page` continues the read (it is
+	/// below the page read last), else from the top. A read of more than one page locks the
+	/// list at its first page; page 0 ends the read and unlocks it. Returns the entries and the
+	/// read's new status.
+	pub(crate) fn read_list_page<L: SortedListProvider<T::AccountId>>(
+		status: SnapshotStatus<T::AccountId>,
+		page: u32,
+		limit: usize,
+	) -> (Vec<T::AccountId>, SnapshotStatus<T::AccountId>) {
+		let from: Box<dyn Iterator<Item = T::AccountId>> = if status.continues(page) {
+			match status {
+				SnapshotStatus::Ongoing { last, .. } => L::iter_from(&last).unwrap_or_else(|_| {
+					// The list is locked: its last entry read cannot have left.
+					frame_support::defensive!("a paged read's cursor left the locked list");
+					Box::new(core::iter::empty())
+				}),
+				_ => Box::new(core::iter::empty()),
+			}
+		} else {
+			if page > 0 {
+				L::lock();
+			}
+			L::iter()
+		};
+		let entries: Vec<T::AccountId> = from.take(limit).collect();
+		let status = if page == 0 {
+			L::unlock();
+			SnapshotStatus::Waiting
+		} else {
+			match entries.last() {
+				Some(last) if entries.len() >= limit => {
+					SnapshotStatus::Ongoing { page, last: last.clone() }
+				},
+				_ => SnapshotStatus::Consumed { page },
+			}
+		};
+		(entries, status)
+	}
+
+	/// End every paged read: unlock both lists. Stale entries are moved by the hook from the
+	/// next block.
+	pub(crate) fn end_paged_reads() {
 		VoterSnapshotStatus::<T>::kill();
+		TargetSnapshotStatus::<T>::kill();
 		T::VoterList::unlock();
+		T::TargetList::unlock();
 	}
 
-	/// Move up to [`Config::MaxStaleRescoresPerBlock`] delegators of [`StaleVoters`] to their
-	/// place in the voter list, once it is unlocked. Returns the weight used.
-	pub(crate) fn rescore_stale_voters() -> Weight {
-		if StaleVoters::<T>::count() == 0 || Self::voter_list_locked() {
-			return T::WeightInfo::rescore_stale_voters(0);
+	/// Move up to [`Config::MaxStaleRescoresPerBlock`] delegators of [`StaleVoters`] and as many
+	/// pools of [`StaleTargets`] to their place in their list, once it is unlocked. Returns the
+	/// weight used.
+	pub(crate) fn rescore_stale() -> Weight {
+		let max = T::MaxStaleRescoresPerBlock::get() as usize;
+		let mut voters: u32 = 0;
+		if StaleVoters::<T>::count() > 0 && !Self::voter_list_locked() {
+			let batch: Vec<T::AccountId> = StaleVoters::<T>::iter_keys().take(max).collect();
+			voters = batch.len() as u32;
+			for who in batch {
+				StaleVoters::<T>::remove(&who);
+				Self::place_voter(&who, VoterScores::<T>::get(&who));
+			}
 		}
-		let batch: Vec<T::AccountId> = StaleVoters::<T>::iter_keys()
-			.take(T::MaxStaleRescoresPerBlock::get() as usize)
-			.collect();
-		let moved = batch.len() as u32;
-		for who in batch {
-			StaleVoters::<T>::remove(&who);
-			Self::place_voter(&who, VoterScores::<T>::get(&who));
+		let mut targets: u32 = 0;
+		if StaleTargets::<T>::count() > 0 && !Self::target_list_locked() {
+			let batch: Vec<T::AccountId> = StaleTargets::<T>::iter_keys().take(max).collect();
+			targets = batch.len() as u32;
+			for account in batch {
+				StaleTargets::<T>::remove(&account);
+				Self::place_target(&account);
+			}
 		}
-		T::WeightInfo::rescore_stale_voters(moved)
+		T::WeightInfo::rescore_stale_voters(voters)
+			.saturating_add(T::WeightInfo::rescore_stale_targets(targets))
+	}
+
+	/// Put a pool's account in its place in the target list for its `target_score` (out of it
+	/// when the pool is gone or not a candidate).
+	fn place_target(account: &T::AccountId) {
+		let score = T::PoolAccounts::pool_of(account)
+			.and_then(Pools::<T>::get)
+			.map(|pool| pool.target_score)
+			.unwrap_or_default();
+		let listed = T::TargetList::contains(account);
+		if score.is_zero() {
+			if listed {
+				let _ = T::TargetList::on_remove(account).defensive();
+			}
+		} else if listed {
+			let _ = T::TargetList::on_update(account, score).defensive();
+		} else {
+			let _ = T::TargetList::on_insert(account.clone(), score).defensive();
+		}
 	}
 
 	/// The pool's score in the target list: its value while it is a candidate, else zero.
@@ -174,7 +244,11 @@ impl<T: Config> Pallet<T> {
 	/// neither value nor candidacy).
 	pub(crate) fn put_pool(pid: PoolId, mut pool: PoolOf<T>) {
 		let score = Self::target_score_of(&pool);
-		if score != pool.target_score {
+		if score != pool.target_score && Self::target_list_locked() {
+			// The list is being read page by page: its place waits for the hook.
+			StaleTargets::<T>::insert(T::PoolAccounts::account_of(pid), ());
+			pool.target_score = score;
+		} else if score != pool.target_score {
 			let account = T::PoolAccounts::account_of(pid);
 			if score.is_zero() {
 				let _ = T::TargetList::on_remove(&account).defensive();
@@ -191,7 +265,12 @@ impl<T: Config> Pallet<T> {
 	/// Remove a pool record (closing it), and the pool from the target list if it is there.
 	pub(crate) fn remove_pool(pid: PoolId, pool: &PoolOf<T>) {
 		if !pool.target_score.is_zero() {
-			let _ = T::TargetList::on_remove(&T::PoolAccounts::account_of(pid)).defensive();
+			let account = T::PoolAccounts::account_of(pid);
+			if Self::target_list_locked() {
+				StaleTargets::<T>::insert(account, ());
+			} else {
+				let _ = T::TargetList::on_remove(&account).defensive();
+			}
 		}
 		Pools::<T>::remove(pid);
 	}

@@ -102,8 +102,6 @@ parameter_types! {
 	pub static MaxQueuePayoutsPerCall: u32 = 3;
 	pub static MaxTasksPerBlock: u32 = 4;
 	pub static MaxWithdrawalsPerDelegation: u32 = 4;
-	/// The pages the election reads voters in (tests of the paged read raise it).
-	pub static ElectionPages: u32 = 1;
 }
 
 frame_support::ord_parameter_types! {
@@ -145,40 +143,6 @@ impl frame_election_provider_support::onchain::Config for OnChainElection {
 	type Bounds = ElectionBounds;
 }
 
-/// The on-chain election with a configurable number of pages ([`ElectionPages`]), so that
-/// tests can read the voter list page by page as a paged election would. `elect` is the on-chain
-/// election's.
-pub struct MockElection;
-type OnChain = frame_election_provider_support::onchain::OnChainExecution<OnChainElection>;
-impl frame_election_provider_support::ElectionProvider for MockElection {
-	type AccountId = AccountId;
-	type BlockNumber = BlockNumber;
-	type Error = <OnChain as frame_election_provider_support::ElectionProvider>::Error;
-	type MaxWinnersPerPage = frame_support::traits::ConstU32<16>;
-	type MaxBackersPerWinner = frame_support::traits::ConstU32<256>;
-	type MaxBackersPerWinnerFinal = frame_support::traits::ConstU32<256>;
-	type Pages = ElectionPages;
-	type DataProvider = StakePool;
-
-	fn elect(
-		page: frame_election_provider_support::PageIndex,
-	) -> Result<frame_election_provider_support::BoundedSupportsOf<Self>, Self::Error> {
-		<OnChain as frame_election_provider_support::ElectionProvider>::elect(page)
-	}
-
-	fn duration() -> BlockNumber {
-		0
-	}
-
-	fn start() -> Result<(), Self::Error> {
-		Ok(())
-	}
-
-	fn status() -> Result<Option<frame_support::weights::Weight>, ()> {
-		<OnChain as frame_election_provider_support::ElectionProvider>::status()
-	}
-}
-
 impl Config for Test {
 	type RuntimeEvent = RuntimeEvent;
 	type RuntimeHoldReason = RuntimeHoldReason;
@@ -209,7 +173,8 @@ impl Config for Test {
 	type MaxSharesPerValue = frame_support::traits::ConstU32<10>;
 	type VoterList = VoterList;
 	type TargetList = TargetList;
-	type ElectionProvider = MockElection;
+	type ElectionProvider =
+		frame_election_provider_support::onchain::OnChainExecution<OnChainElection>;
 	type PoolAccounts = MockPoolAccounts;
 	type CurrencyToVote = sp_staking::currency_to_vote::SaturatingCurrencyToVote;
 	type EraLength = EraLength;

@@ -367,8 +367,9 @@ pub struct PoolPrice<Balance> {
 	pub total_shares: Balance,
 }
 
-/// Where the paged read of the voter list stands: the election reads voters page by page over
-/// several blocks, each page continuing after the last delegator the one before read.
+/// Where a paged read of a sorted list (voters or targets) stands: the election reads it page by
+/// page over several blocks, from its highest page down to page 0, each page continuing after the
+/// last entry the one before read.
 #[derive(
 	Encode,
 	Decode,
@@ -385,10 +386,30 @@ pub enum SnapshotStatus<AccountId> {
 	/// No paged read is under way: the next page starts at the top of the list.
 	#[default]
 	Waiting,
-	/// Pages were read up to this delegator; the next page starts after it.
-	Ongoing(AccountId),
-	/// The list was read to its end; the snapshot's later pages are empty.
-	Consumed,
+	/// Page `page` was read last and ended at `last`; the next page starts after it.
+	Ongoing {
+		/// The page read last.
+		page: u32,
+		/// The last entry it read.
+		last: AccountId,
+	},
+	/// Page `page` reached the end of the list; the read's later pages are empty.
+	Consumed {
+		/// The page read last.
+		page: u32,
+	},
+}
+
+impl<AccountId> SnapshotStatus<AccountId> {
+	/// Whether a read of `page` continues this one: pages come in descending order, so a page
+	/// below the last one read continues it and any other starts a new read from the top.
+	pub fn continues(&self, page: u32) -> bool {
+		match self {
+			SnapshotStatus::Waiting => false,
+			SnapshotStatus::Ongoing { page: last, .. }
+			| SnapshotStatus::Consumed { page: last } => page < *last,
+		}
+	}
 }
 
 /// The global reward state. Rewards are settled lazily: nothing runs per block.

@@ -181,3 +181,50 @@ fn a_tampered_page_breaks_the_invariants() {
 		});
 	});
 }
+
+#[test]
+fn targets_are_taken_page_by_page_before_the_voters() {
+	// Two target pages of two (at most four targets), one voter page.
+	MaxTargets::set(4);
+	TargetsPerPage::set(2);
+	execute(|| {
+		assert_eq!(MultiPhase::target_pages(), 2);
+		// Two target blocks and one voter block before the signed phase's first block (13):
+		// target page 1 at 11, target page 0 at 12, voter page 0 with the signed phase at 13.
+		roll_to(10);
+		assert_eq!(CurrentPhase::<Runtime>::get(), Phase::Off);
+		roll_to(11);
+		assert_eq!(CurrentPhase::<Runtime>::get(), Phase::TargetSnapshot { page: 0 });
+		assert_eq!(SnapshotTargets::<Runtime>::get().unwrap().to_vec(), vec![10, 20]);
+		assert!(DesiredTargets::<Runtime>::get().is_none());
+		roll_to(12);
+		assert_eq!(CurrentPhase::<Runtime>::get(), Phase::Snapshot { page: 0 });
+		assert_eq!(SnapshotTargets::<Runtime>::get().unwrap().to_vec(), vec![10, 20, 30]);
+		assert_eq!(
+			SnapshotSize::<Runtime>::get(),
+			Some(SnapshotMetadata { voters: 0, targets: 3 })
+		);
+		assert_eq!(DesiredTargets::<Runtime>::get(), Some(2));
+		roll_to(13);
+		assert_eq!(CurrentPhase::<Runtime>::get(), Phase::Signed { until: 23 });
+		assert_eq!(
+			SnapshotSize::<Runtime>::get(),
+			Some(SnapshotMetadata { voters: 5, targets: 3 })
+		);
+	});
+}
+
+#[test]
+fn a_target_page_the_data_provider_fails_abandons_the_round() {
+	MaxTargets::set(4);
+	TargetsPerPage::set(2);
+	execute(|| {
+		roll_to(11);
+		assert_eq!(CurrentPhase::<Runtime>::get(), Phase::TargetSnapshot { page: 0 });
+		TargetsFail::set(true);
+		roll_to(12);
+		assert_eq!(CurrentPhase::<Runtime>::get(), Phase::Off);
+		assert!(SnapshotTargets::<Runtime>::get().is_none());
+		TargetsFail::set(false);
+	});
+}

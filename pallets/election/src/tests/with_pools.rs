@@ -231,6 +231,7 @@ impl multi_phase::Config for Runtime {
 	type SignedMaxRefunds = frame_support::traits::ConstU32<2>;
 	type Pages = ConstU32<1>;
 	type VoterSnapshotPerBlock = ConstU32<100>;
+	type TargetSnapshotPerBlock = ConstU32<50>;
 	type MaxElectableTargets = ConstU32<50>;
 	type WeightInfo = ();
 }

@@ -351,7 +351,6 @@ fn the_largest_candidate_pools_are_the_targets() {
 /// Five delegators of pool 0 with 1000, 2000, 3000, 4000 and 5000 PHA (accounts 1 to 5), the
 /// election reading three pages of two.
 fn five_voters_three_pages() -> DataProviderBounds {
-	ElectionPages::set(3);
 	let pid = seed_pool();
 	for (i, who) in (1..=5).enumerate() {
 		assert_ok!(StakePool::delegate(
@@ -390,7 +389,7 @@ fn an_exhausted_list_leaves_the_later_pages_empty() {
 		let _ = five_voters_three_pages();
 		let large = DataProviderBounds { count: Some(10.into()), size: None };
 		assert_eq!(StakePool::electing_voters(large, 2).unwrap().len(), 5);
-		assert_eq!(VoterSnapshotStatus::<Test>::get(), SnapshotStatus::Consumed);
+		assert_eq!(VoterSnapshotStatus::<Test>::get(), SnapshotStatus::Consumed { page: 2 });
 		assert!(StakePool::electing_voters(large, 1).unwrap().is_empty());
 		assert!(StakePool::electing_voters(large, 0).unwrap().is_empty());
 		assert!(!StakePool::voter_list_locked());
@@ -445,5 +444,61 @@ fn a_snapshot_that_never_finished_is_unlocked_at_the_era_boundary() {
 		assert!(!StakePool::voter_list_locked());
 		run_blocks(1);
 		assert_eq!(StaleVoters::<Test>::count(), 0);
+	});
+}
+
+/// Pools 0 to 3 mining, worth 2000, 3000, 5000 and 8000 PHA (each in a bag of its own), backed
+/// by accounts 1 to 4.
+fn four_candidate_pools() {
+	for pid in 0..4u32 {
+		let owner = OWNER_A;
+		let worker = 40 + pid as AccountId;
+		setup_worker(worker, 400, owner);
+		assert_ok!(StakePool::create_pool(RuntimeOrigin::signed(owner)));
+		assert_ok!(StakePool::add_worker(RuntimeOrigin::signed(owner), pid as PoolId, worker));
+		let backer = 1 + pid as AccountId;
+		let value = [2000, 3000, 5000, 8000][pid as usize] * PHA;
+		assert_ok!(StakePool::delegate(RuntimeOrigin::signed(backer), pid as PoolId, value));
+		assert_ok!(StakePool::start_mining(
+			RuntimeOrigin::signed(owner),
+			pid as PoolId,
+			worker,
+			2000 * PHA
+		));
+	}
+}
+
+/// The target list is read like the voter list: page by page, locked in between, pools whose
+/// value changes meanwhile moved after; the voter pages value positions at the prices of every
+/// target page.
+#[test]
+fn targets_are_read_page_by_page_and_nobody_moves_between_pages() {
+	ExtBuilder::default().build_and_execute(|| {
+		four_candidate_pools();
+		let page = DataProviderBounds { count: Some(2.into()), size: None };
+		let first = StakePool::electable_targets(page, 1).unwrap();
+		assert_eq!(first, vec![POOL_ACCOUNT_BASE + 3, POOL_ACCOUNT_BASE + 2]);
+		assert!(StakePool::target_list_locked());
+		// Pool 0 (read next) grows past everyone already read: not read twice.
+		assert_ok!(StakePool::delegate(RuntimeOrigin::signed(9), 0, 10_000 * PHA));
+		assert_eq!(StaleTargets::<Test>::count(), 1);
+		check_try_state();
+		let second = StakePool::electable_targets(page, 0).unwrap();
+		assert_eq!(second, vec![POOL_ACCOUNT_BASE + 1, POOL_ACCOUNT_BASE]);
+		assert!(!StakePool::target_list_locked());
+		// Prices of both pages are kept: pool 0's at its value when read (12000 PHA over 12000
+		// shares), pool 3's (8000 over 8000).
+		let (_, prices) = SnapshotPrices::<Test>::get().unwrap();
+		let pids: Vec<PoolId> = prices.iter().map(|price| price.pid).collect();
+		assert_eq!(pids, vec![3, 2, 1, 0]);
+		// Account 4 (pool 3's backer) and account 9 (pool 0) vote in the voter read that follows.
+		let voters = StakePool::electing_voters(DataProviderBounds::default(), 0).unwrap();
+		let stake_of = |who: AccountId| voters.iter().find(|v| v.0 == who).map(|v| v.1);
+		assert_eq!(stake_of(4), Some((8000 * PHA) as u64));
+		assert_eq!(stake_of(9), Some((10_000 * PHA) as u64));
+		// The hook moves pool 0 to the top.
+		run_blocks(1);
+		assert_eq!(StaleTargets::<Test>::count(), 0);
+		assert_eq!(TargetList::iter().next(), Some(POOL_ACCOUNT_BASE));
 	});
 }
