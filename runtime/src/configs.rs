@@ -244,29 +244,32 @@ impl pallet_stake_pool::Config for Runtime {
 // ---------------------------------------------------------------------------------------------
 // Election.
 
-/// The pages the election takes its voter snapshot in, one per block: 13 pages of 120 voters,
-/// 1,560 voters in all (a round then takes 8 target pages, 13 voter pages and 50 blocks of
-/// phases: 70 of the era's 100 blocks, the last voter page in the signed phase's first block).
-pub const ELECTION_PAGES: u32 = 13;
+/// The pages the election takes its voter snapshot in, one per block: 7 pages of 220 voters,
+/// 1,540 voters in all (a round then takes 4 target pages, 7 voter pages and 50 blocks of
+/// phases: 60 of the era's 100 blocks, the last voter page in the signed phase's first block).
+/// 100,000 voters would take 455 pages of 220 (see docs/election.md for the target scale).
+pub const ELECTION_PAGES: u32 = 7;
 /// The most voters (delegators) in one snapshot page.
 ///
-/// 120: a voter is one list node and one `DelegatorPools` record (its positions' voting shares
-/// and hold), about 5.7 KiB of `MaxEncodedLen` proof with 16 positions; a page also reads the
-/// bags the list iterator may visit (up to 201, 516 KiB) and the candidates' share prices (one
-/// record, 36 KiB at 1,000 pools). 120 voters keep a page within a quarter of a parachain
-/// block's 5 MiB (runtime/tests/weights.rs).
-pub const VOTERS_PER_PAGE: u32 = 120;
+/// 220: a voter is one list node and one `DelegatorPools` record (its positions' voting shares
+/// and hold): 3,164 bytes of `MaxEncodedLen` proof and 15 µs per voter by the benchmark
+/// `electing_voters(v)`; a page also reads the bags the list iterator may visit (up to 201,
+/// 516,555 bytes), the candidates' share prices (one record) and the election's own part
+/// (33 KB), 1,217 KiB in all at 220 voters: within a quarter of a parachain block's 5 MiB
+/// (runtime/tests/weights.rs).
+pub const VOTERS_PER_PAGE: u32 = 220;
 /// The most voters (delegators) in a snapshot: `ELECTION_PAGES * VOTERS_PER_PAGE`.
 pub const MAX_ELECTING_VOTERS: u32 = ELECTION_PAGES * VOTERS_PER_PAGE;
 /// The most targets (pools) in a snapshot.
 pub const MAX_ELECTABLE_TARGETS: u32 = 1_000;
-/// The most targets (pools) taken per block: 1,000 targets in 8 pages.
+/// The most targets (pools) taken per block: 1,000 targets in 4 pages.
 ///
-/// 128: a target is one list node and one pool record (about 5.6 KiB of `MaxEncodedLen` proof);
-/// a page also reads the bags the list iterator may visit (up to 201, 516 KiB) and rewrites the
-/// kept share prices (36 KiB at 1,000 pools), within a quarter of a parachain block's 5 MiB
-/// (runtime/tests/weights.rs).
-pub const TARGETS_PER_PAGE: u32 = 128;
+/// 250: a target is one list node and one pool record, 2,929 bytes of `MaxEncodedLen` proof and
+/// 8.4 µs per target by the benchmark `electable_targets(t)`; a page also reads the bags the list
+/// iterator visits (the benchmark walks 151 of them, 388,305 bytes; all 201 would be 516,555) and
+/// the election's own part (33 KB): 1,126 KiB in all at 250 targets, 1,251 KiB even if a page
+/// walked every bag, within a quarter of a parachain block's 5 MiB (runtime/tests/weights.rs).
+pub const TARGETS_PER_PAGE: u32 = 250;
 /// The most pools in an active set.
 pub const MAX_WINNERS: u32 = 100;
 

@@ -41,8 +41,8 @@ describe('an election round on pool-node --dev', () => {
       }
     };
 
-    // The first era ends at block 100; its snapshot opens at 30 and takes one page per block:
-    // 8 target pages (30-37), then 13 voter pages (38-50, the last in the signed phase's first
+    // The first era ends at block 100; its snapshot opens at 40 and takes one page per block:
+    // 4 target pages (40-43), then 7 voter pages (44-50, the last in the signed phase's first
     // block); the signed phase opens at 50, validation at 80, the unsigned phase at 85.
     let number = 0;
     let deposit;
@@ -106,7 +106,7 @@ describe('an election round on pool-node --dev', () => {
     const targetPages = Math.ceil(
       api.consts.election.maxElectableTargets.toNumber() / api.consts.election.targetSnapshotPerBlock.toNumber(),
     );
-    assert.deepEqual([pages, targetPages], [13, 8]);
+    assert.deepEqual([pages, targetPages], [7, 4]);
     // The first target page is taken as the round opens (off -> the next target page).
     assert.deepEqual(transitions, [
       ...Array(targetPages - 1).fill('TargetSnapshot'),

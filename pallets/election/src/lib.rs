@@ -62,6 +62,7 @@
 extern crate alloc;
 
 pub mod miner;
+pub mod paged;
 mod phase;
 pub mod reduce;
 mod signed;

@@ -241,7 +241,7 @@ impl<T: MinerConfig> Miner<T> {
 	/// edge gives that stake to the winners it still backs (its distribution is normalised back
 	/// to its snapshot stake), or leaves the solution when it backs none. Returns the number of
 	/// edges removed.
-	fn trim_backers(
+	pub(crate) fn trim_backers(
 		staked: &mut Vec<StakedAssignment<T::AccountId>>,
 		stake_of: &impl Fn(&T::AccountId) -> VoteWeight,
 	) -> Result<u32, MinerError> {
@@ -332,6 +332,46 @@ impl<T: MinerConfig> Miner<T> {
 		removable
 	}
 
+	/// Decode a compact solution against a snapshot (or a voter page of it) and check what
+	/// decoding can: every voter and target index is in the snapshot, no voter twice, no target
+	/// twice within a voter (the generated solution code checks these two while decoding), and
+	/// every edge goes to a target the voter voted for.
+	pub(crate) fn checked_assignments(
+		solution: T::Solution,
+		index: &SnapshotIndex<'_, T>,
+	) -> Result<Vec<Assignment<T::AccountId, SolutionAccuracyOf<T>>>, FeasibilityError> {
+		let bad_voter = Cell::new(false);
+		let bad_target = Cell::new(false);
+		let assignments = solution
+			.into_assignment(
+				|i| {
+					let who = index.voter_at::<T::Solution>(i);
+					bad_voter.set(bad_voter.get() || who.is_none());
+					who
+				},
+				|i| {
+					let who = index.target_at::<T::Solution>(i);
+					bad_target.set(bad_target.get() || who.is_none());
+					who
+				},
+			)
+			.map_err(|error| match error {
+				sp_npos_elections::Error::DuplicateVoter => FeasibilityError::DuplicateVoter,
+				sp_npos_elections::Error::DuplicateTarget => FeasibilityError::DuplicateTarget,
+				_ if bad_voter.get() => FeasibilityError::InvalidVoterIndex,
+				_ if bad_target.get() => FeasibilityError::InvalidTargetIndex,
+				_ => FeasibilityError::InvalidAssignment,
+			})?;
+		for assignment in &assignments {
+			let votes =
+				index.votes_of(&assignment.who).ok_or(FeasibilityError::InvalidVoterIndex)?;
+			if assignment.distribution.iter().any(|(target, _)| !votes.contains(target)) {
+				return Err(FeasibilityError::InvalidVote);
+			}
+		}
+		Ok(assignments)
+	}
+
 	/// Check a solution against the snapshot: the one feasibility check of the election.
 	///
 	/// In order: round; `desired_targets` fits `MaxWinners`; the claimed score reaches
@@ -363,38 +403,7 @@ impl<T: MinerConfig> Miner<T> {
 
 		let winners = solution.unique_targets().len();
 		let index = SnapshotIndex::<T>::new(voters, targets);
-		// Decoding checks the indices and rejects a voter appearing twice and a target appearing
-		// twice within one voter (the generated solution code does this while decoding).
-		let bad_voter = Cell::new(false);
-		let bad_target = Cell::new(false);
-		let assignments = solution
-			.into_assignment(
-				|i| {
-					let who = index.voter_at::<T::Solution>(i);
-					bad_voter.set(bad_voter.get() || who.is_none());
-					who
-				},
-				|i| {
-					let who = index.target_at::<T::Solution>(i);
-					bad_target.set(bad_target.get() || who.is_none());
-					who
-				},
-			)
-			.map_err(|error| match error {
-				sp_npos_elections::Error::DuplicateVoter => FeasibilityError::DuplicateVoter,
-				sp_npos_elections::Error::DuplicateTarget => FeasibilityError::DuplicateTarget,
-				_ if bad_voter.get() => FeasibilityError::InvalidVoterIndex,
-				_ if bad_target.get() => FeasibilityError::InvalidTargetIndex,
-				_ => FeasibilityError::InvalidAssignment,
-			})?;
-
-		for assignment in &assignments {
-			let votes =
-				index.votes_of(&assignment.who).ok_or(FeasibilityError::InvalidVoterIndex)?;
-			if assignment.distribution.iter().any(|(target, _)| !votes.contains(target)) {
-				return Err(FeasibilityError::InvalidVote);
-			}
-		}
+		let assignments = Self::checked_assignments(solution, &index)?;
 		if winners != desired_targets as usize {
 			return Err(FeasibilityError::WrongWinnerCount);
 		}
@@ -421,8 +430,8 @@ impl<T: MinerConfig> Miner<T> {
 	}
 }
 
-/// Look-ups into a snapshot by index and by account.
-struct SnapshotIndex<'a, T: MinerConfig> {
+/// Look-ups into a snapshot (or one voter page of it) by index and by account.
+pub(crate) struct SnapshotIndex<'a, T: MinerConfig> {
 	voters: &'a [VoterOf<T>],
 	targets: &'a [T::AccountId],
 	voter_position: BTreeMap<&'a T::AccountId, usize>,
@@ -430,13 +439,18 @@ struct SnapshotIndex<'a, T: MinerConfig> {
 }
 
 impl<'a, T: MinerConfig> SnapshotIndex<'a, T> {
-	fn new(voters: &'a [VoterOf<T>], targets: &'a [T::AccountId]) -> Self {
+	pub(crate) fn new(voters: &'a [VoterOf<T>], targets: &'a [T::AccountId]) -> Self {
 		let voter_position = voters.iter().enumerate().map(|(i, (who, _, _))| (who, i)).collect();
 		let target_position = targets.iter().enumerate().map(|(i, who)| (who, i)).collect();
 		Self { voters, targets, voter_position, target_position }
 	}
 
-	fn stake_of(&self, who: &T::AccountId) -> VoteWeight {
+	/// The index of target `who` in the targets.
+	pub(crate) fn target_position_of(&self, who: &T::AccountId) -> Option<u32> {
+		self.target_position.get(who).map(|i| *i as u32)
+	}
+
+	pub(crate) fn stake_of(&self, who: &T::AccountId) -> VoteWeight {
 		self.voter_position
 			.get(who)
 			.and_then(|i| self.voters.get(*i))
@@ -444,28 +458,31 @@ impl<'a, T: MinerConfig> SnapshotIndex<'a, T> {
 			.unwrap_or_default()
 	}
 
-	fn votes_of(
+	pub(crate) fn votes_of(
 		&self,
 		who: &T::AccountId,
 	) -> Option<&BoundedVec<T::AccountId, T::MaxVotesPerVoter>> {
 		self.voter_position.get(who).and_then(|i| self.voters.get(*i)).map(|(_, _, votes)| votes)
 	}
 
-	fn voter_at<S: NposSolution>(&self, i: S::VoterIndex) -> Option<T::AccountId> {
+	pub(crate) fn voter_at<S: NposSolution>(&self, i: S::VoterIndex) -> Option<T::AccountId> {
 		let i: usize = sp_runtime::SaturatedConversion::saturated_into(i);
 		self.voters.get(i).map(|(who, _, _)| who.clone())
 	}
 
-	fn target_at<S: NposSolution>(&self, i: S::TargetIndex) -> Option<T::AccountId> {
+	pub(crate) fn target_at<S: NposSolution>(&self, i: S::TargetIndex) -> Option<T::AccountId> {
 		let i: usize = sp_runtime::SaturatedConversion::saturated_into(i);
 		self.targets.get(i).cloned()
 	}
 
-	fn voter_index<S: NposSolution>(&self, who: &T::AccountId) -> Option<S::VoterIndex> {
+	pub(crate) fn voter_index<S: NposSolution>(&self, who: &T::AccountId) -> Option<S::VoterIndex> {
 		self.voter_position.get(who).and_then(|i| S::VoterIndex::try_from(*i).ok())
 	}
 
-	fn target_index<S: NposSolution>(&self, who: &T::AccountId) -> Option<S::TargetIndex> {
+	pub(crate) fn target_index<S: NposSolution>(
+		&self,
+		who: &T::AccountId,
+	) -> Option<S::TargetIndex> {
 		self.target_position.get(who).and_then(|i| S::TargetIndex::try_from(*i).ok())
 	}
 }

@@ -4,6 +4,7 @@
 mod miner;
 mod miner_properties;
 mod paged;
+mod paged_miner;
 mod phases;
 mod reduce;
 mod signed;

@@ -79,20 +79,20 @@ pub trait WeightInfo {
 /// Weights for `pallet_election_multi_phase` with the runtime's database weights.
 pub struct SubstrateWeight<T>(PhantomData<T>);
 impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
-	/// The range of component `v` is `[50, 1500]`.
+	/// The range of component `v` is `[50, 1540]`.
 	/// The range of component `t` is `[10, 1000]`.
-	/// The range of component `a` is `[10, 1500]`.
+	/// The range of component `a` is `[10, 1540]`.
 	/// The range of component `d` is `[2, 100]`.
 	fn feasibility_check(v: u32, _t: u32, a: u32, _d: u32, ) -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 203_824_000 picoseconds.
-		Weight::from_parts(211_024_000, 0)
-			// Standard Error: 96_303
-			.saturating_add(Weight::from_parts(2_107_307, 0).saturating_mul(v.into()))
-			// Standard Error: 94_682
-			.saturating_add(Weight::from_parts(2_001_162, 0).saturating_mul(a.into()))
+		// Minimum execution time: 211_576_000 picoseconds.
+		Weight::from_parts(216_023_000, 0)
+			// Standard Error: 97_737
+			.saturating_add(Weight::from_parts(2_118_486, 0).saturating_mul(v.into()))
+			// Standard Error: 96_159
+			.saturating_add(Weight::from_parts(2_030_228, 0).saturating_mul(a.into()))
 	}
 	/// Storage: `Election::CurrentPhase` (r:1 w:0)
 	/// Proof: `Election::CurrentPhase` (`max_values`: Some(1), `max_size`: Some(5), added: 500, mode: `MaxEncodedLen`)
@@ -111,7 +111,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Election::SignedSubmissionIndices` (r:1 w:1)
 	/// Proof: `Election::SignedSubmissionIndices` (`max_values`: Some(1), `max_size`: Some(1345), added: 1840, mode: `MaxEncodedLen`)
 	/// Storage: `Election::SignedSubmissionsMap` (r:1 w:2)
-	/// Proof: `Election::SignedSubmissionsMap` (`max_values`: None, `max_size`: Some(99164), added: 101639, mode: `MaxEncodedLen`)
+	/// Proof: `Election::SignedSubmissionsMap` (`max_values`: None, `max_size`: Some(101804), added: 104279, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:2 w:2)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:2 w:2)
@@ -120,52 +120,54 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Election::SignedSubmissionNextIndex` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	fn submit() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `3369`
-		//  Estimated: `102629`
-		// Minimum execution time: 105_828_000 picoseconds.
-		Weight::from_parts(113_169_000, 102629)
+		//  Measured:  `3410`
+		//  Estimated: `105269`
+		// Minimum execution time: 109_864_000 picoseconds.
+		Weight::from_parts(115_542_000, 105269)
 			.saturating_add(T::DbWeight::get().reads(14_u64))
 			.saturating_add(T::DbWeight::get().writes(8_u64))
 	}
 	/// Storage: `Election::SignedSubmissionIndices` (r:1 w:1)
 	/// Proof: `Election::SignedSubmissionIndices` (`max_values`: Some(1), `max_size`: Some(1345), added: 1840, mode: `MaxEncodedLen`)
-	/// Storage: `Election::SnapshotVoters` (r:1 w:0)
-	/// Proof: `Election::SnapshotVoters` (`max_values`: Some(1), `max_size`: Some(829502), added: 829997, mode: `MaxEncodedLen`)
+	/// Storage: `Election::SnapshotFingerprint` (r:1 w:0)
+	/// Proof: `Election::SnapshotFingerprint` (`max_values`: Some(1), `max_size`: Some(32), added: 527, mode: `MaxEncodedLen`)
 	/// Storage: `Election::SnapshotTargets` (r:1 w:0)
 	/// Proof: `Election::SnapshotTargets` (`max_values`: Some(1), `max_size`: Some(32002), added: 32497, mode: `MaxEncodedLen`)
 	/// Storage: `Election::DesiredTargets` (r:1 w:0)
 	/// Proof: `Election::DesiredTargets` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `Election::PagedVoterSnapshot` (r:7 w:0)
+	/// Proof: `Election::PagedVoterSnapshot` (`max_values`: None, `max_size`: Some(121674), added: 124149, mode: `MaxEncodedLen`)
 	/// Storage: `Election::Round` (r:1 w:0)
 	/// Proof: `Election::Round` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `Election::MinimumUntrustedScore` (r:1 w:0)
 	/// Proof: `Election::MinimumUntrustedScore` (`max_values`: Some(1), `max_size`: Some(48), added: 543, mode: `MaxEncodedLen`)
 	/// Storage: `Election::SignedSubmissionsMap` (r:4 w:4)
-	/// Proof: `Election::SignedSubmissionsMap` (`max_values`: None, `max_size`: Some(99164), added: 101639, mode: `MaxEncodedLen`)
+	/// Proof: `Election::SignedSubmissionsMap` (`max_values`: None, `max_size`: Some(101804), added: 104279, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:4 w:4)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(103), added: 2578, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:4 w:4)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Election::QueuedSolution` (r:0 w:1)
-	/// Proof: `Election::QueuedSolution` (`max_values`: Some(1), `max_size`: Some(7205051), added: 7205546, mode: `MaxEncodedLen`)
+	/// Proof: `Election::QueuedSolution` (`max_values`: Some(1), `max_size`: Some(7397051), added: 7397546, mode: `MaxEncodedLen`)
 	/// The range of component `c` is `[1, 4]`.
 	fn on_initialize_validation_step(c: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `56488 + c * (1148 ±0)`
-		//  Estimated: `830987 + c * (101639 ±0)`
-		// Minimum execution time: 155_311_000 picoseconds.
-		Weight::from_parts(66_785_635, 830987)
-			// Standard Error: 45_305
-			.saturating_add(Weight::from_parts(97_650_018, 0).saturating_mul(c.into()))
-			.saturating_add(T::DbWeight::get().reads(6_u64))
+		//  Measured:  `56559 + c * (1148 ±0)`
+		//  Estimated: `870033 + c * (104279 ±0)`
+		// Minimum execution time: 176_403_000 picoseconds.
+		Weight::from_parts(85_073_477, 870033)
+			// Standard Error: 79_311
+			.saturating_add(Weight::from_parts(101_725_293, 0).saturating_mul(c.into()))
+			.saturating_add(T::DbWeight::get().reads(13_u64))
 			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(c.into())))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 			.saturating_add(T::DbWeight::get().writes((3_u64).saturating_mul(c.into())))
-			.saturating_add(Weight::from_parts(0, 101639).saturating_mul(c.into()))
+			.saturating_add(Weight::from_parts(0, 104279).saturating_mul(c.into()))
 	}
 	/// Storage: `Election::SignedSubmissionIndices` (r:1 w:1)
 	/// Proof: `Election::SignedSubmissionIndices` (`max_values`: Some(1), `max_size`: Some(1345), added: 1840, mode: `MaxEncodedLen`)
 	/// Storage: `Election::SignedSubmissionsMap` (r:16 w:16)
-	/// Proof: `Election::SignedSubmissionsMap` (`max_values`: None, `max_size`: Some(99164), added: 101639, mode: `MaxEncodedLen`)
+	/// Proof: `Election::SignedSubmissionsMap` (`max_values`: None, `max_size`: Some(101804), added: 104279, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:16 w:16)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:16 w:16)
@@ -175,32 +177,66 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `r` is `[0, 16]`.
 	fn finalize_signed_refunds(r: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `395 + r * (1159 ±0)`
-		//  Estimated: `2830 + r * (101639 ±0)`
-		// Minimum execution time: 3_666_000 picoseconds.
-		Weight::from_parts(5_516_297, 2830)
-			// Standard Error: 12_936
-			.saturating_add(Weight::from_parts(47_762_722, 0).saturating_mul(r.into()))
+		//  Measured:  `399 + r * (1159 ±0)`
+		//  Estimated: `2830 + r * (104279 ±0)`
+		// Minimum execution time: 4_356_000 picoseconds.
+		Weight::from_parts(6_137_263, 2830)
+			// Standard Error: 23_586
+			.saturating_add(Weight::from_parts(49_818_907, 0).saturating_mul(r.into()))
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(r.into())))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 			.saturating_add(T::DbWeight::get().writes((3_u64).saturating_mul(r.into())))
-			.saturating_add(Weight::from_parts(0, 101639).saturating_mul(r.into()))
+			.saturating_add(Weight::from_parts(0, 104279).saturating_mul(r.into()))
 	}
-	// Estimated from the one-block snapshot's measured figures until the next
-	// `./scripts/bench.sh` run measures it.
-	fn on_initialize_snapshot_targets(t: u32, ) -> Weight {
-		Weight::from_parts(30_000_000, 1489)
-			.saturating_add(Weight::from_parts(230_000, 0).saturating_mul(t.into()))
-			.saturating_add(T::DbWeight::get().reads(1_u64))
-			.saturating_add(T::DbWeight::get().writes(5_u64))
+	/// Storage: `Election::SnapshotTargets` (r:1 w:1)
+	/// Proof: `Election::SnapshotTargets` (`max_values`: Some(1), `max_size`: Some(32002), added: 32497, mode: `MaxEncodedLen`)
+	/// Storage: `Election::CurrentPhase` (r:1 w:1)
+	/// Proof: `Election::CurrentPhase` (`max_values`: Some(1), `max_size`: Some(5), added: 500, mode: `MaxEncodedLen`)
+	/// Storage: `Election::Round` (r:1 w:0)
+	/// Proof: `Election::Round` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `Election::DesiredTargets` (r:0 w:1)
+	/// Proof: `Election::DesiredTargets` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `Election::SnapshotSize` (r:0 w:1)
+	/// Proof: `Election::SnapshotSize` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// The range of component `t` is `[1, 250]`.
+	fn on_initialize_snapshot_targets(_t: u32, ) -> Weight {
+		// Proof Size summary in bytes:
+		//  Measured:  `32132`
+		//  Estimated: `33487`
+		// Minimum execution time: 16_294_000 picoseconds.
+		Weight::from_parts(18_579_822, 33487)
+			.saturating_add(T::DbWeight::get().reads(3_u64))
+			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
-	// Estimated from the one-block snapshot's measured figures until the next
-	// `./scripts/bench.sh` run measures it.
+	/// Storage: `Election::SnapshotTotalStake` (r:1 w:1)
+	/// Proof: `Election::SnapshotTotalStake` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
+	/// Storage: `Election::SnapshotSize` (r:1 w:1)
+	/// Proof: `Election::SnapshotSize` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `Election::Round` (r:1 w:0)
+	/// Proof: `Election::Round` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `Election::DesiredTargets` (r:1 w:0)
+	/// Proof: `Election::DesiredTargets` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `Election::SnapshotTargets` (r:1 w:0)
+	/// Proof: `Election::SnapshotTargets` (`max_values`: Some(1), `max_size`: Some(32002), added: 32497, mode: `MaxEncodedLen`)
+	/// Storage: `Election::PagedVoterSnapshotHash` (r:6 w:1)
+	/// Proof: `Election::PagedVoterSnapshotHash` (`max_values`: None, `max_size`: Some(44), added: 2519, mode: `MaxEncodedLen`)
+	/// Storage: `Election::CurrentPhase` (r:1 w:1)
+	/// Proof: `Election::CurrentPhase` (`max_values`: Some(1), `max_size`: Some(5), added: 500, mode: `MaxEncodedLen`)
+	/// Storage: `Election::PagedVoterSnapshot` (r:0 w:1)
+	/// Proof: `Election::PagedVoterSnapshot` (`max_values`: None, `max_size`: Some(121674), added: 124149, mode: `MaxEncodedLen`)
+	/// Storage: `Election::SnapshotFingerprint` (r:0 w:1)
+	/// Proof: `Election::SnapshotFingerprint` (`max_values`: Some(1), `max_size`: Some(32), added: 527, mode: `MaxEncodedLen`)
+	/// The range of component `v` is `[0, 220]`.
 	fn on_initialize_snapshot_voters(v: u32, ) -> Weight {
-		Weight::from_parts(60_000_000, 40_000)
-			.saturating_add(Weight::from_parts(1_200_000, 0).saturating_mul(v.into()))
-			.saturating_add(T::DbWeight::get().reads(8_u64))
+		// Proof Size summary in bytes:
+		//  Measured:  `32470`
+		//  Estimated: `33487`
+		// Minimum execution time: 76_224_000 picoseconds.
+		Weight::from_parts(73_755_711, 33487)
+			// Standard Error: 2_589
+			.saturating_add(Weight::from_parts(1_495_891, 0).saturating_mul(v.into()))
+			.saturating_add(T::DbWeight::get().reads(12_u64))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
 	}
 	/// Storage: `Election::CurrentPhase` (r:1 w:1)
@@ -211,10 +247,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Election::Round` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	fn on_initialize_open_unsigned() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `253`
+		//  Measured:  `284`
 		//  Estimated: `2830`
-		// Minimum execution time: 7_851_000 picoseconds.
-		Weight::from_parts(8_543_000, 2830)
+		// Minimum execution time: 8_723_000 picoseconds.
+		Weight::from_parts(9_364_000, 2830)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -224,24 +260,26 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `42`
 		//  Estimated: `1490`
-		// Minimum execution time: 2_243_000 picoseconds.
-		Weight::from_parts(2_474_000, 1490)
+		// Minimum execution time: 2_334_000 picoseconds.
+		Weight::from_parts(2_564_000, 1490)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 	}
 	/// Storage: `Election::QueuedSolution` (r:1 w:1)
-	/// Proof: `Election::QueuedSolution` (`max_values`: Some(1), `max_size`: Some(7205051), added: 7205546, mode: `MaxEncodedLen`)
+	/// Proof: `Election::QueuedSolution` (`max_values`: Some(1), `max_size`: Some(7397051), added: 7397546, mode: `MaxEncodedLen`)
 	/// Storage: `Election::Round` (r:1 w:1)
 	/// Proof: `Election::Round` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `Election::SignedSubmissionIndices` (r:1 w:1)
 	/// Proof: `Election::SignedSubmissionIndices` (`max_values`: Some(1), `max_size`: Some(1345), added: 1840, mode: `MaxEncodedLen`)
 	/// Storage: `Election::SignedSubmissionsMap` (r:16 w:16)
-	/// Proof: `Election::SignedSubmissionsMap` (`max_values`: None, `max_size`: Some(99164), added: 101639, mode: `MaxEncodedLen`)
+	/// Proof: `Election::SignedSubmissionsMap` (`max_values`: None, `max_size`: Some(101804), added: 104279, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:16 w:16)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:16 w:16)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(103), added: 2578, mode: `MaxEncodedLen`)
 	/// Storage: `Election::CurrentPhase` (r:1 w:1)
 	/// Proof: `Election::CurrentPhase` (`max_values`: Some(1), `max_size`: Some(5), added: 500, mode: `MaxEncodedLen`)
+	/// Storage: `Election::PagedVoterSnapshot` (r:0 w:7)
+	/// Proof: `Election::PagedVoterSnapshot` (`max_values`: None, `max_size`: Some(121674), added: 124149, mode: `MaxEncodedLen`)
 	/// Storage: `Election::DesiredTargets` (r:0 w:1)
 	/// Proof: `Election::DesiredTargets` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `Election::SnapshotSize` (r:0 w:1)
@@ -250,18 +288,18 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Election::SnapshotTotalStake` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	/// Storage: `Election::SnapshotTargets` (r:0 w:1)
 	/// Proof: `Election::SnapshotTargets` (`max_values`: Some(1), `max_size`: Some(32002), added: 32497, mode: `MaxEncodedLen`)
-	/// Storage: `Election::SnapshotVoters` (r:0 w:1)
-	/// Proof: `Election::SnapshotVoters` (`max_values`: Some(1), `max_size`: Some(829502), added: 829997, mode: `MaxEncodedLen`)
+	/// Storage: `Election::PagedVoterSnapshotHash` (r:0 w:7)
+	/// Proof: `Election::PagedVoterSnapshotHash` (`max_values`: None, `max_size`: Some(44), added: 2519, mode: `MaxEncodedLen`)
 	/// Storage: `Election::SnapshotFingerprint` (r:0 w:1)
 	/// Proof: `Election::SnapshotFingerprint` (`max_values`: Some(1), `max_size`: Some(32), added: 527, mode: `MaxEncodedLen`)
 	fn elect() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1249888`
-		//  Estimated: `7206536`
-		// Minimum execution time: 1_101_583_000 picoseconds.
-		Weight::from_parts(1_183_656_000, 7206536)
+		//  Measured:  `1280612`
+		//  Estimated: `7398536`
+		// Minimum execution time: 1_255_553_000 picoseconds.
+		Weight::from_parts(1_399_397_000, 7398536)
 			.saturating_add(T::DbWeight::get().reads(52_u64))
-			.saturating_add(T::DbWeight::get().writes(58_u64))
+			.saturating_add(T::DbWeight::get().writes(71_u64))
 	}
 	/// Storage: `Election::CurrentPhase` (r:1 w:0)
 	/// Proof: `Election::CurrentPhase` (`max_values`: Some(1), `max_size`: Some(5), added: 500, mode: `MaxEncodedLen`)
@@ -272,20 +310,22 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Election::DesiredTargets` (r:1 w:0)
 	/// Proof: `Election::DesiredTargets` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `Election::QueuedSolution` (r:1 w:1)
-	/// Proof: `Election::QueuedSolution` (`max_values`: Some(1), `max_size`: Some(7205051), added: 7205546, mode: `MaxEncodedLen`)
+	/// Proof: `Election::QueuedSolution` (`max_values`: Some(1), `max_size`: Some(7397051), added: 7397546, mode: `MaxEncodedLen`)
 	/// Storage: `Election::MinimumUntrustedScore` (r:1 w:0)
 	/// Proof: `Election::MinimumUntrustedScore` (`max_values`: Some(1), `max_size`: Some(48), added: 543, mode: `MaxEncodedLen`)
-	/// Storage: `Election::SnapshotVoters` (r:1 w:0)
-	/// Proof: `Election::SnapshotVoters` (`max_values`: Some(1), `max_size`: Some(829502), added: 829997, mode: `MaxEncodedLen`)
+	/// Storage: `Election::SnapshotFingerprint` (r:1 w:0)
+	/// Proof: `Election::SnapshotFingerprint` (`max_values`: Some(1), `max_size`: Some(32), added: 527, mode: `MaxEncodedLen`)
 	/// Storage: `Election::SnapshotTargets` (r:1 w:0)
 	/// Proof: `Election::SnapshotTargets` (`max_values`: Some(1), `max_size`: Some(32002), added: 32497, mode: `MaxEncodedLen`)
+	/// Storage: `Election::PagedVoterSnapshot` (r:7 w:0)
+	/// Proof: `Election::PagedVoterSnapshot` (`max_values`: None, `max_size`: Some(121674), added: 124149, mode: `MaxEncodedLen`)
 	fn submit_unsigned() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `18604`
-		//  Estimated: `7206536`
-		// Minimum execution time: 31_346_000 picoseconds.
-		Weight::from_parts(32_929_000, 7206536)
-			.saturating_add(T::DbWeight::get().reads(8_u64))
+		//  Measured:  `18672`
+		//  Estimated: `7398536`
+		// Minimum execution time: 43_344_000 picoseconds.
+		Weight::from_parts(46_849_000, 7398536)
+			.saturating_add(T::DbWeight::get().reads(15_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `Election::CurrentPhase` (r:1 w:0)
@@ -297,15 +337,15 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Election::DesiredTargets` (r:1 w:0)
 	/// Proof: `Election::DesiredTargets` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `Election::QueuedSolution` (r:1 w:0)
-	/// Proof: `Election::QueuedSolution` (`max_values`: Some(1), `max_size`: Some(7205051), added: 7205546, mode: `MaxEncodedLen`)
+	/// Proof: `Election::QueuedSolution` (`max_values`: Some(1), `max_size`: Some(7397051), added: 7397546, mode: `MaxEncodedLen`)
 	/// Storage: `Election::MinimumUntrustedScore` (r:1 w:0)
 	/// Proof: `Election::MinimumUntrustedScore` (`max_values`: Some(1), `max_size`: Some(48), added: 543, mode: `MaxEncodedLen`)
 	fn authorize_submit_unsigned() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `253`
-		//  Estimated: `7206536`
-		// Minimum execution time: 12_398_000 picoseconds.
-		Weight::from_parts(13_029_000, 7206536)
+		//  Estimated: `7398536`
+		// Minimum execution time: 12_629_000 picoseconds.
+		Weight::from_parts(13_511_000, 7398536)
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 	}
 	/// Storage: `Election::CurrentPhase` (r:1 w:0)
@@ -313,38 +353,40 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Election::Round` (r:1 w:0)
 	/// Proof: `Election::Round` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `Election::QueuedSolution` (r:0 w:1)
-	/// Proof: `Election::QueuedSolution` (`max_values`: Some(1), `max_size`: Some(7205051), added: 7205546, mode: `MaxEncodedLen`)
+	/// Proof: `Election::QueuedSolution` (`max_values`: Some(1), `max_size`: Some(7397051), added: 7397546, mode: `MaxEncodedLen`)
 	/// The range of component `w` is `[1, 100]`.
 	fn set_emergency_election_result(w: u32, ) -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `66`
 		//  Estimated: `1490`
-		// Minimum execution time: 7_591_000 picoseconds.
-		Weight::from_parts(8_069_688, 1490)
-			// Standard Error: 38
-			.saturating_add(Weight::from_parts(161_911, 0).saturating_mul(w.into()))
+		// Minimum execution time: 7_862_000 picoseconds.
+		Weight::from_parts(8_383_680, 1490)
+			// Standard Error: 71
+			.saturating_add(Weight::from_parts(155_977, 0).saturating_mul(w.into()))
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `Election::CurrentPhase` (r:1 w:0)
 	/// Proof: `Election::CurrentPhase` (`max_values`: Some(1), `max_size`: Some(5), added: 500, mode: `MaxEncodedLen`)
-	/// Storage: `Election::SnapshotVoters` (r:1 w:0)
-	/// Proof: `Election::SnapshotVoters` (`max_values`: Some(1), `max_size`: Some(829502), added: 829997, mode: `MaxEncodedLen`)
+	/// Storage: `Election::SnapshotFingerprint` (r:1 w:0)
+	/// Proof: `Election::SnapshotFingerprint` (`max_values`: Some(1), `max_size`: Some(32), added: 527, mode: `MaxEncodedLen`)
 	/// Storage: `Election::SnapshotTargets` (r:1 w:0)
 	/// Proof: `Election::SnapshotTargets` (`max_values`: Some(1), `max_size`: Some(32002), added: 32497, mode: `MaxEncodedLen`)
 	/// Storage: `Election::DesiredTargets` (r:1 w:0)
 	/// Proof: `Election::DesiredTargets` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `Election::PagedVoterSnapshot` (r:7 w:0)
+	/// Proof: `Election::PagedVoterSnapshot` (`max_values`: None, `max_size`: Some(121674), added: 124149, mode: `MaxEncodedLen`)
 	/// Storage: `Election::Round` (r:1 w:0)
 	/// Proof: `Election::Round` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `Election::QueuedSolution` (r:0 w:1)
-	/// Proof: `Election::QueuedSolution` (`max_values`: Some(1), `max_size`: Some(7205051), added: 7205546, mode: `MaxEncodedLen`)
+	/// Proof: `Election::QueuedSolution` (`max_values`: Some(1), `max_size`: Some(7397051), added: 7397546, mode: `MaxEncodedLen`)
 	fn governance_fallback() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `56172`
-		//  Estimated: `830987`
-		// Minimum execution time: 743_069_000 picoseconds.
-		Weight::from_parts(772_021_000, 830987)
-			.saturating_add(T::DbWeight::get().reads(5_u64))
+		//  Measured:  `56240`
+		//  Estimated: `870033`
+		// Minimum execution time: 774_575_000 picoseconds.
+		Weight::from_parts(834_645_000, 870033)
+			.saturating_add(T::DbWeight::get().reads(12_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `Election::MinimumUntrustedScore` (r:0 w:1)
@@ -353,8 +395,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 3_225_000 picoseconds.
-		Weight::from_parts(3_535_000, 0)
+		// Minimum execution time: 3_265_000 picoseconds.
+		Weight::from_parts(3_616_000, 0)
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 }
@@ -362,85 +404,80 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 // For tests and runtimes without their own database weights.
 impl WeightInfo for () {
 	fn feasibility_check(v: u32, _t: u32, a: u32, _d: u32, ) -> Weight {
-		Weight::from_parts(211_024_000, 0)
-			.saturating_add(Weight::from_parts(2_107_307, 0).saturating_mul(v.into()))
-			.saturating_add(Weight::from_parts(2_001_162, 0).saturating_mul(a.into()))
+		Weight::from_parts(216_023_000, 0)
+			.saturating_add(Weight::from_parts(2_118_486, 0).saturating_mul(v.into()))
+			.saturating_add(Weight::from_parts(2_030_228, 0).saturating_mul(a.into()))
 	}
 	fn submit() -> Weight {
-		Weight::from_parts(113_169_000, 102629)
+		Weight::from_parts(115_542_000, 105269)
 			.saturating_add(RocksDbWeight::get().reads(14_u64))
 			.saturating_add(RocksDbWeight::get().writes(8_u64))
 	}
 	fn on_initialize_validation_step(c: u32, ) -> Weight {
-		Weight::from_parts(66_785_635, 830987)
-			.saturating_add(Weight::from_parts(97_650_018, 0).saturating_mul(c.into()))
-			.saturating_add(RocksDbWeight::get().reads(6_u64))
+		Weight::from_parts(85_073_477, 870033)
+			.saturating_add(Weight::from_parts(101_725_293, 0).saturating_mul(c.into()))
+			.saturating_add(RocksDbWeight::get().reads(13_u64))
 			.saturating_add(RocksDbWeight::get().reads((3_u64).saturating_mul(c.into())))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
 			.saturating_add(RocksDbWeight::get().writes((3_u64).saturating_mul(c.into())))
-			.saturating_add(Weight::from_parts(0, 101639).saturating_mul(c.into()))
+			.saturating_add(Weight::from_parts(0, 104279).saturating_mul(c.into()))
 	}
 	fn finalize_signed_refunds(r: u32, ) -> Weight {
-		Weight::from_parts(5_516_297, 2830)
-			.saturating_add(Weight::from_parts(47_762_722, 0).saturating_mul(r.into()))
+		Weight::from_parts(6_137_263, 2830)
+			.saturating_add(Weight::from_parts(49_818_907, 0).saturating_mul(r.into()))
 			.saturating_add(RocksDbWeight::get().reads(2_u64))
 			.saturating_add(RocksDbWeight::get().reads((3_u64).saturating_mul(r.into())))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 			.saturating_add(RocksDbWeight::get().writes((3_u64).saturating_mul(r.into())))
-			.saturating_add(Weight::from_parts(0, 101639).saturating_mul(r.into()))
+			.saturating_add(Weight::from_parts(0, 104279).saturating_mul(r.into()))
 	}
-	// Estimated from the one-block snapshot's measured figures until the next
-	// `./scripts/bench.sh` run measures it.
-	fn on_initialize_snapshot_targets(t: u32, ) -> Weight {
-		Weight::from_parts(30_000_000, 1489)
-			.saturating_add(Weight::from_parts(230_000, 0).saturating_mul(t.into()))
-			.saturating_add(RocksDbWeight::get().reads(1_u64))
-			.saturating_add(RocksDbWeight::get().writes(5_u64))
+	fn on_initialize_snapshot_targets(_t: u32, ) -> Weight {
+		Weight::from_parts(18_579_822, 33487)
+			.saturating_add(RocksDbWeight::get().reads(3_u64))
+			.saturating_add(RocksDbWeight::get().writes(4_u64))
 	}
-	// Estimated from the one-block snapshot's measured figures until the next
-	// `./scripts/bench.sh` run measures it.
 	fn on_initialize_snapshot_voters(v: u32, ) -> Weight {
-		Weight::from_parts(60_000_000, 40_000)
-			.saturating_add(Weight::from_parts(1_200_000, 0).saturating_mul(v.into()))
-			.saturating_add(RocksDbWeight::get().reads(8_u64))
+		Weight::from_parts(73_755_711, 33487)
+			.saturating_add(Weight::from_parts(1_495_891, 0).saturating_mul(v.into()))
+			.saturating_add(RocksDbWeight::get().reads(12_u64))
 			.saturating_add(RocksDbWeight::get().writes(6_u64))
 	}
 	fn on_initialize_open_unsigned() -> Weight {
-		Weight::from_parts(8_543_000, 2830)
+		Weight::from_parts(9_364_000, 2830)
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn on_initialize_nothing() -> Weight {
-		Weight::from_parts(2_474_000, 1490)
+		Weight::from_parts(2_564_000, 1490)
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 	}
 	fn elect() -> Weight {
-		Weight::from_parts(1_183_656_000, 7206536)
+		Weight::from_parts(1_399_397_000, 7398536)
 			.saturating_add(RocksDbWeight::get().reads(52_u64))
-			.saturating_add(RocksDbWeight::get().writes(58_u64))
+			.saturating_add(RocksDbWeight::get().writes(71_u64))
 	}
 	fn submit_unsigned() -> Weight {
-		Weight::from_parts(32_929_000, 7206536)
-			.saturating_add(RocksDbWeight::get().reads(8_u64))
+		Weight::from_parts(46_849_000, 7398536)
+			.saturating_add(RocksDbWeight::get().reads(15_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn authorize_submit_unsigned() -> Weight {
-		Weight::from_parts(13_029_000, 7206536)
+		Weight::from_parts(13_511_000, 7398536)
 			.saturating_add(RocksDbWeight::get().reads(6_u64))
 	}
 	fn set_emergency_election_result(w: u32, ) -> Weight {
-		Weight::from_parts(8_069_688, 1490)
-			.saturating_add(Weight::from_parts(161_911, 0).saturating_mul(w.into()))
+		Weight::from_parts(8_383_680, 1490)
+			.saturating_add(Weight::from_parts(155_977, 0).saturating_mul(w.into()))
 			.saturating_add(RocksDbWeight::get().reads(2_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn governance_fallback() -> Weight {
-		Weight::from_parts(772_021_000, 830987)
-			.saturating_add(RocksDbWeight::get().reads(5_u64))
+		Weight::from_parts(834_645_000, 870033)
+			.saturating_add(RocksDbWeight::get().reads(12_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn set_minimum_untrusted_score() -> Weight {
-		Weight::from_parts(3_535_000, 0)
+		Weight::from_parts(3_616_000, 0)
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 }

@@ -760,8 +760,9 @@ mod benchmarks {
 	}
 
 	/// The election reading a page of `t` pools, all candidates, continuing a paged read (after
-	/// the page before's last pool) whose kept prices fill the table but for this page's:
-	/// reading and rewriting them is the worst case of a page.
+	/// the page before's last pool, in the highest bag, so the page walks every bag) whose kept
+	/// prices fill the table but for this page's: reading and rewriting them is the worst case
+	/// of a page.
 	#[benchmark]
 	fn electable_targets(t: Linear<1, 1_000>) {
 		// The page before ended at the top pool; this page reads the `t` after it.
@@ -773,6 +774,10 @@ mod benchmarks {
 			stake::<T>().saturating_mul(1_000u32.into()),
 		);
 		assert_eq!(T::TargetList::iter().next(), Some(top.clone()));
+		// The cursor in the highest bag: the page walks every bag down to the pools it reads
+		// (the list's worst case).
+		T::TargetList::on_update(&top, <BalanceOf<T> as sp_runtime::traits::Bounded>::max_value())
+			.expect("listed");
 		let limit = T::TargetList::count().saturating_sub(1);
 		TargetSnapshotStatus::<T>::put(SnapshotStatus::Ongoing { page: 1, last: top });
 		T::TargetList::lock();

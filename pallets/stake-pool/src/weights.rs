@@ -137,8 +137,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `368`
 		//  Estimated: `3589`
-		// Minimum execution time: 7_421_000 picoseconds.
-		Weight::from_parts(8_032_000, 3589)
+		// Minimum execution time: 7_461_000 picoseconds.
+		Weight::from_parts(8_052_000, 3589)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -152,8 +152,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `952`
 		//  Estimated: `3919`
-		// Minimum execution time: 17_987_000 picoseconds.
-		Weight::from_parts(19_099_000, 3919)
+		// Minimum execution time: 17_937_000 picoseconds.
+		Weight::from_parts(19_339_000, 3919)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -171,8 +171,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `660`
 		//  Estimated: `3593`
-		// Minimum execution time: 42_133_000 picoseconds.
-		Weight::from_parts(44_116_000, 3593)
+		// Minimum execution time: 43_114_000 picoseconds.
+		Weight::from_parts(45_829_000, 3593)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
@@ -186,8 +186,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `1180`
 		//  Estimated: `3919`
-		// Minimum execution time: 17_606_000 picoseconds.
-		Weight::from_parts(18_969_000, 3919)
+		// Minimum execution time: 17_796_000 picoseconds.
+		Weight::from_parts(19_209_000, 3919)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -201,8 +201,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `952`
 		//  Estimated: `3919`
-		// Minimum execution time: 16_695_000 picoseconds.
-		Weight::from_parts(17_666_000, 3919)
+		// Minimum execution time: 16_565_000 picoseconds.
+		Weight::from_parts(17_596_000, 3919)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -218,8 +218,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `796`
 		//  Estimated: `3919`
-		// Minimum execution time: 23_375_000 picoseconds.
-		Weight::from_parts(25_167_000, 3919)
+		// Minimum execution time: 24_016_000 picoseconds.
+		Weight::from_parts(25_578_000, 3919)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -229,8 +229,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `703`
 		//  Estimated: `3919`
-		// Minimum execution time: 10_246_000 picoseconds.
-		Weight::from_parts(10_987_000, 3919)
+		// Minimum execution time: 10_315_000 picoseconds.
+		Weight::from_parts(11_157_000, 3919)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -243,7 +243,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		//  Measured:  `703`
 		//  Estimated: `3919`
 		// Minimum execution time: 13_400_000 picoseconds.
-		Weight::from_parts(14_321_000, 3919)
+		Weight::from_parts(14_461_000, 3919)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -255,8 +255,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `789`
 		//  Estimated: `3919`
-		// Minimum execution time: 14_402_000 picoseconds.
-		Weight::from_parts(15_584_000, 3919)
+		// Minimum execution time: 14_662_000 picoseconds.
+		Weight::from_parts(15_633_000, 3919)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -269,10 +269,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `703`
 		//  Estimated: `3919`
-		// Minimum execution time: 9_894_000 picoseconds.
-		Weight::from_parts(10_906_781, 3919)
-			// Standard Error: 22
-			.saturating_add(Weight::from_parts(1_028, 0).saturating_mul(l.into()))
+		// Minimum execution time: 9_714_000 picoseconds.
+		Weight::from_parts(10_724_738, 3919)
+			// Standard Error: 25
+			.saturating_add(Weight::from_parts(1_161, 0).saturating_mul(l.into()))
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -293,10 +293,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `1203 + w * (53 ±0)`
 		//  Estimated: `3919 + w * (2539 ±0)`
-		// Minimum execution time: 61_541_000 picoseconds.
-		Weight::from_parts(62_334_915, 3919)
-			// Standard Error: 972
-			.saturating_add(Weight::from_parts(942_459, 0).saturating_mul(w.into()))
+		// Minimum execution time: 63_525_000 picoseconds.
+		Weight::from_parts(64_886_199, 3919)
+			// Standard Error: 1_205
+			.saturating_add(Weight::from_parts(989_316, 0).saturating_mul(w.into()))
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(w.into())))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
@@ -319,20 +319,24 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `StakePool::Slashes` (`max_values`: Some(1), `max_size`: Some(32), added: 527, mode: `MaxEncodedLen`)
 	/// Storage: `StakePool::VoterScores` (r:1 w:1)
 	/// Proof: `StakePool::VoterScores` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
+	/// Storage: `StakePool::VoterSnapshotStatus` (r:1 w:0)
+	/// Proof: `StakePool::VoterSnapshotStatus` (`max_values`: Some(1), `max_size`: Some(37), added: 532, mode: `MaxEncodedLen`)
 	/// Storage: `VoterList::ListNodes` (r:1 w:1)
 	/// Proof: `VoterList::ListNodes` (`max_values`: None, `max_size`: Some(170), added: 2645, mode: `MaxEncodedLen`)
 	/// Storage: `VoterList::Lock` (r:1 w:0)
 	/// Proof: `VoterList::Lock` (`max_values`: Some(1), `max_size`: Some(0), added: 495, mode: `MaxEncodedLen`)
 	/// Storage: `VoterList::ListBags` (r:2 w:2)
 	/// Proof: `VoterList::ListBags` (`max_values`: None, `max_size`: Some(90), added: 2565, mode: `MaxEncodedLen`)
+	/// Storage: `StakePool::DelegatorPools` (r:1 w:1)
+	/// Proof: `StakePool::DelegatorPools` (`max_values`: None, `max_size`: Some(689), added: 3164, mode: `MaxEncodedLen`)
 	fn delegate() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `2361`
+		//  Measured:  `2614`
 		//  Estimated: `6120`
-		// Minimum execution time: 98_717_000 picoseconds.
-		Weight::from_parts(103_895_000, 6120)
-			.saturating_add(T::DbWeight::get().reads(12_u64))
-			.saturating_add(T::DbWeight::get().writes(10_u64))
+		// Minimum execution time: 105_737_000 picoseconds.
+		Weight::from_parts(111_866_000, 6120)
+			.saturating_add(T::DbWeight::get().reads(14_u64))
+			.saturating_add(T::DbWeight::get().writes(11_u64))
 	}
 	/// Storage: `StakePool::Pools` (r:1 w:1)
 	/// Proof: `StakePool::Pools` (`max_values`: None, `max_size`: Some(454), added: 2929, mode: `MaxEncodedLen`)
@@ -350,6 +354,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `StakePool::Slashes` (`max_values`: Some(1), `max_size`: Some(32), added: 527, mode: `MaxEncodedLen`)
 	/// Storage: `StakePool::VoterScores` (r:1 w:1)
 	/// Proof: `StakePool::VoterScores` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
+	/// Storage: `StakePool::VoterSnapshotStatus` (r:1 w:0)
+	/// Proof: `StakePool::VoterSnapshotStatus` (`max_values`: Some(1), `max_size`: Some(37), added: 532, mode: `MaxEncodedLen`)
 	/// Storage: `VoterList::ListNodes` (r:1 w:1)
 	/// Proof: `VoterList::ListNodes` (`max_values`: None, `max_size`: Some(170), added: 2645, mode: `MaxEncodedLen`)
 	/// Storage: `VoterList::Lock` (r:1 w:0)
@@ -358,18 +364,20 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `VoterList::ListBags` (`max_values`: None, `max_size`: Some(90), added: 2565, mode: `MaxEncodedLen`)
 	/// Storage: `VoterList::CounterForListNodes` (r:1 w:1)
 	/// Proof: `VoterList::CounterForListNodes` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `StakePool::DelegatorPools` (r:1 w:1)
+	/// Proof: `StakePool::DelegatorPools` (`max_values`: None, `max_size`: Some(689), added: 3164, mode: `MaxEncodedLen`)
 	/// Storage: `StakePool::Agenda` (r:0 w:1)
 	/// Proof: `StakePool::Agenda` (`max_values`: None, `max_size`: Some(58), added: 2533, mode: `MaxEncodedLen`)
 	/// Storage: `StakePool::WithdrawQueue` (r:0 w:1)
 	/// Proof: `StakePool::WithdrawQueue` (`max_values`: None, `max_size`: Some(100), added: 2575, mode: `MaxEncodedLen`)
 	fn withdraw() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `2334`
-		//  Estimated: `3919`
-		// Minimum execution time: 99_558_000 picoseconds.
-		Weight::from_parts(105_237_000, 3919)
-			.saturating_add(T::DbWeight::get().reads(12_u64))
-			.saturating_add(T::DbWeight::get().writes(12_u64))
+		//  Measured:  `2587`
+		//  Estimated: `4154`
+		// Minimum execution time: 106_359_000 picoseconds.
+		Weight::from_parts(114_141_000, 4154)
+			.saturating_add(T::DbWeight::get().reads(14_u64))
+			.saturating_add(T::DbWeight::get().writes(13_u64))
 	}
 	/// Storage: `StakePool::Pools` (r:1 w:1)
 	/// Proof: `StakePool::Pools` (`max_values`: None, `max_size`: Some(454), added: 2929, mode: `MaxEncodedLen`)
@@ -385,20 +393,24 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `StakePool::Slashes` (`max_values`: Some(1), `max_size`: Some(32), added: 527, mode: `MaxEncodedLen`)
 	/// Storage: `StakePool::VoterScores` (r:1 w:1)
 	/// Proof: `StakePool::VoterScores` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
+	/// Storage: `StakePool::VoterSnapshotStatus` (r:1 w:0)
+	/// Proof: `StakePool::VoterSnapshotStatus` (`max_values`: Some(1), `max_size`: Some(37), added: 532, mode: `MaxEncodedLen`)
 	/// Storage: `VoterList::ListNodes` (r:1 w:1)
 	/// Proof: `VoterList::ListNodes` (`max_values`: None, `max_size`: Some(170), added: 2645, mode: `MaxEncodedLen`)
 	/// Storage: `VoterList::Lock` (r:1 w:0)
 	/// Proof: `VoterList::Lock` (`max_values`: Some(1), `max_size`: Some(0), added: 495, mode: `MaxEncodedLen`)
 	/// Storage: `VoterList::ListBags` (r:2 w:2)
 	/// Proof: `VoterList::ListBags` (`max_values`: None, `max_size`: Some(90), added: 2565, mode: `MaxEncodedLen`)
+	/// Storage: `StakePool::DelegatorPools` (r:1 w:1)
+	/// Proof: `StakePool::DelegatorPools` (`max_values`: None, `max_size`: Some(689), added: 3164, mode: `MaxEncodedLen`)
 	fn claim_rewards() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `2358`
+		//  Measured:  `2612`
 		//  Estimated: `6120`
-		// Minimum execution time: 125_197_000 picoseconds.
-		Weight::from_parts(132_828_000, 6120)
-			.saturating_add(T::DbWeight::get().reads(11_u64))
-			.saturating_add(T::DbWeight::get().writes(10_u64))
+		// Minimum execution time: 136_954_000 picoseconds.
+		Weight::from_parts(144_426_000, 6120)
+			.saturating_add(T::DbWeight::get().reads(13_u64))
+			.saturating_add(T::DbWeight::get().writes(11_u64))
 	}
 	/// Storage: `StakePool::Pools` (r:1 w:1)
 	/// Proof: `StakePool::Pools` (`max_values`: None, `max_size`: Some(454), added: 2929, mode: `MaxEncodedLen`)
@@ -412,8 +424,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `903`
 		//  Estimated: `3919`
-		// Minimum execution time: 36_134_000 picoseconds.
-		Weight::from_parts(38_618_000, 3919)
+		// Minimum execution time: 37_857_000 picoseconds.
+		Weight::from_parts(40_320_000, 3919)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -425,6 +437,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `StakePool::Rewards` (`max_values`: Some(1), `max_size`: Some(100), added: 595, mode: `MaxEncodedLen`)
 	/// Storage: `StakePool::RewardPerBlock` (r:1 w:0)
 	/// Proof: `StakePool::RewardPerBlock` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
+	/// Storage: `StakePool::TargetSnapshotStatus` (r:1 w:0)
+	/// Proof: `StakePool::TargetSnapshotStatus` (`max_values`: Some(1), `max_size`: Some(37), added: 532, mode: `MaxEncodedLen`)
 	/// Storage: `TargetList::Lock` (r:1 w:0)
 	/// Proof: `TargetList::Lock` (`max_values`: Some(1), `max_size`: Some(0), added: 495, mode: `MaxEncodedLen`)
 	/// Storage: `TargetList::ListNodes` (r:1 w:1)
@@ -435,11 +449,11 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `TargetList::CounterForListNodes` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	fn start_mining() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1324`
+		//  Measured:  `1412`
 		//  Estimated: `3919`
-		// Minimum execution time: 32_289_000 picoseconds.
-		Weight::from_parts(34_441_000, 3919)
-			.saturating_add(T::DbWeight::get().reads(8_u64))
+		// Minimum execution time: 35_093_000 picoseconds.
+		Weight::from_parts(37_966_000, 3919)
+			.saturating_add(T::DbWeight::get().reads(9_u64))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
 	}
 	/// Storage: `StakePool::Pools` (r:1 w:1)
@@ -450,6 +464,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `StakePool::Rewards` (`max_values`: Some(1), `max_size`: Some(100), added: 595, mode: `MaxEncodedLen`)
 	/// Storage: `StakePool::RewardPerBlock` (r:1 w:0)
 	/// Proof: `StakePool::RewardPerBlock` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
+	/// Storage: `StakePool::TargetSnapshotStatus` (r:1 w:0)
+	/// Proof: `StakePool::TargetSnapshotStatus` (`max_values`: Some(1), `max_size`: Some(37), added: 532, mode: `MaxEncodedLen`)
 	/// Storage: `TargetList::Lock` (r:1 w:0)
 	/// Proof: `TargetList::Lock` (`max_values`: Some(1), `max_size`: Some(0), added: 495, mode: `MaxEncodedLen`)
 	/// Storage: `TargetList::ListNodes` (r:1 w:1)
@@ -462,11 +478,11 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `StakePool::Agenda` (`max_values`: None, `max_size`: Some(58), added: 2533, mode: `MaxEncodedLen`)
 	fn stop_mining() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1535`
+		//  Measured:  `1623`
 		//  Estimated: `3919`
-		// Minimum execution time: 44_667_000 picoseconds.
-		Weight::from_parts(47_882_000, 3919)
-			.saturating_add(T::DbWeight::get().reads(8_u64))
+		// Minimum execution time: 46_559_000 picoseconds.
+		Weight::from_parts(49_574_000, 3919)
+			.saturating_add(T::DbWeight::get().reads(9_u64))
 			.saturating_add(T::DbWeight::get().writes(7_u64))
 	}
 	/// Storage: `StakePool::Pools` (r:1 w:1)
@@ -481,8 +497,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `1045`
 		//  Estimated: `3919`
-		// Minimum execution time: 26_319_000 picoseconds.
-		Weight::from_parts(28_172_000, 3919)
+		// Minimum execution time: 26_961_000 picoseconds.
+		Weight::from_parts(28_733_000, 3919)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -500,8 +516,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `1086`
 		//  Estimated: `3919`
-		// Minimum execution time: 28_643_000 picoseconds.
-		Weight::from_parts(30_866_000, 3919)
+		// Minimum execution time: 28_802_000 picoseconds.
+		Weight::from_parts(31_297_000, 3919)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
@@ -517,6 +533,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `StakePool::PoolWorkers` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	/// Storage: `StakePool::Workers` (r:16 w:16)
 	/// Proof: `StakePool::Workers` (`max_values`: None, `max_size`: Some(124), added: 2599, mode: `MaxEncodedLen`)
+	/// Storage: `StakePool::TargetSnapshotStatus` (r:1 w:0)
+	/// Proof: `StakePool::TargetSnapshotStatus` (`max_values`: Some(1), `max_size`: Some(37), added: 532, mode: `MaxEncodedLen`)
 	/// Storage: `TargetList::Lock` (r:1 w:0)
 	/// Proof: `TargetList::Lock` (`max_values`: Some(1), `max_size`: Some(0), added: 495, mode: `MaxEncodedLen`)
 	/// Storage: `TargetList::ListNodes` (r:1 w:1)
@@ -530,13 +548,13 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `w` is `[1, 16]`.
 	fn force_stop_overdue(w: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1763 + w * (141 ±0)`
+		//  Measured:  `1851 + w * (141 ±0)`
 		//  Estimated: `3919 + w * (2599 ±0)`
-		// Minimum execution time: 57_556_000 picoseconds.
-		Weight::from_parts(53_332_744, 3919)
-			// Standard Error: 5_210
-			.saturating_add(Weight::from_parts(8_222_416, 0).saturating_mul(w.into()))
-			.saturating_add(T::DbWeight::get().reads(9_u64))
+		// Minimum execution time: 60_490_000 picoseconds.
+		Weight::from_parts(56_795_205, 3919)
+			// Standard Error: 6_006
+			.saturating_add(Weight::from_parts(8_426_126, 0).saturating_mul(w.into()))
+			.saturating_add(T::DbWeight::get().reads(10_u64))
 			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(w.into())))
 			.saturating_add(T::DbWeight::get().writes(7_u64))
 			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(w.into())))
@@ -546,32 +564,32 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `StakePool::Pools` (`max_values`: None, `max_size`: Some(454), added: 2929, mode: `MaxEncodedLen`)
 	/// Storage: `StakePool::Rewards` (r:1 w:1)
 	/// Proof: `StakePool::Rewards` (`max_values`: Some(1), `max_size`: Some(100), added: 595, mode: `MaxEncodedLen`)
-	/// Storage: `StakePool::WithdrawQueue` (r:8 w:8)
+	/// Storage: `StakePool::WithdrawQueue` (r:5 w:5)
 	/// Proof: `StakePool::WithdrawQueue` (`max_values`: None, `max_size`: Some(100), added: 2575, mode: `MaxEncodedLen`)
-	/// Storage: `StakePool::Delegations` (r:8 w:8)
+	/// Storage: `StakePool::Delegations` (r:5 w:5)
 	/// Proof: `StakePool::Delegations` (`max_values`: None, `max_size`: Some(241), added: 2716, mode: `MaxEncodedLen`)
-	/// Storage: `System::Account` (r:8 w:8)
+	/// Storage: `System::Account` (r:5 w:5)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
-	/// Storage: `Balances::Holds` (r:8 w:8)
+	/// Storage: `Balances::Holds` (r:5 w:5)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(103), added: 2578, mode: `MaxEncodedLen`)
-	/// Storage: `StakePool::DelegatorPools` (r:8 w:8)
-	/// Proof: `StakePool::DelegatorPools` (`max_values`: None, `max_size`: Some(177), added: 2652, mode: `MaxEncodedLen`)
+	/// Storage: `StakePool::DelegatorPools` (r:5 w:5)
+	/// Proof: `StakePool::DelegatorPools` (`max_values`: None, `max_size`: Some(689), added: 3164, mode: `MaxEncodedLen`)
 	/// Storage: `StakePool::Agenda` (r:0 w:1)
 	/// Proof: `StakePool::Agenda` (`max_values`: None, `max_size`: Some(58), added: 2533, mode: `MaxEncodedLen`)
-	/// The range of component `q` is `[1, 8]`.
+	/// The range of component `q` is `[1, 5]`.
 	fn process_withdrawals(q: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1321 + q * (505 ±0)`
-		//  Estimated: `3919 + q * (2716 ±0)`
-		// Minimum execution time: 73_539_000 picoseconds.
-		Weight::from_parts(21_727_972, 3919)
-			// Standard Error: 20_304
-			.saturating_add(Weight::from_parts(59_303_957, 0).saturating_mul(q.into()))
+		//  Measured:  `1336 + q * (523 ±0)`
+		//  Estimated: `3919 + q * (3164 ±0)`
+		// Minimum execution time: 77_405_000 picoseconds.
+		Weight::from_parts(20_189_963, 3919)
+			// Standard Error: 24_126
+			.saturating_add(Weight::from_parts(62_310_757, 0).saturating_mul(q.into()))
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().reads((5_u64).saturating_mul(q.into())))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 			.saturating_add(T::DbWeight::get().writes((5_u64).saturating_mul(q.into())))
-			.saturating_add(Weight::from_parts(0, 2716).saturating_mul(q.into()))
+			.saturating_add(Weight::from_parts(0, 3164).saturating_mul(q.into()))
 	}
 	/// Storage: `StakePool::Pools` (r:1 w:1)
 	/// Proof: `StakePool::Pools` (`max_values`: None, `max_size`: Some(454), added: 2929, mode: `MaxEncodedLen`)
@@ -589,20 +607,24 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `StakePool::Slashes` (`max_values`: Some(1), `max_size`: Some(32), added: 527, mode: `MaxEncodedLen`)
 	/// Storage: `StakePool::VoterScores` (r:1 w:1)
 	/// Proof: `StakePool::VoterScores` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
+	/// Storage: `StakePool::VoterSnapshotStatus` (r:1 w:0)
+	/// Proof: `StakePool::VoterSnapshotStatus` (`max_values`: Some(1), `max_size`: Some(37), added: 532, mode: `MaxEncodedLen`)
 	/// Storage: `VoterList::ListNodes` (r:1 w:1)
 	/// Proof: `VoterList::ListNodes` (`max_values`: None, `max_size`: Some(170), added: 2645, mode: `MaxEncodedLen`)
 	/// Storage: `VoterList::Lock` (r:1 w:0)
 	/// Proof: `VoterList::Lock` (`max_values`: Some(1), `max_size`: Some(0), added: 495, mode: `MaxEncodedLen`)
 	/// Storage: `VoterList::ListBags` (r:2 w:2)
 	/// Proof: `VoterList::ListBags` (`max_values`: None, `max_size`: Some(90), added: 2565, mode: `MaxEncodedLen`)
+	/// Storage: `StakePool::DelegatorPools` (r:1 w:1)
+	/// Proof: `StakePool::DelegatorPools` (`max_values`: None, `max_size`: Some(689), added: 3164, mode: `MaxEncodedLen`)
 	fn settle_slash() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `2361`
+		//  Measured:  `2614`
 		//  Estimated: `6120`
-		// Minimum execution time: 70_345_000 picoseconds.
-		Weight::from_parts(74_441_000, 6120)
-			.saturating_add(T::DbWeight::get().reads(12_u64))
-			.saturating_add(T::DbWeight::get().writes(10_u64))
+		// Minimum execution time: 76_655_000 picoseconds.
+		Weight::from_parts(81_111_000, 6120)
+			.saturating_add(T::DbWeight::get().reads(14_u64))
+			.saturating_add(T::DbWeight::get().writes(11_u64))
 	}
 	/// Storage: `StakePool::Workers` (r:1 w:1)
 	/// Proof: `StakePool::Workers` (`max_values`: None, `max_size`: Some(124), added: 2599, mode: `MaxEncodedLen`)
@@ -612,6 +634,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `StakePool::Rewards` (`max_values`: Some(1), `max_size`: Some(100), added: 595, mode: `MaxEncodedLen`)
 	/// Storage: `StakePool::RewardPerBlock` (r:1 w:0)
 	/// Proof: `StakePool::RewardPerBlock` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
+	/// Storage: `StakePool::TargetSnapshotStatus` (r:1 w:0)
+	/// Proof: `StakePool::TargetSnapshotStatus` (`max_values`: Some(1), `max_size`: Some(37), added: 532, mode: `MaxEncodedLen`)
 	/// Storage: `TargetList::Lock` (r:1 w:0)
 	/// Proof: `TargetList::Lock` (`max_values`: Some(1), `max_size`: Some(0), added: 495, mode: `MaxEncodedLen`)
 	/// Storage: `TargetList::ListNodes` (r:1 w:1)
@@ -622,11 +646,11 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `TargetList::CounterForListNodes` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	fn report_unresponsive() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1535`
+		//  Measured:  `1623`
 		//  Estimated: `3919`
-		// Minimum execution time: 41_001_000 picoseconds.
-		Weight::from_parts(43_515_000, 3919)
-			.saturating_add(T::DbWeight::get().reads(8_u64))
+		// Minimum execution time: 42_162_000 picoseconds.
+		Weight::from_parts(44_807_000, 3919)
+			.saturating_add(T::DbWeight::get().reads(9_u64))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
 	}
 	/// Storage: `StakePool::Workers` (r:1 w:1)
@@ -637,6 +661,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `StakePool::Rewards` (`max_values`: Some(1), `max_size`: Some(100), added: 595, mode: `MaxEncodedLen`)
 	/// Storage: `StakePool::RewardPerBlock` (r:1 w:0)
 	/// Proof: `StakePool::RewardPerBlock` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
+	/// Storage: `StakePool::TargetSnapshotStatus` (r:1 w:0)
+	/// Proof: `StakePool::TargetSnapshotStatus` (`max_values`: Some(1), `max_size`: Some(37), added: 532, mode: `MaxEncodedLen`)
 	/// Storage: `TargetList::Lock` (r:1 w:0)
 	/// Proof: `TargetList::Lock` (`max_values`: Some(1), `max_size`: Some(0), added: 495, mode: `MaxEncodedLen`)
 	/// Storage: `TargetList::ListNodes` (r:1 w:1)
@@ -647,11 +673,11 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `TargetList::CounterForListNodes` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	fn report_recovered() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1324`
+		//  Measured:  `1412`
 		//  Estimated: `3919`
-		// Minimum execution time: 31_967_000 picoseconds.
-		Weight::from_parts(33_991_000, 3919)
-			.saturating_add(T::DbWeight::get().reads(8_u64))
+		// Minimum execution time: 34_982_000 picoseconds.
+		Weight::from_parts(37_235_000, 3919)
+			.saturating_add(T::DbWeight::get().reads(9_u64))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
 	}
 	/// Storage: `StakePool::Workers` (r:1 w:1)
@@ -664,6 +690,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `StakePool::RewardPerBlock` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	/// Storage: `StakePool::Slashes` (r:1 w:1)
 	/// Proof: `StakePool::Slashes` (`max_values`: Some(1), `max_size`: Some(32), added: 527, mode: `MaxEncodedLen`)
+	/// Storage: `StakePool::TargetSnapshotStatus` (r:1 w:0)
+	/// Proof: `StakePool::TargetSnapshotStatus` (`max_values`: Some(1), `max_size`: Some(37), added: 532, mode: `MaxEncodedLen`)
 	/// Storage: `TargetList::Lock` (r:1 w:0)
 	/// Proof: `TargetList::Lock` (`max_values`: Some(1), `max_size`: Some(0), added: 495, mode: `MaxEncodedLen`)
 	/// Storage: `TargetList::ListNodes` (r:1 w:1)
@@ -676,11 +704,11 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `StakePool::Agenda` (`max_values`: None, `max_size`: Some(58), added: 2533, mode: `MaxEncodedLen`)
 	fn slash_worker() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1535`
+		//  Measured:  `1623`
 		//  Estimated: `3919`
-		// Minimum execution time: 46_149_000 picoseconds.
-		Weight::from_parts(49_173_000, 3919)
-			.saturating_add(T::DbWeight::get().reads(9_u64))
+		// Minimum execution time: 48_352_000 picoseconds.
+		Weight::from_parts(51_517_000, 3919)
+			.saturating_add(T::DbWeight::get().reads(10_u64))
 			.saturating_add(T::DbWeight::get().writes(8_u64))
 	}
 	/// Storage: `StakePool::Rewards` (r:1 w:1)
@@ -691,23 +719,27 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `340`
 		//  Estimated: `1585`
-		// Minimum execution time: 10_285_000 picoseconds.
-		Weight::from_parts(11_147_000, 1585)
+		// Minimum execution time: 10_625_000 picoseconds.
+		Weight::from_parts(11_557_000, 1585)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
 	/// Storage: `StakePool::Agenda` (r:5 w:0)
 	/// Proof: `StakePool::Agenda` (`max_values`: None, `max_size`: Some(58), added: 2533, mode: `MaxEncodedLen`)
+	/// Storage: `StakePool::CounterForStaleVoters` (r:1 w:0)
+	/// Proof: `StakePool::CounterForStaleVoters` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `StakePool::CounterForStaleTargets` (r:1 w:0)
+	/// Proof: `StakePool::CounterForStaleTargets` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// The range of component `n` is `[10, 100000]`.
 	fn on_initialize_idle(n: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1812`
+		//  Measured:  `1837`
 		//  Estimated: `13655`
-		// Minimum execution time: 17_186_000 picoseconds.
-		Weight::from_parts(34_582_946, 13655)
-			// Standard Error: 39
-			.saturating_add(Weight::from_parts(245, 0).saturating_mul(n.into()))
-			.saturating_add(T::DbWeight::get().reads(5_u64))
+		// Minimum execution time: 21_742_000 picoseconds.
+		Weight::from_parts(43_071_849, 13655)
+			// Standard Error: 51
+			.saturating_add(Weight::from_parts(341, 0).saturating_mul(n.into()))
+			.saturating_add(T::DbWeight::get().reads(7_u64))
 	}
 	/// Storage: `StakePool::Agenda` (r:6 w:1)
 	/// Proof: `StakePool::Agenda` (`max_values`: None, `max_size`: Some(58), added: 2533, mode: `MaxEncodedLen`)
@@ -719,13 +751,17 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `StakePool::Rewards` (`max_values`: Some(1), `max_size`: Some(100), added: 595, mode: `MaxEncodedLen`)
 	/// Storage: `StakePool::RewardPerBlock` (r:1 w:0)
 	/// Proof: `StakePool::RewardPerBlock` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
+	/// Storage: `StakePool::CounterForStaleVoters` (r:1 w:0)
+	/// Proof: `StakePool::CounterForStaleVoters` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `StakePool::CounterForStaleTargets` (r:1 w:0)
+	/// Proof: `StakePool::CounterForStaleTargets` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	fn on_initialize_cooldown() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `1132`
 		//  Estimated: `16188`
-		// Minimum execution time: 47_782_000 picoseconds.
-		Weight::from_parts(50_835_000, 16188)
-			.saturating_add(T::DbWeight::get().reads(10_u64))
+		// Minimum execution time: 48_462_000 picoseconds.
+		Weight::from_parts(51_216_000, 16188)
+			.saturating_add(T::DbWeight::get().reads(12_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
 	/// Storage: `StakePool::Agenda` (r:7 w:2)
@@ -734,30 +770,34 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `StakePool::Pools` (`max_values`: None, `max_size`: Some(454), added: 2929, mode: `MaxEncodedLen`)
 	/// Storage: `StakePool::Rewards` (r:1 w:1)
 	/// Proof: `StakePool::Rewards` (`max_values`: Some(1), `max_size`: Some(100), added: 595, mode: `MaxEncodedLen`)
-	/// Storage: `StakePool::WithdrawQueue` (r:8 w:8)
+	/// Storage: `StakePool::WithdrawQueue` (r:5 w:5)
 	/// Proof: `StakePool::WithdrawQueue` (`max_values`: None, `max_size`: Some(100), added: 2575, mode: `MaxEncodedLen`)
-	/// Storage: `StakePool::Delegations` (r:8 w:8)
+	/// Storage: `StakePool::Delegations` (r:5 w:5)
 	/// Proof: `StakePool::Delegations` (`max_values`: None, `max_size`: Some(241), added: 2716, mode: `MaxEncodedLen`)
-	/// Storage: `System::Account` (r:8 w:8)
+	/// Storage: `System::Account` (r:5 w:5)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
-	/// Storage: `Balances::Holds` (r:8 w:8)
+	/// Storage: `Balances::Holds` (r:5 w:5)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(103), added: 2578, mode: `MaxEncodedLen`)
-	/// Storage: `StakePool::DelegatorPools` (r:8 w:8)
-	/// Proof: `StakePool::DelegatorPools` (`max_values`: None, `max_size`: Some(177), added: 2652, mode: `MaxEncodedLen`)
-	/// The range of component `q` is `[1, 8]`.
+	/// Storage: `StakePool::DelegatorPools` (r:5 w:5)
+	/// Proof: `StakePool::DelegatorPools` (`max_values`: None, `max_size`: Some(689), added: 3164, mode: `MaxEncodedLen`)
+	/// Storage: `StakePool::CounterForStaleVoters` (r:1 w:0)
+	/// Proof: `StakePool::CounterForStaleVoters` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `StakePool::CounterForStaleTargets` (r:1 w:0)
+	/// Proof: `StakePool::CounterForStaleTargets` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// The range of component `q` is `[1, 5]`.
 	fn on_initialize_payout(q: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1631 + q * (505 ±0)`
-		//  Estimated: `18721 + q * (2716 ±0)`
-		// Minimum execution time: 101_531_000 picoseconds.
-		Weight::from_parts(30_919_182, 18721)
-			// Standard Error: 25_616
-			.saturating_add(Weight::from_parts(77_077_748, 0).saturating_mul(q.into()))
-			.saturating_add(T::DbWeight::get().reads(9_u64))
+		//  Measured:  `1646 + q * (523 ±0)`
+		//  Estimated: `18721 + q * (3164 ±0)`
+		// Minimum execution time: 100_500_000 picoseconds.
+		Weight::from_parts(29_615_322, 18721)
+			// Standard Error: 34_039
+			.saturating_add(Weight::from_parts(77_049_033, 0).saturating_mul(q.into()))
+			.saturating_add(T::DbWeight::get().reads(11_u64))
 			.saturating_add(T::DbWeight::get().reads((5_u64).saturating_mul(q.into())))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 			.saturating_add(T::DbWeight::get().writes((5_u64).saturating_mul(q.into())))
-			.saturating_add(Weight::from_parts(0, 2716).saturating_mul(q.into()))
+			.saturating_add(Weight::from_parts(0, 3164).saturating_mul(q.into()))
 	}
 	/// Storage: `StakePool::Agenda` (r:6 w:1)
 	/// Proof: `StakePool::Agenda` (`max_values`: None, `max_size`: Some(58), added: 2533, mode: `MaxEncodedLen`)
@@ -767,13 +807,17 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `StakePool::Rewards` (`max_values`: Some(1), `max_size`: Some(100), added: 595, mode: `MaxEncodedLen`)
 	/// Storage: `StakePool::RewardPerBlock` (r:1 w:0)
 	/// Proof: `StakePool::RewardPerBlock` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
+	/// Storage: `StakePool::CounterForStaleVoters` (r:1 w:0)
+	/// Proof: `StakePool::CounterForStaleVoters` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `StakePool::CounterForStaleTargets` (r:1 w:0)
+	/// Proof: `StakePool::CounterForStaleTargets` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	fn on_initialize_commission() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `1072`
 		//  Estimated: `16188`
-		// Minimum execution time: 44_587_000 picoseconds.
-		Weight::from_parts(46_910_000, 16188)
-			.saturating_add(T::DbWeight::get().reads(9_u64))
+		// Minimum execution time: 45_037_000 picoseconds.
+		Weight::from_parts(48_052_000, 16188)
+			.saturating_add(T::DbWeight::get().reads(11_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
 	/// Storage: `StakePool::Agenda` (r:6 w:2)
@@ -788,10 +832,14 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `StakePool::WithdrawQueue` (`max_values`: None, `max_size`: Some(100), added: 2575, mode: `MaxEncodedLen`)
 	/// Storage: `StakePool::Delegations` (r:1 w:1)
 	/// Proof: `StakePool::Delegations` (`max_values`: None, `max_size`: Some(241), added: 2716, mode: `MaxEncodedLen`)
+	/// Storage: `StakePool::DelegatorPools` (r:1 w:1)
+	/// Proof: `StakePool::DelegatorPools` (`max_values`: None, `max_size`: Some(689), added: 3164, mode: `MaxEncodedLen`)
 	/// Storage: `StakePool::PoolWorkers` (r:17 w:0)
 	/// Proof: `StakePool::PoolWorkers` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	/// Storage: `StakePool::Workers` (r:16 w:16)
 	/// Proof: `StakePool::Workers` (`max_values`: None, `max_size`: Some(124), added: 2599, mode: `MaxEncodedLen`)
+	/// Storage: `StakePool::TargetSnapshotStatus` (r:1 w:0)
+	/// Proof: `StakePool::TargetSnapshotStatus` (`max_values`: Some(1), `max_size`: Some(37), added: 532, mode: `MaxEncodedLen`)
 	/// Storage: `TargetList::Lock` (r:1 w:0)
 	/// Proof: `TargetList::Lock` (`max_values`: Some(1), `max_size`: Some(0), added: 495, mode: `MaxEncodedLen`)
 	/// Storage: `TargetList::ListNodes` (r:1 w:1)
@@ -800,18 +848,22 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `TargetList::ListBags` (`max_values`: None, `max_size`: Some(90), added: 2565, mode: `MaxEncodedLen`)
 	/// Storage: `TargetList::CounterForListNodes` (r:1 w:1)
 	/// Proof: `TargetList::CounterForListNodes` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `StakePool::CounterForStaleVoters` (r:1 w:0)
+	/// Proof: `StakePool::CounterForStaleVoters` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `StakePool::CounterForStaleTargets` (r:1 w:0)
+	/// Proof: `StakePool::CounterForStaleTargets` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// The range of component `w` is `[1, 16]`.
 	fn on_initialize_grace(w: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `2033 + w * (141 ±0)`
+		//  Measured:  `2249 + w * (141 ±0)`
 		//  Estimated: `16188 + w * (2599 ±0)`
-		// Minimum execution time: 85_397_000 picoseconds.
-		Weight::from_parts(83_328_126, 16188)
-			// Standard Error: 6_380
-			.saturating_add(Weight::from_parts(8_187_773, 0).saturating_mul(w.into()))
-			.saturating_add(T::DbWeight::get().reads(16_u64))
+		// Minimum execution time: 92_798_000 picoseconds.
+		Weight::from_parts(90_428_049, 16188)
+			// Standard Error: 7_240
+			.saturating_add(Weight::from_parts(8_154_026, 0).saturating_mul(w.into()))
+			.saturating_add(T::DbWeight::get().reads(20_u64))
 			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(w.into())))
-			.saturating_add(T::DbWeight::get().writes(8_u64))
+			.saturating_add(T::DbWeight::get().writes(9_u64))
 			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(w.into())))
 			.saturating_add(Weight::from_parts(0, 2599).saturating_mul(w.into()))
 	}
@@ -836,17 +888,21 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Balances::Holds` (r:1 w:1)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(103), added: 2578, mode: `MaxEncodedLen`)
 	/// Storage: `StakePool::DelegatorPools` (r:1 w:1)
-	/// Proof: `StakePool::DelegatorPools` (`max_values`: None, `max_size`: Some(177), added: 2652, mode: `MaxEncodedLen`)
+	/// Proof: `StakePool::DelegatorPools` (`max_values`: None, `max_size`: Some(689), added: 3164, mode: `MaxEncodedLen`)
+	/// Storage: `StakePool::CounterForStaleVoters` (r:1 w:0)
+	/// Proof: `StakePool::CounterForStaleVoters` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `StakePool::CounterForStaleTargets` (r:1 w:0)
+	/// Proof: `StakePool::CounterForStaleTargets` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// The range of component `w` is `[1, 16]`.
 	fn on_initialize_release(w: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `2158 + w * (141 ±0)`
+		//  Measured:  `2192 + w * (141 ±0)`
 		//  Estimated: `16188 + w * (2599 ±0)`
-		// Minimum execution time: 113_700_000 picoseconds.
-		Weight::from_parts(110_596_664, 16188)
-			// Standard Error: 8_045
-			.saturating_add(Weight::from_parts(10_434_201, 0).saturating_mul(w.into()))
-			.saturating_add(T::DbWeight::get().reads(15_u64))
+		// Minimum execution time: 116_263_000 picoseconds.
+		Weight::from_parts(112_241_929, 16188)
+			// Standard Error: 8_262
+			.saturating_add(Weight::from_parts(10_366_153, 0).saturating_mul(w.into()))
+			.saturating_add(T::DbWeight::get().reads(17_u64))
 			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(w.into())))
 			.saturating_add(T::DbWeight::get().writes(8_u64))
 			.saturating_add(T::DbWeight::get().writes((2_u64).saturating_mul(w.into())))
@@ -862,6 +918,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `StakePool::Rewards` (`max_values`: Some(1), `max_size`: Some(100), added: 595, mode: `MaxEncodedLen`)
 	/// Storage: `StakePool::VoterScores` (r:1 w:1)
 	/// Proof: `StakePool::VoterScores` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
+	/// Storage: `StakePool::VoterSnapshotStatus` (r:1 w:0)
+	/// Proof: `StakePool::VoterSnapshotStatus` (`max_values`: Some(1), `max_size`: Some(37), added: 532, mode: `MaxEncodedLen`)
 	/// Storage: `VoterList::ListNodes` (r:1 w:1)
 	/// Proof: `VoterList::ListNodes` (`max_values`: None, `max_size`: Some(170), added: 2645, mode: `MaxEncodedLen`)
 	/// Storage: `VoterList::Lock` (r:1 w:0)
@@ -870,16 +928,18 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `VoterList::ListBags` (`max_values`: None, `max_size`: Some(90), added: 2565, mode: `MaxEncodedLen`)
 	/// Storage: `VoterList::CounterForListNodes` (r:1 w:1)
 	/// Proof: `VoterList::CounterForListNodes` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `StakePool::DelegatorPools` (r:1 w:1)
+	/// Proof: `StakePool::DelegatorPools` (`max_values`: None, `max_size`: Some(689), added: 3164, mode: `MaxEncodedLen`)
 	/// Storage: `StakePool::Agenda` (r:0 w:2)
 	/// Proof: `StakePool::Agenda` (`max_values`: None, `max_size`: Some(58), added: 2533, mode: `MaxEncodedLen`)
 	fn cancel_withdrawal() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1837`
+		//  Measured:  `2091`
 		//  Estimated: `6140`
-		// Minimum execution time: 49_434_000 picoseconds.
-		Weight::from_parts(52_278_000, 6140)
-			.saturating_add(T::DbWeight::get().reads(10_u64))
-			.saturating_add(T::DbWeight::get().writes(10_u64))
+		// Minimum execution time: 55_443_000 picoseconds.
+		Weight::from_parts(58_988_000, 6140)
+			.saturating_add(T::DbWeight::get().reads(12_u64))
+			.saturating_add(T::DbWeight::get().writes(11_u64))
 	}
 	/// Storage: `StakePool::Pools` (r:1 w:1)
 	/// Proof: `StakePool::Pools` (`max_values`: None, `max_size`: Some(454), added: 2929, mode: `MaxEncodedLen`)
@@ -887,8 +947,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `709`
 		//  Estimated: `3919`
-		// Minimum execution time: 10_345_000 picoseconds.
-		Weight::from_parts(11_227_000, 3919)
+		// Minimum execution time: 10_205_000 picoseconds.
+		Weight::from_parts(11_196_000, 3919)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -908,6 +968,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `StakePool::Slashes` (`max_values`: Some(1), `max_size`: Some(32), added: 527, mode: `MaxEncodedLen`)
 	/// Storage: `StakePool::VoterScores` (r:1 w:1)
 	/// Proof: `StakePool::VoterScores` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
+	/// Storage: `StakePool::VoterSnapshotStatus` (r:1 w:0)
+	/// Proof: `StakePool::VoterSnapshotStatus` (`max_values`: Some(1), `max_size`: Some(37), added: 532, mode: `MaxEncodedLen`)
 	/// Storage: `VoterList::ListNodes` (r:1 w:1)
 	/// Proof: `VoterList::ListNodes` (`max_values`: None, `max_size`: Some(170), added: 2645, mode: `MaxEncodedLen`)
 	/// Storage: `VoterList::Lock` (r:1 w:0)
@@ -916,18 +978,20 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `VoterList::ListBags` (`max_values`: None, `max_size`: Some(90), added: 2565, mode: `MaxEncodedLen`)
 	/// Storage: `VoterList::CounterForListNodes` (r:1 w:1)
 	/// Proof: `VoterList::CounterForListNodes` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `StakePool::DelegatorPools` (r:1 w:1)
+	/// Proof: `StakePool::DelegatorPools` (`max_values`: None, `max_size`: Some(689), added: 3164, mode: `MaxEncodedLen`)
 	/// Storage: `StakePool::Agenda` (r:0 w:1)
 	/// Proof: `StakePool::Agenda` (`max_values`: None, `max_size`: Some(58), added: 2533, mode: `MaxEncodedLen`)
 	/// Storage: `StakePool::WithdrawQueue` (r:0 w:1)
 	/// Proof: `StakePool::WithdrawQueue` (`max_values`: None, `max_size`: Some(100), added: 2575, mode: `MaxEncodedLen`)
 	fn withdraw_other() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `2334`
-		//  Estimated: `3919`
-		// Minimum execution time: 102_733_000 picoseconds.
-		Weight::from_parts(108_091_000, 3919)
-			.saturating_add(T::DbWeight::get().reads(12_u64))
-			.saturating_add(T::DbWeight::get().writes(12_u64))
+		//  Measured:  `2587`
+		//  Estimated: `4154`
+		// Minimum execution time: 108_462_000 picoseconds.
+		Weight::from_parts(114_752_000, 4154)
+			.saturating_add(T::DbWeight::get().reads(14_u64))
+			.saturating_add(T::DbWeight::get().writes(13_u64))
 	}
 	/// Storage: `StakePool::CurrentEra` (r:0 w:1)
 	/// Proof: `StakePool::CurrentEra` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
@@ -938,130 +1002,184 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 2_463_000 picoseconds.
-		Weight::from_parts(2_502_381, 0)
-			// Standard Error: 1_698
-			.saturating_add(Weight::from_parts(108_540, 0).saturating_mul(w.into()))
+		// Minimum execution time: 2_544_000 picoseconds.
+		Weight::from_parts(3_673_132, 0)
+			// Standard Error: 1_855
+			.saturating_add(Weight::from_parts(96_560, 0).saturating_mul(w.into()))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
+	/// Storage: `StakePool::VoterSnapshotStatus` (r:1 w:1)
+	/// Proof: `StakePool::VoterSnapshotStatus` (`max_values`: Some(1), `max_size`: Some(37), added: 532, mode: `MaxEncodedLen`)
+	/// Storage: `StakePool::SnapshotPrices` (r:1 w:0)
+	/// Proof: `StakePool::SnapshotPrices` (`max_values`: Some(1), `max_size`: Some(40006), added: 40501, mode: `MaxEncodedLen`)
 	/// Storage: `VoterList::ListBags` (r:201 w:0)
 	/// Proof: `VoterList::ListBags` (`max_values`: None, `max_size`: Some(90), added: 2565, mode: `MaxEncodedLen`)
 	/// Storage: `VoterList::ListNodes` (r:2021 w:0)
 	/// Proof: `VoterList::ListNodes` (`max_values`: None, `max_size`: Some(170), added: 2645, mode: `MaxEncodedLen`)
 	/// Storage: `StakePool::DelegatorPools` (r:2021 w:0)
-	/// Proof: `StakePool::DelegatorPools` (`max_values`: None, `max_size`: Some(177), added: 2652, mode: `MaxEncodedLen`)
-	/// Storage: `StakePool::Pools` (r:19 w:0)
-	/// Proof: `StakePool::Pools` (`max_values`: None, `max_size`: Some(454), added: 2929, mode: `MaxEncodedLen`)
-	/// Storage: `StakePool::Delegations` (r:32025 w:0)
-	/// Proof: `StakePool::Delegations` (`max_values`: None, `max_size`: Some(241), added: 2716, mode: `MaxEncodedLen`)
+	/// Proof: `StakePool::DelegatorPools` (`max_values`: None, `max_size`: Some(689), added: 3164, mode: `MaxEncodedLen`)
+	/// Storage: `VoterList::Lock` (r:0 w:1)
+	/// Proof: `VoterList::Lock` (`max_values`: Some(1), `max_size`: Some(0), added: 495, mode: `MaxEncodedLen`)
 	/// The range of component `v` is `[1, 2000]`.
 	fn electing_voters(v: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `25805 + v * (351 ±0)`
-		//  Estimated: `516555 + v * (43456 ±0)`
-		// Minimum execution time: 650_970_000 picoseconds.
-		Weight::from_parts(1_017_476_886, 516555)
-			// Standard Error: 838_288
-			.saturating_add(Weight::from_parts(82_632_154, 0).saturating_mul(v.into()))
-			.saturating_add(T::DbWeight::get().reads(287_u64))
-			.saturating_add(T::DbWeight::get().reads((18_u64).saturating_mul(v.into())))
-			.saturating_add(Weight::from_parts(0, 43456).saturating_mul(v.into()))
+		//  Measured:  `47796 + v * (263 ±0)`
+		//  Estimated: `516555 + v * (3164 ±0)`
+		// Minimum execution time: 488_358_000 picoseconds.
+		Weight::from_parts(503_721_000, 516555)
+			// Standard Error: 153_411
+			.saturating_add(Weight::from_parts(14_682_496, 0).saturating_mul(v.into()))
+			.saturating_add(T::DbWeight::get().reads(245_u64))
+			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(v.into())))
+			.saturating_add(T::DbWeight::get().writes(2_u64))
+			.saturating_add(Weight::from_parts(0, 3164).saturating_mul(v.into()))
 	}
-	/// Storage: `TargetList::ListBags` (r:201 w:0)
-	/// Proof: `TargetList::ListBags` (`max_values`: None, `max_size`: Some(90), added: 2565, mode: `MaxEncodedLen`)
-	/// Storage: `TargetList::ListNodes` (r:1003 w:0)
+	/// Storage: `StakePool::TargetSnapshotStatus` (r:1 w:1)
+	/// Proof: `StakePool::TargetSnapshotStatus` (`max_values`: Some(1), `max_size`: Some(37), added: 532, mode: `MaxEncodedLen`)
+	/// Storage: `TargetList::ListNodes` (r:1004 w:0)
 	/// Proof: `TargetList::ListNodes` (`max_values`: None, `max_size`: Some(170), added: 2645, mode: `MaxEncodedLen`)
+	/// Storage: `TargetList::ListBags` (r:151 w:0)
+	/// Proof: `TargetList::ListBags` (`max_values`: None, `max_size`: Some(90), added: 2565, mode: `MaxEncodedLen`)
 	/// Storage: `StakePool::Pools` (r:1003 w:0)
 	/// Proof: `StakePool::Pools` (`max_values`: None, `max_size`: Some(454), added: 2929, mode: `MaxEncodedLen`)
+	/// Storage: `StakePool::SnapshotPrices` (r:1 w:1)
+	/// Proof: `StakePool::SnapshotPrices` (`max_values`: Some(1), `max_size`: Some(40006), added: 40501, mode: `MaxEncodedLen`)
+	/// Storage: `TargetList::Lock` (r:0 w:1)
+	/// Proof: `TargetList::Lock` (`max_values`: Some(1), `max_size`: Some(0), added: 495, mode: `MaxEncodedLen`)
 	/// The range of component `t` is `[1, 1000]`.
 	fn electable_targets(t: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `2563 + t * (230 ±0)`
-		//  Estimated: `516555 + t * (2929 ±0)`
-		// Minimum execution time: 292_796_000 picoseconds.
-		Weight::from_parts(297_734_000, 516555)
-			// Standard Error: 71_512
-			.saturating_add(Weight::from_parts(7_671_512, 0).saturating_mul(t.into()))
-			.saturating_add(T::DbWeight::get().reads(207_u64))
+		//  Measured:  `42752 + t * (190 ±0)`
+		//  Estimated: `388305 + t * (2929 ±0)`
+		// Minimum execution time: 295_892_000 picoseconds.
+		Weight::from_parts(63_439_888, 388305)
+			// Standard Error: 63_938
+			.saturating_add(Weight::from_parts(8_393_087, 0).saturating_mul(t.into()))
+			.saturating_add(T::DbWeight::get().reads(160_u64))
 			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(t.into())))
+			.saturating_add(T::DbWeight::get().writes(3_u64))
 			.saturating_add(Weight::from_parts(0, 2929).saturating_mul(t.into()))
 	}
-	// Estimated until the next `./scripts/bench.sh` run measures it: a bags-list rebag and the
-	// stale entry per delegator.
+	/// Storage: `StakePool::CounterForStaleVoters` (r:1 w:1)
+	/// Proof: `StakePool::CounterForStaleVoters` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `StakePool::VoterSnapshotStatus` (r:1 w:0)
+	/// Proof: `StakePool::VoterSnapshotStatus` (`max_values`: Some(1), `max_size`: Some(37), added: 532, mode: `MaxEncodedLen`)
+	/// Storage: `StakePool::StaleVoters` (r:17 w:16)
+	/// Proof: `StakePool::StaleVoters` (`max_values`: None, `max_size`: Some(48), added: 2523, mode: `MaxEncodedLen`)
+	/// Storage: `StakePool::VoterScores` (r:16 w:0)
+	/// Proof: `StakePool::VoterScores` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
+	/// Storage: `VoterList::ListNodes` (r:18 w:18)
+	/// Proof: `VoterList::ListNodes` (`max_values`: None, `max_size`: Some(170), added: 2645, mode: `MaxEncodedLen`)
+	/// Storage: `VoterList::Lock` (r:1 w:0)
+	/// Proof: `VoterList::Lock` (`max_values`: Some(1), `max_size`: Some(0), added: 495, mode: `MaxEncodedLen`)
+	/// Storage: `VoterList::ListBags` (r:2 w:2)
+	/// Proof: `VoterList::ListBags` (`max_values`: None, `max_size`: Some(90), added: 2565, mode: `MaxEncodedLen`)
+	/// Storage: `StakePool::CounterForStaleTargets` (r:1 w:0)
+	/// Proof: `StakePool::CounterForStaleTargets` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// The range of component `n` is `[0, 16]`.
 	fn rescore_stale_voters(n: u32, ) -> Weight {
-		Weight::from_parts(5_000_000, 1_500)
-			.saturating_add(Weight::from_parts(80_000_000, 16_000).saturating_mul(n.into()))
-			.saturating_add(T::DbWeight::get().reads(2_u64))
-			.saturating_add(T::DbWeight::get().reads((8_u64).saturating_mul(n.into())))
-			.saturating_add(T::DbWeight::get().writes((8_u64).saturating_mul(n.into())))
+		// Proof Size summary in bytes:
+		//  Measured:  `1430 + n * (305 ±0)`
+		//  Estimated: `6280 + n * (2645 ±0)`
+		// Minimum execution time: 4_066_000 picoseconds.
+		Weight::from_parts(18_333_624, 6280)
+			// Standard Error: 28_207
+			.saturating_add(Weight::from_parts(30_477_490, 0).saturating_mul(n.into()))
+			.saturating_add(T::DbWeight::get().reads(7_u64))
+			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(n.into())))
+			.saturating_add(T::DbWeight::get().writes(3_u64))
+			.saturating_add(T::DbWeight::get().writes((2_u64).saturating_mul(n.into())))
+			.saturating_add(Weight::from_parts(0, 2645).saturating_mul(n.into()))
 	}
-	// Estimated until the next `./scripts/bench.sh` run measures it: a bags-list rebag, the
-	// pool read and the stale entry per pool.
+	/// Storage: `StakePool::CounterForStaleVoters` (r:1 w:0)
+	/// Proof: `StakePool::CounterForStaleVoters` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `StakePool::CounterForStaleTargets` (r:1 w:1)
+	/// Proof: `StakePool::CounterForStaleTargets` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `StakePool::TargetSnapshotStatus` (r:1 w:0)
+	/// Proof: `StakePool::TargetSnapshotStatus` (`max_values`: Some(1), `max_size`: Some(37), added: 532, mode: `MaxEncodedLen`)
+	/// Storage: `StakePool::StaleTargets` (r:17 w:16)
+	/// Proof: `StakePool::StaleTargets` (`max_values`: None, `max_size`: Some(48), added: 2523, mode: `MaxEncodedLen`)
+	/// Storage: `StakePool::Pools` (r:16 w:0)
+	/// Proof: `StakePool::Pools` (`max_values`: None, `max_size`: Some(454), added: 2929, mode: `MaxEncodedLen`)
+	/// Storage: `TargetList::ListNodes` (r:16 w:16)
+	/// Proof: `TargetList::ListNodes` (`max_values`: None, `max_size`: Some(170), added: 2645, mode: `MaxEncodedLen`)
+	/// Storage: `TargetList::Lock` (r:1 w:0)
+	/// Proof: `TargetList::Lock` (`max_values`: Some(1), `max_size`: Some(0), added: 495, mode: `MaxEncodedLen`)
+	/// Storage: `TargetList::ListBags` (r:2 w:2)
+	/// Proof: `TargetList::ListBags` (`max_values`: None, `max_size`: Some(90), added: 2565, mode: `MaxEncodedLen`)
+	/// The range of component `n` is `[0, 16]`.
 	fn rescore_stale_targets(n: u32, ) -> Weight {
-		Weight::from_parts(5_000_000, 1_500)
-			.saturating_add(Weight::from_parts(90_000_000, 19_000).saturating_mul(n.into()))
-			.saturating_add(T::DbWeight::get().reads(2_u64))
-			.saturating_add(T::DbWeight::get().reads((9_u64).saturating_mul(n.into())))
-			.saturating_add(T::DbWeight::get().writes((8_u64).saturating_mul(n.into())))
+		// Proof Size summary in bytes:
+		//  Measured:  `1103 + n * (307 ±0)`
+		//  Estimated: `6120 + n * (2929 ±0)`
+		// Minimum execution time: 4_036_000 picoseconds.
+		Weight::from_parts(8_509_709, 6120)
+			// Standard Error: 18_132
+			.saturating_add(Weight::from_parts(30_407_478, 0).saturating_mul(n.into()))
+			.saturating_add(T::DbWeight::get().reads(5_u64))
+			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(n.into())))
+			.saturating_add(T::DbWeight::get().writes(2_u64))
+			.saturating_add(T::DbWeight::get().writes((2_u64).saturating_mul(n.into())))
+			.saturating_add(Weight::from_parts(0, 2929).saturating_mul(n.into()))
 	}
 }
 
 // For tests and runtimes without their own database weights.
 impl WeightInfo for () {
 	fn register_worker() -> Weight {
-		Weight::from_parts(8_032_000, 3589)
+		Weight::from_parts(8_052_000, 3589)
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn authorize_operator() -> Weight {
-		Weight::from_parts(19_099_000, 3919)
+		Weight::from_parts(19_339_000, 3919)
 			.saturating_add(RocksDbWeight::get().reads(2_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	fn create_pool() -> Weight {
-		Weight::from_parts(44_116_000, 3593)
+		Weight::from_parts(45_829_000, 3593)
 			.saturating_add(RocksDbWeight::get().reads(4_u64))
 			.saturating_add(RocksDbWeight::get().writes(4_u64))
 	}
 	fn add_worker() -> Weight {
-		Weight::from_parts(18_969_000, 3919)
+		Weight::from_parts(19_209_000, 3919)
 			.saturating_add(RocksDbWeight::get().reads(2_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	fn remove_worker() -> Weight {
-		Weight::from_parts(17_666_000, 3919)
+		Weight::from_parts(17_596_000, 3919)
 			.saturating_add(RocksDbWeight::get().reads(2_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	fn set_commission() -> Weight {
-		Weight::from_parts(25_167_000, 3919)
+		Weight::from_parts(25_578_000, 3919)
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	fn set_cap() -> Weight {
-		Weight::from_parts(10_987_000, 3919)
+		Weight::from_parts(11_157_000, 3919)
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn add_to_whitelist() -> Weight {
-		Weight::from_parts(14_321_000, 3919)
+		Weight::from_parts(14_461_000, 3919)
 			.saturating_add(RocksDbWeight::get().reads(2_u64))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
 	}
 	fn remove_from_whitelist() -> Weight {
-		Weight::from_parts(15_584_000, 3919)
+		Weight::from_parts(15_633_000, 3919)
 			.saturating_add(RocksDbWeight::get().reads(2_u64))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
 	}
 	fn set_description(l: u32, ) -> Weight {
-		Weight::from_parts(10_906_781, 3919)
-			.saturating_add(Weight::from_parts(1_028, 0).saturating_mul(l.into()))
+		Weight::from_parts(10_724_738, 3919)
+			.saturating_add(Weight::from_parts(1_161, 0).saturating_mul(l.into()))
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn close_pool(w: u32, ) -> Weight {
-		Weight::from_parts(62_334_915, 3919)
-			.saturating_add(Weight::from_parts(942_459, 0).saturating_mul(w.into()))
+		Weight::from_parts(64_886_199, 3919)
+			.saturating_add(Weight::from_parts(989_316, 0).saturating_mul(w.into()))
 			.saturating_add(RocksDbWeight::get().reads(4_u64))
 			.saturating_add(RocksDbWeight::get().reads((1_u64).saturating_mul(w.into())))
 			.saturating_add(RocksDbWeight::get().writes(5_u64))
@@ -1069,180 +1187,182 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 2539).saturating_mul(w.into()))
 	}
 	fn delegate() -> Weight {
-		Weight::from_parts(103_895_000, 6120)
-			.saturating_add(RocksDbWeight::get().reads(12_u64))
-			.saturating_add(RocksDbWeight::get().writes(10_u64))
+		Weight::from_parts(111_866_000, 6120)
+			.saturating_add(RocksDbWeight::get().reads(14_u64))
+			.saturating_add(RocksDbWeight::get().writes(11_u64))
 	}
 	fn withdraw() -> Weight {
-		Weight::from_parts(105_237_000, 3919)
-			.saturating_add(RocksDbWeight::get().reads(12_u64))
-			.saturating_add(RocksDbWeight::get().writes(12_u64))
+		Weight::from_parts(114_141_000, 4154)
+			.saturating_add(RocksDbWeight::get().reads(14_u64))
+			.saturating_add(RocksDbWeight::get().writes(13_u64))
 	}
 	fn claim_rewards() -> Weight {
-		Weight::from_parts(132_828_000, 6120)
-			.saturating_add(RocksDbWeight::get().reads(11_u64))
-			.saturating_add(RocksDbWeight::get().writes(10_u64))
+		Weight::from_parts(144_426_000, 6120)
+			.saturating_add(RocksDbWeight::get().reads(13_u64))
+			.saturating_add(RocksDbWeight::get().writes(11_u64))
 	}
 	fn claim_commission() -> Weight {
-		Weight::from_parts(38_618_000, 3919)
+		Weight::from_parts(40_320_000, 3919)
 			.saturating_add(RocksDbWeight::get().reads(4_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	fn start_mining() -> Weight {
-		Weight::from_parts(34_441_000, 3919)
-			.saturating_add(RocksDbWeight::get().reads(8_u64))
+		Weight::from_parts(37_966_000, 3919)
+			.saturating_add(RocksDbWeight::get().reads(9_u64))
 			.saturating_add(RocksDbWeight::get().writes(6_u64))
 	}
 	fn stop_mining() -> Weight {
-		Weight::from_parts(47_882_000, 3919)
-			.saturating_add(RocksDbWeight::get().reads(8_u64))
+		Weight::from_parts(49_574_000, 3919)
+			.saturating_add(RocksDbWeight::get().reads(9_u64))
 			.saturating_add(RocksDbWeight::get().writes(7_u64))
 	}
 	fn restart_mining() -> Weight {
-		Weight::from_parts(28_172_000, 3919)
+		Weight::from_parts(28_733_000, 3919)
 			.saturating_add(RocksDbWeight::get().reads(4_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	fn reclaim_worker() -> Weight {
-		Weight::from_parts(30_866_000, 3919)
+		Weight::from_parts(31_297_000, 3919)
 			.saturating_add(RocksDbWeight::get().reads(4_u64))
 			.saturating_add(RocksDbWeight::get().writes(4_u64))
 	}
 	fn force_stop_overdue(w: u32, ) -> Weight {
-		Weight::from_parts(53_332_744, 3919)
-			.saturating_add(Weight::from_parts(8_222_416, 0).saturating_mul(w.into()))
-			.saturating_add(RocksDbWeight::get().reads(9_u64))
+		Weight::from_parts(56_795_205, 3919)
+			.saturating_add(Weight::from_parts(8_426_126, 0).saturating_mul(w.into()))
+			.saturating_add(RocksDbWeight::get().reads(10_u64))
 			.saturating_add(RocksDbWeight::get().reads((2_u64).saturating_mul(w.into())))
 			.saturating_add(RocksDbWeight::get().writes(7_u64))
 			.saturating_add(RocksDbWeight::get().writes((1_u64).saturating_mul(w.into())))
 			.saturating_add(Weight::from_parts(0, 2599).saturating_mul(w.into()))
 	}
 	fn process_withdrawals(q: u32, ) -> Weight {
-		Weight::from_parts(21_727_972, 3919)
-			.saturating_add(Weight::from_parts(59_303_957, 0).saturating_mul(q.into()))
+		Weight::from_parts(20_189_963, 3919)
+			.saturating_add(Weight::from_parts(62_310_757, 0).saturating_mul(q.into()))
 			.saturating_add(RocksDbWeight::get().reads(2_u64))
 			.saturating_add(RocksDbWeight::get().reads((5_u64).saturating_mul(q.into())))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 			.saturating_add(RocksDbWeight::get().writes((5_u64).saturating_mul(q.into())))
-			.saturating_add(Weight::from_parts(0, 2716).saturating_mul(q.into()))
+			.saturating_add(Weight::from_parts(0, 3164).saturating_mul(q.into()))
 	}
 	fn settle_slash() -> Weight {
-		Weight::from_parts(74_441_000, 6120)
-			.saturating_add(RocksDbWeight::get().reads(12_u64))
-			.saturating_add(RocksDbWeight::get().writes(10_u64))
+		Weight::from_parts(81_111_000, 6120)
+			.saturating_add(RocksDbWeight::get().reads(14_u64))
+			.saturating_add(RocksDbWeight::get().writes(11_u64))
 	}
 	fn report_unresponsive() -> Weight {
-		Weight::from_parts(43_515_000, 3919)
-			.saturating_add(RocksDbWeight::get().reads(8_u64))
+		Weight::from_parts(44_807_000, 3919)
+			.saturating_add(RocksDbWeight::get().reads(9_u64))
 			.saturating_add(RocksDbWeight::get().writes(6_u64))
 	}
 	fn report_recovered() -> Weight {
-		Weight::from_parts(33_991_000, 3919)
-			.saturating_add(RocksDbWeight::get().reads(8_u64))
+		Weight::from_parts(37_235_000, 3919)
+			.saturating_add(RocksDbWeight::get().reads(9_u64))
 			.saturating_add(RocksDbWeight::get().writes(6_u64))
 	}
 	fn slash_worker() -> Weight {
-		Weight::from_parts(49_173_000, 3919)
-			.saturating_add(RocksDbWeight::get().reads(9_u64))
+		Weight::from_parts(51_517_000, 3919)
+			.saturating_add(RocksDbWeight::get().reads(10_u64))
 			.saturating_add(RocksDbWeight::get().writes(8_u64))
 	}
 	fn set_reward_per_block() -> Weight {
-		Weight::from_parts(11_147_000, 1585)
+		Weight::from_parts(11_557_000, 1585)
 			.saturating_add(RocksDbWeight::get().reads(2_u64))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
 	}
 	fn on_initialize_idle(n: u32, ) -> Weight {
-		Weight::from_parts(34_582_946, 13655)
-			.saturating_add(Weight::from_parts(245, 0).saturating_mul(n.into()))
-			.saturating_add(RocksDbWeight::get().reads(5_u64))
+		Weight::from_parts(43_071_849, 13655)
+			.saturating_add(Weight::from_parts(341, 0).saturating_mul(n.into()))
+			.saturating_add(RocksDbWeight::get().reads(7_u64))
 	}
 	fn on_initialize_cooldown() -> Weight {
-		Weight::from_parts(50_835_000, 16188)
-			.saturating_add(RocksDbWeight::get().reads(10_u64))
+		Weight::from_parts(51_216_000, 16188)
+			.saturating_add(RocksDbWeight::get().reads(12_u64))
 			.saturating_add(RocksDbWeight::get().writes(4_u64))
 	}
 	fn on_initialize_payout(q: u32, ) -> Weight {
-		Weight::from_parts(30_919_182, 18721)
-			.saturating_add(Weight::from_parts(77_077_748, 0).saturating_mul(q.into()))
-			.saturating_add(RocksDbWeight::get().reads(9_u64))
+		Weight::from_parts(29_615_322, 18721)
+			.saturating_add(Weight::from_parts(77_049_033, 0).saturating_mul(q.into()))
+			.saturating_add(RocksDbWeight::get().reads(11_u64))
 			.saturating_add(RocksDbWeight::get().reads((5_u64).saturating_mul(q.into())))
 			.saturating_add(RocksDbWeight::get().writes(4_u64))
 			.saturating_add(RocksDbWeight::get().writes((5_u64).saturating_mul(q.into())))
-			.saturating_add(Weight::from_parts(0, 2716).saturating_mul(q.into()))
+			.saturating_add(Weight::from_parts(0, 3164).saturating_mul(q.into()))
 	}
 	fn on_initialize_commission() -> Weight {
-		Weight::from_parts(46_910_000, 16188)
-			.saturating_add(RocksDbWeight::get().reads(9_u64))
+		Weight::from_parts(48_052_000, 16188)
+			.saturating_add(RocksDbWeight::get().reads(11_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	fn on_initialize_grace(w: u32, ) -> Weight {
-		Weight::from_parts(83_328_126, 16188)
-			.saturating_add(Weight::from_parts(8_187_773, 0).saturating_mul(w.into()))
-			.saturating_add(RocksDbWeight::get().reads(16_u64))
+		Weight::from_parts(90_428_049, 16188)
+			.saturating_add(Weight::from_parts(8_154_026, 0).saturating_mul(w.into()))
+			.saturating_add(RocksDbWeight::get().reads(20_u64))
 			.saturating_add(RocksDbWeight::get().reads((2_u64).saturating_mul(w.into())))
-			.saturating_add(RocksDbWeight::get().writes(8_u64))
+			.saturating_add(RocksDbWeight::get().writes(9_u64))
 			.saturating_add(RocksDbWeight::get().writes((1_u64).saturating_mul(w.into())))
 			.saturating_add(Weight::from_parts(0, 2599).saturating_mul(w.into()))
 	}
 	fn on_initialize_release(w: u32, ) -> Weight {
-		Weight::from_parts(110_596_664, 16188)
-			.saturating_add(Weight::from_parts(10_434_201, 0).saturating_mul(w.into()))
-			.saturating_add(RocksDbWeight::get().reads(15_u64))
+		Weight::from_parts(112_241_929, 16188)
+			.saturating_add(Weight::from_parts(10_366_153, 0).saturating_mul(w.into()))
+			.saturating_add(RocksDbWeight::get().reads(17_u64))
 			.saturating_add(RocksDbWeight::get().reads((2_u64).saturating_mul(w.into())))
 			.saturating_add(RocksDbWeight::get().writes(8_u64))
 			.saturating_add(RocksDbWeight::get().writes((2_u64).saturating_mul(w.into())))
 			.saturating_add(Weight::from_parts(0, 2599).saturating_mul(w.into()))
 	}
 	fn cancel_withdrawal() -> Weight {
-		Weight::from_parts(52_278_000, 6140)
-			.saturating_add(RocksDbWeight::get().reads(10_u64))
-			.saturating_add(RocksDbWeight::get().writes(10_u64))
+		Weight::from_parts(58_988_000, 6140)
+			.saturating_add(RocksDbWeight::get().reads(12_u64))
+			.saturating_add(RocksDbWeight::get().writes(11_u64))
 	}
 	fn set_pool_state() -> Weight {
-		Weight::from_parts(11_227_000, 3919)
+		Weight::from_parts(11_196_000, 3919)
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn withdraw_other() -> Weight {
-		Weight::from_parts(108_091_000, 3919)
-			.saturating_add(RocksDbWeight::get().reads(12_u64))
-			.saturating_add(RocksDbWeight::get().writes(12_u64))
+		Weight::from_parts(114_752_000, 4154)
+			.saturating_add(RocksDbWeight::get().reads(14_u64))
+			.saturating_add(RocksDbWeight::get().writes(13_u64))
 	}
 	fn on_initialize_new_era(w: u32, ) -> Weight {
-		Weight::from_parts(2_502_381, 0)
-			.saturating_add(Weight::from_parts(108_540, 0).saturating_mul(w.into()))
+		Weight::from_parts(3_673_132, 0)
+			.saturating_add(Weight::from_parts(96_560, 0).saturating_mul(w.into()))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
 	}
 	fn electing_voters(v: u32, ) -> Weight {
-		Weight::from_parts(1_017_476_886, 516555)
-			.saturating_add(Weight::from_parts(82_632_154, 0).saturating_mul(v.into()))
-			.saturating_add(RocksDbWeight::get().reads(287_u64))
-			.saturating_add(RocksDbWeight::get().reads((18_u64).saturating_mul(v.into())))
-			.saturating_add(Weight::from_parts(0, 43456).saturating_mul(v.into()))
+		Weight::from_parts(503_721_000, 516555)
+			.saturating_add(Weight::from_parts(14_682_496, 0).saturating_mul(v.into()))
+			.saturating_add(RocksDbWeight::get().reads(245_u64))
+			.saturating_add(RocksDbWeight::get().reads((2_u64).saturating_mul(v.into())))
+			.saturating_add(RocksDbWeight::get().writes(2_u64))
+			.saturating_add(Weight::from_parts(0, 3164).saturating_mul(v.into()))
 	}
 	fn electable_targets(t: u32, ) -> Weight {
-		Weight::from_parts(297_734_000, 516555)
-			.saturating_add(Weight::from_parts(7_671_512, 0).saturating_mul(t.into()))
-			.saturating_add(RocksDbWeight::get().reads(207_u64))
+		Weight::from_parts(63_439_888, 388305)
+			.saturating_add(Weight::from_parts(8_393_087, 0).saturating_mul(t.into()))
+			.saturating_add(RocksDbWeight::get().reads(160_u64))
 			.saturating_add(RocksDbWeight::get().reads((2_u64).saturating_mul(t.into())))
+			.saturating_add(RocksDbWeight::get().writes(3_u64))
 			.saturating_add(Weight::from_parts(0, 2929).saturating_mul(t.into()))
 	}
-	// Estimated until the next `./scripts/bench.sh` run measures it: a bags-list rebag and the
-	// stale entry per delegator.
 	fn rescore_stale_voters(n: u32, ) -> Weight {
-		Weight::from_parts(5_000_000, 1_500)
-			.saturating_add(Weight::from_parts(80_000_000, 16_000).saturating_mul(n.into()))
-			.saturating_add(RocksDbWeight::get().reads(2_u64))
-			.saturating_add(RocksDbWeight::get().reads((8_u64).saturating_mul(n.into())))
-			.saturating_add(RocksDbWeight::get().writes((8_u64).saturating_mul(n.into())))
+		Weight::from_parts(18_333_624, 6280)
+			.saturating_add(Weight::from_parts(30_477_490, 0).saturating_mul(n.into()))
+			.saturating_add(RocksDbWeight::get().reads(7_u64))
+			.saturating_add(RocksDbWeight::get().reads((3_u64).saturating_mul(n.into())))
+			.saturating_add(RocksDbWeight::get().writes(3_u64))
+			.saturating_add(RocksDbWeight::get().writes((2_u64).saturating_mul(n.into())))
+			.saturating_add(Weight::from_parts(0, 2645).saturating_mul(n.into()))
 	}
-	// Estimated until the next `./scripts/bench.sh` run measures it: a bags-list rebag, the
-	// pool read and the stale entry per pool.
 	fn rescore_stale_targets(n: u32, ) -> Weight {
-		Weight::from_parts(5_000_000, 1_500)
-			.saturating_add(Weight::from_parts(90_000_000, 19_000).saturating_mul(n.into()))
-			.saturating_add(RocksDbWeight::get().reads(2_u64))
-			.saturating_add(RocksDbWeight::get().reads((9_u64).saturating_mul(n.into())))
-			.saturating_add(RocksDbWeight::get().writes((8_u64).saturating_mul(n.into())))
+		Weight::from_parts(8_509_709, 6120)
+			.saturating_add(Weight::from_parts(30_407_478, 0).saturating_mul(n.into()))
+			.saturating_add(RocksDbWeight::get().reads(5_u64))
+			.saturating_add(RocksDbWeight::get().reads((3_u64).saturating_mul(n.into())))
+			.saturating_add(RocksDbWeight::get().writes(2_u64))
+			.saturating_add(RocksDbWeight::get().writes((2_u64).saturating_mul(n.into())))
+			.saturating_add(Weight::from_parts(0, 2929).saturating_mul(n.into()))
 	}
 }
