@@ -85,7 +85,10 @@ pub type Executive = frame_executive::Executive<
 
 /// The storage migrations run at the next runtime upgrade (each guarded by its pallet's
 /// storage version, so a migration already applied is skipped).
-pub type Migrations = (pallet_stake_pool::migrations::v3::MigrateV2ToV3<Runtime>,);
+pub type Migrations = (
+	pallet_stake_pool::migrations::v3::MigrateV2ToV3<Runtime>,
+	pallet_election_multi_phase::migrations::v1::MigrateV0ToV1<Runtime>,
+);
 
 /// Types the node uses without knowing the extrinsic format.
 pub mod opaque {
@@ -130,7 +133,7 @@ pub const VERSION: RuntimeVersion = RuntimeVersion {
 	spec_name: alloc::borrow::Cow::Borrowed("pool-runtime"),
 	impl_name: alloc::borrow::Cow::Borrowed("pool-runtime"),
 	authoring_version: 1,
-	spec_version: 3,
+	spec_version: 4,
 	impl_version: 1,
 	apis: RUNTIME_API_VERSIONS,
 	transaction_version: 1,

@@ -191,3 +191,12 @@ fn every_hook_and_call_fits_its_share_of_a_block_at_the_bounds() {
 	}
 	assert!(over.is_empty(), "over a quarter of a block (500 ms, 1280 KiB):\n{}", over.join("\n"));
 }
+
+/// The stake pools keep the share prices of every target the election may take: with fewer,
+/// the voters of the last target pages would lose their votes in those pools.
+#[test]
+fn the_stake_pools_keep_the_price_of_every_target() {
+	let kept: u32 = <Runtime as pallet_stake_pool::Config>::MaxElectableTargets::get();
+	let taken: u32 = <Runtime as pallet_election_multi_phase::Config>::MaxElectableTargets::get();
+	assert!(kept >= taken, "the stake pools keep {kept} prices for {taken} targets");
+}

@@ -61,6 +61,7 @@
 
 extern crate alloc;
 
+pub mod migrations;
 pub mod miner;
 pub mod paged;
 mod phase;
@@ -169,7 +170,11 @@ pub mod pallet {
 		pub index: u32,
 	}
 
+	/// 1: the voter snapshot is paged ([`crate::migrations::v1`]).
+	pub const STORAGE_VERSION: StorageVersion = StorageVersion::new(1);
+
 	#[pallet::pallet]
+	#[pallet::storage_version(STORAGE_VERSION)]
 	pub struct Pallet<T>(_);
 
 	/// Why the pallet holds funds.

@@ -3,8 +3,12 @@
 //!
 //! A page's solution names its voters by their index **within the page** and its winners by
 //! their index in the target snapshot. A voter is in exactly one page of the snapshot (the data
-//! provider reads each once, see `docs/election.md`), so no voter can be counted twice across
-//! pages: duplicates can only occur within a page, where decoding refuses them.
+//! provider reads each once, see `docs/election.md`), and [`Miner::add_page`] takes each page
+//! once, so no voter can be counted twice across pages: duplicates can only occur within a
+//! page, where decoding refuses them.
+//!
+//! The round, the minimum untrusted score and `desired_targets <= MaxWinners` are the caller's
+//! to check (the pallet checks them when a claim is registered).
 //!
 //! Like [`crate::miner`], everything here is a pure function of a [`MinerConfig`] and the
 //! snapshot: the chain's verifier and the `staking-miner` run the same code.
@@ -43,6 +47,16 @@ pub struct WinnerBacking {
 	pub total: ExtendedBalance,
 	/// The number of voters backing it.
 	pub backers: u32,
+}
+
+/// What the pages checked so far give: the pages added (each may be added once) and each
+/// winner's backing, sorted by target index.
+#[derive(Clone, PartialEq, Eq, Debug, Default)]
+pub struct PagedSupports {
+	/// The pages added so far.
+	pub pages: alloc::collections::btree_set::BTreeSet<PageIndex>,
+	/// Each winner's backing from them.
+	pub backings: Vec<WinnerBacking>,
 }
 
 /// A solution in pages, as a miner produces it: the compact solution of every voter page with a
@@ -106,16 +120,25 @@ impl<T: MinerConfig> Miner<T> {
 			.collect())
 	}
 
-	/// Add a checked page's backing to what the pages before gave (both sorted by target
-	/// index). More distinct winners than `desired_targets` is an error.
+	/// Add page `page`'s checked backing to what the pages before gave. A page beyond the
+	/// snapshot's `pages`, a page added twice, and more distinct winners than
+	/// `desired_targets` are errors.
 	pub fn add_page(
-		sum: &mut Vec<WinnerBacking>,
-		page: &[WinnerBacking],
+		sum: &mut PagedSupports,
+		page: PageIndex,
+		backing: &[WinnerBacking],
+		pages: u32,
 		desired_targets: u32,
 	) -> Result<(), FeasibilityError> {
+		if page >= pages {
+			return Err(FeasibilityError::InvalidPage);
+		}
+		if !sum.pages.insert(page) {
+			return Err(FeasibilityError::DuplicatePage);
+		}
 		let mut merged: BTreeMap<u32, WinnerBacking> =
-			sum.iter().map(|backing| (backing.target, *backing)).collect();
-		for backing in page {
+			sum.backings.iter().map(|backing| (backing.target, *backing)).collect();
+		for backing in backing {
 			let entry = merged
 				.entry(backing.target)
 				.or_insert(WinnerBacking { target: backing.target, ..Default::default() });
@@ -125,7 +148,7 @@ impl<T: MinerConfig> Miner<T> {
 		if merged.len() > desired_targets as usize {
 			return Err(FeasibilityError::WrongWinnerCount);
 		}
-		*sum = merged.into_values().collect();
+		sum.backings = merged.into_values().collect();
 		Ok(())
 	}
 
@@ -133,12 +156,13 @@ impl<T: MinerConfig> Miner<T> {
 	/// `MaxBackersPerWinner` backers, and (when given) the claimed score equal to the score of
 	/// the summed backing. Returns the winners with their backing and the score.
 	pub fn finalize_pages(
-		sum: &[WinnerBacking],
+		sum: &PagedSupports,
 		targets: &[T::AccountId],
 		desired_targets: u32,
 		claimed: Option<ElectionScore>,
 	) -> Result<(Vec<(T::AccountId, ExtendedBalance)>, ElectionScore), FeasibilityError> {
 		use frame_support::traits::Get;
+		let sum = &sum.backings;
 		if sum.len() != desired_targets as usize {
 			return Err(FeasibilityError::WrongWinnerCount);
 		}
@@ -206,7 +230,7 @@ impl<T: MinerConfig> Miner<T> {
 			by_page.entry(page).or_default().push(assignment);
 		}
 		let mut solutions = Vec::new();
-		let mut sum = Vec::new();
+		let mut sum = PagedSupports::default();
 		let mut trimmed = Trimmed { backings, ..Default::default() };
 		for (page, assignments) in by_page.into_iter().rev() {
 			let voters = pages.get(page as usize).map(|v| v.as_slice()).unwrap_or_default();
@@ -230,7 +254,8 @@ impl<T: MinerConfig> Miner<T> {
 			trimmed.weight = trimmed.weight.max(weight);
 			let backing = Self::check_page(solution.clone(), voters, targets, desired_targets)
 				.map_err(MinerError::Feasibility)?;
-			Self::add_page(&mut sum, &backing, desired_targets).map_err(MinerError::Feasibility)?;
+			Self::add_page(&mut sum, page, &backing, pages.len() as u32, desired_targets)
+				.map_err(MinerError::Feasibility)?;
 			solutions.push((page, solution));
 		}
 		let (_, score) = Self::finalize_pages(&sum, targets, desired_targets, None)

@@ -270,8 +270,9 @@ impl<T: Config> ElectionProvider for Pallet<T> {
 	}
 
 	fn duration() -> Self::BlockNumber {
-		let snapshot: BlockNumberFor<T> =
-			Self::target_pages().saturating_add(Self::msp()).saturating_add(1).into();
+		// The snapshot's blocks before the signed phase (its last voter page is the signed
+		// phase's first block).
+		let snapshot: BlockNumberFor<T> = Self::target_pages().saturating_add(Self::msp()).into();
 		snapshot
 			.saturating_add(T::SignedPhase::get())
 			.saturating_add(T::SignedValidationPhase::get())

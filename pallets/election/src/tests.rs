@@ -1,6 +1,7 @@
 //! Tests of the election pallet, its miner and its feasibility check.
 #![allow(clippy::arithmetic_side_effects, clippy::indexing_slicing)]
 
+mod migrations;
 mod miner;
 mod miner_properties;
 mod paged;

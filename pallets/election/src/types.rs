@@ -228,4 +228,8 @@ pub enum FeasibilityError {
 	TooManyBackings,
 	/// There is no snapshot to check against.
 	SnapshotUnavailable,
+	/// A page of a paged solution is beyond the snapshot's pages.
+	InvalidPage,
+	/// A page of a paged solution was given twice.
+	DuplicatePage,
 }

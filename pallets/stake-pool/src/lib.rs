@@ -862,6 +862,11 @@ pub mod pallet {
 		fn integrity_test() {
 			assert!(T::MaxTasksPerBlock::get() > 0, "MaxTasksPerBlock must be positive");
 			assert!(
+				T::MaxStaleRescoresPerBlock::get() > 0,
+				"MaxStaleRescoresPerBlock must be positive, or entries changed during a paged \
+				 snapshot would never reach their place in the lists"
+			);
+			assert!(
 				T::CommissionChangeDelay::get() >
 					sp_runtime::traits::Saturating::saturating_add(
 						T::GracePeriod::get(),

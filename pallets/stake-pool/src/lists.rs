@@ -218,6 +218,12 @@ impl<T: Config> Pallet<T> {
 			.and_then(Pools::<T>::get)
 			.map(|pool| pool.target_score)
 			.unwrap_or_default();
+		Self::place_target_at(account, score);
+	}
+
+	/// Put a pool's account in its place in the target list for `score` (out of it at zero),
+	/// whatever the list holds now.
+	fn place_target_at(account: &T::AccountId, score: BalanceOf<T>) {
 		let listed = T::TargetList::contains(account);
 		if score.is_zero() {
 			if listed {
@@ -244,13 +250,16 @@ impl<T: Config> Pallet<T> {
 	/// neither value nor candidacy).
 	pub(crate) fn put_pool(pid: PoolId, mut pool: PoolOf<T>) {
 		let score = Self::target_score_of(&pool);
-		if score != pool.target_score && Self::target_list_locked() {
-			// The list is being read page by page: its place waits for the hook.
-			StaleTargets::<T>::insert(T::PoolAccounts::account_of(pid), ());
-			pool.target_score = score;
-		} else if score != pool.target_score {
+		if score != pool.target_score {
 			let account = T::PoolAccounts::account_of(pid);
-			if score.is_zero() {
+			if Self::target_list_locked() {
+				// The list is being read page by page: its place waits for the hook.
+				StaleTargets::<T>::insert(account, ());
+			} else if StaleTargets::<T>::take(&account).is_some() {
+				// Its place was still waiting: the list holds what it held before the lock,
+				// not what `target_score` says.
+				Self::place_target_at(&account, score);
+			} else if score.is_zero() {
 				let _ = T::TargetList::on_remove(&account).defensive();
 			} else if pool.target_score.is_zero() {
 				let _ = T::TargetList::on_insert(account, score).defensive();
@@ -264,13 +273,15 @@ impl<T: Config> Pallet<T> {
 
 	/// Remove a pool record (closing it), and the pool from the target list if it is there.
 	pub(crate) fn remove_pool(pid: PoolId, pool: &PoolOf<T>) {
-		if !pool.target_score.is_zero() {
-			let account = T::PoolAccounts::account_of(pid);
-			if Self::target_list_locked() {
+		let account = T::PoolAccounts::account_of(pid);
+		if Self::target_list_locked() {
+			if !pool.target_score.is_zero() || StaleTargets::<T>::contains_key(&account) {
 				StaleTargets::<T>::insert(account, ());
-			} else {
-				let _ = T::TargetList::on_remove(&account).defensive();
 			}
+		} else if StaleTargets::<T>::take(&account).is_some() {
+			Self::place_target_at(&account, Zero::zero());
+		} else if !pool.target_score.is_zero() {
+			let _ = T::TargetList::on_remove(&account).defensive();
 		}
 		Pools::<T>::remove(pid);
 	}

@@ -30,11 +30,11 @@ fn verify(
 	targets: &[u64],
 	desired: u32,
 ) -> Result<(Vec<(u64, u128)>, ElectionScore), FeasibilityError> {
-	let mut sum = Vec::new();
+	let mut sum = PagedSupports::default();
 	for (page, solution) in &raw.pages {
-		let voters = pages.get(*page as usize).ok_or(FeasibilityError::InvalidVoterIndex)?;
+		let voters = pages.get(*page as usize).ok_or(FeasibilityError::InvalidPage)?;
 		let backing = Miner::<TestMiner>::check_page(solution.clone(), voters, targets, desired)?;
-		Miner::<TestMiner>::add_page(&mut sum, &backing, desired)?;
+		Miner::<TestMiner>::add_page(&mut sum, *page, &backing, pages.len() as u32, desired)?;
 	}
 	Miner::<TestMiner>::finalize_pages(&sum, targets, desired, Some(raw.score))
 }
@@ -122,10 +122,30 @@ fn every_fraud_across_pages_is_caught() {
 	let mut missing = raw.clone();
 	missing.pages.pop();
 	assert!(verify(&missing, &pages, &targets, 2).is_err());
-	// The same page twice: its stake counted twice.
+	// The same page twice, with the claim made for its stake counted twice (found by review:
+	// without the page check the doubled stake made its own consistent claim).
 	let mut doubled = raw.clone();
 	doubled.pages.push(raw.pages[0].clone());
-	assert_eq!(verify(&doubled, &pages, &targets, 2).unwrap_err(), FeasibilityError::InvalidScore);
+	let mut cheat: std::collections::BTreeMap<u32, WinnerBacking> = Default::default();
+	for (page, solution) in &doubled.pages {
+		let backing =
+			Miner::<TestMiner>::check_page(solution.clone(), &pages[*page as usize], &targets, 2)
+				.unwrap();
+		for b in backing {
+			let entry = cheat
+				.entry(b.target)
+				.or_insert(WinnerBacking { target: b.target, ..Default::default() });
+			entry.total += b.total;
+			entry.backers += b.backers;
+		}
+	}
+	doubled.score = score_of(&cheat.into_values().collect::<Vec<_>>());
+	assert_ne!(doubled.score, raw.score);
+	assert_eq!(verify(&doubled, &pages, &targets, 2).unwrap_err(), FeasibilityError::DuplicatePage);
+	// A page beyond the snapshot's two.
+	let mut beyond = raw.clone();
+	beyond.pages[0].0 = 2;
+	assert_eq!(verify(&beyond, &pages, &targets, 2).unwrap_err(), FeasibilityError::InvalidPage);
 	// Each page names two winners, but different ones: three in all.
 	let mut page1 = TestSolution::default();
 	page1.votes1.push((1, 2)); // voter 4 -> 30
@@ -159,17 +179,17 @@ fn backers_are_counted_over_all_pages() {
 	let backing = |solution: TestSolution, page: usize| {
 		Miner::<TestMiner>::check_page(solution, &pages[page], &targets, 2).unwrap()
 	};
-	let mut sum = Vec::new();
-	Miner::<TestMiner>::add_page(&mut sum, &backing(page1, 1), 2).unwrap();
-	Miner::<TestMiner>::add_page(&mut sum, &backing(page0, 0), 2).unwrap();
+	let mut sum = PagedSupports::default();
+	Miner::<TestMiner>::add_page(&mut sum, 1, &backing(page1, 1), 2, 2).unwrap();
+	Miner::<TestMiner>::add_page(&mut sum, 0, &backing(page0, 0), 2, 2).unwrap();
 	assert_eq!(
-		sum,
+		sum.backings,
 		vec![
 			WinnerBacking { target: 0, total: 80, backers: 3 },
 			WinnerBacking { target: 2, total: 40, backers: 1 },
 		]
 	);
-	let score = score_of(&sum);
+	let score = score_of(&sum.backings);
 	assert_eq!(score, ElectionScore { minimal_stake: 40, sum_stake: 120, sum_stake_squared: 8000 });
 	MaxBackers::set(2);
 	let result = Miner::<TestMiner>::finalize_pages(&sum, &targets, 2, Some(score));

@@ -502,3 +502,39 @@ fn targets_are_read_page_by_page_and_nobody_moves_between_pages() {
 		assert_eq!(TargetList::iter().next(), Some(POOL_ACCOUNT_BASE));
 	});
 }
+
+/// A pool that stops mining while the target list is locked (its place waits, still listed)
+/// and starts again right after the unlock, before the hook moved it: its new place must come
+/// from the list, not from the score it had (found by review: the list was told to insert a
+/// pool it still held).
+#[test]
+fn a_pool_changing_twice_around_a_paged_read_keeps_the_list_right() {
+	ExtBuilder::default().build_and_execute(|| {
+		four_candidate_pools();
+		// Pool 4 is bound but does not mine: not listed.
+		setup_worker(44, 400, OWNER_A);
+		assert_ok!(StakePool::create_pool(RuntimeOrigin::signed(OWNER_A)));
+		assert_ok!(StakePool::add_worker(RuntimeOrigin::signed(OWNER_A), 4, 44));
+		assert_ok!(StakePool::delegate(RuntimeOrigin::signed(5), 4, 2000 * PHA));
+		assert!(!TargetList::contains(&(POOL_ACCOUNT_BASE + 4)));
+		let page = DataProviderBounds { count: Some(2.into()), size: None };
+		let _ = StakePool::electable_targets(page, 1).unwrap();
+		// Locked: pool 0 stops mining (listed, score now zero), pool 4 starts (unlisted).
+		assert_ok!(StakePool::stop_mining(RuntimeOrigin::signed(OWNER_A), 0, 40));
+		assert_ok!(StakePool::start_mining(RuntimeOrigin::signed(OWNER_A), 4, 44, 2000 * PHA));
+		assert_eq!(StaleTargets::<Test>::count(), 2);
+		let _ = StakePool::electable_targets(page, 0).unwrap();
+		assert!(!StakePool::target_list_locked());
+		// Unlocked, same block: pool 0 cannot restart (its worker cools down), so a second
+		// worker joins and mines; pool 4 stops.
+		setup_worker(45, 400, OWNER_A);
+		assert_ok!(StakePool::add_worker(RuntimeOrigin::signed(OWNER_A), 0, 45));
+		assert_ok!(StakePool::delegate(RuntimeOrigin::signed(6), 0, 2000 * PHA));
+		assert_ok!(StakePool::start_mining(RuntimeOrigin::signed(OWNER_A), 0, 45, 2000 * PHA));
+		assert_ok!(StakePool::stop_mining(RuntimeOrigin::signed(OWNER_A), 4, 44));
+		check_try_state();
+		assert_eq!(TargetList::get_score(&POOL_ACCOUNT_BASE).ok(), Some(pool(0).target_score));
+		assert!(!TargetList::contains(&(POOL_ACCOUNT_BASE + 4)));
+		assert_eq!(StaleTargets::<Test>::count(), 0);
+	});
+}
