@@ -103,23 +103,26 @@ pub async fn snapshot(rpc: &mut Rpc, at: Hash) -> Result<Option<Snapshot>, Strin
 		.map(|bytes| decode::<u32>("Election::Round", &bytes))
 		.transpose()?
 		.unwrap_or(1);
-	// Every page, largest voters first, each checked against the hash the chain stored for
-	// it; the fingerprint commits to the hashes.
+	// Every page and its stored hash, fetched concurrently, largest voters first; each page is
+	// checked against its hash and the fingerprint is recomputed from the hashes.
 	type Election = pallet_election_multi_phase::Pallet<Runtime>;
-	let pages: u32 = Election::msp().saturating_add(1);
+	let pages: Vec<u32> = (0..Election::msp().saturating_add(1)).rev().collect();
+	let mut keys: Vec<Vec<u8>> =
+		pages.iter().map(PagedVoterSnapshotHash::<Runtime>::hashed_key_for).collect();
+	keys.extend(pages.iter().map(PagedVoterSnapshot::<Runtime>::hashed_key_for));
+	let values = rpc.storage_many(&keys, at).await?;
+	let (stored_hashes, stored_pages) = values.split_at(pages.len());
 	let mut voters = Vec::new();
 	let mut hashes = Vec::new();
-	for page in (0..pages).rev() {
-		let stored = rpc
-			.storage(&PagedVoterSnapshotHash::<Runtime>::hashed_key_for(page), at)
-			.await?
+	for ((page, stored), bytes) in pages.iter().zip(stored_hashes).zip(stored_pages) {
+		let stored = stored
+			.as_ref()
 			.ok_or_else(|| format!("the snapshot has no hash for voter page {page}"))?;
-		let stored: Hash = decode("Election::PagedVoterSnapshotHash", &stored)?;
-		let page_voters: Vec<Voter> =
-			match rpc.storage(&PagedVoterSnapshot::<Runtime>::hashed_key_for(page), at).await? {
-				Some(bytes) => decode("Election::PagedVoterSnapshot", &bytes)?,
-				None => Vec::new(),
-			};
+		let stored: Hash = decode("Election::PagedVoterSnapshotHash", stored)?;
+		let page_voters: Vec<Voter> = match bytes {
+			Some(bytes) => decode("Election::PagedVoterSnapshot", bytes)?,
+			None => Vec::new(),
+		};
 		let hash = Election::page_hash(&page_voters);
 		if hash != stored {
 			return Err(format!(

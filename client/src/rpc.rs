@@ -271,6 +271,36 @@ impl Rpc {
 		value.map(|v| unhex(&v)).transpose()
 	}
 
+	/// The values of `keys` at block `at`, fetched concurrently over the one connection (the
+	/// client multiplexes requests), in the order of `keys`; retried on another connection
+	/// when the connection is lost.
+	pub async fn storage_many(
+		&mut self,
+		keys: &[Vec<u8>],
+		at: H256,
+	) -> Result<Vec<Option<Vec<u8>>>, String> {
+		loop {
+			let client = &self.client;
+			let requests = keys.iter().map(|key| {
+				client.request::<Option<String>, _>("state_getStorage", rpc_params![hex(key), at])
+			});
+			let results = futures::future::join_all(requests).await;
+			if results.iter().any(|result| matches!(result, Err(e) if lost_connection(e))) {
+				self.reconnect().await?;
+				continue;
+			}
+			return results
+				.into_iter()
+				.map(|result| {
+					result
+						.map_err(|e| format!("state_getStorage on {}: {e}", self.endpoint()))?
+						.map(|value| unhex(&value))
+						.transpose()
+				})
+				.collect();
+		}
+	}
+
 	/// Up to `count` keys under `prefix` after `start`, at block `at`.
 	pub async fn keys_paged(
 		&mut self,
