@@ -86,7 +86,7 @@ impl<T: Config> Pallet<T> {
 			return Weight::zero();
 		}
 		let mut election_weight = T::ElectionProvider::status().ok().flatten().unwrap_or_default();
-		// A paged read of the voter list that never reached its last page (an election that
+		// A paged read of either list that never reached its last page (an election that
 		// stopped mid-snapshot) must not keep the list locked into the next era.
 		election_weight = election_weight.saturating_add(T::DbWeight::get().reads(2));
 		if Self::voter_list_locked() || Self::target_list_locked() {

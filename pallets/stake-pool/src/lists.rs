@@ -113,15 +113,24 @@ impl<T: Config> Pallet<T> {
 
 	/// Put `who` in its place in the voter list for `score` (out of it at zero).
 	fn place_voter(who: &T::AccountId, score: BalanceOf<T>) {
-		let listed = T::VoterList::contains(who);
+		Self::place_in::<T::VoterList>(who, score)
+	}
+
+	/// Put `who` in its place in list `L` for `score` (out of it at zero), whatever the list
+	/// holds now.
+	fn place_in<L: SortedListProvider<T::AccountId, Score = BalanceOf<T>>>(
+		who: &T::AccountId,
+		score: BalanceOf<T>,
+	) {
+		let listed = L::contains(who);
 		if score.is_zero() {
 			if listed {
-				let _ = T::VoterList::on_remove(who).defensive();
+				let _ = L::on_remove(who).defensive();
 			}
 		} else if listed {
-			let _ = T::VoterList::on_update(who, score).defensive();
+			let _ = L::on_update(who, score).defensive();
 		} else {
-			let _ = T::VoterList::on_insert(who.clone(), score).defensive();
+			let _ = L::on_insert(who.clone(), score).defensive();
 		}
 	}
 
@@ -224,16 +233,7 @@ impl<T: Config> Pallet<T> {
 	/// Put a pool's account in its place in the target list for `score` (out of it at zero),
 	/// whatever the list holds now.
 	fn place_target_at(account: &T::AccountId, score: BalanceOf<T>) {
-		let listed = T::TargetList::contains(account);
-		if score.is_zero() {
-			if listed {
-				let _ = T::TargetList::on_remove(account).defensive();
-			}
-		} else if listed {
-			let _ = T::TargetList::on_update(account, score).defensive();
-		} else {
-			let _ = T::TargetList::on_insert(account.clone(), score).defensive();
-		}
+		Self::place_in::<T::TargetList>(account, score)
 	}
 
 	/// The pool's score in the target list: its value while it is a candidate, else zero.
