@@ -3,6 +3,7 @@
 //! exactly rewards paid minus slashes burned.
 
 use crate::{mock::*, *};
+use frame_election_provider_support::{bounds::DataProviderBounds, ElectionDataProvider};
 use frame_support::traits::Hooks;
 use proptest::prelude::*;
 use sp_runtime::{DispatchResult, Permill};
@@ -14,25 +15,85 @@ const WHO: [AccountId; 6] = [1, 2, 3, 4, 5, 6];
 
 #[derive(Debug, Clone)]
 enum Action {
-	Delegate { who: usize, pid: u64, amount: Balance },
-	Withdraw { who: usize, pid: u64, amount: Balance },
-	Claim { who: usize, pid: u64, restake: bool },
-	ClaimCommission { pid: u64 },
-	Start { worker: usize, extra: Balance },
-	Restart { worker: usize, extra: Balance },
-	Stop { worker: usize },
-	Reclaim { worker: usize },
-	Unresponsive { worker: usize },
-	Recovered { worker: usize },
-	Slash { worker: usize, amount: Balance },
-	SetCommission { pid: u64, percent: u32 },
-	SetCap { pid: u64, cap: Option<Balance> },
-	ForceStop { pid: u64 },
-	Process { pid: u64 },
-	SettleSlash { who: usize, pid: u64 },
-	SetState { pid: u64, state: u8, by: usize },
-	WithdrawOther { who: usize, pid: u64 },
-	Advance { blocks: u64 },
+	Delegate {
+		who: usize,
+		pid: u64,
+		amount: Balance,
+	},
+	Withdraw {
+		who: usize,
+		pid: u64,
+		amount: Balance,
+	},
+	Claim {
+		who: usize,
+		pid: u64,
+		restake: bool,
+	},
+	ClaimCommission {
+		pid: u64,
+	},
+	Start {
+		worker: usize,
+		extra: Balance,
+	},
+	Restart {
+		worker: usize,
+		extra: Balance,
+	},
+	Stop {
+		worker: usize,
+	},
+	Reclaim {
+		worker: usize,
+	},
+	Unresponsive {
+		worker: usize,
+	},
+	Recovered {
+		worker: usize,
+	},
+	Slash {
+		worker: usize,
+		amount: Balance,
+	},
+	SetCommission {
+		pid: u64,
+		percent: u32,
+	},
+	SetCap {
+		pid: u64,
+		cap: Option<Balance>,
+	},
+	ForceStop {
+		pid: u64,
+	},
+	Process {
+		pid: u64,
+	},
+	SettleSlash {
+		who: usize,
+		pid: u64,
+	},
+	SetState {
+		pid: u64,
+		state: u8,
+		by: usize,
+	},
+	WithdrawOther {
+		who: usize,
+		pid: u64,
+	},
+	Advance {
+		blocks: u64,
+	},
+	/// The election reading a page of the target list (`targets`) or the voter list: pages
+	/// below the one read last continue a read, which locks the list until page 0.
+	ReadPage {
+		targets: bool,
+		page: u32,
+		count: u32,
+	},
 }
 
 /// Amounts from dust to far beyond any balance, weighted towards the interesting middle.
@@ -74,6 +135,8 @@ fn action() -> impl Strategy<Value = Action> {
 			.prop_map(|(pid, state, by)| Action::SetState { pid, state, by }),
 		1 => (who, pid.clone()).prop_map(|(who, pid)| Action::WithdrawOther { who, pid }),
 		4 => prop_oneof![3 => 1u64..5, 1 => 20u64..200].prop_map(|blocks| Action::Advance { blocks }),
+		3 => (any::<bool>(), 0u32..4, 1u32..4)
+			.prop_map(|(targets, page, count)| Action::ReadPage { targets, page, count }),
 	]
 }
 
@@ -159,6 +222,7 @@ fn apply(action: &Action) -> DispatchResult {
 		Action::WithdrawOther { who, pid } => {
 			StakePool::withdraw_other(signed(2), pid, WHO[who]).map(|_| ()).map_err(|e| e.error)
 		},
+		Action::ReadPage { .. } => Ok(()),
 		Action::Advance { blocks } => {
 			for _ in 0..blocks {
 				let next = System::block_number() + 1;
@@ -181,7 +245,35 @@ fn run(actions: Vec<Action>) -> Result<(), TestCaseError> {
 		setup();
 		let issuance = Balances::total_issuance();
 		let mut succeeded = 0usize;
+		// What each list's paged read under way returned so far: nobody may come twice.
+		let mut seen_targets = std::collections::BTreeSet::new();
+		let mut seen_voters = std::collections::BTreeSet::new();
 		for action in &actions {
+			if let Action::ReadPage { targets, page, count } = *action {
+				let bounds = DataProviderBounds { count: Some(count.into()), size: None };
+				let (continues, read, seen) = if targets {
+					let continues = TargetSnapshotStatus::<Test>::get().continues(page);
+					let read = StakePool::electable_targets(bounds, page).expect("targets");
+					(continues, read, &mut seen_targets)
+				} else {
+					let continues = VoterSnapshotStatus::<Test>::get().continues(page);
+					let read = StakePool::electing_voters(bounds, page).expect("voters");
+					(continues, read.into_iter().map(|(who, _, _)| who).collect(), &mut seen_voters)
+				};
+				if !continues {
+					seen.clear();
+				}
+				for who in read {
+					if !seen.insert(who) {
+						result = Err(TestCaseError::fail(format!(
+							"{action:?}: {who} read twice in one paged read"
+						)));
+						return;
+					}
+				}
+				check_invariants();
+				continue;
+			}
 			let root = sp_io::storage::root(sp_runtime::StateVersion::V1);
 			let outcome = apply(action);
 			succeeded += usize::from(outcome.is_ok());
