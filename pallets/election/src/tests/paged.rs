@@ -23,6 +23,8 @@ fn voters_are_taken_one_page_per_block_largest_page_first() {
 		// targets at 10, page 2 at 11, page 1 at 12, page 0 with the signed phase at 13.
 		roll_to(9);
 		assert_eq!(CurrentPhase::<Runtime>::get(), Phase::Off);
+		// From the round's first block (10) to the election (30): 20 blocks.
+		assert_eq!(<MultiPhase as ElectionProvider>::duration(), 20);
 		roll_to(10);
 		assert_eq!(CurrentPhase::<Runtime>::get(), Phase::Snapshot { page: 2 });
 		assert_eq!(
