@@ -24,8 +24,11 @@ pub type AccountInfo =
 /// The election's snapshot at one block.
 #[derive(Debug, Clone)]
 pub struct Snapshot {
-	/// The voters: account, stake, votes.
+	/// The voters: account, stake, votes; every page, page `Pages - 1` (the largest voters)
+	/// first, as the chain's `snapshot_voters` lists them.
 	pub voters: Vec<Voter>,
+	/// The voter pages by index: `pages[p]` is voter page `p` (page 0 the smallest voters).
+	pub pages: Vec<Vec<Voter>>,
 	/// The targets.
 	pub targets: Vec<AccountId>,
 	/// How many winners to elect.
@@ -113,6 +116,7 @@ pub async fn snapshot(rpc: &mut Rpc, at: Hash) -> Result<Option<Snapshot>, Strin
 	let values = rpc.storage_many(&keys, at).await?;
 	let (stored_hashes, stored_pages) = values.split_at(pages.len());
 	let mut voters = Vec::new();
+	let mut by_index = Vec::new();
 	let mut hashes = Vec::new();
 	for ((page, stored), bytes) in pages.iter().zip(stored_hashes).zip(stored_pages) {
 		let stored = stored
@@ -130,15 +134,61 @@ pub async fn snapshot(rpc: &mut Rpc, at: Hash) -> Result<Option<Snapshot>, Strin
 			));
 		}
 		hashes.push(hash);
-		voters.extend(page_voters);
+		voters.extend(page_voters.iter().cloned());
+		by_index.push(page_voters);
 	}
+	// Read from the highest page down; indexed from page 0 up.
+	by_index.reverse();
 	let expected = Election::fingerprint_of(round, desired_targets, &targets, &hashes);
 	if expected != fingerprint {
 		return Err(format!(
 			"the snapshot's pages do not make its fingerprint {fingerprint:?} (computed {expected:?})"
 		));
 	}
-	Ok(Some(Snapshot { voters, targets, desired_targets, fingerprint }))
+	Ok(Some(Snapshot { voters, pages: by_index, targets, desired_targets, fingerprint }))
+}
+
+/// A signed claim of this chain's election: its key, the score it claims, and its solution
+/// pages stored so far (`(page, encoded page)`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Claim {
+	/// Its key in `SignedSubmissionsMap`.
+	pub index: u32,
+	/// The score it claims.
+	pub score: ElectionScore,
+	/// The pages stored so far, each with its encoded `SignedPage`.
+	pub pages: Vec<(u32, Vec<u8>)>,
+}
+
+/// The claim `who` has in the signed queue at `at`, with the pages it stored (read
+/// concurrently), or `None` when it has none.
+pub async fn signed_claim(
+	rpc: &mut Rpc,
+	who: &AccountId,
+	at: Hash,
+) -> Result<Option<Claim>, String> {
+	use pallet_election_multi_phase::{QueueEntry, SignedSubmissionIndices, SignedSubmissionPages};
+	let Some(queue) = rpc.storage(&SignedSubmissionIndices::<Runtime>::hashed_key(), at).await?
+	else {
+		return Ok(None);
+	};
+	let queue: Vec<QueueEntry<AccountId>> = decode("Election::SignedSubmissionIndices", &queue)?;
+	let Some(entry) = queue.into_iter().find(|entry| entry.who == *who) else {
+		return Ok(None);
+	};
+	type Election = pallet_election_multi_phase::Pallet<Runtime>;
+	let pages: Vec<u32> = (0..Election::msp().saturating_add(1)).collect();
+	let keys: Vec<Vec<u8>> = pages
+		.iter()
+		.map(|page| SignedSubmissionPages::<Runtime>::hashed_key_for(entry.index, page))
+		.collect();
+	let values = rpc.storage_many(&keys, at).await?;
+	let stored = pages
+		.into_iter()
+		.zip(values)
+		.filter_map(|(page, value)| value.map(|bytes| (page, bytes)))
+		.collect();
+	Ok(Some(Claim { index: entry.index, score: entry.score, pages: stored }))
 }
 
 /// The events of block `at`.

@@ -341,7 +341,7 @@ mod tests {
 
 	fn items() -> Vec<Item> {
 		vec![
-			Item::Call("Election", "submit"),
+			Item::Call("Election", "register"),
 			Item::Storage("Election", "CurrentPhase"),
 			Item::Storage("System", "Account"),
 			Item::Constant("Election", "MinerMaxLength"),
@@ -363,14 +363,14 @@ mod tests {
 	fn a_changed_or_missing_item_is_named() {
 		let ours = own_metadata().unwrap();
 		let mut chain = ours.clone();
-		change_call_shape(&mut chain, "Election", "submit");
+		change_call_shape(&mut chain, "Election", "register");
 		chain.apis.retain(|a| a.name != "ElectionApi");
 		let report = compare(&ours, &chain, &items());
 		assert!(!report.compatible());
 		assert_eq!(
 			report.mismatches(),
 			vec![
-				"call Election::submit has changed".to_string(),
+				"call Election::register has changed".to_string(),
 				"runtime API ElectionApi_round_info is missing on the chain".to_string(),
 			]
 		);
@@ -382,7 +382,7 @@ mod tests {
 	fn constants_decode_from_the_metadata() {
 		let ours = own_metadata().unwrap();
 		let length: u32 = constant(&ours, "Election", "MinerMaxLength").unwrap();
-		assert_eq!(length, 1024 * 1024);
+		assert_eq!(length, 64 * 1024);
 		assert!(constant::<u32>(&ours, "Election", "NoSuchThing")
 			.unwrap_err()
 			.contains("no constant Election::NoSuchThing"));

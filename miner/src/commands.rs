@@ -120,6 +120,15 @@ pub async fn dry_run(
 		info.round,
 		info.minimum_untrusted_score,
 	);
+	// The claim the monitor would send: the solution split into voter pages, each checked as
+	// the chain checks a page, the score recomputed from the pages.
+	let paged = Miner::<ChainConfig>::paginate(
+		mined.solution.solution.clone(),
+		&snapshot.pages,
+		&snapshot.targets,
+		snapshot.desired_targets,
+		info.round,
+	);
 	let deposit = chain::deposit_for(rpc, mined.trimmed.length, mined.trimmed.weight, hash).await?;
 	let queue = chain::signed_queue(rpc, hash).await?;
 	println!("block:            {number} ({})", hex(hash.as_bytes()));
@@ -148,6 +157,21 @@ pub async fn dry_run(
 		limits.max_weight.proof_size()
 	);
 	println!("voters trimmed:   {}", mined.trimmed.voters);
+	match &paged {
+		Ok(paged) => println!(
+			"claim pages:      {} of {} ({}), score {}",
+			paged.pages.len(),
+			snapshot.pages.len(),
+			paged
+				.pages
+				.iter()
+				.map(|(page, solution)| format!("page {page}: {} bytes", solution.encoded_size()))
+				.collect::<Vec<_>>()
+				.join(", "),
+			if paged.score == mined.score() { "as the whole solution's" } else { "DIFFERENT" }
+		),
+		Err(e) => println!("claim pages:      cannot be split: {e:?}"),
+	}
 	println!("deposit:          {deposit}");
 	match queue.first() {
 		Some((who, best)) => println!(
@@ -158,12 +182,14 @@ pub async fn dry_run(
 		),
 		None => println!("best queued:      none (the queue is empty)"),
 	}
-	match check {
-		Ok(_) => {
-			println!("feasibility:      passes the chain's check");
+	match (check, paged) {
+		(Ok(_), Ok(paged)) if paged.score == mined.score() => {
+			println!("feasibility:      passes the chain's check, whole and page by page");
 			Ok(())
 		},
-		Err(e) => Err(format!("the mined solution fails the feasibility check: {e:?}")),
+		(Ok(_), Ok(_)) => Err("the pages do not score as the whole solution".into()),
+		(Ok(_), Err(e)) => Err(format!("the mined solution cannot be split into pages: {e:?}")),
+		(Err(e), _) => Err(format!("the mined solution fails the feasibility check: {e:?}")),
 	}
 }
 

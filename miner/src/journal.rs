@@ -3,6 +3,7 @@
 //! middle of a round never submits twice for the same round and snapshot.
 //!
 //! ```text
+//! {"round":3,"fingerprint":"0x…","event":{"registered":{"block":56,"score":[…],"pages":[[6,"0x…"],…]}}}
 //! {"round":3,"fingerprint":"0x…","event":{"submitted":{"block":57,"score":[…],"tx":"0x…"}}}
 //! {"round":3,"fingerprint":"0x…","event":{"outcome":{"outcome":"rewarded","amount":"…"}}}
 //! ```
@@ -23,7 +24,19 @@ use std::{
 // flattened enum would need to.
 #[serde(rename_all = "snake_case")]
 pub enum Event {
-	/// A solution was stored in the signed queue (`SolutionStored` for this account seen).
+	/// About to register a claim: its score and every page of its solution (SCALE, 0x-hex),
+	/// written before the first transaction is sent, so that a restart completes the same
+	/// claim's missing pages rather than mining another solution the claim does not match.
+	Registered {
+		/// The block the claim was sent at.
+		block: u32,
+		/// Its score: minimal stake, sum of stakes, sum of squares.
+		score: [u128; 3],
+		/// Each page and its encoded solution.
+		pages: Vec<(u32, String)>,
+	},
+	/// A claim was registered and every page of its solution stored (`Registered` and a
+	/// `PageStored` per page seen for this account).
 	Submitted {
 		/// The block the submission was made at.
 		block: u32,
@@ -94,13 +107,31 @@ impl Journal {
 		})
 	}
 
-	/// Rounds with a submission but no outcome yet.
+	/// The score and the pages of the claim registered for `round` with the snapshot
+	/// `fingerprint`, if one was (the first: a miner never registers a second claim for a
+	/// round it journalled one for).
+	pub fn registered(
+		&self,
+		round: u32,
+		fingerprint: &str,
+	) -> Option<([u128; 3], &[(u32, String)])> {
+		self.entries.iter().find_map(|e| match &e.event {
+			Event::Registered { score, pages, .. }
+				if e.round == round && e.fingerprint == fingerprint =>
+			{
+				Some((*score, pages.as_slice()))
+			},
+			_ => None,
+		})
+	}
+
+	/// Rounds with a claim or a submission but no outcome yet.
 	pub fn open_rounds(&self) -> Vec<(u32, String)> {
 		let mut open: Vec<(u32, String)> = Vec::new();
 		for e in &self.entries {
 			let key = (e.round, e.fingerprint.clone());
 			match e.event {
-				Event::Submitted { .. } => {
+				Event::Registered { .. } | Event::Submitted { .. } => {
 					if !open.contains(&key) {
 						open.push(key);
 					}
@@ -119,7 +150,7 @@ impl Journal {
 			.iter()
 			.filter(|e| open.iter().any(|(r, f)| *r == e.round && *f == e.fingerprint))
 			.filter_map(|e| match e.event {
-				Event::Submitted { block, .. } => Some(block),
+				Event::Registered { block, .. } | Event::Submitted { block, .. } => Some(block),
 				Event::Outcome { .. } => None,
 			})
 			.min()
@@ -224,6 +255,28 @@ mod tests {
 		assert!(journal.has_outcome(1) && !journal.has_outcome(2));
 		journal.record(outcome(2)).unwrap();
 		assert_eq!(journal.earliest_open_block(), Some(240));
+		std::fs::remove_file(&path).unwrap();
+	}
+
+	#[test]
+	fn a_registered_claim_keeps_its_pages_for_a_restart() {
+		let path = temp("registered");
+		let mut journal = Journal::open(&path).unwrap();
+		let pages = vec![(2, "0x0102".to_string()), (0, "0x03".to_string())];
+		journal
+			.record(Entry {
+				round: 4,
+				fingerprint: "0x04".into(),
+				event: Event::Registered { block: 90, score: [1, 2, 3], pages: pages.clone() },
+			})
+			.unwrap();
+		drop(journal);
+		let journal = Journal::open(&path).unwrap();
+		assert_eq!(journal.registered(4, "0x04"), Some(([1, 2, 3], pages.as_slice())));
+		assert_eq!(journal.registered(4, "0x05"), None);
+		// Registered but not yet complete: not submitted, but open (its events are read).
+		assert!(!journal.submitted(4, "0x04"));
+		assert_eq!(journal.earliest_open_block(), Some(90));
 		std::fs::remove_file(&path).unwrap();
 	}
 

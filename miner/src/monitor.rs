@@ -15,13 +15,16 @@
 //!    and trimmed to the chain's limits; the best goes through the chain's feasibility check
 //!    here, before anything is signed;
 //! 4. after `--delay`, re-read the queue at the *latest* block and ask the submission strategy;
-//!    submit `Election::submit` with a mortality that ends with the signed phase, wait for the
-//!    block that includes it, and confirm `SolutionStored` for this account (else report the
-//!    dispatch error).
+//!    split the solution into one solution per voter page ([`Miner::paginate`], the chain's
+//!    own page checks), journal the claim with its pages, then send `Election::register` and
+//!    one `Election::submit_page` per page with consecutive nonces and a mortality that ends
+//!    with the signed phase, wait for the blocks that include them, and confirm `Registered`
+//!    and a `PageStored` per page for this account (else report the dispatch error).
 //!
-//! A solution stored is journalled; a restarted miner (or one that reconnected after the node
-//! went away) sees the journal, or its own entry in the chain's signed queue, and does not
-//! submit again.
+//! A claim is journalled with its pages before anything is sent; a restarted miner (or one that
+//! reconnected after the node went away) that finds its claim in the chain's signed queue sends
+//! only the pages the chain does not hold yet, from the journal (or, without a journal entry,
+//! from a new mining whose score is the claim's), and never registers twice.
 
 use crate::{
 	chain_config::{self, ChainConfig},
@@ -32,7 +35,9 @@ use crate::{
 };
 use codec::Encode;
 use frame_metadata::v16::RuntimeMetadataV16;
-use pallet_election_multi_phase::{miner::RawSolutionOf, ElectionCompute, Miner, Phase};
+use pallet_election_multi_phase::{
+	miner::RawSolutionOf, paged::PagedRawSolution, ElectionCompute, Miner, MinerConfig, Phase,
+};
 use pool_runtime::{RuntimeCall, RuntimeEvent};
 use sp_core::crypto::Ss58Codec;
 use sp_npos_elections::ElectionScore;
@@ -51,8 +56,12 @@ use std::{
 
 /// Every item of the chain this miner depends on.
 pub const DEPENDENCIES: &[Item] = &[
-	Item::Call("Election", "submit"),
+	Item::Call("Election", "register"),
+	Item::Call("Election", "submit_page"),
+	Item::Call("Election", "bail"),
 	Item::Call("Election", "set_emergency_election_result"),
+	Item::Storage("Election", "SignedSubmissionIndices"),
+	Item::Storage("Election", "SignedSubmissionPages"),
 	Item::Storage("Election", "PagedVoterSnapshot"),
 	Item::Storage("Election", "PagedVoterSnapshotHash"),
 	Item::Storage("Election", "Round"),
@@ -69,6 +78,21 @@ pub const DEPENDENCIES: &[Item] = &[
 	Item::Events,
 	Item::Extrinsic,
 ];
+
+/// A solution page of this chain.
+type PageSolution = <ChainConfig as MinerConfig>::Solution;
+
+/// The pages of a journalled claim, decoded.
+fn decode_pages(pages: &[(u32, String)]) -> Result<Vec<(u32, PageSolution)>, String> {
+	pages
+		.iter()
+		.map(|(page, encoded)| {
+			let bytes = stake_client::hex::unhex(encoded)?;
+			let solution = stake_client::hex::decode("a journalled page", &bytes)?;
+			Ok((*page, solution))
+		})
+		.collect()
+}
 
 /// Which heads to follow.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -101,6 +125,8 @@ struct MinedRound {
 	round: u32,
 	fingerprint: Hash,
 	solution: RawSolutionOf<ChainConfig>,
+	/// The solution split into voter pages, as the claim sends it.
+	paged: PagedRawSolution<PageSolution>,
 	algorithm: Algorithm,
 	opened: Instant,
 	/// Set once this round needs nothing more from us (submitted, stored, declined).
@@ -125,6 +151,8 @@ struct Monitor {
 	block_time: Duration,
 	/// The highest block whose events were read.
 	events_read: Option<u32>,
+	/// The round and snapshot of the journalled claim being completed, and the attempts made.
+	resumed: Option<(u32, Hash, u32)>,
 }
 
 /// The most blocks of events read to catch up after a gap (a reconnect, skipped heads, a restart
@@ -161,6 +189,7 @@ pub async fn run(
 		last_head: None,
 		block_time: Duration::from_secs(6),
 		events_read: None,
+		resumed: None,
 	};
 	tracing::info!(
 		"monitoring {} as {} ({} heads, strategy {}, {})",
@@ -274,6 +303,18 @@ impl Monitor {
 		if blocks_left == 0 {
 			return Ok(());
 		}
+		// A claim journalled for this round and snapshot: complete it from the journal; never
+		// mine or register another (a second claim would be refused, and its pages would
+		// replace the first claim's).
+		if let Some((score, pages)) = self.journal.registered(round, &fingerprint_hex) {
+			let score = ElectionScore {
+				minimal_stake: score[0],
+				sum_stake: score[1],
+				sum_stake_squared: score[2],
+			};
+			let pages = decode_pages(pages)?;
+			return self.resume_claim(rpc, round, fingerprint, score, pages, until).await;
+		}
 
 		let fresh =
 			self.mined.as_ref().is_none_or(|m| m.round != round || m.fingerprint != fingerprint);
@@ -299,11 +340,38 @@ impl Monitor {
 		// Decide at the latest block, not the one that woke us.
 		let latest = rpc.block_hash(None).await?.ok_or("no best block")?;
 		let latest_header = rpc.header(Some(latest)).await?;
-		let queue = chain::signed_queue(rpc, latest).await?;
-		if queue.iter().any(|(who, _)| who == self.signer.account()) {
-			tracing::info!("round {round}: our solution is already in the queue");
-			return self.stored(round, &fingerprint_hex, latest_header.number);
+		let until_latest = until.saturating_sub(latest_header.number);
+		if let Some(claim) = chain::signed_claim(rpc, self.signer.account(), latest).await? {
+			// Queued, but not in the journal (the journal was lost): complete it if this mining
+			// is the claim, else withdraw it.
+			if claim.score == mined.paged.score {
+				let pages = mined.paged.pages.clone();
+				return self
+					.complete_claim(
+						rpc,
+						round,
+						fingerprint,
+						claim,
+						pages,
+						latest,
+						latest_header.number,
+						until_latest,
+					)
+					.await;
+			}
+			tracing::error!(
+				"round {round}: our claim {:?} is queued but the journal has no pages for it and \
+				 this mining scores {:?}: withdrawing it (the base deposit is forfeited; checked \
+				 without its pages it would be slashed whole)",
+				score_array(&claim.score),
+				score_array(&mined.paged.score)
+			);
+			mined.settled = true;
+			return self
+				.bail(rpc, round, fingerprint, latest, latest_header.number, until_latest)
+				.await;
 		}
+		let queue = chain::signed_queue(rpc, latest).await?;
 		let best = queue.first().map(|(_, score)| *score);
 		let ours = mined.solution.score;
 		if !self.options.strategy.should_submit(ours, best) {
@@ -331,9 +399,197 @@ impl Monitor {
 			mined.settled = true;
 			return Ok(());
 		}
-		let solution = mined.solution.clone();
-		let until_latest = until.saturating_sub(latest_header.number);
-		self.submit(rpc, round, fingerprint, solution, latest, latest_header.number, until_latest)
+		let paged = mined.paged.clone();
+		// Journalled before anything is sent: a restart completes this claim, page by page.
+		self.journal.record(Entry {
+			round,
+			fingerprint: fingerprint_hex.clone(),
+			event: Event::Registered {
+				block: latest_header.number,
+				score: score_array(&paged.score),
+				pages: paged
+					.pages
+					.iter()
+					.map(|(page, solution)| (*page, hex(&solution.encode())))
+					.collect(),
+			},
+		})?;
+		let pages =
+			paged.pages.into_iter().map(|(page, solution)| (page, Some(solution))).collect();
+		self.send_claim(
+			rpc,
+			round,
+			fingerprint,
+			Some(paged.score),
+			pages,
+			latest,
+			latest_header.number,
+			until_latest,
+		)
+		.await
+	}
+
+	/// Complete the claim journalled for `round`: register it if the chain does not have it
+	/// (the registration was lost), else send the pages the chain lacks or holds otherwise and
+	/// remove pages that are not the claim's. A queued claim of another score (not ours to
+	/// complete) is withdrawn. After [`MAX_ATTEMPTS`] the claim is withdrawn if incomplete.
+	async fn resume_claim(
+		&mut self,
+		rpc: &mut Rpc,
+		round: u32,
+		fingerprint: Hash,
+		score: ElectionScore,
+		pages: Vec<(u32, PageSolution)>,
+		until: u32,
+	) -> Result<(), String> {
+		let latest = rpc.block_hash(None).await?.ok_or("no best block")?;
+		let latest_number = rpc.header(Some(latest)).await?.number;
+		let blocks_left = until.saturating_sub(latest_number);
+		let attempts = match &mut self.resumed {
+			Some((r, f, attempts)) if *r == round && *f == fingerprint => {
+				*attempts = attempts.saturating_add(1);
+				*attempts
+			},
+			_ => {
+				self.resumed = Some((round, fingerprint, 1));
+				1
+			},
+		};
+		match chain::signed_claim(rpc, self.signer.account(), latest).await? {
+			None if attempts > MAX_ATTEMPTS => {
+				tracing::error!(
+					"round {round}: giving up registering our claim after {MAX_ATTEMPTS} attempts"
+				);
+				Ok(())
+			},
+			None => {
+				tracing::info!(
+					"round {round}: our journalled claim is not on chain; registering it"
+				);
+				let pages =
+					pages.into_iter().map(|(page, solution)| (page, Some(solution))).collect();
+				self.send_claim(
+					rpc,
+					round,
+					fingerprint,
+					Some(score),
+					pages,
+					latest,
+					latest_number,
+					blocks_left,
+				)
+				.await
+			},
+			Some(claim) if claim.score != score => {
+				tracing::error!(
+					"round {round}: our queued claim {:?} is not the journalled one {:?}: withdrawing it",
+					score_array(&claim.score),
+					score_array(&score)
+				);
+				self.bail(rpc, round, fingerprint, latest, latest_number, blocks_left).await
+			},
+			Some(claim) if attempts > MAX_ATTEMPTS => {
+				let _ = claim;
+				tracing::error!(
+					"round {round}: our claim is still incomplete after {MAX_ATTEMPTS} attempts: withdrawing it"
+				);
+				self.bail(rpc, round, fingerprint, latest, latest_number, blocks_left).await
+			},
+			Some(claim) => {
+				self.complete_claim(
+					rpc,
+					round,
+					fingerprint,
+					claim,
+					pages,
+					latest,
+					latest_number,
+					blocks_left,
+				)
+				.await
+			},
+		}
+	}
+
+	/// Withdraw our claim (`Election::bail`): its pages' deposits come back, its base deposit
+	/// is forfeited, which is less than a claim that cannot be completed would be slashed.
+	async fn bail(
+		&mut self,
+		rpc: &mut Rpc,
+		round: u32,
+		fingerprint: Hash,
+		latest: Hash,
+		latest_number: u32,
+		blocks_left: u32,
+	) -> Result<(), String> {
+		let facts = self.facts.ok_or("no chain facts yet")?;
+		let nonce = rpc.account_next_index(&self.signer.account().to_ss58check()).await?;
+		let period = u64::from(blocks_left.max(4)).next_power_of_two();
+		let mortality = Mortality { checkpoint: latest, checkpoint_number: latest_number, period };
+		let call = RuntimeCall::Election(pallet_election_multi_phase::Call::bail {});
+		let extrinsic = self.signer.sign(call, nonce, mortality, facts).encode();
+		tracing::warn!("round {round}: withdrawing our claim (bail)");
+		let _watch = rpc.submit_and_watch(&extrinsic).await?;
+		if let Some(mined) = self.mined.as_mut() {
+			mined.settled = true;
+		}
+		// Settled for the round either way: the journal records the outcome from the events.
+		self.journal.record(Entry {
+			round,
+			fingerprint: hex(fingerprint.as_bytes()),
+			event: Event::Outcome { outcome: "bailed".into(), amount: String::new() },
+		})
+	}
+
+	/// Our claim is in the queue with the chain's record of its pages: send the pages of
+	/// `pages` the chain lacks or holds with other content, and remove pages the chain holds
+	/// that are not in `pages`; once the chain holds exactly `pages`, journal the submission.
+	#[allow(clippy::too_many_arguments)]
+	async fn complete_claim(
+		&mut self,
+		rpc: &mut Rpc,
+		round: u32,
+		fingerprint: Hash,
+		claim: chain::Claim,
+		pages: Vec<(u32, PageSolution)>,
+		latest: Hash,
+		latest_number: u32,
+		blocks_left: u32,
+	) -> Result<(), String> {
+		let fingerprint_hex = hex(fingerprint.as_bytes());
+		let held = |page: u32, solution: &PageSolution| {
+			claim.pages.iter().any(|(stored, bytes)| {
+				*stored == page
+					&& stake_client::hex::decode::<
+						pallet_election_multi_phase::SignedPage<
+							stake_client::Balance,
+							PageSolution,
+						>,
+					>("Election::SignedSubmissionPages", bytes)
+					.is_ok_and(|stored| stored.solution == *solution)
+			})
+		};
+		let mut changes: Vec<(u32, Option<PageSolution>)> = pages
+			.iter()
+			.filter(|(page, solution)| !held(*page, solution))
+			.map(|(page, solution)| (*page, Some(solution.clone())))
+			.collect();
+		changes.extend(
+			claim
+				.pages
+				.iter()
+				.filter(|(stored, _)| pages.iter().all(|(page, _)| page != stored))
+				.map(|(stored, _)| (*stored, None)),
+		);
+		if changes.is_empty() {
+			tracing::info!("round {round}: our claim and its {} pages are stored", pages.len());
+			return self.stored(round, &fingerprint_hex, latest_number);
+		}
+		tracing::info!(
+			"round {round}: our claim is queued; sending its {} missing pages",
+			changes.len()
+		);
+		self.send_claim(rpc, round, fingerprint, None, changes, latest, latest_number, blocks_left)
 			.await
 	}
 
@@ -513,12 +769,28 @@ impl Monitor {
 				minimum_untrusted_score,
 			)
 			.map_err(|e| format!("the mined solution fails the feasibility check: {e:?}"))?;
-			Ok::<_, String>(best)
+			// The claim's pages, checked page by page as the chain will check them.
+			let paged = Miner::<ChainConfig>::paginate(
+				best.solution.solution.clone(),
+				&snapshot.pages,
+				&snapshot.targets,
+				snapshot.desired_targets,
+				round,
+			)
+			.map_err(|e| format!("the mined solution cannot be split into pages: {e:?}"))?;
+			if paged.score != best.solution.score {
+				return Err(format!(
+					"the pages score {:?}, the whole solution {:?}",
+					score_array(&paged.score),
+					score_array(&best.solution.score)
+				));
+			}
+			Ok::<_, String>((best, paged))
 		})
 		.await
 		.map_err(|e| format!("the mining thread failed: {e}"))
 		.and_then(|mined| mined);
-		let best = match best {
+		let (best, paged) = match best {
 			Ok(best) => best,
 			Err(e) => {
 				self.failed = Some((round, fingerprint));
@@ -546,6 +818,7 @@ impl Monitor {
 			fingerprint,
 			algorithm: best.algorithm,
 			solution: best.solution,
+			paged,
 			opened: Instant::now(),
 			settled: false,
 			attempts: 0,
@@ -560,7 +833,7 @@ impl Monitor {
 		if self.journal.submitted(round, fingerprint) {
 			return Ok(());
 		}
-		let score = self.mined.as_ref().map(|m| score_array(&m.solution.score)).unwrap_or_default();
+		let score = self.mined.as_ref().map(|m| score_array(&m.paged.score)).unwrap_or_default();
 		self.journal.record(Entry {
 			round,
 			fingerprint: fingerprint.to_string(),
@@ -568,104 +841,154 @@ impl Monitor {
 		})
 	}
 
-	/// Sign, send and follow one submission.
+	/// Sign and send `register` (when `score` is given) and `submit_page` for every page in
+	/// `pages`, with consecutive nonces, follow them into blocks, and confirm `Registered` and
+	/// a `PageStored` per page for this account; then journal the submission.
 	#[allow(clippy::too_many_arguments)]
-	async fn submit(
+	async fn send_claim(
 		&mut self,
 		rpc: &mut Rpc,
 		round: u32,
 		fingerprint: Hash,
-		solution: RawSolutionOf<ChainConfig>,
+		score: Option<ElectionScore>,
+		pages: Vec<(u32, Option<PageSolution>)>,
 		latest: Hash,
 		latest_number: u32,
 		blocks_left: u32,
 	) -> Result<(), String> {
+		use pallet_election_multi_phase::{Call, Event as E};
 		let facts = self.facts.ok_or("no chain facts yet")?;
 		let nonce = rpc.account_next_index(&self.signer.account().to_ss58check()).await?;
-		let call = RuntimeCall::Election(pallet_election_multi_phase::Call::submit {
-			raw_solution: Box::new(solution),
-			fingerprint,
-		});
+		let mut calls = Vec::new();
+		if let Some(score) = score {
+			calls.push(Call::register { score, fingerprint });
+		}
+		let expected: Vec<(u32, bool)> =
+			pages.iter().map(|(page, solution)| (*page, solution.is_some())).collect();
+		calls.extend(
+			pages.into_iter().map(|(page, solution)| Call::submit_page {
+				page,
+				solution: solution.map(Box::new),
+			}),
+		);
 		// The shortest era (a power of two, at least 4) that covers the rest of the phase.
 		let period = u64::from(blocks_left.max(4)).next_power_of_two();
 		let mortality = Mortality { checkpoint: latest, checkpoint_number: latest_number, period };
-		let extrinsic = self.signer.sign(call, nonce, mortality, facts).encode();
-		let tx_hash = sp_crypto_hashing::blake2_256(&extrinsic);
-		if let Some(m) = &self.metrics {
-			m.submissions_started.inc();
+		let mut watches = Vec::new();
+		for (i, call) in calls.into_iter().enumerate() {
+			let nonce = nonce.saturating_add(i as u32);
+			let extrinsic =
+				self.signer.sign(RuntimeCall::Election(call), nonce, mortality, facts).encode();
+			let tx_hash = sp_crypto_hashing::blake2_256(&extrinsic);
+			if let Some(m) = &self.metrics {
+				m.submissions_started.inc();
+			}
+			tracing::info!(
+				"round {round}: sending {} ({} bytes, nonce {nonce}, valid {period} blocks)",
+				hex(&tx_hash),
+				extrinsic.len()
+			);
+			watches.push((tx_hash, rpc.submit_and_watch(&extrinsic).await?));
 		}
-		tracing::info!(
-			"round {round}: submitting {} ({} bytes, nonce {nonce}, valid {period} blocks)",
-			hex(&tx_hash),
-			extrinsic.len()
-		);
-		let mut watch = rpc.submit_and_watch(&extrinsic).await?;
 		let finalized = self.options.listen == Listen::Finalized;
-		let block = loop {
-			let Some(next) = watch.next().await else {
-				return Err("the node stopped reporting on our transaction".into());
+		let mut blocks = Vec::new();
+		let mut last_tx = [0u8; 32];
+		for (tx_hash, mut watch) in watches {
+			let block = loop {
+				let Some(next) = watch.next().await else {
+					return Err("the node stopped reporting on our transaction".into());
+				};
+				let status = next.map_err(|e| format!("transaction status: {e}"))?;
+				match TxStatus::parse(&status) {
+					Some(TxStatus::InBlock(block)) if !finalized => break block,
+					Some(TxStatus::Finalized(block)) => break block,
+					Some(
+						status @ (TxStatus::Dropped
+						| TxStatus::Invalid
+						| TxStatus::Usurped(_)
+						| TxStatus::FinalityTimeout(_)),
+					) => return Err(format!("our transaction was not included: {status:?}")),
+					_ => {},
+				}
 			};
-			let status = next.map_err(|e| format!("transaction status: {e}"))?;
-			match TxStatus::parse(&status) {
-				Some(TxStatus::InBlock(block)) if !finalized => break block,
-				Some(TxStatus::Finalized(block)) => break block,
-				Some(
-					status @ (TxStatus::Dropped
-					| TxStatus::Invalid
-					| TxStatus::Usurped(_)
-					| TxStatus::FinalityTimeout(_)),
-				) => return Err(format!("our transaction was not included: {status:?}")),
-				_ => {},
+			if !blocks.contains(&block) {
+				blocks.push(block);
 			}
-		};
-		let events = chain::events(rpc, block).await?;
-		let header = rpc.header(Some(block)).await?;
-		for record in &events {
-			match &record.event {
-				RuntimeEvent::Election(pallet_election_multi_phase::Event::SolutionStored {
-					round: r,
-					origin: Some(who),
-					prev_ejected,
-					..
-				}) if who == self.signer.account() && *r == round => {
-					tracing::info!(
-						"round {round}: solution stored in block {}{}",
-						header.number,
-						if *prev_ejected { " (the weakest queued one was ejected)" } else { "" }
-					);
-					if let Some(m) = &self.metrics {
-						m.submissions_success.inc();
-					}
-					let score = self
-						.mined
-						.as_ref()
-						.map(|m| score_array(&m.solution.score))
-						.unwrap_or_default();
-					if let Some(mined) = self.mined.as_mut() {
-						mined.settled = true;
-					}
-					return self.journal.record(Entry {
-						round,
-						fingerprint: hex(fingerprint.as_bytes()),
-						event: Event::Submitted { block: header.number, score, tx: hex(&tx_hash) },
-					});
-				},
-				RuntimeEvent::System(frame_system::Event::ExtrinsicFailed {
-					dispatch_error,
-					..
-				}) => {
-					tracing::warn!(
-						"a transaction of block {} failed: {dispatch_error:?}",
-						header.number
-					);
-				},
-				_ => {},
+			last_tx = tx_hash;
+		}
+		let mut registered = score.is_none();
+		let mut stored: Vec<(u32, bool)> = Vec::new();
+		let mut last_number = latest_number;
+		for block in blocks {
+			let events = chain::events(rpc, block).await?;
+			let header = rpc.header(Some(block)).await?;
+			last_number = last_number.max(header.number);
+			for record in &events {
+				match &record.event {
+					RuntimeEvent::Election(E::Registered {
+						round: r, who, prev_ejected, ..
+					}) if who == self.signer.account() && *r == round => {
+						tracing::info!(
+							"round {round}: claim registered in block {}{}",
+							header.number,
+							if *prev_ejected {
+								" (the weakest queued one was ejected)"
+							} else {
+								""
+							}
+						);
+						registered = true;
+					},
+					RuntimeEvent::Election(E::PageStored { round: r, who, page, .. })
+						if who == self.signer.account() && *r == round =>
+					{
+						stored.push((*page, true));
+					},
+					RuntimeEvent::Election(E::PageRemoved { round: r, who, page, .. })
+						if who == self.signer.account() && *r == round =>
+					{
+						stored.push((*page, false));
+					},
+					RuntimeEvent::System(frame_system::Event::ExtrinsicFailed {
+						dispatch_error,
+						..
+					}) => {
+						tracing::warn!(
+							"a transaction of block {} failed: {dispatch_error:?}",
+							header.number
+						);
+					},
+					_ => {},
+				}
 			}
 		}
-		Err(format!(
-			"our transaction is in block {} but no SolutionStored for us there (see the failure above)",
-			header.number
-		))
+		let missing: Vec<u32> = expected
+			.into_iter()
+			.filter(|change| !stored.contains(change))
+			.map(|(page, _)| page)
+			.collect();
+		if !registered || !missing.is_empty() {
+			return Err(format!(
+				"our claim is {}registered and pages {missing:?} are not stored (see the failures above)",
+				if registered { "" } else { "not " }
+			));
+		}
+		tracing::info!("round {round}: claim and pages stored (last in block {last_number})");
+		if let Some(m) = &self.metrics {
+			m.submissions_success.inc();
+		}
+		let score = match self.journal.registered(round, &hex(fingerprint.as_bytes())) {
+			Some((score, _)) => score,
+			None => self.mined.as_ref().map(|m| score_array(&m.paged.score)).unwrap_or_default(),
+		};
+		if let Some(mined) = self.mined.as_mut() {
+			mined.settled = true;
+		}
+		self.journal.record(Entry {
+			round,
+			fingerprint: hex(fingerprint.as_bytes()),
+			event: Event::Submitted { block: last_number, score, tx: hex(&last_tx) },
+		})
 	}
 }
 

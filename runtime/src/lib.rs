@@ -88,6 +88,7 @@ pub type Executive = frame_executive::Executive<
 pub type Migrations = (
 	pallet_stake_pool::migrations::v3::MigrateV2ToV3<Runtime>,
 	pallet_election_multi_phase::migrations::v1::MigrateV0ToV1<Runtime>,
+	pallet_election_multi_phase::migrations::v2::MigrateV1ToV2<Runtime>,
 );
 
 /// Types the node uses without knowing the extrinsic format.
@@ -133,7 +134,7 @@ pub const VERSION: RuntimeVersion = RuntimeVersion {
 	spec_name: alloc::borrow::Cow::Borrowed("pool-runtime"),
 	impl_name: alloc::borrow::Cow::Borrowed("pool-runtime"),
 	authoring_version: 1,
-	spec_version: 4,
+	spec_version: 5,
 	impl_version: 1,
 	apis: RUNTIME_API_VERSIONS,
 	transaction_version: 1,

@@ -209,14 +209,27 @@ fn a_whole_era_driven_by_signed_extrinsics() {
 		)
 		.unwrap();
 		let fingerprint = pallet_election_multi_phase::SnapshotFingerprint::<Runtime>::get().unwrap();
-		let submit = chain.sign(
+		// The solution as a claim: its score registered, then one solution per voter page.
+		let pages: Vec<_> = (0..=pallet_election_multi_phase::Pallet::<Runtime>::msp())
+			.map(pallet_election_multi_phase::Pallet::<Runtime>::voter_page)
+			.collect();
+		let paged = Miner::<ElectionMinerConfig>::paginate(raw.solution.clone(), &pages, &targets, desired, round).unwrap();
+		assert_eq!(paged.score, raw.score);
+		let mut claim = vec![chain.sign(
 			Alice,
-			RuntimeCall::Election(pallet_election_multi_phase::Call::submit { raw_solution: Box::new(raw.clone()), fingerprint }),
-		);
-		chain.block(vec![submit]);
+			RuntimeCall::Election(pallet_election_multi_phase::Call::register { score: paged.score, fingerprint }),
+		)];
+		for (page, solution) in paged.pages {
+			claim.push(chain.sign(
+				Alice,
+				RuntimeCall::Election(pallet_election_multi_phase::Call::submit_page { page, solution: Some(Box::new(solution)) }),
+			));
+		}
+		chain.block(claim);
 
-		// Validated when the window opens at block 80: rewarded and queued.
-		chain.run_to(80);
+		// Verified page by page when the window opens at block 60 (four pages per block): rewarded
+		// and queued by block 61.
+		chain.run_to(61);
 		assert!(events().iter().any(|e| matches!(
 			e,
 			RuntimeEvent::Election(pallet_election_multi_phase::Event::Rewarded { who, .. }) if *who == Alice.to_account_id()

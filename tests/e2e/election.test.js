@@ -43,7 +43,7 @@ describe('an election round on pool-node --dev', () => {
 
     // The first era ends at block 100; its snapshot opens at 40 and takes one page per block:
     // 4 target pages (40-43), then 7 voter pages (44-50, the last in the signed phase's first
-    // block); the signed phase opens at 50, validation at 80, the unsigned phase at 85.
+    // block); the signed phase opens at 50, validation at 60, the unsigned phase at 90.
     let number = 0;
     let deposit;
     while (number < 100) {
@@ -52,16 +52,15 @@ describe('an election round on pool-node --dev', () => {
       number = (await api.rpc.chain.getHeader()).number.toNumber();
       if (number !== 50) continue;
 
-      // The signed phase is open: bad solutions from Dave.
+      // The signed phase is open: bad claims from Dave.
       assert.ok((await api.query.election.currentPhase()).isSigned);
-      const round = (await api.query.election.round()).toNumber();
       const fingerprint = (await api.query.election.snapshotFingerprint()).unwrap();
-      // The voter snapshot is paged: every page, largest voters (page Pages - 1) first.
+      // The voter snapshot is paged: each page's voters, indexed within their page.
       const pages = api.consts.election.pages.toNumber();
-      const voters = [];
-      for (let page = pages - 1; page >= 0; page -= 1) {
+      const voterPages = [];
+      for (let page = 0; page < pages; page += 1) {
         const stored = await api.query.election.pagedVoterSnapshot(page);
-        if (stored.isSome) voters.push(...stored.unwrap());
+        voterPages.push(stored.isSome ? stored.unwrap() : []);
       }
       const targets = (await api.query.election.snapshotTargets()).unwrap().map((t) => t.toString());
       const desired = (await api.query.election.desiredTargets()).unwrap().toNumber();
@@ -69,31 +68,47 @@ describe('an election round on pool-node --dev', () => {
       assert.equal(desired, 3);
       const reservedBefore = (await api.query.system.account(dave.address)).data.reserved.toBigInt();
 
-      // 1. No winners at all: refused at submission, nothing held, nothing queued.
-      const empty = { solution: {}, score: { minimalStake: 1, sumStake: 1, sumStakeSquared: 1 }, round };
-      await assert.rejects(submitRecorded(api.tx.election.submit(empty, fingerprint)), /election\.WrongWinnerCount/);
+      // 1. A score no solution of this snapshot can have (a least-backed winner above the
+      // average): refused at registration, nothing held.
+      const impossible = { minimalStake: 1, sumStake: 1, sumStakeSquared: 1 };
+      await assert.rejects(submitRecorded(api.tx.election.register(impossible, fingerprint)), /election\.ImplausibleScore/);
       // 2. A fingerprint of another snapshot: refused.
+      const claimed = { minimalStake: 1, sumStake: 3, sumStakeSquared: 3 };
       await assert.rejects(
-        submitRecorded(api.tx.election.submit(empty, `0x${'11'.repeat(32)}`)),
+        submitRecorded(api.tx.election.register(claimed, `0x${'11'.repeat(32)}`)),
         /election\.WrongFingerprint/,
+      );
+      // 3. A page without a claim: refused.
+      await assert.rejects(
+        submitRecorded(api.tx.election.submitPage(0, { votes1: [[0, 0]] })),
+        /election\.NotRegistered/,
       );
       assert.equal((await api.query.system.account(dave.address)).data.reserved.toBigInt(), reservedBefore);
       assert.equal((await api.query.election.signedSubmissionIndices()).length, 0);
 
-      // 3. Every edge real (a distinct voter backing each target with its whole stake), but a
-      // claimed score that is not the one these edges give: accepted with a deposit now, slashed
-      // when the validation window checks it.
-      const votes1 = [];
+      // 4. Every edge real (a distinct voter backing each target with its whole stake, each
+      // voter named by its index in its page), but a claimed score that is not the one these
+      // edges give: registered with a deposit now, its pages stored, slashed when the
+      // validation window checks it.
+      const votesByPage = new Map();
       const used = new Set();
       for (let t = 0; t < targets.length; t += 1) {
-        const v = voters.findIndex(([, , votes], i) => !used.has(i) && votes.some((x) => x.toString() === targets[t]));
-        assert.ok(v >= 0, `no voter for target ${t}`);
-        used.add(v);
-        votes1.push([v, t]);
+        let found = false;
+        for (let page = pages - 1; page >= 0 && !found; page -= 1) {
+          const v = voterPages[page].findIndex(([, , votes], i) => !used.has(`${page}:${i}`) && votes.some((x) => x.toString() === targets[t]));
+          if (v < 0) continue;
+          used.add(`${page}:${v}`);
+          votesByPage.set(page, [...(votesByPage.get(page) ?? []), [v, t]]);
+          found = true;
+        }
+        assert.ok(found, `no voter for target ${t}`);
       }
-      const bogus = { solution: { votes1 }, score: { minimalStake: 1, sumStake: 3, sumStakeSquared: 3 }, round };
-      const stored = await submitRecorded(api.tx.election.submit(bogus, fingerprint));
-      assert.ok(stored.some(({ event }) => api.events.election.SolutionStored.is(event)));
+      const registered = await submitRecorded(api.tx.election.register(claimed, fingerprint));
+      assert.ok(registered.some(({ event }) => api.events.election.Registered.is(event)));
+      for (const [page, votes1] of votesByPage) {
+        const stored = await submitRecorded(api.tx.election.submitPage(page, { votes1 }));
+        assert.ok(stored.some(({ event }) => api.events.election.PageStored.is(event)));
+      }
       deposit = (await api.query.system.account(dave.address)).data.reserved.toBigInt() - reservedBefore;
       assert.ok(deposit > 0n, 'no deposit held');
       const quote = await api.call.electionApi.signedQueue();

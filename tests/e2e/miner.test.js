@@ -82,7 +82,8 @@ describe('staking-miner against pool-node --dev', () => {
     // info: the miner's types match the chain it was built with.
     const info = await run(MINER, ['info', '--uri', node.url]);
     assert.match(info.stdout, /compatible:\s+yes/);
-    assert.match(info.stdout, /ok\s+call Election::submit/);
+    assert.match(info.stdout, /ok\s+call Election::register/);
+    assert.match(info.stdout, /ok\s+call Election::submit_page/);
 
     // dry-run outside a round: refused with the reason.
     await assert.rejects(run(MINER, ['dry-run', '--uri', node.url]), (e) => {
@@ -97,21 +98,28 @@ describe('staking-miner against pool-node --dev', () => {
     cleanups.push(() => miner.stop());
     await miner.waitFor(/monitoring/, 'the miner to start');
 
-    // Block 50 opens the signed phase: the miner mines and submits; the next block includes it.
+    // Block 50 opens the signed phase: the miner mines, splits its solution into voter pages,
+    // and sends its claim and every page (consecutive nonces); the next block includes them.
     await createBlock(api);
-    await waitForPool(api, 1, "Alice's submission");
+    await waitForPool(api, 2, "Alice's claim and its pages");
+    await sleep(500);
+    const sent = (await api.rpc.author.pendingExtrinsics()).length;
     const { blockHash } = await createBlock(api);
-    const stored = await electionEvents(api, blockHash, 'SolutionStored');
-    assert.equal(stored.length, 1);
-    assert.ok(stored[0].origin.unwrap().eq(alice.address));
-    await miner.waitFor(/solution stored in block 51/, 'the miner to see its solution stored');
+    const registered = await electionEvents(api, blockHash, 'Registered');
+    assert.equal(registered.length, 1);
+    assert.ok(registered[0].who.eq(alice.address));
+    const pagesStored = await electionEvents(api, blockHash, 'PageStored');
+    assert.equal(pagesStored.length, sent - 1, 'one page stored per page transaction');
+    assert.ok(pagesStored.every((page) => page.who.eq(alice.address)));
+    await miner.waitFor(/claim and pages stored \(last in block 51\)/, 'the miner to see its claim stored');
     assert.match(miner.log(), /round 1: the signed phase opened \(until block \d+\)/);
     const queue = await api.query.election.signedSubmissionIndices();
     assert.equal(queue.length, 1);
 
     // dry-run at the signed phase: the same solution, its deposit, and the feasibility check.
     const dry = await run(MINER, ['dry-run', '--uri', node.url]);
-    assert.match(dry.stdout, /feasibility:\s+passes the chain's check/);
+    assert.match(dry.stdout, /feasibility:\s+passes the chain's check, whole and page by page/);
+    assert.match(dry.stdout, /claim pages:\s+\d+ of 7 \(page \d+: \d+ bytes.*\), score as the whole solution's/);
     assert.match(dry.stdout, /deposit:\s+\d+/);
     assert.match(dry.stdout, /best queued:\s+minimal stake/);
 
@@ -151,13 +159,13 @@ describe('staking-miner against pool-node --dev', () => {
     assert.match(metrics, /staking_miner_submissions_success_total 1/);
     assert.match(metrics, /staking_miner_runtime_compatible 1/);
 
-    // Alice's miner stops before the validation window (from block 80) checks her solution and
-    // rewards her; started again, it reads the blocks it missed and reports the reward.
+    // Alice's miner stops before the validation window (from block 60) checks her claim page by
+    // page and rewards her; started again, it reads the blocks it missed and reports the reward.
     await miner.stop();
     let rewarded = [];
     while (rewarded.length === 0) {
       const number = (await api.rpc.chain.getHeader()).number.toNumber();
-      assert.ok(number < 85, 'no reward by the end of the validation window');
+      assert.ok(number < 90, 'no reward by the end of the validation window');
       const { blockHash: hash } = await createBlock(api);
       rewarded = await electionEvents(api, hash, 'Rewarded');
     }
@@ -167,12 +175,14 @@ describe('staking-miner against pool-node --dev', () => {
     await again.waitFor(/monitoring/, 'the miner to start again');
     await createBlock(api);
     await again.waitFor(/our solution was rewarded/, 'the restarted miner to report the reward');
-    assert.match(again.log(), /reading the events of blocks 51 to \d+ \(not seen yet\)/);
+    // From the block the claim was sent at (50).
+    assert.match(again.log(), /reading the events of blocks 50 to \d+ \(not seen yet\)/);
     const lines = readFileSync(journal, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
-    assert.equal(lines.length, 2);
+    assert.equal(lines.length, 3);
     assert.equal(lines[0].round, 1);
-    assert.ok(lines[0].event.submitted);
-    assert.equal(lines[1].event.outcome.outcome, 'rewarded');
+    assert.equal(lines[0].event.registered.pages.length, sent - 1);
+    assert.ok(lines[1].event.submitted);
+    assert.equal(lines[2].event.outcome.outcome, 'rewarded');
   });
 
   it('carries on in the same round when the node restarts, and submits once', async () => {
@@ -200,12 +210,14 @@ describe('staking-miner against pool-node --dev', () => {
     await sleep(4500);
     const stored = [];
     for (let i = 0; i < 3 && stored.length === 0; i += 1) {
-      await waitForPool(api, 1, 'the submission after the restart', 20_000).catch(() => {});
+      await waitForPool(api, 2, 'the claim after the restart', 20_000).catch(() => {});
+      await sleep(500);
       const { blockHash } = await createBlock(api);
-      stored.push(...await electionEvents(api, blockHash, 'SolutionStored'));
+      stored.push(...await electionEvents(api, blockHash, 'Registered'));
     }
     assert.equal(stored.length, 1);
-    assert.ok(stored[0].origin.unwrap().eq(node.keyring.addFromUri('//Alice').address));
+    assert.ok(stored[0].who.eq(node.keyring.addFromUri('//Alice').address));
+    await miner.waitFor(/claim and pages stored/, 'the miner to see its claim stored');
 
     // More blocks of the same round: nothing more is sent.
     for (let i = 0; i < 3; i += 1) {
@@ -214,6 +226,66 @@ describe('staking-miner against pool-node --dev', () => {
     }
     assert.equal((await api.rpc.author.pendingExtrinsics()).length, 0);
     assert.equal((await api.query.election.signedSubmissionIndices()).length, 1);
-    assert.equal(miner.log().match(/submitting 0x/g).length, 1);
+    // One claim sent once: its register and page transactions, never again.
+    assert.equal(miner.log().match(/claim and pages stored/g).length, 1);
+    assert.equal(miner.log().match(/sending 0x/g).length, (await api.query.election.signedSubmissionPages.entries()).length + 1);
+  });
+
+  it('completes its claim from the journal after a crash between the claim and its pages', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'miner-e2e-'));
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    const node = await startNode();
+    cleanups.push(() => node.stop());
+    const { api } = node;
+    const alice = node.keyring.addFromUri('//Alice');
+    const journal = join(dir, 'journal');
+    await sealUntil(api, 49);
+    const miner = startMiner(node.url, '//Alice', ['--prometheus-port', '0', '--journal', journal]);
+    cleanups.push(() => miner.stop());
+    await miner.waitFor(/monitoring/, 'the miner to start');
+    await createBlock(api);
+    await waitForPool(api, 2, "Alice's claim and its pages");
+    await sleep(500);
+    // The miner dies with its claim sent and its pages still in the pool, and the pages never
+    // make it into a block.
+    miner.child.kill('SIGKILL');
+    await new Promise((r) => (miner.child.signalCode ? r() : miner.child.on('exit', r)));
+    const pending = await api.rpc.author.pendingExtrinsics();
+    const pageTxs = pending.filter((xt) => xt.method.method === 'submitPage');
+    assert.ok(pageTxs.length >= 1);
+    await api.rpc.author.removeExtrinsic(pageTxs.map((xt) => ({ Hash: xt.hash })));
+    const { blockHash } = await createBlock(api);
+    assert.equal((await electionEvents(api, blockHash, 'Registered')).length, 1);
+    assert.equal((await electionEvents(api, blockHash, 'PageStored')).length, 0);
+    const [{ index }] = await api.query.election.signedSubmissionIndices();
+    assert.equal((await api.query.election.signedSubmissionPages.entries(index)).length, 0);
+    const journalled = JSON.parse(readFileSync(journal, 'utf8').trim().split('\n')[0]).event.registered;
+    assert.equal(journalled.pages.length, pageTxs.length);
+
+    // Started again on the same journal: it finds its claim queued without pages and sends
+    // exactly the journalled pages, without registering again.
+    const again = startMiner(node.url, '//Alice', ['--prometheus-port', '0', '--journal', journal]);
+    cleanups.push(() => again.stop());
+    await again.waitFor(/monitoring/, 'the miner to start again');
+    await createBlock(api);
+    await again.waitFor(/our claim is queued; sending its \d+ missing pages/, 'the miner to send the missing pages');
+    await waitForPool(api, pageTxs.length, 'the missing pages');
+    const { blockHash: next } = await createBlock(api);
+    assert.equal((await electionEvents(api, next, 'Registered')).length, 0);
+    const stored = await electionEvents(api, next, 'PageStored');
+    assert.deepEqual(
+      stored.map((page) => page.page.toNumber()).sort(),
+      journalled.pages.map(([page]) => page).sort(),
+    );
+    assert.ok(stored.every((page) => page.who.eq(alice.address)));
+    await again.waitFor(/claim and pages stored/, 'the miner to see its claim complete');
+    // The claim is verified valid in the window: the journalled pages were the claim's.
+    let rewarded = [];
+    while (rewarded.length === 0) {
+      assert.ok((await api.rpc.chain.getHeader()).number.toNumber() < 90, 'no reward in the window');
+      const { blockHash: hash } = await createBlock(api);
+      rewarded = await electionEvents(api, hash, 'Rewarded');
+    }
+    assert.ok(rewarded[0].who.eq(alice.address));
   });
 });

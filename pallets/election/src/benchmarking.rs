@@ -14,6 +14,7 @@
 use super::*;
 use crate::miner::{RawSolutionOf, VoterOf};
 use alloc::{boxed::Box, vec, vec::Vec};
+use codec::Encode;
 use frame_benchmarking::v2::*;
 use frame_election_provider_support::{ElectionProvider, NposSolution, PerThing};
 use frame_support::{
@@ -71,10 +72,13 @@ fn put_snapshot<T: Config>(v: u32, t: u32, d: u32) {
 	}
 }
 
-/// A feasible solution on the snapshot: the first `a` voters each spread their stake evenly
-/// over every winner (one of the first `d` targets) they vote for.
-fn solution<T: Config>(a: u32) -> RawSolutionOf<T::MinerConfig> {
-	let voters = Pallet::<T>::snapshot_voters();
+/// A feasible solution over `voters` (the whole snapshot, or one voter page): the first `a`
+/// of them each spread their stake evenly over every winner (one of the first `d` targets)
+/// they vote for. Voter indices are positions in `voters`.
+fn solution_over<T: Config>(
+	voters: &[VoterOf<T::MinerConfig>],
+	a: u32,
+) -> (SolutionOf<T>, sp_npos_elections::ElectionScore) {
 	let targets = SnapshotTargets::<T>::get().unwrap_or_default();
 	let d = DesiredTargets::<T>::get().unwrap_or(1).max(1) as usize;
 	let winners: Vec<T::AccountId> = targets.iter().take(d).cloned().collect();
@@ -116,7 +120,55 @@ fn solution<T: Config>(a: u32) -> RawSolutionOf<T::MinerConfig> {
 			|i| targets.get(i.try_into().ok()?).cloned(),
 		)
 		.expect("scored");
+	(solution, score)
+}
+
+/// A feasible whole solution on the snapshot's voters (see [`solution_over`]).
+fn solution<T: Config>(a: u32) -> RawSolutionOf<T::MinerConfig> {
+	let (solution, score) = solution_over::<T>(&Pallet::<T>::snapshot_voters(), a);
 	RawSolution { solution, score, round: Round::<T>::get() }
+}
+
+/// Register a claim of `score` for `who` and store `page_solution` as every one of its pages
+/// (what removing or refunding a claim costs grows with its pages, not with their content).
+fn claim_with_pages<T: Config>(
+	who: T::AccountId,
+	score: sp_npos_elections::ElectionScore,
+	page_solution: Option<&SolutionOf<T>>,
+) -> Result<u32, BenchmarkError> {
+	let fingerprint = SnapshotFingerprint::<T>::get().ok_or(BenchmarkError::Weightless)?;
+	Pallet::<T>::do_register(who.clone(), score, fingerprint)
+		.map_err(|_| BenchmarkError::Stop("register"))?;
+	let index = SignedSubmissionIndices::<T>::get()
+		.iter()
+		.find(|entry| entry.who == who)
+		.map(|entry| entry.index)
+		.ok_or(BenchmarkError::Stop("registered"))?;
+	if let Some(page_solution) = page_solution {
+		for page in 0..=Pallet::<T>::msp() {
+			Pallet::<T>::do_submit_page(who.clone(), page, Some(page_solution.clone()))
+				.map_err(|_| BenchmarkError::Stop("submit page"))?;
+		}
+	}
+	Ok(index)
+}
+
+/// A score clearly below `score` (half its minimal stake, less `by`), still plausible.
+fn weaker(score: sp_npos_elections::ElectionScore, by: u32) -> sp_npos_elections::ElectionScore {
+	let mut weaker = score;
+	weaker.minimal_stake = (weaker.minimal_stake / 2).saturating_sub(by.into());
+	weaker
+}
+
+/// A snapshot with one full voter page (page `Pages - 1`, `VoterSnapshotPerBlock` voters with
+/// the most votes), `MaxElectableTargets` targets and `MaxWinners` winners desired, and a
+/// solution over every voter of that page: the largest page a claim can send.
+fn full_page<T: Config>() -> (SolutionOf<T>, sp_npos_elections::ElectionScore) {
+	let t = T::MaxElectableTargets::get();
+	let d = <T::MinerConfig as MinerConfig>::MaxWinners::get().min(t);
+	let v = T::VoterSnapshotPerBlock::get();
+	put_snapshot::<T>(v, t, d);
+	solution_over::<T>(&Pallet::<T>::voter_page(Pallet::<T>::msp()), v)
 }
 
 fn funded<T: Config>(name: &'static str, i: u32) -> T::AccountId {
@@ -132,6 +184,28 @@ fn funded<T: Config>(name: &'static str, i: u32) -> T::AccountId {
 
 fn set_phase<T: Config>(phase: Phase<BlockNumberFor<T>>) {
 	CurrentPhase::<T>::put(phase);
+}
+
+/// The longest page solution `submit_page` accepts (see the `submit_page` benchmark), and its
+/// score over the whole snapshot.
+fn longest_page<T: Config>() -> (SolutionOf<T>, sp_npos_elections::ElectionScore) {
+	let t = T::MaxElectableTargets::get();
+	let d = <T::MinerConfig as MinerConfig>::MaxWinners::get().min(t);
+	let v = Pallet::<T>::max_electing_voters();
+	put_snapshot::<T>(v, t, d);
+	let voters = Pallet::<T>::snapshot_voters();
+	let max_length = <T::MinerConfig as MinerConfig>::MaxLength::get() as usize;
+	// The most voters whose solution fits the length limit.
+	let (mut low, mut high) = (1u32, v.max(1));
+	while low < high {
+		let middle = low + (high - low).div_ceil(2);
+		if solution_over::<T>(&voters, middle).0.encoded_size() <= max_length {
+			low = middle;
+		} else {
+			high = middle - 1;
+		}
+	}
+	solution_over::<T>(&voters, low)
 }
 
 #[benchmarks]
@@ -172,79 +246,220 @@ mod benchmarks {
 		Ok(())
 	}
 
-	/// `submit` into a full queue, ejecting the weakest.
-	#[benchmark]
-	fn submit() -> Result<(), BenchmarkError> {
-		put_snapshot::<T>(100, 20, 5);
+	/// `register` into a full queue, ejecting the weakest claim, which has every page stored.
+	#[benchmark(pov_mode = MaxEncodedLen { Election::SignedSubmissionPages: Measured })]
+	fn register() -> Result<(), BenchmarkError> {
+		let (page_solution, score) = full_page::<T>();
 		set_phase::<T>(Phase::Signed { until: BlockNumberFor::<T>::max_value() });
-		let raw = solution::<T>(20);
-		let fingerprint = SnapshotFingerprint::<T>::get().ok_or(BenchmarkError::Weightless)?;
 		for i in 0..T::SignedMaxSubmissions::get() {
-			let mut weak = raw.clone();
-			weak.score.minimal_stake = 1 + i as u128;
-			Pallet::<T>::do_submit(funded::<T>("weak", i), weak, fingerprint)
-				.map_err(|_| BenchmarkError::Stop("filling the queue"))?;
+			claim_with_pages::<T>(funded::<T>("weak", i), weaker(score, i), Some(&page_solution))?;
 		}
+		let fingerprint = SnapshotFingerprint::<T>::get().ok_or(BenchmarkError::Weightless)?;
 		let caller = funded::<T>("caller", 0);
 		#[extrinsic_call]
-		_(RawOrigin::Signed(caller.clone()), Box::new(raw), fingerprint);
+		_(RawOrigin::Signed(caller.clone()), score, fingerprint);
 		assert!(SignedSubmissionIndices::<T>::get().iter().any(|e| e.who == caller));
 		Ok(())
 	}
 
-	/// One validation step checking `c` solutions (the last one valid).
+	/// `submit_page` replacing a page with the longest page solution the call accepts: the
+	/// call does not check voter indices against the page (the verification does), so the
+	/// longest is as many voters as the solution type allows (`MaxElectingVoters`), each
+	/// spreading its stake over every winner it votes for, cut to `MinerMaxLength`.
 	#[benchmark]
-	fn on_initialize_validation_step(
-		c: Linear<1, { T::SignedValidationsPerBlock::get() }>,
-	) -> Result<(), BenchmarkError> {
-		put_snapshot::<T>(100, 20, 5);
+	fn submit_page() -> Result<(), BenchmarkError> {
+		let (page_solution, score) = longest_page::<T>();
 		set_phase::<T>(Phase::Signed { until: BlockNumberFor::<T>::max_value() });
-		let raw = solution::<T>(50);
-		let fingerprint = SnapshotFingerprint::<T>::get().ok_or(BenchmarkError::Weightless)?;
-		Pallet::<T>::do_submit(funded::<T>("valid", 0), raw.clone(), fingerprint)
-			.map_err(|_| BenchmarkError::Stop("valid submission"))?;
-		for i in 1..c {
-			// A better claim that is still plausible: more total backing (half the snapshot's
-			// voters are unused), with the sum of squares raised to what that total needs.
-			let mut inflated = raw.clone();
-			let sum = inflated.score.sum_stake + i as u128;
-			inflated.score.sum_stake = sum;
-			inflated.score.sum_stake_squared =
-				inflated.score.sum_stake_squared.max((sum * sum).div_ceil(5));
-			Pallet::<T>::do_submit(funded::<T>("invalid", i), inflated, fingerprint)
-				.map_err(|_| BenchmarkError::Stop("invalid submission"))?;
+		let caller = funded::<T>("caller", 0);
+		claim_with_pages::<T>(caller.clone(), score, Some(&page_solution))?;
+		let page = Pallet::<T>::msp();
+		#[extrinsic_call]
+		_(RawOrigin::Signed(caller.clone()), page, Some(Box::new(page_solution)));
+		assert_eq!(SignedSubmissionPages::<T>::iter().count() as u32, page + 1);
+		Ok(())
+	}
+
+	/// `bail` of a claim with every page stored.
+	#[benchmark(pov_mode = MaxEncodedLen { Election::SignedSubmissionPages: Measured })]
+	fn bail() -> Result<(), BenchmarkError> {
+		let (page_solution, score) = full_page::<T>();
+		set_phase::<T>(Phase::Signed { until: BlockNumberFor::<T>::max_value() });
+		for i in 1..T::SignedMaxSubmissions::get() {
+			claim_with_pages::<T>(funded::<T>("other", i), weaker(score, i), None)?;
+		}
+		let caller = funded::<T>("caller", 0);
+		claim_with_pages::<T>(caller.clone(), score, Some(&page_solution))?;
+		#[extrinsic_call]
+		_(RawOrigin::Signed(caller.clone()));
+		assert!(SignedSubmissionIndices::<T>::get().iter().all(|e| e.who != caller));
+		assert_eq!(SignedSubmissionPages::<T>::iter().count(), 0);
+		Ok(())
+	}
+
+	/// A validation step checking `c` pages, its bookkeeping at the worst per page: a full
+	/// voter page read (`VoterSnapshotPerBlock` voters with the most votes), the verification
+	/// state read at `MaxWinners` winners, and each page failing, which slashes its claim and
+	/// removes its other pages (every claim has all its pages). The pages' own checks are
+	/// charged by their stored weight on top.
+	#[benchmark(pov_mode = MaxEncodedLen { Election::SignedSubmissionPages: Measured })]
+	fn on_initialize_validation_step(
+		c: Linear<0, { T::SignedPagesPerBlock::get() }>,
+	) -> Result<(), BenchmarkError> {
+		let (page_solution, score) = full_page::<T>();
+		set_phase::<T>(Phase::Signed { until: BlockNumberFor::<T>::max_value() });
+		// One voter of the page sending its stake to a target it did not vote for: decoded,
+		// then refused (`InvalidVote`) after the page's index is built.
+		let voters = Pallet::<T>::voter_page(Pallet::<T>::msp());
+		let targets = SnapshotTargets::<T>::get().unwrap_or_default();
+		let (who, _, votes) = voters.first().cloned().ok_or(BenchmarkError::Weightless)?;
+		let stranger = targets
+			.iter()
+			.take(DesiredTargets::<T>::get().unwrap_or_default() as usize)
+			.find(|target| !votes.contains(target))
+			.cloned()
+			.unwrap_or_else(|| targets.last().cloned().unwrap_or_else(|| who.clone()));
+		let bad = <SolutionOf<T>>::from_assignment(
+			&[Assignment {
+				who: who.clone(),
+				distribution: vec![(stranger, Accuracy::<T>::one())],
+			}],
+			|_| 0usize.try_into().ok(),
+			|t| targets.iter().position(|x| x == t).and_then(|i| i.try_into().ok()),
+		)
+		.map_err(|_| BenchmarkError::Stop("bad page"))?;
+		let claims = c.max(1).min(T::SignedMaxSubmissions::get());
+		let mut first = None;
+		for i in 0..claims {
+			let index = claim_with_pages::<T>(
+				funded::<T>("invalid", i),
+				weaker(score, i),
+				Some(&page_solution),
+			)?;
+			let who: T::AccountId = account("invalid", i, SEED);
+			Pallet::<T>::do_submit_page(who, Pallet::<T>::msp(), Some(bad.clone()))
+				.map_err(|_| BenchmarkError::Stop("bad page"))?;
+			first.get_or_insert(index);
 		}
 		set_phase::<T>(Phase::SignedValidation { until: BlockNumberFor::<T>::max_value() });
+		// The best claim's verification already under way, at its largest.
+		let winners = DesiredTargets::<T>::get().unwrap_or_default();
+		if let Some(best) = SignedSubmissionIndices::<T>::get().last().cloned() {
+			let mut queue = SignedSubmissionIndices::<T>::get();
+			queue.pop();
+			SignedSubmissionIndices::<T>::put(queue);
+			SignedVerification::<T>::put(Verification {
+				index: best.index,
+				page: Pallet::<T>::msp(),
+				backings: BoundedVec::truncate_from(
+					(0..winners)
+						.map(|target| crate::paged::WinnerBacking { target, total: 1, backers: 1 })
+						.collect::<Vec<_>>(),
+				),
+			});
+		}
+		let _ = first;
+		let step;
 		#[block]
 		{
-			Pallet::<T>::validate_signed_step();
+			step = Pallet::<T>::validate_signed_pages(c);
 		}
+		assert_eq!(step.pages, c);
+		Ok(())
+	}
+
+	/// A validation step checking `c` pages that carry claims on: each page a distinct full
+	/// voter page (`VoterSnapshotPerBlock` voters with the most votes) read and indexed, a
+	/// one-voter page solution checked and summed (its own weight is charged on top), the
+	/// verification state written; a claim's last page concludes it false (slashed) and the next
+	/// claim starts. The other worst case, every page failing at once, is
+	/// `on_initialize_validation_step`; a step is charged the larger of the two.
+	#[benchmark(pov_mode = MaxEncodedLen { Election::SignedSubmissionPages: Measured })]
+	fn on_initialize_validation_pages(
+		c: Linear<0, { T::SignedPagesPerBlock::get() }>,
+	) -> Result<(), BenchmarkError> {
+		let pages = T::Pages::get().max(1);
+		let t = T::MaxElectableTargets::get();
+		let d = <T::MinerConfig as MinerConfig>::MaxWinners::get().min(t);
+		put_snapshot::<T>(pages * T::VoterSnapshotPerBlock::get(), t, d);
+		set_phase::<T>(Phase::Signed { until: BlockNumberFor::<T>::max_value() });
+		let page_solutions: Vec<(u32, SolutionOf<T>)> = (0..pages)
+			.map(|page| (page, solution_over::<T>(&Pallet::<T>::voter_page(page), 1).0))
+			.collect();
+		let (_, score) = solution_over::<T>(&Pallet::<T>::snapshot_voters(), 50);
+		let claims = c.div_ceil(pages).clamp(1, T::SignedMaxSubmissions::get());
+		for i in 0..claims {
+			let who = funded::<T>("claim", i);
+			claim_with_pages::<T>(who.clone(), weaker(score, i), None)?;
+			for (page, solution) in &page_solutions {
+				Pallet::<T>::do_submit_page(who.clone(), *page, Some(solution.clone()))
+					.map_err(|_| BenchmarkError::Stop("page"))?;
+			}
+		}
+		set_phase::<T>(Phase::SignedValidation { until: BlockNumberFor::<T>::max_value() });
+		let step;
+		#[block]
+		{
+			step = Pallet::<T>::validate_signed_pages(c);
+		}
+		assert_eq!(step.pages, c);
+		Ok(())
+	}
+
+	/// A claim concluded valid after its last page, at `MaxWinners` winners: the summed
+	/// backing checked, the result queued, the claim's deposits released and its reward paid.
+	#[benchmark]
+	fn finalize_signed_winner() -> Result<(), BenchmarkError> {
+		let t = T::MaxElectableTargets::get();
+		let d = <T::MinerConfig as MinerConfig>::MaxWinners::get().min(t);
+		put_snapshot::<T>(d, t, d);
+		set_phase::<T>(Phase::Signed { until: BlockNumberFor::<T>::max_value() });
+		let backings: Vec<_> = (0..d)
+			.map(|target| crate::paged::WinnerBacking { target, total: 1_000, backers: 1 })
+			.collect();
+		let score = crate::paged::score_of(&backings);
+		let caller = funded::<T>("caller", 0);
+		let index = claim_with_pages::<T>(caller, score, None)?;
+		let mut queue = SignedSubmissionIndices::<T>::get();
+		queue.pop();
+		SignedSubmissionIndices::<T>::put(queue);
+		set_phase::<T>(Phase::SignedValidation { until: BlockNumberFor::<T>::max_value() });
+		let claim = SignedSubmissionsMap::<T>::get(index).ok_or(BenchmarkError::Weightless)?;
+		let sum =
+			crate::paged::PagedSupports { pages: (0..=Pallet::<T>::msp()).collect(), backings };
+		let targets = SnapshotTargets::<T>::get().unwrap_or_default();
+		let won;
+		#[block]
+		{
+			won = Pallet::<T>::conclude(index, &claim, &sum, &targets, d);
+		}
+		assert!(won);
 		assert!(QueuedSolution::<T>::exists());
 		Ok(())
 	}
 
-	/// The refunds behind a winner: `r` submissions left unchecked, each given its deposit and
-	/// its fee back (every one counts as one of the best `SignedMaxRefunds` here, the worst
-	/// case per refund).
-	#[benchmark]
+	/// The refunds behind a winner: `r` claims left unchecked, each with every page stored,
+	/// given their deposits and their fees back (every one counts as one of the best
+	/// `SignedMaxRefunds` here, the worst case per refund).
+	#[benchmark(pov_mode = MaxEncodedLen { Election::SignedSubmissionPages: Measured })]
 	fn finalize_signed_refunds(
 		r: Linear<0, { T::SignedMaxSubmissions::get() }>,
 	) -> Result<(), BenchmarkError> {
 		put_snapshot::<T>(100, 20, 5);
 		set_phase::<T>(Phase::Signed { until: BlockNumberFor::<T>::max_value() });
 		let raw = solution::<T>(50);
-		let fingerprint = SnapshotFingerprint::<T>::get().ok_or(BenchmarkError::Weightless)?;
 		for i in 0..r {
-			let mut claimed = raw.clone();
-			claimed.score.minimal_stake = claimed.score.minimal_stake.saturating_sub(i.into());
-			Pallet::<T>::do_submit(funded::<T>("runner-up", i), claimed, fingerprint)
-				.map_err(|_| BenchmarkError::Stop("runner-up submission"))?;
+			claim_with_pages::<T>(
+				funded::<T>("runner-up", i),
+				weaker(raw.score, i),
+				Some(&raw.solution),
+			)?;
 		}
 		#[block]
 		{
 			Pallet::<T>::refund_all(r);
 		}
 		assert!(SignedSubmissionIndices::<T>::get().is_empty());
+		assert_eq!(SignedSubmissionPages::<T>::iter().count(), 0);
 		Ok(())
 	}
 
@@ -333,20 +548,20 @@ mod benchmarks {
 	/// stake over all the winners it votes for, `MaxWinners` winners), a full signed queue left
 	/// to refund (the phases normally empty it before, but `elect` does not rely on that), and the
 	/// snapshot to remove.
-	#[benchmark]
+	#[benchmark(pov_mode = MaxEncodedLen { Election::SignedSubmissionPages: Measured })]
 	fn elect() -> Result<(), BenchmarkError> {
 		let v = Pallet::<T>::max_electing_voters();
 		let t = T::MaxElectableTargets::get();
 		let d = <T::MinerConfig as MinerConfig>::MaxWinners::get().min(t);
 		put_snapshot::<T>(v, t, d);
 		set_phase::<T>(Phase::Signed { until: BlockNumberFor::<T>::max_value() });
-		let fingerprint = SnapshotFingerprint::<T>::get().ok_or(BenchmarkError::Weightless)?;
 		let small = solution::<T>(d);
 		for i in 0..T::SignedMaxSubmissions::get() {
-			let mut claim = small.clone();
-			claim.score.minimal_stake = claim.score.minimal_stake.saturating_sub(i.into());
-			Pallet::<T>::do_submit(funded::<T>("queued", i), claim, fingerprint)
-				.map_err(|_| BenchmarkError::Stop("filling the queue"))?;
+			claim_with_pages::<T>(
+				funded::<T>("queued", i),
+				weaker(small.score, i),
+				Some(&small.solution),
+			)?;
 		}
 		let raw = solution::<T>(v);
 		let voters = Pallet::<T>::snapshot_voters();

@@ -1,9 +1,10 @@
 //! # Multi-phase election
 //!
-//! An NPoS [`ElectionProvider`](frame_election_provider_support::ElectionProvider) with a snapshot, a **signed phase** in which anyone submits a
-//! solution against a deposit, a validation window in which the signed queue is checked best
-//! first over several blocks, an unsigned phase, an on-chain fallback, and an emergency phase
-//! from which an admin origin recovers.
+//! An NPoS [`ElectionProvider`](frame_election_provider_support::ElectionProvider) with a paged
+//! snapshot, a **signed phase** in which anyone registers a claim against a deposit and sends
+//! its solution page by page, a validation window in which the claims are verified best first a
+//! bounded number of pages per block, an unsigned phase, an on-chain fallback, and an emergency
+//! phase from which an admin origin recovers.
 //!
 //! ## Overview
 //!
@@ -11,27 +12,31 @@
 //! [`next_election_prediction`](ElectionDataProvider::next_election_prediction):
 //!
 //! ```text
-//!   Off ──▶ Snapshot ──▶ Signed ──▶ SignedValidation ──▶ Unsigned ──▶ elect() ──▶ Off (round + 1)
-//!   |<-- Pages -->|<- SignedPhase ->|<- SignedValidationPhase ->|<- UnsignedPhase ->|
+//!   Off ──▶ TargetSnapshot ──▶ Snapshot ──▶ Signed ──▶ SignedValidation ──▶ Unsigned ──▶ elect() ──▶ Off
+//!          |<- target pages + voter pages ->|<- SignedPhase ->|<- SignedValidationPhase ->|<- UnsignedPhase ->|
 //!                                          elect() fails and the fallback fails ──▶ Emergency
 //! ```
 //!
-//! - Before the signed phase the pallet takes a **snapshot** over `Pages + 1` blocks (the last
-//!   one the signed phase's first): the
-//!   targets and the desired number of winners in the first, then one page of voters per block,
-//!   largest first, each page a storage value of its own with its hash. The last page seals it
-//!   with a [`SnapshotMetadata`] and a **fingerprint** (a hash of the round, the targets and the
-//!   page hashes) that every submission must name.
-//! - **Signed phase.** [`Pallet::submit`] holds a deposit (a base that grows geometrically with
-//!   the queue, plus a part per byte and per unit of weight, see [`Pallet::deposit_for`]) and
-//!   stores the solution in a bounded queue sorted by claimed score. When the queue is full a
-//!   newcomer ejects the weakest only if it is better by [`Config::BetterSignedThreshold`]. Cheap
-//!   checks happen at once (phase, round, fingerprint, winner count, minimum score, length,
-//!   weight, one submission per account).
-//! - **Validation.** After the signed phase, [`Config::SignedValidationsPerBlock`] submissions
-//!   per block are checked, best first, with the [`miner`]'s feasibility check. The first valid
-//!   one is queued and rewarded ([`Config::SignedRewardBase`] plus its transaction fee); invalid
-//!   ones checked before it lose their deposit to [`Config::SlashHandler`]; the rest are refunded.
+//! - Before the signed phase the pallet takes a **snapshot**, one page per block: the target
+//!   pages (the desired number of winners with the last), then the voter pages, largest voters
+//!   first, each voter page a storage value of its own with its hash. The last voter page (taken
+//!   in the signed phase's first block) seals it with a [`SnapshotMetadata`] and a
+//!   **fingerprint** (a hash of the round, the targets and the page hashes) that every claim
+//!   must name.
+//! - **Signed phase.** [`Pallet::register`] holds a base deposit (growing geometrically with the
+//!   queue, see [`Pallet::base_deposit`]) and enters the claimed score in a bounded queue sorted
+//!   by score; [`Pallet::submit_page`] stores one voter page's solution (voters indexed within
+//!   the page) against a deposit per byte and per unit of weight ([`Pallet::page_deposit`]);
+//!   [`Pallet::bail`] withdraws a claim, forfeiting its base deposit. When the queue is full a
+//!   newcomer ejects the weakest only if it is better by [`Config::BetterSignedThreshold`].
+//!   Cheap checks happen at once (phase, fingerprint, a plausible score, the minimum score, one
+//!   claim per account; per page: its index, its winner count, length, weight).
+//! - **Validation.** After the signed phase, [`Config::SignedPagesPerBlock`] pages are checked
+//!   per block, best claim first, its pages from `Pages - 1` down to 0 (a page never sent
+//!   counts as empty), with the [`paged`] checks; after its last page the claim's winner count,
+//!   backers and score are checked. The first valid claim is queued and rewarded
+//!   ([`Config::SignedRewardBase`] plus its transaction fees); invalid ones checked before it
+//!   lose their deposits to [`Config::SlashHandler`]; the rest are refunded.
 //! - **elect.** Returns the queued solution, or the [`Config::Fallback`]'s result computed on the
 //!   snapshot. If both fail the pallet enters **Emergency**: [`Pallet::set_emergency_election_result`]
 //!   or [`Pallet::governance_fallback`] (from [`Config::AdminOrigin`]) provide the result.
@@ -55,7 +60,7 @@
 //! the code it was mined with. Per-block work is bounded: phase transitions are O(1) apart from
 //! the snapshot (one page of at most [`Config::VoterSnapshotPerBlock`] voters per block, the
 //! targets bounded by [`Config::MaxElectableTargets`]),
-//! and validation checks at most [`Config::SignedValidationsPerBlock`] solutions per block.
+//! and validation checks at most [`Config::SignedPagesPerBlock`] claim pages per block.
 #![cfg_attr(not(feature = "std"), no_std)]
 #![deny(rustdoc::broken_intra_doc_links)]
 
@@ -132,29 +137,81 @@ pub mod pallet {
 	pub type ReadyOf<T> = ReadySolutionOf<<T as Config>::MinerConfig>;
 	/// A raw solution.
 	pub type RawOf<T> = RawSolutionOf<<T as Config>::MinerConfig>;
-	/// A stored signed submission.
+	/// A registered signed claim.
 	pub type SignedSubmissionOf<T> =
-		SignedSubmission<<T as frame_system::Config>::AccountId, BalanceOf<T>, SolutionOf<T>>;
+		SignedSubmission<<T as frame_system::Config>::AccountId, BalanceOf<T>>;
+	/// A page of a signed claim's solution.
+	pub type SignedPageOf<T> = SignedPage<BalanceOf<T>, SolutionOf<T>>;
+	/// The verification of a signed claim in progress.
+	pub type VerificationOf<T> =
+		Verification<<<T as Config>::MinerConfig as MinerConfig>::MaxWinners>;
 
-	/// A signed submission as stored while it waits for validation.
+	/// A signed claim as stored from its registration until it is verified, refunded or
+	/// bailed: the score claimed and the deposits held. Its solution's pages are stored
+	/// apart, in [`SignedSubmissionPages`].
 	#[derive(
 		Encode, Decode, DecodeWithMemTracking, Clone, PartialEq, Eq, Debug, TypeInfo, MaxEncodedLen,
 	)]
-	pub struct SignedSubmission<AccountId, Balance, Solution> {
-		/// Who submitted it.
+	pub struct SignedSubmission<AccountId, Balance> {
+		/// Who registered it.
 		pub who: AccountId,
-		/// The deposit held from them.
+		/// The score it claims for all its pages together.
+		pub score: ElectionScore,
+		/// The base deposit held at registration (forfeited by [`Pallet::bail`]).
+		pub base_deposit: Balance,
+		/// Everything held for it: the base deposit and the deposit of every page stored.
 		pub deposit: Balance,
-		/// The solution.
-		pub raw_solution: RawSolution<Solution>,
-		/// The transaction fee of the submission, refunded to the winner (and to the best
-		/// `SignedMaxRefunds` runners-up left unchecked).
+		/// The transaction fees of its registration and of the calls that stored its pages (one
+		/// per page, the latest), refunded to the winner (and to the best `SignedMaxRefunds`
+		/// runners-up left unchecked): at most `1 + Pages` calls however often pages are
+		/// replaced or removed.
 		pub call_fee: Balance,
-		/// The weight of checking it, computed at submission (what its validation is charged).
-		pub weight: Weight,
-		/// The runtime's `spec_version` at submission: a bound a runtime upgrade changed since
+		/// The number of pages stored.
+		pub pages: u32,
+		/// The runtime's `spec_version` at registration: a bound a runtime upgrade changed since
 		/// then is not the submitter's fault.
 		pub spec_version: u32,
+	}
+
+	/// One page of a signed claim's solution: the compact solution of the voters of one voter
+	/// page, indexed within that page.
+	#[derive(
+		Encode, Decode, DecodeWithMemTracking, Clone, PartialEq, Eq, Debug, TypeInfo, MaxEncodedLen,
+	)]
+	pub struct SignedPage<Balance, Solution> {
+		/// The deposit held for this page.
+		pub deposit: Balance,
+		/// The estimated fee of the call that stored it (part of the claim's `call_fee` while
+		/// the page is stored).
+		pub fee: Balance,
+		/// The weight of checking it, computed when it was stored: what its verification is
+		/// charged (the check, and reading the page itself).
+		pub weight: Weight,
+		/// The page's solution.
+		pub solution: Solution,
+	}
+
+	/// Where the verification of the best signed claim stands: the claim, the next page to
+	/// check (pages are checked from `Pages - 1` down to 0, a page not submitted counting as
+	/// empty), and the backing of each winner from the pages checked so far.
+	#[derive(
+		Encode,
+		Decode,
+		TypeInfo,
+		MaxEncodedLen,
+		frame_support::CloneNoBound,
+		frame_support::PartialEqNoBound,
+		frame_support::EqNoBound,
+		frame_support::DebugNoBound,
+	)]
+	#[scale_info(skip_type_params(MaxWinners))]
+	pub struct Verification<MaxWinners: Get<u32>> {
+		/// The claim's key in [`SignedSubmissionsMap`].
+		pub index: u32,
+		/// The next page to check.
+		pub page: PageIndex,
+		/// The backing of each winner so far, sorted by target index.
+		pub backings: BoundedVec<crate::paged::WinnerBacking, MaxWinners>,
 	}
 
 	/// A queue entry as the runtime API shows it.
@@ -170,8 +227,9 @@ pub mod pallet {
 		pub index: u32,
 	}
 
-	/// 1: the voter snapshot is paged ([`crate::migrations::v1`]).
-	pub const STORAGE_VERSION: StorageVersion = StorageVersion::new(1);
+	/// 1: the voter snapshot is paged ([`crate::migrations::v1`]); 2: signed submissions are
+	/// claims with paged solutions ([`crate::migrations::v2`]).
+	pub const STORAGE_VERSION: StorageVersion = StorageVersion::new(2);
 
 	#[pallet::pallet]
 	#[pallet::storage_version(STORAGE_VERSION)]
@@ -258,25 +316,26 @@ pub mod pallet {
 		/// The most signed submissions queued per round.
 		#[pallet::constant]
 		type SignedMaxSubmissions: Get<u32>;
-		/// How many queued solutions are verified per block of the validation window.
+		/// How many pages of signed claims are verified per block of the validation window
+		/// (`integrity_test`: enough for every page of a full queue within the window).
 		#[pallet::constant]
-		type SignedValidationsPerBlock: Get<u32>;
+		type SignedPagesPerBlock: Get<u32>;
 		/// How much better than the weakest a newcomer must be to eject it from a full queue.
 		#[pallet::constant]
 		type BetterSignedThreshold: Get<Perbill>;
-		/// The deposit of a submission into an empty queue.
+		/// The base deposit of a claim registered into an empty queue.
 		#[pallet::constant]
 		type SignedDepositBase: Get<BalanceOf<Self>>;
 		/// By how much the base deposit grows per submission already queued (geometric).
 		#[pallet::constant]
 		type SignedDepositIncreaseFactor: Get<Percent>;
-		/// The deposit per byte of the encoded solution.
+		/// The deposit per byte of an encoded solution page.
 		#[pallet::constant]
 		type SignedDepositByte: Get<BalanceOf<Self>>;
-		/// The deposit per millisecond (10^9 units of `ref_time`) of the solution's weight.
+		/// The deposit per millisecond (10^9 units of `ref_time`) of a solution page's weight.
 		#[pallet::constant]
 		type SignedDepositPerMillisecond: Get<BalanceOf<Self>>;
-		/// The deposit per KiB of the solution's proof size.
+		/// The deposit per KiB of a solution page's proof size.
 		#[pallet::constant]
 		type SignedDepositPerProofKiB: Get<BalanceOf<Self>>;
 		/// The reward of the best valid signed solution (its transaction fee is refunded on top).
@@ -360,15 +419,25 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type MinimumUntrustedScore<T: Config> = StorageValue<_, ElectionScore>;
 
-	/// The signed queue, sorted by claimed score, weakest first.
+	/// The signed queue, sorted by claimed score, weakest first (the claim being verified has
+	/// left it: see [`SignedVerification`]).
 	#[pallet::storage]
 	pub type SignedSubmissionIndices<T: Config> =
 		StorageValue<_, BoundedVec<QueueEntry<T::AccountId>, T::SignedMaxSubmissions>, ValueQuery>;
 
-	/// The signed submissions by index.
+	/// The signed claims by index.
 	#[pallet::storage]
 	pub type SignedSubmissionsMap<T: Config> =
 		StorageMap<_, Twox64Concat, u32, SignedSubmissionOf<T>>;
+
+	/// The solution pages of the signed claims: `(claim index, voter page)`.
+	#[pallet::storage]
+	pub type SignedSubmissionPages<T: Config> =
+		StorageDoubleMap<_, Twox64Concat, u32, Twox64Concat, PageIndex, SignedPageOf<T>>;
+
+	/// The claim being verified in the validation window, page by page.
+	#[pallet::storage]
+	pub type SignedVerification<T: Config> = StorageValue<_, VerificationOf<T>>;
 
 	/// The index the next signed submission gets.
 	#[pallet::storage]
@@ -391,19 +460,29 @@ pub mod pallet {
 			desired_targets: u32,
 			fingerprint: H256,
 		},
-		/// A solution was stored: in the signed queue (`compute == Signed`) or as the queued
-		/// result.
+		/// A solution was stored as the queued result (a signed claim verified, an unsigned
+		/// solution, or an emergency result).
 		SolutionStored {
 			round: u32,
 			compute: ElectionCompute,
 			origin: Option<T::AccountId>,
 			prev_ejected: bool,
 		},
-		/// A full queue ejected its weakest submission (deposit returned).
+		/// A signed claim was registered in the queue (its base deposit held). `prev_ejected`:
+		/// it ejected the weakest claim of a full queue.
+		Registered { round: u32, who: T::AccountId, score: ElectionScore, prev_ejected: bool },
+		/// A page of a signed claim's solution was stored (or replaced), its deposit held.
+		PageStored { round: u32, who: T::AccountId, page: PageIndex, deposit: BalanceOf<T> },
+		/// A page of a signed claim's solution was removed, its deposit returned.
+		PageRemoved { round: u32, who: T::AccountId, page: PageIndex, deposit: BalanceOf<T> },
+		/// A signed claim was withdrawn in the signed phase: its base deposit forfeited, its
+		/// pages' deposits returned.
+		Bailed { round: u32, who: T::AccountId, forfeited: BalanceOf<T>, returned: BalanceOf<T> },
+		/// A full queue ejected its weakest claim (deposits returned).
 		SolutionEjected { round: u32, who: T::AccountId, deposit: BalanceOf<T> },
-		/// A signed solution was found valid and queued.
+		/// A signed claim was verified valid and its result queued.
 		Rewarded { round: u32, who: T::AccountId, reward: BalanceOf<T> },
-		/// A signed solution was invalid and its deposit slashed.
+		/// A signed claim was invalid (a page, or the pages together) and its deposits slashed.
 		Slashed { round: u32, who: T::AccountId, amount: BalanceOf<T>, error: FeasibilityError },
 		/// A signed submission's deposit was returned unchecked (with its transaction fee,
 		/// `fee`, for the best runners-up behind a winner).
@@ -436,8 +515,15 @@ pub mod pallet {
 		TooLong,
 		/// The solution is heavier than `MinerConfig::MaxWeight`.
 		TooHeavy,
-		/// This account already has a solution in the queue.
+		/// This account already has a claim in the queue.
 		DuplicateSubmission,
+		/// This account has no claim registered this round (or it is being verified).
+		NotRegistered,
+		/// The page is not one of the snapshot's voter pages (`page >= Pages`).
+		InvalidPage,
+		/// The page's solution names more distinct winners than the snapshot's desired
+		/// targets, or none at all while the claim needs winners.
+		PageWinnerCount,
 		/// The queue is full and the solution is not better than the weakest by the threshold.
 		QueueFull,
 		/// The account cannot pay the deposit.
@@ -513,8 +599,8 @@ pub mod pallet {
 			(Round::<T>::get(), CurrentPhase::<T>::get())
 		}
 
-		/// The deposit a signed solution of `length` bytes and `weight` would hold if submitted
-		/// now.
+		/// The deposit a claim registered now would hold with one page of `length` bytes and
+		/// `weight`.
 		pub fn deposit_quote(length: u32, weight: Weight) -> BalanceOf<T> {
 			Self::deposit_now(length, weight)
 		}
@@ -530,12 +616,14 @@ pub mod pallet {
 			assert!(T::Pages::get() > 0, "the snapshot needs a page");
 			assert!(T::VoterSnapshotPerBlock::get() > 0, "a snapshot page needs room");
 			assert!(T::TargetSnapshotPerBlock::get() > 0, "a target page needs room");
-			let validations = T::SignedValidationsPerBlock::get() as u64;
+			let pages_per_block = T::SignedPagesPerBlock::get() as u64;
 			let window: u64 =
 				sp_runtime::SaturatedConversion::saturated_into(T::SignedValidationPhase::get());
+			let queue_pages =
+				(T::SignedMaxSubmissions::get() as u64).saturating_mul(T::Pages::get() as u64);
 			assert!(
-				validations.saturating_mul(window) >= T::SignedMaxSubmissions::get() as u64,
-				"the validation window must be able to check a full signed queue"
+				pages_per_block.saturating_mul(window) >= queue_pages,
+				"the validation window must be able to check every page of a full signed queue"
 			);
 			assert!(T::SignedMaxSubmissions::get() > 0, "the signed queue needs room");
 		}
@@ -554,23 +642,59 @@ pub mod pallet {
 
 	#[pallet::call]
 	impl<T: Config> Pallet<T> {
-		/// Submit a solution in the signed phase, holding a deposit.
+		/// Register a signed claim in the signed phase: the score its solution will have, held
+		/// against a base deposit that grows with the queue. Its pages follow with
+		/// [`Pallet::submit_page`]; a page never sent counts as empty when the claim is verified.
 		///
 		/// Origin: signed. `fingerprint` must be the snapshot's ([`SnapshotFingerprint`]).
 		///
-		/// Errors: [`Error::NotSignedPhase`], [`Error::WrongRound`], [`Error::WrongFingerprint`],
-		/// [`Error::WrongWinnerCount`], [`Error::ScoreTooLow`], [`Error::TooLong`],
-		/// [`Error::TooHeavy`], [`Error::DuplicateSubmission`], [`Error::QueueFull`],
-		/// [`Error::CannotPayDeposit`].
-		#[pallet::call_index(0)]
-		#[pallet::weight(T::WeightInfo::submit())]
-		pub fn submit(
+		/// Errors: [`Error::NotSignedPhase`], [`Error::WrongFingerprint`],
+		/// [`Error::NothingToElect`], [`Error::ImplausibleScore`], [`Error::ScoreTooLow`],
+		/// [`Error::DuplicateSubmission`], [`Error::QueueFull`], [`Error::CannotPayDeposit`].
+		#[pallet::call_index(5)]
+		#[pallet::weight(T::WeightInfo::register())]
+		pub fn register(
 			origin: OriginFor<T>,
-			raw_solution: Box<RawOf<T>>,
+			score: ElectionScore,
 			fingerprint: H256,
 		) -> DispatchResult {
 			let who = ensure_signed(origin)?;
-			Self::do_submit(who, *raw_solution, fingerprint)
+			Self::do_register(who, score, fingerprint)
+		}
+
+		/// Store (or replace, or with `None` remove) page `page` of the caller's claim: the
+		/// compact solution of the voters of voter page `page`, indexed within that page. A
+		/// deposit per byte and per unit of the page's weight is held (the replaced page's is
+		/// returned).
+		///
+		/// Origin: signed, with a claim registered this round.
+		///
+		/// Errors: [`Error::NotSignedPhase`], [`Error::NotRegistered`], [`Error::InvalidPage`],
+		/// [`Error::PageWinnerCount`], [`Error::TooLong`], [`Error::TooHeavy`],
+		/// [`Error::CannotPayDeposit`].
+		#[pallet::call_index(6)]
+		#[pallet::weight(T::WeightInfo::submit_page())]
+		pub fn submit_page(
+			origin: OriginFor<T>,
+			page: PageIndex,
+			solution: Option<Box<SolutionOf<T>>>,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::do_submit_page(who, page, solution.map(|solution| *solution))
+		}
+
+		/// Withdraw the caller's claim in the signed phase: its pages are removed and their
+		/// deposits returned; the base deposit is forfeited (to [`Config::SlashHandler`]), so a
+		/// claim that pushed others out of a full queue cannot leave for free.
+		///
+		/// Origin: signed, with a claim registered this round.
+		///
+		/// Errors: [`Error::NotSignedPhase`], [`Error::NotRegistered`].
+		#[pallet::call_index(7)]
+		#[pallet::weight(T::WeightInfo::bail())]
+		pub fn bail(origin: OriginFor<T>) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::do_bail(who)
 		}
 
 		/// Submit a solution in the unsigned phase (off-chain workers).
@@ -659,7 +783,8 @@ impl<T: Config> Pallet<T> {
 		SignedSubmissionIndices::<T>::get().into_iter().rev().map(|e| (e.who, e.score)).collect()
 	}
 
-	/// The deposit a solution of `length` bytes and `weight` would hold if submitted now.
+	/// The deposit a claim registered now would hold with one page of `length` bytes and
+	/// `weight` ([`Pallet::base_deposit`] for the queue as it is, plus [`Pallet::page_deposit`]).
 	pub fn deposit_now(length: u32, weight: frame_support::weights::Weight) -> BalanceOf<T> {
 		let queued = SignedSubmissionIndices::<T>::decode_len().unwrap_or(0) as u32;
 		// A full queue first ejects its weakest, so the newcomer pays the base of a full queue
@@ -782,13 +907,81 @@ impl<T: Config> Pallet<T> {
 		);
 		ensure!(
 			queue.iter().all(|entry| SignedSubmissionsMap::<T>::get(entry.index)
-				.map(|s| s.who == entry.who && s.raw_solution.score == entry.score)
+				.map(|s| s.who == entry.who && s.score == entry.score)
 				.unwrap_or(false)),
-			"signed queue entry without a matching submission"
+			"signed queue entry without a matching claim"
 		);
+		let verifying = SignedVerification::<T>::get();
+		if let Some(state) = &verifying {
+			ensure!(
+				matches!(CurrentPhase::<T>::get(), Phase::SignedValidation { .. }),
+				"a claim in verification outside the validation window"
+			);
+			ensure!(
+				SignedSubmissionsMap::<T>::contains_key(state.index)
+					&& queue.iter().all(|entry| entry.index != state.index),
+				"the claim in verification is missing or still queued"
+			);
+			ensure!(state.page <= msp, "verification beyond the last page");
+			ensure!(
+				state.backings.windows(2).all(|pair| match pair {
+					[a, b] => a.target < b.target,
+					_ => true,
+				}) && state.backings.len() as u32 <= DesiredTargets::<T>::get().unwrap_or_default(),
+				"verification backing unsorted or with too many winners"
+			);
+		}
 		ensure!(
-			SignedSubmissionsMap::<T>::iter().count() == queue.len(),
-			"stray signed submissions"
+			SignedSubmissionsMap::<T>::iter().count()
+				== queue.len().saturating_add(usize::from(verifying.is_some())),
+			"stray signed claims"
+		);
+		for (index, claim) in SignedSubmissionsMap::<T>::iter() {
+			let pages: alloc::vec::Vec<_> =
+				SignedSubmissionPages::<T>::iter_prefix(index).collect();
+			ensure!(pages.iter().all(|(page, _)| *page <= msp), "a claim page beyond the last");
+			let page_deposits = pages.iter().fold(BalanceOf::<T>::default(), |sum, (_, page)| {
+				sp_runtime::Saturating::saturating_add(sum, page.deposit)
+			});
+			let stored = sp_runtime::Saturating::saturating_add(claim.base_deposit, page_deposits);
+			match verifying.as_ref().filter(|state| state.index == index) {
+				// The pages checked so far are gone; their deposits stay held until the end.
+				Some(state) => {
+					ensure!(
+						pages.iter().all(|(page, _)| *page <= state.page)
+							&& claim.pages >= pages.len() as u32
+							&& claim.deposit >= stored,
+						"the claim in verification kept a checked page or lost a deposit"
+					);
+				},
+				None => {
+					ensure!(claim.pages == pages.len() as u32, "a claim miscounts its pages");
+					let page_fees =
+						pages.iter().fold(BalanceOf::<T>::default(), |sum, (_, page)| {
+							sp_runtime::Saturating::saturating_add(sum, page.fee)
+						});
+					ensure!(
+						claim.call_fee >= page_fees,
+						"a claim counts fewer fees than its pages'"
+					);
+					ensure!(
+						claim.deposit == stored,
+						"a claim's deposit is not its base and its pages'"
+					);
+				},
+			}
+			ensure!(
+				<T::Currency as frame_support::traits::fungible::InspectHold<T::AccountId>>::balance_on_hold(
+					&HoldReason::SignedSubmission.into(),
+					&claim.who
+				) == claim.deposit,
+				"a claim's deposit is not what its submitter has on hold"
+			);
+		}
+		ensure!(
+			SignedSubmissionPages::<T>::iter_keys()
+				.all(|(index, _)| SignedSubmissionsMap::<T>::contains_key(index)),
+			"a page without its claim"
 		);
 		Ok(())
 	}

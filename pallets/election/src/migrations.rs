@@ -34,13 +34,14 @@ pub mod v1 {
 				return T::DbWeight::get().reads(1);
 			}
 			old::SnapshotVoters::<T>::kill();
-			let refunded = Pallet::<T>::refund_all(0);
+			// The submissions have the format of version 0, which this code no longer reads.
+			let (refunded, _) = crate::migrations::v2::release_old_submissions::<T>();
 			Pallet::<T>::kill_snapshot();
 			let phase = CurrentPhase::<T>::get();
 			if !phase.is_emergency() && !phase.is_off() {
 				Pallet::<T>::set_phase(Phase::Off);
 			}
-			let writes = 10u64.saturating_add(u64::from(refunded).saturating_mul(4));
+			let writes = 10u64.saturating_add(refunded.saturating_mul(4));
 			T::DbWeight::get().reads_writes(writes, writes)
 		}
 
@@ -56,6 +57,74 @@ pub mod v1 {
 		0,
 		1,
 		InnerMigrateV0ToV1<T>,
+		Pallet<T>,
+		<T as frame_system::Config>::DbWeight,
+	>;
+}
+
+/// Version 2: signed submissions are claims (a score and deposits,
+/// [`SignedSubmissionsMap`](crate::SignedSubmissionsMap)) whose solutions come page by page
+/// ([`SignedSubmissionPages`](crate::SignedSubmissionPages)), instead of whole solutions.
+pub mod v2 {
+	use crate::pallet::*;
+	use frame_support::{
+		migrations::VersionedMigration,
+		pallet_prelude::*,
+		traits::{fungible::MutateHold, tokens::Precision, Get, UncheckedOnRuntimeUpgrade},
+	};
+
+	/// A whole-solution submission queued when the upgrade lands cannot be verified by the
+	/// paged verifier: each is removed and its submitter's deposit returned in full (never
+	/// slashed: they did nothing wrong); the queue (whose entries keep their format) is
+	/// emptied. The snapshot and the phase stay: the signed phase, if open, takes claims in
+	/// the new form. Bounded: the queue is at most `SignedMaxSubmissions`.
+	pub struct InnerMigrateV1ToV2<T>(core::marker::PhantomData<T>);
+
+	impl<T: Config> UncheckedOnRuntimeUpgrade for InnerMigrateV1ToV2<T> {
+		fn on_runtime_upgrade() -> Weight {
+			let (submitters, removed) = release_old_submissions::<T>();
+			let reads = 1u64.saturating_add(submitters.saturating_mul(2)).saturating_add(removed);
+			let writes = 1u64.saturating_add(submitters.saturating_mul(2)).saturating_add(removed);
+			T::DbWeight::get().reads_writes(reads, writes)
+		}
+
+		#[cfg(feature = "try-runtime")]
+		fn post_upgrade(_state: alloc::vec::Vec<u8>) -> Result<(), sp_runtime::TryRuntimeError> {
+			ensure!(
+				SignedSubmissionsMap::<T>::iter_keys().next().is_none(),
+				"old submissions are still there"
+			);
+			Pallet::<T>::do_try_state()
+		}
+	}
+
+	/// Return every queued submitter's deposit in full and remove the queue and the
+	/// submissions without decoding them (their format is older than this code's). Returns
+	/// the number of submitters and of submissions removed.
+	pub(crate) fn release_old_submissions<T: Config>() -> (u64, u64) {
+		let queue = SignedSubmissionIndices::<T>::take();
+		let submitters = queue.len() as u64;
+		for entry in queue {
+			let released = T::Currency::release_all(
+				&HoldReason::SignedSubmission.into(),
+				&entry.who,
+				Precision::BestEffort,
+			);
+			if released.is_err() {
+				log::warn!(target: crate::LOG_TARGET, "an old signed deposit could not be released");
+			}
+		}
+		let removed = SignedSubmissionsMap::<T>::clear(u32::MAX, None);
+		// Older formats had no pages; nothing of this code's format is left half-removed.
+		let pages = SignedSubmissionPages::<T>::clear(u32::MAX, None);
+		(submitters, u64::from(removed.unique).saturating_add(u64::from(pages.unique)))
+	}
+
+	/// The migration from version 1 to 2, run once (the storage version guards it).
+	pub type MigrateV1ToV2<T> = VersionedMigration<
+		1,
+		2,
+		InnerMigrateV1ToV2<T>,
 		Pallet<T>,
 		<T as frame_system::Config>::DbWeight,
 	>;

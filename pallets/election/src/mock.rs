@@ -115,6 +115,8 @@ parameter_types! {
 	pub static MaxBackers: u32 = 100;
 	pub static FallbackEnabled: bool = true;
 	pub static MaxSubmissions: u32 = 4;
+	/// Signed claim pages verified per block.
+	pub static PagesPerBlock: u32 = 2;
 }
 
 pub struct TestMinerConfig;
@@ -272,7 +274,7 @@ impl Config for Runtime {
 	type SignedValidationPhase = frame_support::traits::ConstU64<2>;
 	type UnsignedPhase = frame_support::traits::ConstU64<5>;
 	type SignedMaxSubmissions = MaxSubmissions;
-	type SignedValidationsPerBlock = ConstU32<2>;
+	type SignedPagesPerBlock = PagesPerBlock;
 	type BetterSignedThreshold = BetterThreshold;
 	type SignedDepositBase = frame_support::traits::ConstU128<100>;
 	type SignedDepositIncreaseFactor = IncreaseFactor;
@@ -356,6 +358,21 @@ pub fn mine() -> RawSolution<TestSolution> {
 	let desired = DesiredTargets::<Runtime>::get().unwrap();
 	Miner::<TestMinerConfig>::mine::<SequentialPhragmen<AccountId, PerU16>>(
 		&voters,
+		&targets,
+		desired,
+		Round::<Runtime>::get(),
+	)
+	.unwrap()
+	.0
+}
+
+/// Mine a paged solution on the current snapshot's pages.
+pub fn mine_paged() -> crate::paged::PagedRawSolution<TestSolution> {
+	let pages: Vec<_> = (0..=MultiPhase::msp()).map(MultiPhase::voter_page).collect();
+	let targets = SnapshotTargets::<Runtime>::get().unwrap();
+	let desired = DesiredTargets::<Runtime>::get().unwrap();
+	Miner::<TestMinerConfig>::mine_paged::<SequentialPhragmen<AccountId, PerU16>>(
+		&pages,
 		&targets,
 		desired,
 		Round::<Runtime>::get(),

@@ -86,6 +86,41 @@ pub fn score_of(backings: &[WinnerBacking]) -> ElectionScore {
 }
 
 impl<T: MinerConfig> Miner<T> {
+	/// The weight of checking a page solution of `length` bytes with `active_voters` voters
+	/// against a voter page of at most `page_voters`: the check
+	/// ([`MinerConfig::solution_weight`]) and reading the page's `length` bytes. The chain
+	/// charges this when it verifies the page; the miner sizes its pages by it.
+	pub fn page_weight(
+		page_voters: u32,
+		targets: u32,
+		active_voters: u32,
+		desired_targets: u32,
+		length: u32,
+	) -> frame_support::weights::Weight {
+		T::solution_weight(page_voters, targets, active_voters, desired_targets)
+			.saturating_add(frame_support::weights::Weight::from_parts(0, u64::from(length)))
+	}
+
+	/// Whether a page solution fits the length limit and, by [`Miner::page_weight`], the
+	/// weight limit.
+	pub fn fits_page(
+		solution: &T::Solution,
+		page_voters: u32,
+		targets: u32,
+		desired_targets: u32,
+	) -> bool {
+		use frame_support::traits::Get;
+		let length = solution.encoded_size() as u32;
+		let weight = Self::page_weight(
+			page_voters,
+			targets,
+			solution.voter_count() as u32,
+			desired_targets,
+			length,
+		);
+		length <= T::MaxLength::get() && weight.all_lte(T::MaxWeight::get())
+	}
+
 	/// Check one page's solution against its voter page and the targets: every index in range,
 	/// no voter twice, no target twice within a voter, every edge to a target the voter voted
 	/// for, the ratios adding up, and no more winners than `desired_targets`. Returns what the
@@ -152,9 +187,9 @@ impl<T: MinerConfig> Miner<T> {
 		Ok(())
 	}
 
-	/// Check the sum of all pages: exactly `desired_targets` winners, none with more than
-	/// `MaxBackersPerWinner` backers, and (when given) the claimed score equal to the score of
-	/// the summed backing. Returns the winners with their backing and the score.
+	/// Check the sum of all pages: exactly `desired_targets` winners, (when given) the claimed
+	/// score equal to the score of the summed backing, and none with more than
+	/// `MaxBackersPerWinner` backers. Returns the winners with their backing and the score.
 	pub fn finalize_pages(
 		sum: &PagedSupports,
 		targets: &[T::AccountId],
@@ -166,12 +201,14 @@ impl<T: MinerConfig> Miner<T> {
 		if sum.len() != desired_targets as usize {
 			return Err(FeasibilityError::WrongWinnerCount);
 		}
-		if sum.iter().any(|backing| backing.backers > T::MaxBackersPerWinner::get()) {
-			return Err(FeasibilityError::TooManyBackings);
-		}
+		// The claim first: a false claim is slashed as false even when it also breaks a bound
+		// (which a runtime upgrade may have changed, and is then forgiven).
 		let score = score_of(sum);
 		if claimed.is_some_and(|claimed| claimed != score) {
 			return Err(FeasibilityError::InvalidScore);
+		}
+		if sum.iter().any(|backing| backing.backers > T::MaxBackersPerWinner::get()) {
+			return Err(FeasibilityError::TooManyBackings);
 		}
 		let winners = sum
 			.iter()
@@ -202,12 +239,6 @@ impl<T: MinerConfig> Miner<T> {
 	{
 		// Largest page first, as the snapshot lists them.
 		let all: Vec<VoterOf<T>> = pages.iter().rev().flatten().cloned().collect();
-		let mut page_of: BTreeMap<T::AccountId, PageIndex> = BTreeMap::new();
-		for (page, voters) in pages.iter().enumerate() {
-			for (who, _, _) in voters {
-				page_of.insert(who.clone(), page as PageIndex);
-			}
-		}
 		let input: Vec<(T::AccountId, VoteWeight, Vec<T::AccountId>)> = all
 			.iter()
 			.map(|(who, stake, votes)| (who.clone(), *stake, votes.clone().into_inner()))
@@ -220,7 +251,51 @@ impl<T: MinerConfig> Miner<T> {
 		crate::reduce::reduce(&mut staked);
 		let backings = Self::trim_backers(&mut staked, &stake_of)?;
 		let assignments = assignment_staked_to_ratio_normalized(staked)?;
+		let (paged, length, weight) =
+			Self::split_by_page(assignments, pages, targets, desired_targets, round)?;
+		let trimmed = Trimmed { backings, length, weight, ..Default::default() };
+		Ok((paged, trimmed))
+	}
 
+	/// Split a solution over the whole snapshot (its voters indexed in `pages` concatenated
+	/// from page `Pages - 1` down to 0, as [`crate::Pallet::snapshot_voters`] lists them) into
+	/// one solution per voter page, for a signed claim. The score is the one the chain computes
+	/// from the pages; every page is checked as the chain checks it (and within the length and
+	/// weight limits). `pages[p]` is voter page `p`.
+	pub fn paginate(
+		solution: T::Solution,
+		pages: &[Vec<VoterOf<T>>],
+		targets: &[T::AccountId],
+		desired_targets: u32,
+		round: u32,
+	) -> Result<PagedRawSolution<T::Solution>, MinerError> {
+		let all: Vec<VoterOf<T>> = pages.iter().rev().flatten().cloned().collect();
+		let index = SnapshotIndex::<T>::new(&all, targets);
+		let assignments =
+			Self::checked_assignments(solution, &index).map_err(MinerError::Feasibility)?;
+		Self::split_by_page(assignments, pages, targets, desired_targets, round)
+			.map(|(paged, _, _)| paged)
+	}
+
+	/// Group `assignments` by the voter page of their voter, encode each group as that page's
+	/// solution (voters indexed within the page), check it and sum the pages as the chain
+	/// does. Returns the paged solution, and its longest page's length and heaviest page's
+	/// weight.
+	fn split_by_page(
+		assignments: Vec<sp_npos_elections::Assignment<T::AccountId, SolutionAccuracyOf<T>>>,
+		pages: &[Vec<VoterOf<T>>],
+		targets: &[T::AccountId],
+		desired_targets: u32,
+		round: u32,
+	) -> Result<(PagedRawSolution<T::Solution>, u32, frame_support::weights::Weight), MinerError> {
+		let mut page_of: BTreeMap<T::AccountId, PageIndex> = BTreeMap::new();
+		for (page, voters) in pages.iter().enumerate() {
+			for (who, _, _) in voters {
+				page_of.insert(who.clone(), page as PageIndex);
+			}
+		}
+		let all: Vec<VoterOf<T>> = pages.iter().rev().flatten().cloned().collect();
+		let index = SnapshotIndex::<T>::new(&all, targets);
 		let mut by_page: BTreeMap<PageIndex, Vec<_>> = BTreeMap::new();
 		for assignment in assignments {
 			let page = page_of
@@ -231,7 +306,11 @@ impl<T: MinerConfig> Miner<T> {
 		}
 		let mut solutions = Vec::new();
 		let mut sum = PagedSupports::default();
-		let mut trimmed = Trimmed { backings, ..Default::default() };
+		let mut length = 0u32;
+		let mut weight = frame_support::weights::Weight::zero();
+		// The chain weighs a page against the fullest page (`VoterSnapshotPerBlock`, or the whole
+		// snapshot when it is smaller: the data provider fills the top pages first).
+		let page_voters = pages.iter().map(|page| page.len() as u32).max().unwrap_or_default();
 		for (page, assignments) in by_page.into_iter().rev() {
 			let voters = pages.get(page as usize).map(|v| v.as_slice()).unwrap_or_default();
 			let local = SnapshotIndex::<T>::new(voters, targets);
@@ -240,18 +319,18 @@ impl<T: MinerConfig> Miner<T> {
 				|who| local.voter_index::<T::Solution>(who),
 				|who| index.target_index::<T::Solution>(who),
 			)?;
-			if !Self::fits(&solution, voters.len() as u32, targets.len() as u32, desired_targets) {
+			if !Self::fits_page(&solution, page_voters, targets.len() as u32, desired_targets) {
 				return Err(MinerError::TooBig);
 			}
-			let length = solution.encoded_size() as u32;
-			let weight = T::solution_weight(
-				voters.len() as u32,
+			let page_length = solution.encoded_size() as u32;
+			length = length.max(page_length);
+			weight = weight.max(Self::page_weight(
+				page_voters,
 				targets.len() as u32,
 				solution.voter_count() as u32,
 				desired_targets,
-			);
-			trimmed.length = trimmed.length.max(length);
-			trimmed.weight = trimmed.weight.max(weight);
+				page_length,
+			));
 			let backing = Self::check_page(solution.clone(), voters, targets, desired_targets)
 				.map_err(MinerError::Feasibility)?;
 			Self::add_page(&mut sum, page, &backing, pages.len() as u32, desired_targets)
@@ -260,6 +339,6 @@ impl<T: MinerConfig> Miner<T> {
 		}
 		let (_, score) = Self::finalize_pages(&sum, targets, desired_targets, None)
 			.map_err(MinerError::Feasibility)?;
-		Ok((PagedRawSolution { pages: solutions, score, round }, trimmed))
+		Ok((PagedRawSolution { pages: solutions, score, round }, length, weight))
 	}
 }

@@ -31,12 +31,19 @@ impl<T: Config> Pallet<T> {
 		Self::deposit_event(Event::PhaseTransitioned { round: Round::<T>::get(), from, to });
 	}
 
-	/// The weight of a validation step: its bookkeeping per submission taken, the checks
-	/// themselves at each solution's own weight (known from its submission), and the refunds
-	/// behind a winner.
+	/// The weight of a validation step: its bookkeeping per page checked (reading the voter
+	/// page, ending a claim that fails), the checks themselves at each page's own weight (known
+	/// from its submission), the conclusion of a winner, and the refunds behind it.
 	fn validation_weight(step: crate::signed::ValidationStep) -> Weight {
-		T::WeightInfo::on_initialize_validation_step(step.checked)
+		let winner =
+			if step.won { T::WeightInfo::finalize_signed_winner() } else { Weight::zero() };
+		// The larger of the two worst cases per page: pages that fail at once (their claims
+		// slashed, their other pages removed) and pages that carry claims on (distinct voter
+		// pages read, the verification state written).
+		T::WeightInfo::on_initialize_validation_step(step.pages)
+			.max(T::WeightInfo::on_initialize_validation_pages(step.pages))
 			.saturating_add(step.solutions)
+			.saturating_add(winner)
 			.saturating_add(T::WeightInfo::finalize_signed_refunds(step.refunded))
 	}
 
@@ -260,6 +267,9 @@ impl<T: Config> ElectionProvider for Pallet<T> {
 			},
 			Err(error) => {
 				log::error!(target: crate::LOG_TARGET, "election failed: {:?}", error);
+				// Claims still queued or half-checked (an election earlier than predicted) are
+				// returned: the emergency takes its result from the admin, not from them.
+				Self::refund_all(0);
 				Self::deposit_event(Event::ElectionFailed { round: Round::<T>::get() });
 				if !CurrentPhase::<T>::get().is_emergency() {
 					Self::set_phase(Phase::Emergency);

@@ -1,9 +1,11 @@
-//! The signed phase: deposits, the bounded queue sorted by claimed score, and the verification
-//! of the queue best first with reward, slash and refund.
+//! The signed phase: claims registered with a deposit in a bounded queue sorted by claimed
+//! score, their solutions sent page by page, and the verification of the best claim a bounded
+//! number of pages per block, with reward, slash and refund.
 
-use crate::{miner::Miner, pallet::*, types::*, MinerConfig};
+use crate::{miner::Miner, paged::PagedSupports, pallet::*, types::*, MinerConfig};
+use alloc::vec::Vec;
 use codec::Encode;
-use frame_election_provider_support::NposSolution;
+use frame_election_provider_support::{NposSolution, PageIndex};
 use frame_support::{
 	pallet_prelude::*,
 	traits::{
@@ -13,30 +15,39 @@ use frame_support::{
 	},
 };
 use sp_core::H256;
+use sp_npos_elections::ElectionScore;
 use sp_runtime::traits::{Saturating, Zero};
 
 /// What one validation step did, for its weight.
 #[derive(Clone, Copy, Default, Debug, PartialEq, Eq)]
 pub struct ValidationStep {
-	/// Submissions taken from the queue.
-	pub checked: u32,
-	/// The sum of their weights ([`SignedSubmission::weight`]): what checking them cost.
+	/// Pages checked (a page never submitted counts too: its absence is read).
+	pub pages: u32,
+	/// The sum of the checked pages' weights ([`SignedPage::weight`]): what checking them
+	/// cost.
 	pub solutions: Weight,
-	/// Submissions refunded unchecked behind a winner.
+	/// Whether a claim was verified valid and its result queued this step.
+	pub won: bool,
+	/// Claims refunded unchecked behind a winner.
 	pub refunded: u32,
 }
 
 impl<T: Config> Pallet<T> {
-	/// The deposit for a solution of `length` bytes and `weight`, entering a queue that already
-	/// holds `queue_len` submissions:
-	/// `base * (1 + factor)^queue_len + length * per_byte + ms(weight) * per_ms +
-	/// KiB(proof) * per_KiB` (weight and proof rounded up).
-	pub fn deposit_for(queue_len: u32, length: u32, weight: Weight) -> BalanceOf<T> {
+	/// The base deposit of a claim entering a queue that already holds `queue_len` claims:
+	/// `base * (1 + factor)^queue_len` (each step rounded up).
+	pub fn base_deposit(queue_len: u32) -> BalanceOf<T> {
 		let factor = T::SignedDepositIncreaseFactor::get();
 		let mut base = T::SignedDepositBase::get();
 		for _ in 0..queue_len.min(T::SignedMaxSubmissions::get()) {
 			base = base.saturating_add(factor.mul_ceil(base));
 		}
+		base
+	}
+
+	/// The deposit of a solution page of `length` bytes and `weight`:
+	/// `length * per_byte + ms(weight) * per_ms + KiB(proof) * per_KiB` (weight and proof
+	/// rounded up).
+	pub fn page_deposit(length: u32, weight: Weight) -> BalanceOf<T> {
 		let per_byte = T::SignedDepositByte::get().saturating_mul(length.into());
 		let milliseconds = weight.ref_time().div_ceil(1_000_000_000);
 		let kib = weight.proof_size().div_ceil(1024);
@@ -44,17 +55,29 @@ impl<T: Config> Pallet<T> {
 			.saturating_mul(sp_runtime::SaturatedConversion::saturated_into(milliseconds));
 		let per_proof = T::SignedDepositPerProofKiB::get()
 			.saturating_mul(sp_runtime::SaturatedConversion::saturated_into(kib));
-		base.saturating_add(per_byte).saturating_add(per_weight).saturating_add(per_proof)
+		per_byte.saturating_add(per_weight).saturating_add(per_proof)
 	}
 
-	/// The weight of checking `raw` against the current snapshot.
-	pub(crate) fn solution_weight_of(raw: &RawOf<T>, desired: u32) -> Weight {
+	/// The base deposit of a claim entering a queue of `queue_len` plus the deposit of one
+	/// page of `length` bytes and `weight` ([`Pallet::base_deposit`],
+	/// [`Pallet::page_deposit`]).
+	pub fn deposit_for(queue_len: u32, length: u32, weight: Weight) -> BalanceOf<T> {
+		Self::base_deposit(queue_len).saturating_add(Self::page_deposit(length, weight))
+	}
+
+	/// The weight of checking a page solution of `length` bytes with `active_voters` voters:
+	/// the check over a full voter page (`VoterSnapshotPerBlock`, or fewer when the whole
+	/// snapshot is smaller), and reading the page's `length` bytes.
+	pub fn page_weight(length: u32, active_voters: u32) -> Weight {
 		let size = SnapshotSize::<T>::get().unwrap_or_default();
-		T::MinerConfig::solution_weight(
-			size.voters,
+		let desired = DesiredTargets::<T>::get().unwrap_or_default();
+		let page_voters = T::VoterSnapshotPerBlock::get().min(size.voters);
+		Miner::<T::MinerConfig>::page_weight(
+			page_voters,
 			size.targets,
-			raw.solution.voter_count() as u32,
+			active_voters,
 			desired,
+			length,
 		)
 	}
 
@@ -79,57 +102,51 @@ impl<T: Config> Pallet<T> {
 			&& (saturated || squares.saturating_mul(sp_core::U256::from(desired)) >= square(sum))
 	}
 
-	/// Accept a signed submission after the cheap checks.
-	pub(crate) fn do_submit(who: T::AccountId, raw: RawOf<T>, fingerprint: H256) -> DispatchResult {
+	/// Register a claim after the cheap checks, ejecting the weakest of a full queue if the
+	/// claim is better by the threshold.
+	pub(crate) fn do_register(
+		who: T::AccountId,
+		score: ElectionScore,
+		fingerprint: H256,
+	) -> DispatchResult {
 		ensure!(CurrentPhase::<T>::get().is_signed(), Error::<T>::NotSignedPhase);
 		let round = Round::<T>::get();
-		ensure!(raw.round == round, Error::<T>::WrongRound);
 		ensure!(SnapshotFingerprint::<T>::get() == Some(fingerprint), Error::<T>::WrongFingerprint);
 		let desired = DesiredTargets::<T>::get().ok_or(Error::<T>::NoSnapshot)?;
 		ensure!(desired > 0, Error::<T>::NothingToElect);
-		ensure!(Self::winner_count(&raw) == desired, Error::<T>::WrongWinnerCount);
-		ensure!(Self::plausible(&raw.score, desired), Error::<T>::ImplausibleScore);
+		ensure!(Self::plausible(&score, desired), Error::<T>::ImplausibleScore);
 		if let Some(minimum) = MinimumUntrustedScore::<T>::get() {
 			ensure!(
-				raw.score.strict_threshold_better(minimum, sp_runtime::Perbill::zero()),
+				score.strict_threshold_better(minimum, sp_runtime::Perbill::zero()),
 				Error::<T>::ScoreTooLow
 			);
 		}
-		let length = raw.encoded_size() as u32;
-		ensure!(length <= <T::MinerConfig as MinerConfig>::MaxLength::get(), Error::<T>::TooLong);
-		let weight = Self::solution_weight_of(&raw, desired);
-		ensure!(
-			weight.all_lte(<T::MinerConfig as MinerConfig>::MaxWeight::get()),
-			Error::<T>::TooHeavy
-		);
-
 		let mut queue = SignedSubmissionIndices::<T>::get();
 		ensure!(queue.iter().all(|entry| entry.who != who), Error::<T>::DuplicateSubmission);
-		let mut prev_ejected = false;
+		let mut ejected = None;
 		if queue.is_full() {
 			let weakest = queue.first().cloned().ok_or(Error::<T>::QueueFull)?;
 			ensure!(
-				raw.score.strict_threshold_better(weakest.score, T::BetterSignedThreshold::get()),
+				score.strict_threshold_better(weakest.score, T::BetterSignedThreshold::get()),
 				Error::<T>::QueueFull
 			);
 			queue.remove(0);
-			if let Some(ejected) = SignedSubmissionsMap::<T>::take(weakest.index) {
-				Self::refund(&ejected, false);
-				Self::deposit_event(Event::SolutionEjected {
-					round,
-					who: ejected.who,
-					deposit: ejected.deposit,
-				});
-			}
-			prev_ejected = true;
+			ejected = Some(weakest.index);
 		}
-
-		let deposit = Self::deposit_for(queue.len() as u32, length, weight);
-		T::Currency::hold(&HoldReason::SignedSubmission.into(), &who, deposit)
+		let base_deposit = Self::base_deposit(queue.len() as u32);
+		T::Currency::hold(&HoldReason::SignedSubmission.into(), &who, base_deposit)
 			.map_err(|_| Error::<T>::CannotPayDeposit)?;
-		let score = raw.score;
-		let call =
-			Call::<T>::submit { raw_solution: alloc::boxed::Box::new(raw.clone()), fingerprint };
+		// Only now that nothing can fail: the ejected claim leaves with its deposits.
+		let prev_ejected = ejected.is_some();
+		if let Some(claim) = ejected.and_then(Self::remove_claim) {
+			Self::refund(&claim, false);
+			Self::deposit_event(Event::SolutionEjected {
+				round,
+				who: claim.who,
+				deposit: claim.deposit,
+			});
+		}
+		let call = Call::<T>::register { score, fingerprint };
 		let call_fee = T::EstimateCallFee::estimate_call_fee(&call, None::<Weight>.into());
 		let index = SignedSubmissionNextIndex::<T>::get();
 		SignedSubmissionNextIndex::<T>::put(index.wrapping_add(1));
@@ -138,91 +155,289 @@ impl<T: Config> Pallet<T> {
 			index,
 			SignedSubmission {
 				who: who.clone(),
-				deposit,
-				raw_solution: raw,
+				score,
+				base_deposit,
+				deposit: base_deposit,
 				call_fee,
-				weight,
+				pages: 0,
 				spec_version,
 			},
 		);
-		// Before any equal score: among equals, the earlier submission is checked first.
+		// Before any equal score: among equals, the earlier claim is checked first.
 		let position = queue.partition_point(|entry| entry.score < score);
 		queue
 			.try_insert(position, QueueEntry { score, who: who.clone(), index })
 			.map_err(|_| Error::<T>::QueueFull)?;
 		SignedSubmissionIndices::<T>::put(queue);
-		Self::deposit_event(Event::SolutionStored {
-			round,
-			compute: ElectionCompute::Signed,
-			origin: Some(who),
-			prev_ejected,
+		Self::deposit_event(Event::Registered { round, who, score, prev_ejected });
+		Ok(())
+	}
+
+	/// The queue index of `who`'s claim.
+	fn claim_of(who: &T::AccountId) -> Result<u32, Error<T>> {
+		SignedSubmissionIndices::<T>::get()
+			.iter()
+			.find(|entry| entry.who == *who)
+			.map(|entry| entry.index)
+			.ok_or(Error::<T>::NotRegistered)
+	}
+
+	/// Store, replace or remove page `page` of `who`'s claim, adjusting its deposit.
+	pub(crate) fn do_submit_page(
+		who: T::AccountId,
+		page: PageIndex,
+		solution: Option<SolutionOf<T>>,
+	) -> DispatchResult {
+		ensure!(CurrentPhase::<T>::get().is_signed(), Error::<T>::NotSignedPhase);
+		let index = Self::claim_of(&who)?;
+		ensure!(page <= Self::msp(), Error::<T>::InvalidPage);
+		let mut claim = SignedSubmissionsMap::<T>::get(index).ok_or(Error::<T>::NotRegistered)?;
+		let old = SignedSubmissionPages::<T>::get(index, page);
+		let old_deposit = old.as_ref().map(|old| old.deposit).unwrap_or_default();
+		let old_fee = old.as_ref().map(|old| old.fee).unwrap_or_default();
+		let round = Round::<T>::get();
+		let reason = HoldReason::SignedSubmission.into();
+		let Some(solution) = solution else {
+			ensure!(old.is_some(), Error::<T>::InvalidPage);
+			T::Currency::release(&reason, &who, old_deposit, Precision::BestEffort)
+				.map_err(|_| Error::<T>::CannotPayDeposit)?;
+			SignedSubmissionPages::<T>::remove(index, page);
+			claim.deposit = claim.deposit.saturating_sub(old_deposit);
+			claim.call_fee = claim.call_fee.saturating_sub(old_fee);
+			claim.pages = claim.pages.saturating_sub(1);
+			SignedSubmissionsMap::<T>::insert(index, claim);
+			Self::deposit_event(Event::PageRemoved { round, who, page, deposit: old_deposit });
+			return Ok(());
+		};
+		let desired = DesiredTargets::<T>::get().ok_or(Error::<T>::NoSnapshot)?;
+		let winners = solution.unique_targets().len() as u32;
+		ensure!(winners > 0 && winners <= desired, Error::<T>::PageWinnerCount);
+		let length = solution.encoded_size() as u32;
+		ensure!(length <= <T::MinerConfig as MinerConfig>::MaxLength::get(), Error::<T>::TooLong);
+		let weight = Self::page_weight(length, solution.voter_count() as u32);
+		ensure!(
+			weight.all_lte(<T::MinerConfig as MinerConfig>::MaxWeight::get()),
+			Error::<T>::TooHeavy
+		);
+		let deposit = Self::page_deposit(length, weight);
+		if deposit > old_deposit {
+			T::Currency::hold(&reason, &who, deposit.saturating_sub(old_deposit))
+				.map_err(|_| Error::<T>::CannotPayDeposit)?;
+		} else {
+			T::Currency::release(
+				&reason,
+				&who,
+				old_deposit.saturating_sub(deposit),
+				Precision::BestEffort,
+			)
+			.map_err(|_| Error::<T>::CannotPayDeposit)?;
+		}
+		let call = Call::<T>::submit_page {
+			page,
+			solution: Some(alloc::boxed::Box::new(solution.clone())),
+		};
+		let call_fee = T::EstimateCallFee::estimate_call_fee(&call, None::<Weight>.into());
+		claim.deposit = claim.deposit.saturating_sub(old_deposit).saturating_add(deposit);
+		claim.call_fee = claim.call_fee.saturating_sub(old_fee).saturating_add(call_fee);
+		if old.is_none() {
+			claim.pages = claim.pages.saturating_add(1);
+		}
+		SignedSubmissionsMap::<T>::insert(index, claim);
+		SignedSubmissionPages::<T>::insert(
+			index,
+			page,
+			SignedPage { deposit, fee: call_fee, weight, solution },
+		);
+		Self::deposit_event(Event::PageStored { round, who, page, deposit });
+		Ok(())
+	}
+
+	/// Withdraw `who`'s claim: pages' deposits returned, base deposit forfeited.
+	pub(crate) fn do_bail(who: T::AccountId) -> DispatchResult {
+		ensure!(CurrentPhase::<T>::get().is_signed(), Error::<T>::NotSignedPhase);
+		let index = Self::claim_of(&who)?;
+		let mut queue = SignedSubmissionIndices::<T>::get();
+		queue.retain(|entry| entry.index != index);
+		SignedSubmissionIndices::<T>::put(queue);
+		let claim = Self::remove_claim(index).ok_or(Error::<T>::NotRegistered)?;
+		let reason = HoldReason::SignedSubmission.into();
+		let (credit, missing) = T::Currency::slash(&reason, &who, claim.base_deposit);
+		T::SlashHandler::on_unbalanced(credit);
+		let returned = claim.deposit.saturating_sub(claim.base_deposit);
+		if T::Currency::release(&reason, &who, returned, Precision::BestEffort).is_err() {
+			frame_support::defensive!("page deposits could not be released");
+		}
+		Self::deposit_event(Event::Bailed {
+			round: Round::<T>::get(),
+			who,
+			forfeited: claim.base_deposit.saturating_sub(missing),
+			returned,
 		});
 		Ok(())
 	}
 
-	/// Verify up to `SignedValidationsPerBlock` queued solutions, best first. The first valid one
-	/// is queued and rewarded and every other submission refunded (the best `SignedMaxRefunds`
-	/// with their fee); invalid ones are slashed, and one that fails only a bound changed since
-	/// it was submitted is discarded with its deposit returned. Returns what it did, for its
-	/// weight.
+	/// Remove claim `index` and its pages from storage (not from the queue); its deposits are
+	/// still held.
+	pub(crate) fn remove_claim(index: u32) -> Option<SignedSubmissionOf<T>> {
+		let claim = SignedSubmissionsMap::<T>::take(index)?;
+		// Not limited by `Pages`: a claim keeps at most the pages it stored (`Pages` when they
+		// were stored), even if an upgrade lowered `Pages` since.
+		let _ = SignedSubmissionPages::<T>::clear_prefix(index, u32::MAX, None);
+		Some(claim)
+	}
+
+	/// Verify up to `SignedPagesPerBlock` pages of the best claims, best claim first, its pages
+	/// from `Pages - 1` down to 0 (a page never submitted counts as empty). A page that fails its
+	/// check ends the claim at once: slashed (or, when it fails only a bound a runtime upgrade
+	/// changed since it was registered, discarded with its deposits returned). After page 0 the
+	/// pages together must have exactly the desired winners within their backer bound and the
+	/// claimed score; a valid claim is queued and rewarded, and every other claim refunded (the
+	/// best `SignedMaxRefunds` with their fees). Returns what it did, for its weight.
 	pub(crate) fn validate_signed_step() -> ValidationStep {
+		Self::validate_signed_pages(T::SignedPagesPerBlock::get())
+	}
+
+	/// [`Pallet::validate_signed_step`] with a budget of `budget` pages.
+	pub(crate) fn validate_signed_pages(budget: u32) -> ValidationStep {
 		let mut step = ValidationStep::default();
-		let mut queue = SignedSubmissionIndices::<T>::get();
-		if queue.is_empty() {
-			return step;
-		}
-		let Some((voters, targets, desired)) = Self::snapshot() else {
-			frame_support::defensive!("signed validation without a snapshot");
+		let (Some(targets), Some(desired)) =
+			(SnapshotTargets::<T>::get(), DesiredTargets::<T>::get())
+		else {
+			if SignedVerification::<T>::exists() || !SignedSubmissionIndices::<T>::get().is_empty()
+			{
+				frame_support::defensive!("signed validation without a snapshot");
+			}
 			return step;
 		};
-		let round = Round::<T>::get();
-		let minimum = MinimumUntrustedScore::<T>::get();
-		let spec_version = <T as frame_system::Config>::Version::get().spec_version;
-		while step.checked < T::SignedValidationsPerBlock::get() {
-			let Some(best) = queue.pop() else { break };
-			step.checked = step.checked.saturating_add(1);
-			let Some(submission) = SignedSubmissionsMap::<T>::take(best.index) else { continue };
-			step.solutions = step.solutions.saturating_add(submission.weight);
-			// Checked without the minimum score, which is compared after: a solution that met
-			// the minimum when it was submitted and is valid was not wrong to be submitted.
-			let outcome = Miner::<T::MinerConfig>::feasibility_check(
-				submission.raw_solution.clone(),
-				ElectionCompute::Signed,
-				desired,
-				&voters,
-				&targets,
-				round,
-				None,
-			);
-			match outcome {
-				Ok(ready)
-					if minimum.is_some_and(|minimum| {
-						!ready.score.strict_threshold_better(minimum, sp_runtime::Perbill::zero())
-					}) =>
-				{
-					Self::discard(&submission, FeasibilityError::UntrustedScoreTooLow)
+		let mut queue = SignedSubmissionIndices::<T>::get();
+		let queue_len = queue.len();
+		let msp = Self::msp();
+		let pages = T::Pages::get().max(1);
+		while step.pages < budget {
+			let mut state = match SignedVerification::<T>::take() {
+				Some(state) => state,
+				None => match queue.pop() {
+					Some(best) => {
+						Verification { index: best.index, page: msp, backings: Default::default() }
+					},
+					None => break,
 				},
-				Ok(ready) => {
-					QueuedSolution::<T>::put(ready);
-					Self::reward(&submission);
-					Self::deposit_event(Event::SolutionStored {
-						round,
-						compute: ElectionCompute::Signed,
-						origin: Some(submission.who.clone()),
-						prev_ejected: false,
-					});
+			};
+			let Some(claim) = SignedSubmissionsMap::<T>::get(state.index) else {
+				frame_support::defensive!("a claim in verification without its record");
+				continue;
+			};
+			step.pages = step.pages.saturating_add(1);
+			let page = state.page;
+			let mut sum = PagedSupports {
+				pages: (page.saturating_add(1)..=msp).collect(),
+				backings: state.backings.clone().into_inner(),
+			};
+			let checked = match SignedSubmissionPages::<T>::take(state.index, page) {
+				Some(submitted) => {
+					step.solutions = step.solutions.saturating_add(submitted.weight);
+					let voters = Self::voter_page(page);
+					Miner::<T::MinerConfig>::check_page(
+						submitted.solution,
+						&voters,
+						&targets,
+						desired,
+					)
+					.and_then(|backing| {
+						Miner::<T::MinerConfig>::add_page(&mut sum, page, &backing, pages, desired)
+					})
+				},
+				None => Ok(()),
+			};
+			if let Err(error) = checked {
+				Self::reject(state.index, error);
+				continue;
+			}
+			let Some(next) = page.checked_sub(1) else {
+				if Self::conclude(state.index, &claim, &sum, &targets, desired) {
+					step.won = true;
 					SignedSubmissionIndices::<T>::put(queue);
 					step.refunded = Self::refund_all(T::SignedMaxRefunds::get());
 					return step;
-				},
-				Err(error) if Self::bound_changed(&submission, &error, spec_version) => {
-					Self::discard(&submission, error)
-				},
-				Err(error) => Self::slash(&submission, error),
-			}
+				}
+				continue;
+			};
+			state.page = next;
+			state.backings = BoundedVec::truncate_from(sum.backings);
+			SignedVerification::<T>::put(state);
 		}
-		SignedSubmissionIndices::<T>::put(queue);
+		if queue.len() != queue_len {
+			SignedSubmissionIndices::<T>::put(queue);
+		}
 		step
+	}
+
+	/// All pages of claim `index` are checked and summed in `sum`: check the whole (winner
+	/// count, backers per winner, the claimed score, the minimum score) and queue its result.
+	/// Returns whether it won; a claim that did not is slashed or discarded.
+	pub(crate) fn conclude(
+		index: u32,
+		claim: &SignedSubmissionOf<T>,
+		sum: &PagedSupports,
+		targets: &[T::AccountId],
+		desired: u32,
+	) -> bool {
+		let result =
+			Miner::<T::MinerConfig>::finalize_pages(sum, targets, desired, Some(claim.score))
+				.and_then(|(winners, score)| {
+					// Checked without the minimum score at first, compared now: a claim that
+					// met the minimum when registered and is valid was not wrong to be made.
+					let minimum = MinimumUntrustedScore::<T>::get();
+					if minimum.is_some_and(|minimum| {
+						!score.strict_threshold_better(minimum, sp_runtime::Perbill::zero())
+					}) {
+						return Err(FeasibilityError::UntrustedScoreTooLow);
+					}
+					let supports: sp_npos_elections::Supports<T::AccountId> = winners
+						.into_iter()
+						.map(|(winner, total)| {
+							(winner, sp_npos_elections::Support { total, voters: Vec::new() })
+						})
+						.collect();
+					let supports =
+						supports.try_into().map_err(|_| FeasibilityError::TooManyDesiredTargets)?;
+					Ok(ReadySolution { supports, score, compute: ElectionCompute::Signed })
+				});
+		match result {
+			Ok(ready) => {
+				let round = Round::<T>::get();
+				QueuedSolution::<T>::put(ready);
+				if let Some(claim) = Self::remove_claim(index) {
+					Self::reward(&claim);
+					Self::deposit_event(Event::SolutionStored {
+						round,
+						compute: ElectionCompute::Signed,
+						origin: Some(claim.who),
+						prev_ejected: false,
+					});
+				}
+				true
+			},
+			Err(error) => {
+				Self::reject(index, error);
+				false
+			},
+		}
+	}
+
+	/// Claim `index` failed its verification with `error`: slashed, or discarded with its
+	/// deposits returned when the error comes from a minimum score raised after registration
+	/// or from a bound a runtime upgrade changed.
+	fn reject(index: u32, error: FeasibilityError) {
+		let Some(claim) = Self::remove_claim(index) else { return };
+		let spec_version = <T as frame_system::Config>::Version::get().spec_version;
+		if error == FeasibilityError::UntrustedScoreTooLow
+			|| Self::bound_changed(&claim, &error, spec_version)
+		{
+			Self::discard(&claim, error)
+		} else {
+			Self::slash(&claim, error)
+		}
 	}
 
 	/// Whether `error` comes from a limit of the runtime that an upgrade changed after
@@ -235,7 +450,9 @@ impl<T: Config> Pallet<T> {
 		submission.spec_version != spec_version
 			&& matches!(
 				error,
-				FeasibilityError::TooManyBackings | FeasibilityError::TooManyDesiredTargets
+				FeasibilityError::TooManyBackings
+					| FeasibilityError::TooManyDesiredTargets
+					| FeasibilityError::InvalidPage
 			)
 	}
 
@@ -250,15 +467,17 @@ impl<T: Config> Pallet<T> {
 		});
 	}
 
-	/// Return every queued deposit unchecked and empty the queue; the best `with_fee` of them
-	/// get their transaction fee back too. Returns how many were refunded.
+	/// Return every claim's deposits unchecked (the one being verified first, then the queue
+	/// best first) and empty the queue; the best `with_fee` of them get their transaction fees
+	/// back too. Returns how many were refunded.
 	pub(crate) fn refund_all(with_fee: u32) -> u32 {
+		let verifying = SignedVerification::<T>::take().map(|state| state.index);
 		let queue = SignedSubmissionIndices::<T>::take();
 		let mut refunded: u32 = 0;
 		// The queue is sorted weakest first: the best come last.
-		for entry in queue.into_iter().rev() {
-			if let Some(submission) = SignedSubmissionsMap::<T>::take(entry.index) {
-				Self::refund(&submission, refunded < with_fee);
+		for index in verifying.into_iter().chain(queue.into_iter().rev().map(|entry| entry.index)) {
+			if let Some(claim) = Self::remove_claim(index) {
+				Self::refund(&claim, refunded < with_fee);
 				refunded = refunded.saturating_add(1);
 			}
 		}
@@ -296,12 +515,7 @@ impl<T: Config> Pallet<T> {
 	}
 
 	fn reward(submission: &SignedSubmissionOf<T>) {
-		let _ = T::Currency::release(
-			&HoldReason::SignedSubmission.into(),
-			&submission.who,
-			submission.deposit,
-			Precision::BestEffort,
-		);
+		Self::release_deposit(submission);
 		let reward = T::SignedRewardBase::get().saturating_add(submission.call_fee);
 		if !reward.is_zero() && T::Currency::mint_into(&submission.who, reward).is_err() {
 			frame_support::defensive!("signed reward could not be minted");

@@ -9,5 +9,6 @@ mod paged_miner;
 mod phases;
 mod reduce;
 mod signed;
+mod signed_paged;
 mod unsigned;
 mod with_pools;

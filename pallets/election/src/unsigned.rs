@@ -5,6 +5,7 @@
 use crate::{miner::Miner, pallet::*, types::*, MinerConfig};
 use alloc::boxed::Box;
 use codec::Encode;
+use frame_election_provider_support::NposSolution;
 use frame_support::{pallet_prelude::*, traits::Get};
 use frame_system::{offchain::SubmitTransaction, pallet_prelude::BlockNumberFor};
 use sp_runtime::{
@@ -33,6 +34,17 @@ pub mod invalid {
 }
 
 impl<T: Config> Pallet<T> {
+	/// The weight of checking `raw` against the whole current snapshot.
+	pub(crate) fn solution_weight_of(raw: &RawOf<T>, desired: u32) -> Weight {
+		let size = SnapshotSize::<T>::get().unwrap_or_default();
+		T::MinerConfig::solution_weight(
+			size.voters,
+			size.targets,
+			raw.solution.voter_count() as u32,
+			desired,
+		)
+	}
+
 	/// The checks a solution must pass before it may enter the pool or a block: the phase, the
 	/// round, the witness (the snapshot's size), the winner count, being strictly better than
 	/// the queued solution and the minimum untrusted score, length and weight.

@@ -1,6 +1,10 @@
 //! Storage migrations.
 
-use crate::{migrations::v1, mock::*, *};
+use crate::{
+	migrations::{v1, v2},
+	mock::*,
+	*,
+};
 use frame_support::{
 	assert_ok,
 	traits::{GetStorageVersion, OnRuntimeUpgrade, StorageVersion},
@@ -14,7 +18,12 @@ fn v1_abandons_a_running_round_and_returns_every_deposit() {
 	execute(|| {
 		roll_to(13);
 		let raw = mine();
-		assert_ok!(MultiPhase::submit(RuntimeOrigin::signed(99), Box::new(raw), fingerprint()));
+		assert_ok!(MultiPhase::register(RuntimeOrigin::signed(99), raw.score, fingerprint()));
+		assert_ok!(MultiPhase::submit_page(
+			RuntimeOrigin::signed(99),
+			0,
+			Some(Box::new(raw.solution))
+		));
 		assert!(held(99) > 0);
 		// The state as version 0 left it: the voters in one value, no pages.
 		v1::old::SnapshotVoters::<Runtime>::put(vec![1u8, 2, 3]);
@@ -30,7 +39,8 @@ fn v1_abandons_a_running_round_and_returns_every_deposit() {
 		assert_eq!(CurrentPhase::<Runtime>::get(), Phase::Off);
 		assert!(SnapshotFingerprint::<Runtime>::get().is_none());
 		assert_eq!(MultiPhase::on_chain_storage_version(), StorageVersion::new(1));
-		assert!(events().iter().any(|e| matches!(e, Event::Refunded { who: 99, .. })));
+		assert!(SignedSubmissionIndices::<Runtime>::get().is_empty());
+		assert_eq!(SignedSubmissionsMap::<Runtime>::iter_keys().count(), 0);
 		// The election falls back at its block.
 		roll_to(30);
 		assert!(<MultiPhase as frame_election_provider_support::ElectionProvider>::elect(0).is_ok());
@@ -46,5 +56,47 @@ fn v1_leaves_a_chain_without_a_round_as_it_is() {
 		assert_eq!(MultiPhase::on_chain_storage_version(), StorageVersion::new(1));
 		roll_to(13);
 		assert!(CurrentPhase::<Runtime>::get().is_signed());
+	});
+}
+
+/// A whole-solution submission of version 1, queued when the upgrade lands: the new code cannot
+/// read it. Version 2 returns its deposit in full and removes it; the round goes on.
+#[test]
+fn v2_returns_the_deposits_of_whole_solution_submissions() {
+	execute(|| {
+		roll_to(13);
+		let raw = mine();
+		assert_ok!(MultiPhase::register(RuntimeOrigin::signed(99), raw.score, fingerprint()));
+		assert_ok!(MultiPhase::submit_page(
+			RuntimeOrigin::signed(99),
+			0,
+			Some(Box::new(raw.solution.clone()))
+		));
+		let deposit = held(99);
+		let free = Balances::free_balance(99);
+		// What version 1 stored under the claim's key: a submission of another format, and
+		// no pages.
+		let _ = SignedSubmissionPages::<Runtime>::clear(u32::MAX, None);
+		frame_support::storage::unhashed::put_raw(
+			&SignedSubmissionsMap::<Runtime>::hashed_key_for(0),
+			&[7u8; 40],
+		);
+		StorageVersion::new(1).put::<MultiPhase>();
+
+		v2::MigrateV1ToV2::<Runtime>::on_runtime_upgrade();
+		assert_eq!((held(99), Balances::free_balance(99)), (0, free + deposit));
+		assert!(SignedSubmissionIndices::<Runtime>::get().is_empty());
+		assert_eq!(SignedSubmissionsMap::<Runtime>::iter_keys().count(), 0);
+		assert_eq!(MultiPhase::on_chain_storage_version(), StorageVersion::new(2));
+		// The signed phase goes on, taking claims in the new form.
+		assert!(CurrentPhase::<Runtime>::get().is_signed());
+		assert_ok!(MultiPhase::register(RuntimeOrigin::signed(99), raw.score, fingerprint()));
+		assert_ok!(MultiPhase::submit_page(
+			RuntimeOrigin::signed(99),
+			0,
+			Some(Box::new(raw.solution))
+		));
+		roll_to(25);
+		assert!(QueuedSolution::<Runtime>::get().is_some());
 	});
 }

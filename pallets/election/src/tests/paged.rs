@@ -73,13 +73,14 @@ fn a_round_on_a_paged_snapshot_elects_from_every_page() {
 	three_pages_of_two();
 	execute(|| {
 		roll_to(13);
-		let raw = mine();
-		assert_ok!(MultiPhase::submit(
-			RuntimeOrigin::signed(99),
-			Box::new(raw.clone()),
-			fingerprint()
-		));
 		roll_to(25);
+		let raw = mine();
+		let witness = SnapshotSize::<Runtime>::get().unwrap();
+		assert_ok!(MultiPhase::submit_unsigned(
+			frame_system::RawOrigin::Authorized.into(),
+			Box::new(raw.clone()),
+			witness
+		));
 		assert_eq!(QueuedSolution::<Runtime>::get().map(|q| q.score), Some(raw.score));
 		roll_to(30);
 		let supports = MultiPhase::elect(0).unwrap();

@@ -60,6 +60,17 @@ fn a_paged_solution_is_accepted_and_scores_as_the_one_page_solution() {
 }
 
 #[test]
+fn a_whole_solution_over_a_voter_outside_the_snapshot_cannot_be_split() {
+	let (pages, targets) = two_pages();
+	// Voter index 5 of a snapshot of five.
+	let solution = TestSolution { votes1: vec![(5, 0)], ..Default::default() };
+	assert_eq!(
+		Miner::<TestMiner>::paginate(solution, &pages, &targets, 2, 7),
+		Err(MinerError::Feasibility(FeasibilityError::InvalidVoterIndex))
+	);
+}
+
+#[test]
 fn a_page_submitted_as_another_page_is_caught() {
 	let (pages, targets) = two_pages();
 	let (raw, _) = Miner::<TestMiner>::mine_paged::<Phragmen>(&pages, &targets, 2, 7).unwrap();
@@ -246,6 +257,23 @@ proptest! {
 		let all: Vec<_> = pages.iter().rev().flatten().cloned().collect();
 		let (one, _) = Miner::<TestMiner>::mine::<Phragmen>(&all, &targets, desired, 7).unwrap();
 		prop_assert_eq!(one.score, raw.score);
+	}
+
+	/// What the `staking-miner` does: mine over the whole snapshot, then split by page.
+	#[test]
+	fn a_whole_solution_split_into_pages_is_accepted_with_its_score(
+		(pages, targets, desired) in paged_snapshot()
+	) {
+		prop_assume!(solvable(&pages, desired));
+		let all: Vec<_> = pages.iter().rev().flatten().cloned().collect();
+		let (one, _) = Miner::<TestMiner>::mine::<Phragmen>(&all, &targets, desired, 7).unwrap();
+		let paged = Miner::<TestMiner>::paginate(one.solution, &pages, &targets, desired, 7).unwrap();
+		prop_assert_eq!(paged.score, one.score);
+		prop_assert_eq!(paged.round, 7);
+		let verified = verify(&paged, &pages, &targets, desired);
+		prop_assert!(verified.is_ok(), "{:?}", verified);
+		// Pages in descending order, each at most once.
+		prop_assert!(paged.pages.windows(2).all(|pair| pair[0].0 > pair[1].0));
 	}
 
 	#[test]

@@ -1,4 +1,7 @@
-//! The signed phase: checks at submission, deposits, the queue, validation over blocks.
+//! The signed phase with one page (the mock's default): a claim is registered and its one page
+//! sent, as the whole solutions were before claims were paged. Checks at registration and at a
+//! page, deposits, the queue, validation over blocks. Claims over several pages are tested in
+//! `signed_paged`.
 
 use crate::{mock::*, *};
 use codec::Encode;
@@ -6,15 +9,20 @@ use frame_election_provider_support::ElectionProvider;
 use frame_support::{assert_noop, assert_ok, traits::Hooks, weights::Weight};
 use sp_npos_elections::ElectionScore;
 
+/// Register `raw`'s claimed score and send its solution as page 0.
 fn submit(who: AccountId, raw: RawSolution<TestSolution>) -> sp_runtime::DispatchResult {
-	MultiPhase::submit(RuntimeOrigin::signed(who), Box::new(raw), fingerprint())
+	MultiPhase::register(RuntimeOrigin::signed(who), raw.score, fingerprint())?;
+	MultiPhase::submit_page(RuntimeOrigin::signed(who), 0, Some(Box::new(raw.solution)))
 }
 
-/// Weight of a solution in the mock: 1_000_000 per active voter + 1_000 * (5 + 3 + 2) ref time,
-/// 64 bytes of proof per active voter.
+/// Weight of a page in the mock: 1_000_000 per active voter + 1_000 * (5 + 3 + 2) ref time,
+/// 64 bytes of proof per active voter and the page's own bytes.
 fn mock_weight(raw: &RawSolution<TestSolution>) -> Weight {
 	let active = voter_count(raw) as u64;
-	Weight::from_parts(1_000_000 * active + 10_000, 64 * active)
+	Weight::from_parts(
+		1_000_000 * active + 10_000,
+		64 * active + raw.solution.encoded_size() as u64,
+	)
 }
 
 #[test]
@@ -33,24 +41,67 @@ fn the_base_deposit_grows_geometrically_with_the_queue() {
 }
 
 #[test]
-fn a_submission_holds_its_deposit() {
+fn a_claim_holds_its_base_and_its_page_its_own_deposit() {
 	execute(|| {
 		roll_to(13);
 		let raw = mine();
-		let length = raw.encoded_size() as Balance;
-		// Under a millisecond and under a KiB: 100 + length + 10 + 2.
+		let length = raw.solution.encoded_size() as Balance;
+		// Under a millisecond and under a KiB: base 100, the page length + 10 + 2.
 		assert!(
 			mock_weight(&raw).ref_time() < 1_000_000_000 && mock_weight(&raw).proof_size() < 1024
 		);
-		assert_ok!(submit(1, raw.clone()));
+		assert_ok!(MultiPhase::register(RuntimeOrigin::signed(1), raw.score, fingerprint()));
+		assert_eq!(held(1), 100);
+		assert_ok!(MultiPhase::submit_page(
+			RuntimeOrigin::signed(1),
+			0,
+			Some(Box::new(raw.solution.clone()))
+		));
 		assert_eq!(held(1), 112 + length);
-		assert!(events().contains(&Event::SolutionStored {
+		let evs = events();
+		assert!(evs.contains(&Event::Registered {
 			round: 1,
-			compute: ElectionCompute::Signed,
-			origin: Some(1),
+			who: 1,
+			score: raw.score,
 			prev_ejected: false
 		}));
-		// The second pays the base of a queue of one.
+		assert!(evs.contains(&Event::PageStored {
+			round: 1,
+			who: 1,
+			page: 0,
+			deposit: 12 + length
+		}));
+		// Sending the page again replaces it: the same deposit, held once.
+		assert_ok!(MultiPhase::submit_page(
+			RuntimeOrigin::signed(1),
+			0,
+			Some(Box::new(raw.solution.clone()))
+		));
+		assert_eq!(held(1), 112 + length);
+		// The claim counts the fees of its register call and of the call that stored its page
+		// (8 each in the mock), not of every replacement.
+		assert_eq!(SignedSubmissionsMap::<Runtime>::get(0).unwrap().call_fee, 16);
+		// Removing it returns its deposit; sending it again holds it again.
+		assert_ok!(MultiPhase::submit_page(RuntimeOrigin::signed(1), 0, None));
+		assert_eq!(SignedSubmissionsMap::<Runtime>::get(0).unwrap().call_fee, 8);
+		assert_eq!(held(1), 100);
+		assert!(events().contains(&Event::PageRemoved {
+			round: 1,
+			who: 1,
+			page: 0,
+			deposit: 12 + length
+		}));
+		assert_noop!(
+			MultiPhase::submit_page(RuntimeOrigin::signed(1), 0, None),
+			Error::<Runtime>::InvalidPage
+		);
+		assert_ok!(MultiPhase::submit_page(
+			RuntimeOrigin::signed(1),
+			0,
+			Some(Box::new(raw.solution.clone()))
+		));
+		assert_eq!(SignedSubmissionsMap::<Runtime>::get(0).unwrap().call_fee, 16);
+		// The second pays the base of a queue of one: 110.
 		assert_ok!(submit(2, raw));
 		assert_eq!(held(2), 122 + length);
 	});
@@ -62,39 +113,46 @@ fn submissions_are_checked_at_once() {
 		// Not in the signed phase.
 		roll_to(5);
 		assert_noop!(
-			MultiPhase::submit(
-				RuntimeOrigin::signed(1),
-				Box::new(RawSolution {
-					solution: Default::default(),
-					score: Default::default(),
-					round: 1
-				}),
-				Default::default()
-			),
+			MultiPhase::register(RuntimeOrigin::signed(1), Default::default(), Default::default()),
 			Error::<Runtime>::NotSignedPhase
 		);
+		assert_noop!(
+			MultiPhase::submit_page(RuntimeOrigin::signed(1), 0, None),
+			Error::<Runtime>::NotSignedPhase
+		);
+		assert_noop!(MultiPhase::bail(RuntimeOrigin::signed(1)), Error::<Runtime>::NotSignedPhase);
 		roll_to(13);
 		let raw = mine();
-		let mut wrong_round = raw.clone();
-		wrong_round.round = 2;
-		assert_noop!(submit(1, wrong_round), Error::<Runtime>::WrongRound);
 		assert_noop!(
-			MultiPhase::submit(RuntimeOrigin::signed(1), Box::new(raw.clone()), Default::default()),
+			MultiPhase::register(RuntimeOrigin::signed(1), raw.score, Default::default()),
 			Error::<Runtime>::WrongFingerprint
 		);
-		// One winner (voter 4, index 3, backs 30, index 2) where two are desired.
-		let one_winner = RawSolution {
-			solution: TestSolution { votes1: vec![(3, 2)], ..Default::default() },
-			score: Default::default(),
-			round: 1,
+		let page = |who: AccountId, page: u32, solution: TestSolution| {
+			MultiPhase::submit_page(RuntimeOrigin::signed(who), page, Some(Box::new(solution)))
 		};
-		assert_noop!(submit(1, one_winner), Error::<Runtime>::WrongWinnerCount);
-		MinerMaxLength::set(raw.encoded_size() as u32 - 1);
-		assert_noop!(submit(1, raw.clone()), Error::<Runtime>::TooLong);
+		// Pages need a claim.
+		assert_noop!(page(1, 0, raw.solution.clone()), Error::<Runtime>::NotRegistered);
+		assert_noop!(MultiPhase::bail(RuntimeOrigin::signed(1)), Error::<Runtime>::NotRegistered);
+		assert_ok!(MultiPhase::register(RuntimeOrigin::signed(1), raw.score, fingerprint()));
+		// One page (page 0) in the mock.
+		assert_noop!(page(1, 1, raw.solution.clone()), Error::<Runtime>::InvalidPage);
+		// A page with three winners where two are desired, and one with none.
+		let three = TestSolution { votes1: vec![(0, 0), (2, 1), (3, 2)], ..Default::default() };
+		assert_noop!(page(1, 0, three), Error::<Runtime>::PageWinnerCount);
+		assert_noop!(page(1, 0, TestSolution::default()), Error::<Runtime>::PageWinnerCount);
+		MinerMaxLength::set(raw.solution.encoded_size() as u32 - 1);
+		assert_noop!(page(1, 0, raw.solution.clone()), Error::<Runtime>::TooLong);
 		MinerMaxLength::set(10_000);
 		MinerMaxWeight::set(Weight::from_parts(1_000, u64::MAX));
-		assert_noop!(submit(1, raw.clone()), Error::<Runtime>::TooHeavy);
+		assert_noop!(page(1, 0, raw.solution.clone()), Error::<Runtime>::TooHeavy);
 		MinerMaxWeight::set(Weight::from_parts(u64::MAX / 2, u64::MAX / 2));
+		// Account 1 cannot pay a page deposit once its free balance is gone (the existential
+		// deposit of 1 stays).
+		let free = Balances::free_balance(1);
+		assert_ok!(Balances::transfer_allow_death(RuntimeOrigin::signed(1), 99, free - 2));
+		assert_noop!(page(1, 0, raw.solution.clone()), Error::<Runtime>::CannotPayDeposit);
+		assert_ok!(Balances::transfer_allow_death(RuntimeOrigin::signed(99), 1, free - 2));
+		assert_ok!(MultiPhase::bail(RuntimeOrigin::signed(1)));
 		assert_ok!(MultiPhase::set_minimum_untrusted_score(
 			RuntimeOrigin::root(),
 			Some(ElectionScore {
@@ -102,12 +160,12 @@ fn submissions_are_checked_at_once() {
 				..Default::default()
 			})
 		));
-		assert_noop!(submit(1, raw.clone()), Error::<Runtime>::ScoreTooLow);
+		assert_noop!(submit(2, raw.clone()), Error::<Runtime>::ScoreTooLow);
 		assert_ok!(MultiPhase::set_minimum_untrusted_score(RuntimeOrigin::root(), None));
 		// Account 77 has no funds.
 		assert_noop!(submit(77, raw.clone()), Error::<Runtime>::CannotPayDeposit);
-		assert_ok!(submit(1, raw.clone()));
-		assert_noop!(submit(1, raw), Error::<Runtime>::DuplicateSubmission);
+		assert_ok!(submit(2, raw.clone()));
+		assert_noop!(submit(2, raw), Error::<Runtime>::DuplicateSubmission);
 	});
 }
 
@@ -169,12 +227,13 @@ fn validation_slashes_invalid_rewards_the_first_valid_and_refunds_the_rest() {
 			amount: deposit_2,
 			error: FeasibilityError::InvalidScore
 		}));
-		assert!(evs.contains(&Event::Rewarded { round: 1, who: 1, reward: 7 + 8 }));
-		// The runner-up left unchecked gets its deposit and its fee (8) back.
-		assert!(evs.contains(&Event::Refunded { round: 1, who: 3, deposit: deposit_3, fee: 8 }));
-		assert_eq!(Balances::free_balance(1), free_1 + held_before(&raw, 0) + 15);
+		// The reward, 7, and the fees of its two calls (register and page), 8 each.
+		assert!(evs.contains(&Event::Rewarded { round: 1, who: 1, reward: 7 + 16 }));
+		// The runner-up left unchecked gets its deposit and its fees (16) back.
+		assert!(evs.contains(&Event::Refunded { round: 1, who: 3, deposit: deposit_3, fee: 16 }));
+		assert_eq!(Balances::free_balance(1), free_1 + held_before(&raw, 0) + 23);
 		assert_eq!(Balances::free_balance(2), free_2);
-		assert_eq!(Balances::free_balance(3), free_3 + deposit_3 + 8);
+		assert_eq!(Balances::free_balance(3), free_3 + deposit_3 + 16);
 		assert_eq!(held(1) + held(2) + held(3), 0);
 		assert_eq!(QueuedSolution::<Runtime>::get().unwrap().score, raw.score);
 		roll_to(30);
@@ -188,7 +247,7 @@ fn validation_slashes_invalid_rewards_the_first_valid_and_refunds_the_rest() {
 
 /// The deposit account 1 paid when it entered a queue of `len`.
 fn held_before(raw: &RawSolution<TestSolution>, len: u32) -> Balance {
-	MultiPhase::deposit_for(len, raw.encoded_size() as u32, mock_weight(raw))
+	MultiPhase::deposit_for(len, raw.solution.encoded_size() as u32, mock_weight(raw))
 }
 
 #[test]
@@ -322,13 +381,10 @@ fn frauds_the_cheap_checks_see_are_refused_before_any_deposit() {
 		roll_to(13);
 		let raw = mine();
 		let before = Balances::free_balance(1);
-		let mut wrong_round = raw.clone();
-		wrong_round.round += 1;
-		assert_noop!(submit(1, wrong_round), Error::<Runtime>::WrongRound);
 		assert_noop!(
-			MultiPhase::submit(
+			MultiPhase::register(
 				RuntimeOrigin::signed(1),
-				Box::new(raw.clone()),
+				raw.score,
 				sp_core::H256::repeat_byte(1)
 			),
 			Error::<Runtime>::WrongFingerprint
@@ -358,13 +414,13 @@ fn the_runtime_api_helpers_report_the_queue_and_deposits() {
 	execute(|| {
 		roll_to(13);
 		let raw = mine();
-		let length = raw.encoded_size() as u32;
+		let length = raw.solution.encoded_size() as u32;
 		let weight = mock_weight(&raw);
 		assert_eq!(
 			MultiPhase::deposit_now(length, weight),
 			MultiPhase::deposit_for(0, length, weight)
 		);
-		assert_eq!(MultiPhase::solution_weight_now(voter_count(&raw) as u32), weight);
+		assert_eq!(MultiPhase::page_weight(length, voter_count(&raw) as u32), weight);
 		assert_ok!(submit(1, raw.clone()));
 		let mut better = raw.clone();
 		better.score.minimal_stake += 1;
@@ -448,6 +504,10 @@ fn with_nothing_to_elect_no_solution_is_taken_or_rewarded() {
 			round: 1,
 		};
 		assert_noop!(submit(1, empty), Error::<Runtime>::NothingToElect);
+		assert_noop!(
+			MultiPhase::register(RuntimeOrigin::signed(1), Default::default(), fingerprint()),
+			Error::<Runtime>::NothingToElect
+		);
 		roll_to(30);
 		events();
 		// `elect` returns the empty result it is: not a failure, no emergency.
@@ -477,10 +537,13 @@ fn a_validation_step_is_charged_what_it_checks() {
 		roll_to(22);
 		System::set_block_number(23);
 		let charged = MultiPhase::on_initialize(23);
-		// Two checks (1 slashed, 2 wins) at their own weight, 3 refunded behind the winner.
+		// Two pages checked (1's, slashed, and 2's, which wins) at their own weight, 2
+		// concluded, 3 refunded behind the winner.
 		let expected = <() as WeightInfo>::on_initialize_validation_step(2)
+			.max(<() as WeightInfo>::on_initialize_validation_pages(2))
 			.saturating_add(mock_weight(&bad))
 			.saturating_add(mock_weight(&raw))
+			.saturating_add(<() as WeightInfo>::finalize_signed_winner())
 			.saturating_add(<() as WeightInfo>::finalize_signed_refunds(1));
 		assert_eq!(charged, expected);
 		assert!(QueuedSolution::<Runtime>::get().is_some());

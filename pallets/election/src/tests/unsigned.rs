@@ -101,10 +101,11 @@ fn an_unsigned_solution_must_beat_the_signed_winner() {
 	execute(|| {
 		roll_to(13);
 		let raw = mine();
-		assert_ok!(MultiPhase::submit(
+		assert_ok!(MultiPhase::register(RuntimeOrigin::signed(1), raw.score, fingerprint()));
+		assert_ok!(MultiPhase::submit_page(
 			RuntimeOrigin::signed(1),
-			Box::new(raw.clone()),
-			fingerprint()
+			0,
+			Some(Box::new(raw.solution.clone()))
 		));
 		roll_to(25);
 		assert_eq!(QueuedSolution::<Runtime>::get().unwrap().compute, ElectionCompute::Signed);

@@ -220,7 +220,7 @@ impl multi_phase::Config for Runtime {
 	type SignedValidationPhase = ConstU64<2>;
 	type UnsignedPhase = ConstU64<5>;
 	type SignedMaxSubmissions = ConstU32<4>;
-	type SignedValidationsPerBlock = ConstU32<2>;
+	type SignedPagesPerBlock = ConstU32<2>;
 	type BetterSignedThreshold = Threshold;
 	type SignedDepositBase = frame_support::traits::ConstU128<{ PHA }>;
 	type SignedDepositIncreaseFactor = Factor;
@@ -308,15 +308,18 @@ fn delegations_to_snapshot_to_signed_solution_to_active_set() {
 		.unwrap();
 		let fingerprint = SnapshotFingerprint::<Runtime>::get().unwrap();
 		let before = Balances::free_balance(9);
-		assert_ok!(MultiPhase::submit(
+		// One page: the claim and its page.
+		assert_ok!(MultiPhase::register(RuntimeOrigin::signed(9), raw.score, fingerprint));
+		assert_ok!(MultiPhase::submit_page(
 			RuntimeOrigin::signed(9),
-			Box::new(raw.clone()),
-			fingerprint
+			0,
+			Some(Box::new(raw.solution.clone()))
 		));
 
-		// Verified in the validation window: the deposit back, plus 0.1 PHA and the call fee.
+		// Verified in the validation window: the deposits back, plus 0.1 PHA and the fees of
+		// the two calls.
 		roll_to(23);
-		assert_eq!(Balances::free_balance(9), before + PHA / 10 + 1_000);
+		assert_eq!(Balances::free_balance(9), before + PHA / 10 + 2 * 1_000);
 		let ready = QueuedSolution::<Runtime>::get().unwrap();
 		assert_eq!(ready.compute, ElectionCompute::Signed);
 		assert_eq!(ready.score, raw.score);
