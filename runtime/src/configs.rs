@@ -386,6 +386,9 @@ impl pallet_election_multi_phase::Config for Runtime {
 	type SignedMaxRefunds = ConstU32<5>;
 	type Pages = ConstU32<ELECTION_PAGES>;
 	type VoterSnapshotPerBlock = ConstU32<VOTERS_PER_PAGE>;
+	// Every page: reading the seven pages (124 KB each) fits a quarter of a block's proof
+	// with the targets (runtime/tests/weights.rs, "elect with nothing queued").
+	type OnChainPages = ConstU32<ELECTION_PAGES>;
 	type MaxElectableTargets = ConstU32<MAX_ELECTABLE_TARGETS>;
 	type TargetSnapshotPerBlock = ConstU32<TARGETS_PER_PAGE>;
 	type WeightInfo = pallet_election_multi_phase::weights::SubstrateWeight<Runtime>;

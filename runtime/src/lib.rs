@@ -89,6 +89,7 @@ pub type Migrations = (
 	pallet_stake_pool::migrations::v3::MigrateV2ToV3<Runtime>,
 	pallet_election_multi_phase::migrations::v1::MigrateV0ToV1<Runtime>,
 	pallet_election_multi_phase::migrations::v2::MigrateV1ToV2<Runtime>,
+	pallet_election_multi_phase::migrations::v3::MigrateV2ToV3<Runtime>,
 );
 
 /// Types the node uses without knowing the extrinsic format.

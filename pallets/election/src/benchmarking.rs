@@ -125,7 +125,7 @@ fn solution_over<T: Config>(
 
 /// A feasible whole solution on the snapshot's voters (see [`solution_over`]).
 fn solution<T: Config>(a: u32) -> RawSolutionOf<T::MinerConfig> {
-	let (solution, score) = solution_over::<T>(&Pallet::<T>::snapshot_voters(), a);
+	let (solution, score) = solution_over::<T>(&Pallet::<T>::on_chain_voters(), a);
 	RawSolution { solution, score, round: Round::<T>::get() }
 }
 
@@ -226,7 +226,7 @@ mod benchmarks {
 		let a = a.max(d).min(v);
 		put_snapshot::<T>(v, t, d);
 		let raw = solution::<T>(a);
-		let voters = Pallet::<T>::snapshot_voters();
+		let voters = Pallet::<T>::on_chain_voters();
 		let targets = SnapshotTargets::<T>::get().unwrap_or_default();
 		let round = Round::<T>::get();
 		let result;
@@ -266,12 +266,15 @@ mod benchmarks {
 	/// call does not check voter indices against the page (the verification does), so the
 	/// longest is as many voters as the solution type allows (`MaxElectingVoters`), each
 	/// spreading its stake over every winner it votes for, cut to `MinerMaxLength`.
+	/// The page replaced is a one-voter page, so the call holds the difference (the dearer
+	/// path than releasing one).
 	#[benchmark]
 	fn submit_page() -> Result<(), BenchmarkError> {
 		let (page_solution, score) = longest_page::<T>();
 		set_phase::<T>(Phase::Signed { until: BlockNumberFor::<T>::max_value() });
 		let caller = funded::<T>("caller", 0);
-		claim_with_pages::<T>(caller.clone(), score, Some(&page_solution))?;
+		let small = solution_over::<T>(&Pallet::<T>::voter_page(Pallet::<T>::msp()), 1).0;
+		claim_with_pages::<T>(caller.clone(), score, Some(&small))?;
 		let page = Pallet::<T>::msp();
 		#[extrinsic_call]
 		_(RawOrigin::Signed(caller.clone()), page, Some(Box::new(page_solution)));
@@ -564,7 +567,7 @@ mod benchmarks {
 			)?;
 		}
 		let raw = solution::<T>(v);
-		let voters = Pallet::<T>::snapshot_voters();
+		let voters = Pallet::<T>::on_chain_voters();
 		let targets = SnapshotTargets::<T>::get().unwrap_or_default();
 		let ready = Miner::<T::MinerConfig>::feasibility_check(
 			raw,
@@ -576,7 +579,13 @@ mod benchmarks {
 			None,
 		)
 		.map_err(|_| BenchmarkError::Stop("feasible"))?;
-		QueuedSolution::<T>::put(ready);
+		let queued = QueuedResult::from_supports(
+			ready.supports.into_iter().map(|(winner, support)| (winner, support.total)),
+			ready.score,
+			ready.compute,
+		)
+		.ok_or(BenchmarkError::Stop("winners"))?;
+		QueuedSolution::<T>::put(queued);
 		set_phase::<T>(Phase::Unsigned { until: BlockNumberFor::<T>::max_value() });
 		let result;
 		#[block]
@@ -588,12 +597,36 @@ mod benchmarks {
 		Ok(())
 	}
 
-	/// `submit_unsigned` without its feasibility check (charged by `solution_weight`).
+	/// Reading what the fallback elects from: the top `OnChainPages` voter pages, full, and the
+	/// targets (`MaxElectableTargets`). The election itself is charged by `FallbackWeight`.
+	#[benchmark]
+	fn fallback_input() -> Result<(), BenchmarkError> {
+		let t = T::MaxElectableTargets::get();
+		let d = <T::MinerConfig as MinerConfig>::MaxWinners::get().min(t);
+		put_snapshot::<T>(Pallet::<T>::on_chain_voter_bound(), t, d);
+		let input;
+		#[block]
+		{
+			input = Pallet::<T>::election_input();
+		}
+		let (voters, _, _) = input.map_err(|_| BenchmarkError::Stop("input"))?;
+		assert_eq!(
+			voters.len() as u32,
+			Pallet::<T>::on_chain_voter_bound().min(Pallet::<T>::max_electing_voters())
+		);
+		Ok(())
+	}
+
+	/// `submit_unsigned` over full on-chain pages (reading and decoding them), with a small
+	/// solution: its feasibility check is charged on top by `solution_weight`.
 	#[benchmark]
 	fn submit_unsigned() -> Result<(), BenchmarkError> {
-		put_snapshot::<T>(50, 10, 2);
+		let t = T::MaxElectableTargets::get();
+		let d = <T::MinerConfig as MinerConfig>::MaxWinners::get().min(t);
+		put_snapshot::<T>(Pallet::<T>::on_chain_voter_bound(), t, d);
 		set_phase::<T>(Phase::Unsigned { until: BlockNumberFor::<T>::max_value() });
-		let raw = solution::<T>(2);
+		// As few voters as back every winner.
+		let raw = solution::<T>(d);
 		let witness = SnapshotSize::<T>::get().ok_or(BenchmarkError::Weightless)?;
 		#[extrinsic_call]
 		_(RawOrigin::Authorized, Box::new(raw), witness);

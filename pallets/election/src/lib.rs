@@ -137,6 +137,11 @@ pub mod pallet {
 	pub type ReadyOf<T> = ReadySolutionOf<<T as Config>::MinerConfig>;
 	/// A raw solution.
 	pub type RawOf<T> = RawSolutionOf<<T as Config>::MinerConfig>;
+	/// The result waiting for `elect`.
+	pub type QueuedResultOf<T> = QueuedResult<
+		<T as frame_system::Config>::AccountId,
+		<<T as Config>::MinerConfig as MinerConfig>::MaxWinners,
+	>;
 	/// A registered signed claim.
 	pub type SignedSubmissionOf<T> =
 		SignedSubmission<<T as frame_system::Config>::AccountId, BalanceOf<T>>;
@@ -228,8 +233,9 @@ pub mod pallet {
 	}
 
 	/// 1: the voter snapshot is paged ([`crate::migrations::v1`]); 2: signed submissions are
-	/// claims with paged solutions ([`crate::migrations::v2`]).
-	pub const STORAGE_VERSION: StorageVersion = StorageVersion::new(2);
+	/// claims with paged solutions ([`crate::migrations::v2`]); 3: the queued result keeps the
+	/// winners' totals only ([`crate::migrations::v3`]).
+	pub const STORAGE_VERSION: StorageVersion = StorageVersion::new(3);
 
 	#[pallet::pallet]
 	#[pallet::storage_version(STORAGE_VERSION)]
@@ -353,6 +359,12 @@ pub mod pallet {
 		/// `Pages * VoterSnapshotPerBlock` voters ([`Pallet::max_electing_voters`]).
 		#[pallet::constant]
 		type VoterSnapshotPerBlock: Get<u32>;
+		/// The voter pages an election computed on chain reads at once: an unsigned solution is
+		/// over the voters of the top `OnChainPages` pages (the largest voters, page `Pages - 1`
+		/// down), and the fallback elects from them. Set so that reading them fits a block
+		/// (capped at `Pages`; at least 1).
+		#[pallet::constant]
+		type OnChainPages: Get<u32>;
 		/// The most targets the snapshot takes.
 		#[pallet::constant]
 		type MaxElectableTargets: Get<u32>;
@@ -413,7 +425,7 @@ pub mod pallet {
 
 	/// The best checked solution so far, returned by the next `elect`.
 	#[pallet::storage]
-	pub type QueuedSolution<T: Config> = StorageValue<_, ReadyOf<T>>;
+	pub type QueuedSolution<T: Config> = StorageValue<_, QueuedResultOf<T>>;
 
 	/// Solutions must score at least this (set by the admin origin).
 	#[pallet::storage]
@@ -697,7 +709,8 @@ pub mod pallet {
 			Self::do_bail(who)
 		}
 
-		/// Submit a solution in the unsigned phase (off-chain workers).
+		/// Submit a solution in the unsigned phase (off-chain workers), over the voters of the top
+		/// [`Config::OnChainPages`] pages ([`Pallet::on_chain_voters`], indexed in that order).
 		///
 		/// Origin: authorised by `Pallet::authorize_submit_unsigned` (only from the local node,
 		/// priority by score). `witness` must be the snapshot's size ([`SnapshotSize`]). The
@@ -709,7 +722,7 @@ pub mod pallet {
 		#[pallet::call_index(4)]
 		#[pallet::weight(T::WeightInfo::submit_unsigned().saturating_add(
 			<T::MinerConfig as MinerConfig>::solution_weight(
-				witness.voters,
+				witness.voters.min(Pallet::<T>::on_chain_voter_bound()),
 				witness.targets,
 				raw_solution.solution.voter_count() as u32,
 				raw_solution.solution.unique_targets().len() as u32,
@@ -911,7 +924,36 @@ impl<T: Config> Pallet<T> {
 				.unwrap_or(false)),
 			"signed queue entry without a matching claim"
 		);
+		let mut whos: alloc::vec::Vec<_> = queue.iter().map(|entry| entry.who.clone()).collect();
+		let mut indices: alloc::vec::Vec<u32> = queue.iter().map(|entry| entry.index).collect();
+		whos.sort();
+		whos.dedup();
+		indices.sort();
+		indices.dedup();
+		ensure!(
+			whos.len() == queue.len() && indices.len() == queue.len(),
+			"an account or an index twice in the signed queue"
+		);
 		let verifying = SignedVerification::<T>::get();
+		let claims_allowed = matches!(
+			CurrentPhase::<T>::get(),
+			Phase::Signed { .. } | Phase::SignedValidation { .. }
+		);
+		ensure!(
+			claims_allowed
+				|| (queue.is_empty()
+					&& verifying.is_none()
+					&& SignedSubmissionsMap::<T>::iter_keys().next().is_none()
+					&& SignedSubmissionPages::<T>::iter_keys().next().is_none()),
+			"signed claims outside the signed phase and its validation window"
+		);
+		if let Some(queued) = QueuedSolution::<T>::get() {
+			let mut winners: alloc::vec::Vec<_> =
+				queued.winners.iter().map(|(winner, _)| winner.clone()).collect();
+			winners.sort();
+			winners.dedup();
+			ensure!(winners.len() == queued.winners.len(), "a winner twice in the queued result");
+		}
 		if let Some(state) = &verifying {
 			ensure!(
 				matches!(CurrentPhase::<T>::get(), Phase::SignedValidation { .. }),
@@ -944,6 +986,10 @@ impl<T: Config> Pallet<T> {
 				sp_runtime::Saturating::saturating_add(sum, page.deposit)
 			});
 			let stored = sp_runtime::Saturating::saturating_add(claim.base_deposit, page_deposits);
+			ensure!(
+				claim.base_deposit <= claim.deposit && claim.pages <= T::Pages::get().max(1),
+				"a claim holds less than its base or more pages than the snapshot has"
+			);
 			match verifying.as_ref().filter(|state| state.index == index) {
 				// The pages checked so far are gone; their deposits stay held until the end.
 				Some(state) => {

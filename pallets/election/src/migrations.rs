@@ -129,3 +129,60 @@ pub mod v2 {
 		<T as frame_system::Config>::DbWeight,
 	>;
 }
+
+/// Version 3: the queued result keeps each winner's total backing
+/// ([`QueuedResult`](crate::QueuedResult)) instead of the per-voter backing of every winner.
+pub mod v3 {
+	use crate::{pallet::*, QueuedResult};
+	use frame_support::{
+		migrations::VersionedMigration,
+		pallet_prelude::*,
+		traits::{Get, UncheckedOnRuntimeUpgrade},
+	};
+
+	/// The storage version 2 had.
+	pub mod old {
+		use super::*;
+
+		/// The queued solution with every winner's backers (version 2).
+		#[frame_support::storage_alias]
+		pub type QueuedSolution<T: Config> = StorageValue<Pallet<T>, ReadyOf<T>>;
+	}
+
+	/// A result queued when the upgrade lands is kept: its winners with their totals, its score
+	/// and how it was computed (nothing the stake pools use is lost). One read, one write.
+	pub struct InnerMigrateV2ToV3<T>(core::marker::PhantomData<T>);
+
+	impl<T: Config> UncheckedOnRuntimeUpgrade for InnerMigrateV2ToV3<T> {
+		fn on_runtime_upgrade() -> Weight {
+			let Some(ready) = old::QueuedSolution::<T>::take() else {
+				return T::DbWeight::get().reads(1);
+			};
+			let result = QueuedResult::from_supports(
+				ready.supports.into_iter().map(|(winner, support)| (winner, support.total)),
+				ready.score,
+				ready.compute,
+			);
+			match result {
+				Some(result) => QueuedSolution::<T>::put(result),
+				// Bounded by the same `MaxWinners`: cannot happen; the fallback then decides.
+				None => log::warn!(target: crate::LOG_TARGET, "a queued result did not fit"),
+			}
+			T::DbWeight::get().reads_writes(1, 1)
+		}
+
+		#[cfg(feature = "try-runtime")]
+		fn post_upgrade(_state: alloc::vec::Vec<u8>) -> Result<(), sp_runtime::TryRuntimeError> {
+			Pallet::<T>::do_try_state()
+		}
+	}
+
+	/// The migration from version 2 to 3, run once (the storage version guards it).
+	pub type MigrateV2ToV3<T> = VersionedMigration<
+		2,
+		3,
+		InnerMigrateV2ToV3<T>,
+		Pallet<T>,
+		<T as frame_system::Config>::DbWeight,
+	>;
+}

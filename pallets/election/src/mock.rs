@@ -117,6 +117,8 @@ parameter_types! {
 	pub static MaxSubmissions: u32 = 4;
 	/// Signed claim pages verified per block.
 	pub static PagesPerBlock: u32 = 2;
+	/// The pages unsigned solutions and the fallback read (capped at the pages).
+	pub static OnChainPagesBound: u32 = 100;
 }
 
 pub struct TestMinerConfig;
@@ -285,6 +287,7 @@ impl Config for Runtime {
 	type SignedMaxRefunds = frame_support::traits::ConstU32<2>;
 	type Pages = SnapshotPages;
 	type VoterSnapshotPerBlock = VotersPerPage;
+	type OnChainPages = OnChainPagesBound;
 	type MaxElectableTargets = MaxTargets;
 	type TargetSnapshotPerBlock = TargetsPerPage;
 	type WeightInfo = ();

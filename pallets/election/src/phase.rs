@@ -136,10 +136,11 @@ impl<T: Config> Pallet<T> {
 		T::WeightInfo::on_initialize_snapshot_voters(0)
 	}
 
-	/// The voters, targets and desired targets to elect with: the complete snapshot, or fresh
-	/// from the data provider's top pages (one of targets, one of voters) when there is none.
-	fn election_input() -> Result<(Vec<SnapshotVoterOf<T>>, Vec<T::AccountId>, u32), ElectionError>
-	{
+	/// The voters, targets and desired targets to elect with: the snapshot's top
+	/// [`Config::OnChainPages`] voter pages, or fresh from the data provider's top pages (one of
+	/// targets, one of voters) when there is none.
+	pub(crate) fn election_input(
+	) -> Result<(Vec<SnapshotVoterOf<T>>, Vec<T::AccountId>, u32), ElectionError> {
 		if let Some(snapshot) = Self::snapshot() {
 			return Ok(snapshot);
 		}
@@ -166,8 +167,22 @@ impl<T: Config> Pallet<T> {
 		(BoundedSupportsOf<Self>, ElectionCompute, sp_npos_elections::ElectionScore),
 		ElectionError,
 	> {
-		if let Some(ready) = QueuedSolution::<T>::take() {
-			return Ok((ready.supports, ready.compute, ready.score));
+		if let Some(queued) = QueuedSolution::<T>::take() {
+			// The winners with their totals; the stake pools use the totals only.
+			let supports = queued
+				.winners
+				.into_iter()
+				.map(|(winner, total)| {
+					let support = frame_election_provider_support::BoundedSupport {
+						total,
+						voters: Default::default(),
+					};
+					(winner, support)
+				})
+				.collect::<Vec<_>>();
+			let supports =
+				BoundedSupports(supports.try_into().map_err(|_| ElectionError::Fallback)?);
+			return Ok((supports, queued.compute, queued.score));
 		}
 		if CurrentPhase::<T>::get().is_emergency() {
 			return Err(ElectionError::NoEmergencyResult);
@@ -201,13 +216,13 @@ impl<T: Config> Pallet<T> {
 	pub(crate) fn do_set_emergency_result(supports: Supports<T::AccountId>) -> DispatchResult {
 		ensure!(CurrentPhase::<T>::get().is_emergency(), Error::<T>::NotEmergency);
 		let score = supports.evaluate();
-		let supports: BoundedSupports<_, _, _> =
-			supports.try_into().map_err(|_| Error::<T>::TooManyWinners)?;
-		QueuedSolution::<T>::put(ReadySolution {
-			supports,
+		let result = QueuedResult::from_supports(
+			supports.into_iter().map(|(winner, support)| (winner, support.total)),
 			score,
-			compute: ElectionCompute::Emergency,
-		});
+			ElectionCompute::Emergency,
+		)
+		.ok_or(Error::<T>::TooManyWinners)?;
+		QueuedSolution::<T>::put(result);
 		Self::deposit_event(Event::SolutionStored {
 			round: Round::<T>::get(),
 			compute: ElectionCompute::Emergency,
@@ -225,11 +240,13 @@ impl<T: Config> Pallet<T> {
 		let supports = T::GovernanceFallback::instant_elect(voters, targets, desired)
 			.map_err(|_| Error::<T>::FallbackFailed)?;
 		let score = supports.evaluate();
-		QueuedSolution::<T>::put(ReadySolution {
-			supports,
+		let result = QueuedResult::from_supports(
+			supports.into_iter().map(|(winner, support)| (winner, support.total)),
 			score,
-			compute: ElectionCompute::Fallback,
-		});
+			ElectionCompute::Fallback,
+		)
+		.ok_or(Error::<T>::FallbackFailed)?;
+		QueuedSolution::<T>::put(result);
 		Self::deposit_event(Event::SolutionStored {
 			round: Round::<T>::get(),
 			compute: ElectionCompute::Fallback,
@@ -303,11 +320,15 @@ impl<T: Config> ElectionProvider for Pallet<T> {
 				let size = SnapshotSize::<T>::get().unwrap_or_default();
 				let desired = DesiredTargets::<T>::get().unwrap_or_default();
 				let fallback = <T::FallbackWeight as crate::FallbackWeight>::fallback_weight(
-					size.voters,
+					size.voters.min(Self::on_chain_voter_bound()),
 					size.targets,
 					desired,
 				);
-				Ok(Some(T::WeightInfo::elect().saturating_add(fallback)))
+				Ok(Some(
+					T::WeightInfo::elect()
+						.saturating_add(T::WeightInfo::fallback_input())
+						.saturating_add(fallback),
+				))
 			},
 			Phase::Unsigned { .. } => Ok(Some(T::WeightInfo::elect())),
 			Phase::Emergency if QueuedSolution::<T>::exists() => Ok(Some(T::WeightInfo::elect())),

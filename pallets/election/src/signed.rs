@@ -3,7 +3,6 @@
 //! number of pages per block, with reward, slash and refund.
 
 use crate::{miner::Miner, paged::PagedSupports, pallet::*, types::*, MinerConfig};
-use alloc::vec::Vec;
 use codec::Encode;
 use frame_election_provider_support::{NposSolution, PageIndex};
 use frame_support::{
@@ -393,15 +392,8 @@ impl<T: Config> Pallet<T> {
 					}) {
 						return Err(FeasibilityError::UntrustedScoreTooLow);
 					}
-					let supports: sp_npos_elections::Supports<T::AccountId> = winners
-						.into_iter()
-						.map(|(winner, total)| {
-							(winner, sp_npos_elections::Support { total, voters: Vec::new() })
-						})
-						.collect();
-					let supports =
-						supports.try_into().map_err(|_| FeasibilityError::TooManyDesiredTargets)?;
-					Ok(ReadySolution { supports, score, compute: ElectionCompute::Signed })
+					QueuedResult::from_supports(winners, score, ElectionCompute::Signed)
+						.ok_or(FeasibilityError::TooManyDesiredTargets)
 				});
 		match result {
 			Ok(ready) => {

@@ -204,14 +204,35 @@ impl<T: Config> Pallet<T> {
 		(0..=Self::msp()).rev().flat_map(Self::voter_page).collect()
 	}
 
-	/// The complete snapshot: voters (all pages, largest first), targets and desired targets.
+	/// The pages an election computed on chain reads: [`Config::OnChainPages`], at most
+	/// `Pages`, at least 1.
+	pub fn on_chain_pages() -> PageIndex {
+		T::OnChainPages::get().clamp(1, T::Pages::get().max(1))
+	}
+
+	/// The most voters the on-chain pages hold (what their checks are weighed for).
+	pub fn on_chain_voter_bound() -> u32 {
+		Self::on_chain_pages().saturating_mul(T::VoterSnapshotPerBlock::get())
+	}
+
+	/// The voters of the top [`Pallet::on_chain_pages`] pages, largest page first: what an
+	/// unsigned solution indexes and what the fallback elects from. The whole snapshot when
+	/// `OnChainPages >= Pages`.
+	pub fn on_chain_voters() -> Vec<SnapshotVoterOf<T>> {
+		let msp = Self::msp();
+		let lowest = msp.saturating_add(1).saturating_sub(Self::on_chain_pages());
+		(lowest..=msp).rev().flat_map(Self::voter_page).collect()
+	}
+
+	/// The complete snapshot as an election computed on chain sees it: the voters of the top
+	/// pages ([`Pallet::on_chain_voters`]), the targets and the desired targets.
 	pub(crate) fn snapshot() -> Option<(Vec<SnapshotVoterOf<T>>, Vec<T::AccountId>, u32)> {
 		if !Self::snapshot_complete() {
 			return None;
 		}
 		let targets = SnapshotTargets::<T>::get()?;
 		let desired = DesiredTargets::<T>::get()?;
-		Some((Self::snapshot_voters(), targets.into_inner(), desired))
+		Some((Self::on_chain_voters(), targets.into_inner(), desired))
 	}
 
 	/// Remove the snapshot.

@@ -171,6 +171,46 @@ impl<AccountId: PartialEq, MaxWinners: Get<u32>, MaxBackers: Get<u32>> PartialEq
 	}
 }
 
+/// The result `elect` returns, as it waits in storage: each winner with its total backing, the
+/// score and how it was computed. Per-voter backing is not kept: the consumer of this election
+/// (the stake pools) uses each winner's total, and a paged signed claim is verified as totals
+/// summed page by page. At most `MaxWinners` entries (48 bytes each with 32-byte accounts).
+#[derive(
+	Encode,
+	Decode,
+	TypeInfo,
+	MaxEncodedLen,
+	frame_support::CloneNoBound,
+	frame_support::PartialEqNoBound,
+	frame_support::EqNoBound,
+	frame_support::DebugNoBound,
+)]
+#[scale_info(skip_type_params(MaxWinners))]
+#[codec(mel_bound(AccountId: MaxEncodedLen))]
+pub struct QueuedResult<AccountId: Clone + PartialEq + Eq + Debug, MaxWinners: Get<u32>> {
+	/// The winners, each with its total backing.
+	pub winners:
+		frame_support::BoundedVec<(AccountId, sp_npos_elections::ExtendedBalance), MaxWinners>,
+	/// The score of the result (recomputed, not claimed).
+	pub score: ElectionScore,
+	/// How it was computed.
+	pub compute: ElectionCompute,
+}
+
+impl<AccountId: Clone + PartialEq + Eq + Debug, MaxWinners: Get<u32>>
+	QueuedResult<AccountId, MaxWinners>
+{
+	/// The winners' totals of `supports`, or `None` if there are more than `MaxWinners`.
+	pub fn from_supports(
+		supports: impl IntoIterator<Item = (AccountId, sp_npos_elections::ExtendedBalance)>,
+		score: ElectionScore,
+		compute: ElectionCompute,
+	) -> Option<Self> {
+		let winners: alloc::vec::Vec<_> = supports.into_iter().collect();
+		Some(Self { winners: winners.try_into().ok()?, score, compute })
+	}
+}
+
 /// The size of a snapshot: what every submission names so it cannot be checked against another
 /// snapshot, and what the weight of checking it depends on.
 #[derive(

@@ -34,11 +34,11 @@ pub mod invalid {
 }
 
 impl<T: Config> Pallet<T> {
-	/// The weight of checking `raw` against the whole current snapshot.
+	/// The weight of checking `raw` against the on-chain pages of the current snapshot.
 	pub(crate) fn solution_weight_of(raw: &RawOf<T>, desired: u32) -> Weight {
 		let size = SnapshotSize::<T>::get().unwrap_or_default();
 		T::MinerConfig::solution_weight(
-			size.voters,
+			size.voters.min(Self::on_chain_voter_bound()),
 			size.targets,
 			raw.solution.voter_count() as u32,
 			desired,
@@ -136,7 +136,13 @@ impl<T: Config> Pallet<T> {
 			MinimumUntrustedScore::<T>::get(),
 		)
 		.map_err(Error::<T>::Infeasible)?;
-		QueuedSolution::<T>::put(ready);
+		let result = QueuedResult::from_supports(
+			ready.supports.into_iter().map(|(winner, support)| (winner, support.total)),
+			ready.score,
+			ready.compute,
+		)
+		.ok_or(Error::<T>::TooManyWinners)?;
+		QueuedSolution::<T>::put(result);
 		Self::deposit_event(Event::SolutionStored {
 			round: Round::<T>::get(),
 			compute: ElectionCompute::Unsigned,

@@ -72,6 +72,8 @@ pub trait WeightInfo {
 	fn on_initialize_nothing() -> Weight;
 	/// The weight of the `elect` benchmark.
 	fn elect() -> Weight;
+	/// The weight of the `fallback_input` benchmark.
+	fn fallback_input() -> Weight;
 	/// The weight of the `submit_unsigned` benchmark.
 	fn submit_unsigned() -> Weight;
 	/// The weight of the `authorize_submit_unsigned` benchmark.
@@ -95,12 +97,12 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 219_548_000 picoseconds.
-		Weight::from_parts(224_885_000, 0)
-			// Standard Error: 123_292
-			.saturating_add(Weight::from_parts(2_173_554, 0).saturating_mul(v.into()))
-			// Standard Error: 121_302
-			.saturating_add(Weight::from_parts(2_110_667, 0).saturating_mul(a.into()))
+		// Minimum execution time: 235_441_000 picoseconds.
+		Weight::from_parts(236_423_000, 0)
+			// Standard Error: 144_482
+			.saturating_add(Weight::from_parts(2_485_683, 0).saturating_mul(v.into()))
+			// Standard Error: 142_149
+			.saturating_add(Weight::from_parts(2_364_840, 0).saturating_mul(a.into()))
 	}
 	/// Storage: `Election::CurrentPhase` (r:1 w:0)
 	/// Proof: `Election::CurrentPhase` (`max_values`: Some(1), `max_size`: Some(5), added: 500, mode: `MaxEncodedLen`)
@@ -130,8 +132,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `3725`
 		//  Estimated: `22040`
-		// Minimum execution time: 147_850_000 picoseconds.
-		Weight::from_parts(176_523_000, 22040)
+		// Minimum execution time: 164_195_000 picoseconds.
+		Weight::from_parts(181_520_000, 22040)
 			.saturating_add(T::DbWeight::get().reads(20_u64))
 			.saturating_add(T::DbWeight::get().writes(15_u64))
 	}
@@ -149,16 +151,16 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Election::DesiredTargets` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `Election::SnapshotSize` (r:1 w:0)
 	/// Proof: `Election::SnapshotSize` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
-	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(103), added: 2578, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
+	/// Storage: `Balances::Holds` (r:1 w:1)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(103), added: 2578, mode: `MaxEncodedLen`)
 	fn submit_page() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `66781`
+		//  Measured:  `1317`
 		//  Estimated: `105193`
-		// Minimum execution time: 794_996_000 picoseconds.
-		Weight::from_parts(887_124_000, 105193)
+		// Minimum execution time: 786_252_000 picoseconds.
+		Weight::from_parts(830_559_000, 105193)
 			.saturating_add(T::DbWeight::get().reads(9_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
@@ -180,8 +182,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `3119`
 		//  Estimated: `21434`
-		// Minimum execution time: 84_886_000 picoseconds.
-		Weight::from_parts(90_986_000, 21434)
+		// Minimum execution time: 88_142_000 picoseconds.
+		Weight::from_parts(105_758_000, 21434)
 			.saturating_add(T::DbWeight::get().reads(13_u64))
 			.saturating_add(T::DbWeight::get().writes(11_u64))
 	}
@@ -210,10 +212,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `63443 + c * (31718 ±0)`
 		//  Estimated: `157704 + c * (17954 ±0)`
-		// Minimum execution time: 16_054_000 picoseconds.
-		Weight::from_parts(26_191_576, 157704)
-			// Standard Error: 382_003
-			.saturating_add(Weight::from_parts(142_355_942, 0).saturating_mul(c.into()))
+		// Minimum execution time: 16_665_000 picoseconds.
+		Weight::from_parts(32_148_420, 157704)
+			// Standard Error: 516_798
+			.saturating_add(Weight::from_parts(153_467_459, 0).saturating_mul(c.into()))
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().reads((11_u64).saturating_mul(c.into())))
 			.saturating_add(T::DbWeight::get().writes((11_u64).saturating_mul(c.into())))
@@ -237,11 +239,11 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn on_initialize_validation_pages(c: u32, ) -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `32573 + c * (121894 ±0)`
-		//  Estimated: `34036 + c * (124213 ±0)`
-		// Minimum execution time: 15_984_000 picoseconds.
-		Weight::from_parts(25_218_305, 34036)
-			// Standard Error: 379_845
-			.saturating_add(Weight::from_parts(115_722_021, 0).saturating_mul(c.into()))
+		//  Estimated: `34035 + c * (124213 ±0)`
+		// Minimum execution time: 16_695_000 picoseconds.
+		Weight::from_parts(34_462_128, 34035)
+			// Standard Error: 664_676
+			.saturating_add(Weight::from_parts(123_271_779, 0).saturating_mul(c.into()))
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(c.into())))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
@@ -259,13 +261,13 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Balances::Holds` (r:1 w:1)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(103), added: 2578, mode: `MaxEncodedLen`)
 	/// Storage: `Election::QueuedSolution` (r:0 w:1)
-	/// Proof: `Election::QueuedSolution` (`max_values`: Some(1), `max_size`: Some(7397051), added: 7397546, mode: `MaxEncodedLen`)
+	/// Proof: `Election::QueuedSolution` (`max_values`: Some(1), `max_size`: Some(4851), added: 5346, mode: `MaxEncodedLen`)
 	fn finalize_signed_winner() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `784`
 		//  Estimated: `3613`
-		// Minimum execution time: 62_293_000 picoseconds.
-		Weight::from_parts(66_899_000, 3613)
+		// Minimum execution time: 61_291_000 picoseconds.
+		Weight::from_parts(66_279_000, 3613)
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
@@ -288,10 +290,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `586 + r * (638 ±0)`
 		//  Estimated: `3895 + r * (17961 ±0)`
-		// Minimum execution time: 5_027_000 picoseconds.
-		Weight::from_parts(4_553_809, 3895)
-			// Standard Error: 51_792
-			.saturating_add(Weight::from_parts(60_887_810, 0).saturating_mul(r.into()))
+		// Minimum execution time: 5_047_000 picoseconds.
+		Weight::from_parts(1_492_128, 3895)
+			// Standard Error: 66_150
+			.saturating_add(Weight::from_parts(63_756_382, 0).saturating_mul(r.into()))
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().reads((10_u64).saturating_mul(r.into())))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
@@ -313,8 +315,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `32132`
 		//  Estimated: `33487`
-		// Minimum execution time: 16_715_000 picoseconds.
-		Weight::from_parts(18_868_372, 33487)
+		// Minimum execution time: 17_366_000 picoseconds.
+		Weight::from_parts(19_345_952, 33487)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
@@ -341,10 +343,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `32470`
 		//  Estimated: `33487`
-		// Minimum execution time: 77_806_000 picoseconds.
-		Weight::from_parts(75_870_551, 33487)
-			// Standard Error: 2_838
-			.saturating_add(Weight::from_parts(1_529_334, 0).saturating_mul(v.into()))
+		// Minimum execution time: 81_162_000 picoseconds.
+		Weight::from_parts(79_405_754, 33487)
+			// Standard Error: 3_293
+			.saturating_add(Weight::from_parts(1_595_939, 0).saturating_mul(v.into()))
 			.saturating_add(T::DbWeight::get().reads(12_u64))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
 	}
@@ -360,8 +362,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `284`
 		//  Estimated: `3895`
-		// Minimum execution time: 9_304_000 picoseconds.
-		Weight::from_parts(10_025_000, 3895)
+		// Minimum execution time: 9_614_000 picoseconds.
+		Weight::from_parts(10_356_000, 3895)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -371,12 +373,12 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `42`
 		//  Estimated: `1490`
-		// Minimum execution time: 2_304_000 picoseconds.
-		Weight::from_parts(2_554_000, 1490)
+		// Minimum execution time: 2_414_000 picoseconds.
+		Weight::from_parts(2_694_000, 1490)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 	}
 	/// Storage: `Election::QueuedSolution` (r:1 w:1)
-	/// Proof: `Election::QueuedSolution` (`max_values`: Some(1), `max_size`: Some(7397051), added: 7397546, mode: `MaxEncodedLen`)
+	/// Proof: `Election::QueuedSolution` (`max_values`: Some(1), `max_size`: Some(4851), added: 5346, mode: `MaxEncodedLen`)
 	/// Storage: `Election::Round` (r:1 w:1)
 	/// Proof: `Election::Round` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `Election::SignedVerification` (r:1 w:0)
@@ -409,12 +411,28 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Election::SnapshotFingerprint` (`max_values`: Some(1), `max_size`: Some(32), added: 527, mode: `MaxEncodedLen`)
 	fn elect() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1198632`
-		//  Estimated: `7398536`
-		// Minimum execution time: 1_150_086_000 picoseconds.
-		Weight::from_parts(1_280_961_000, 7398536)
+		//  Measured:  `15710`
+		//  Estimated: `293900`
+		// Minimum execution time: 855_196_000 picoseconds.
+		Weight::from_parts(916_897_000, 293900)
 			.saturating_add(T::DbWeight::get().reads(165_u64))
 			.saturating_add(T::DbWeight::get().writes(183_u64))
+	}
+	/// Storage: `Election::SnapshotFingerprint` (r:1 w:0)
+	/// Proof: `Election::SnapshotFingerprint` (`max_values`: Some(1), `max_size`: Some(32), added: 527, mode: `MaxEncodedLen`)
+	/// Storage: `Election::SnapshotTargets` (r:1 w:0)
+	/// Proof: `Election::SnapshotTargets` (`max_values`: Some(1), `max_size`: Some(32002), added: 32497, mode: `MaxEncodedLen`)
+	/// Storage: `Election::DesiredTargets` (r:1 w:0)
+	/// Proof: `Election::DesiredTargets` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `Election::PagedVoterSnapshot` (r:7 w:0)
+	/// Proof: `Election::PagedVoterSnapshot` (`max_values`: None, `max_size`: Some(121674), added: 124149, mode: `MaxEncodedLen`)
+	fn fallback_input() -> Weight {
+		// Proof Size summary in bytes:
+		//  Measured:  `884050`
+		//  Estimated: `870033`
+		// Minimum execution time: 306_146_000 picoseconds.
+		Weight::from_parts(391_995_000, 870033)
+			.saturating_add(T::DbWeight::get().reads(10_u64))
 	}
 	/// Storage: `Election::CurrentPhase` (r:1 w:0)
 	/// Proof: `Election::CurrentPhase` (`max_values`: Some(1), `max_size`: Some(5), added: 500, mode: `MaxEncodedLen`)
@@ -425,7 +443,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Election::DesiredTargets` (r:1 w:0)
 	/// Proof: `Election::DesiredTargets` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `Election::QueuedSolution` (r:1 w:1)
-	/// Proof: `Election::QueuedSolution` (`max_values`: Some(1), `max_size`: Some(7397051), added: 7397546, mode: `MaxEncodedLen`)
+	/// Proof: `Election::QueuedSolution` (`max_values`: Some(1), `max_size`: Some(4851), added: 5346, mode: `MaxEncodedLen`)
 	/// Storage: `Election::MinimumUntrustedScore` (r:1 w:0)
 	/// Proof: `Election::MinimumUntrustedScore` (`max_values`: Some(1), `max_size`: Some(48), added: 543, mode: `MaxEncodedLen`)
 	/// Storage: `Election::SnapshotFingerprint` (r:1 w:0)
@@ -436,10 +454,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Election::PagedVoterSnapshot` (`max_values`: None, `max_size`: Some(121674), added: 124149, mode: `MaxEncodedLen`)
 	fn submit_unsigned() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `18672`
-		//  Estimated: `7398536`
-		// Minimum execution time: 44_507_000 picoseconds.
-		Weight::from_parts(47_200_000, 7398536)
+		//  Measured:  `884073`
+		//  Estimated: `870033`
+		// Minimum execution time: 989_185_000 picoseconds.
+		Weight::from_parts(1_165_719_000, 870033)
 			.saturating_add(T::DbWeight::get().reads(15_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -452,15 +470,15 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Election::DesiredTargets` (r:1 w:0)
 	/// Proof: `Election::DesiredTargets` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `Election::QueuedSolution` (r:1 w:0)
-	/// Proof: `Election::QueuedSolution` (`max_values`: Some(1), `max_size`: Some(7397051), added: 7397546, mode: `MaxEncodedLen`)
+	/// Proof: `Election::QueuedSolution` (`max_values`: Some(1), `max_size`: Some(4851), added: 5346, mode: `MaxEncodedLen`)
 	/// Storage: `Election::MinimumUntrustedScore` (r:1 w:0)
 	/// Proof: `Election::MinimumUntrustedScore` (`max_values`: Some(1), `max_size`: Some(48), added: 543, mode: `MaxEncodedLen`)
 	fn authorize_submit_unsigned() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `253`
-		//  Estimated: `7398536`
-		// Minimum execution time: 12_669_000 picoseconds.
-		Weight::from_parts(13_620_000, 7398536)
+		//  Estimated: `6336`
+		// Minimum execution time: 12_649_000 picoseconds.
+		Weight::from_parts(13_710_000, 6336)
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 	}
 	/// Storage: `Election::CurrentPhase` (r:1 w:0)
@@ -468,16 +486,16 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Election::Round` (r:1 w:0)
 	/// Proof: `Election::Round` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `Election::QueuedSolution` (r:0 w:1)
-	/// Proof: `Election::QueuedSolution` (`max_values`: Some(1), `max_size`: Some(7397051), added: 7397546, mode: `MaxEncodedLen`)
+	/// Proof: `Election::QueuedSolution` (`max_values`: Some(1), `max_size`: Some(4851), added: 5346, mode: `MaxEncodedLen`)
 	/// The range of component `w` is `[1, 100]`.
 	fn set_emergency_election_result(w: u32, ) -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `66`
 		//  Estimated: `1490`
-		// Minimum execution time: 7_931_000 picoseconds.
-		Weight::from_parts(8_681_803, 1490)
-			// Standard Error: 99
-			.saturating_add(Weight::from_parts(165_329, 0).saturating_mul(w.into()))
+		// Minimum execution time: 7_891_000 picoseconds.
+		Weight::from_parts(8_426_617, 1490)
+			// Standard Error: 61
+			.saturating_add(Weight::from_parts(153_299, 0).saturating_mul(w.into()))
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -494,13 +512,13 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Election::Round` (r:1 w:0)
 	/// Proof: `Election::Round` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `Election::QueuedSolution` (r:0 w:1)
-	/// Proof: `Election::QueuedSolution` (`max_values`: Some(1), `max_size`: Some(7397051), added: 7397546, mode: `MaxEncodedLen`)
+	/// Proof: `Election::QueuedSolution` (`max_values`: Some(1), `max_size`: Some(4851), added: 5346, mode: `MaxEncodedLen`)
 	fn governance_fallback() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `56240`
 		//  Estimated: `870033`
-		// Minimum execution time: 805_332_000 picoseconds.
-		Weight::from_parts(878_700_000, 870033)
+		// Minimum execution time: 822_577_000 picoseconds.
+		Weight::from_parts(866_783_000, 870033)
 			.saturating_add(T::DbWeight::get().reads(12_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -510,8 +528,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 3_355_000 picoseconds.
-		Weight::from_parts(3_715_000, 0)
+		// Minimum execution time: 3_415_000 picoseconds.
+		Weight::from_parts(3_806_000, 0)
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 }
@@ -519,36 +537,36 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 // For tests and runtimes without their own database weights.
 impl WeightInfo for () {
 	fn feasibility_check(v: u32, _t: u32, a: u32, _d: u32, ) -> Weight {
-		Weight::from_parts(224_885_000, 0)
-			.saturating_add(Weight::from_parts(2_173_554, 0).saturating_mul(v.into()))
-			.saturating_add(Weight::from_parts(2_110_667, 0).saturating_mul(a.into()))
+		Weight::from_parts(236_423_000, 0)
+			.saturating_add(Weight::from_parts(2_485_683, 0).saturating_mul(v.into()))
+			.saturating_add(Weight::from_parts(2_364_840, 0).saturating_mul(a.into()))
 	}
 	fn register() -> Weight {
-		Weight::from_parts(176_523_000, 22040)
+		Weight::from_parts(181_520_000, 22040)
 			.saturating_add(RocksDbWeight::get().reads(20_u64))
 			.saturating_add(RocksDbWeight::get().writes(15_u64))
 	}
 	fn submit_page() -> Weight {
-		Weight::from_parts(887_124_000, 105193)
+		Weight::from_parts(830_559_000, 105193)
 			.saturating_add(RocksDbWeight::get().reads(9_u64))
 			.saturating_add(RocksDbWeight::get().writes(4_u64))
 	}
 	fn bail() -> Weight {
-		Weight::from_parts(90_986_000, 21434)
+		Weight::from_parts(105_758_000, 21434)
 			.saturating_add(RocksDbWeight::get().reads(13_u64))
 			.saturating_add(RocksDbWeight::get().writes(11_u64))
 	}
 	fn on_initialize_validation_step(c: u32, ) -> Weight {
-		Weight::from_parts(26_191_576, 157704)
-			.saturating_add(Weight::from_parts(142_355_942, 0).saturating_mul(c.into()))
+		Weight::from_parts(32_148_420, 157704)
+			.saturating_add(Weight::from_parts(153_467_459, 0).saturating_mul(c.into()))
 			.saturating_add(RocksDbWeight::get().reads(4_u64))
 			.saturating_add(RocksDbWeight::get().reads((11_u64).saturating_mul(c.into())))
 			.saturating_add(RocksDbWeight::get().writes((11_u64).saturating_mul(c.into())))
 			.saturating_add(Weight::from_parts(0, 17954).saturating_mul(c.into()))
 	}
 	fn on_initialize_validation_pages(c: u32, ) -> Weight {
-		Weight::from_parts(25_218_305, 34036)
-			.saturating_add(Weight::from_parts(115_722_021, 0).saturating_mul(c.into()))
+		Weight::from_parts(34_462_128, 34035)
+			.saturating_add(Weight::from_parts(123_271_779, 0).saturating_mul(c.into()))
 			.saturating_add(RocksDbWeight::get().reads(4_u64))
 			.saturating_add(RocksDbWeight::get().reads((3_u64).saturating_mul(c.into())))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
@@ -556,13 +574,13 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 124213).saturating_mul(c.into()))
 	}
 	fn finalize_signed_winner() -> Weight {
-		Weight::from_parts(66_899_000, 3613)
+		Weight::from_parts(66_279_000, 3613)
 			.saturating_add(RocksDbWeight::get().reads(5_u64))
 			.saturating_add(RocksDbWeight::get().writes(4_u64))
 	}
 	fn finalize_signed_refunds(r: u32, ) -> Weight {
-		Weight::from_parts(4_553_809, 3895)
-			.saturating_add(Weight::from_parts(60_887_810, 0).saturating_mul(r.into()))
+		Weight::from_parts(1_492_128, 3895)
+			.saturating_add(Weight::from_parts(63_756_382, 0).saturating_mul(r.into()))
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().reads((10_u64).saturating_mul(r.into())))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
@@ -570,52 +588,56 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 17961).saturating_mul(r.into()))
 	}
 	fn on_initialize_snapshot_targets(_t: u32, ) -> Weight {
-		Weight::from_parts(18_868_372, 33487)
+		Weight::from_parts(19_345_952, 33487)
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().writes(4_u64))
 	}
 	fn on_initialize_snapshot_voters(v: u32, ) -> Weight {
-		Weight::from_parts(75_870_551, 33487)
-			.saturating_add(Weight::from_parts(1_529_334, 0).saturating_mul(v.into()))
+		Weight::from_parts(79_405_754, 33487)
+			.saturating_add(Weight::from_parts(1_595_939, 0).saturating_mul(v.into()))
 			.saturating_add(RocksDbWeight::get().reads(12_u64))
 			.saturating_add(RocksDbWeight::get().writes(6_u64))
 	}
 	fn on_initialize_open_unsigned() -> Weight {
-		Weight::from_parts(10_025_000, 3895)
+		Weight::from_parts(10_356_000, 3895)
 			.saturating_add(RocksDbWeight::get().reads(4_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn on_initialize_nothing() -> Weight {
-		Weight::from_parts(2_554_000, 1490)
+		Weight::from_parts(2_694_000, 1490)
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 	}
 	fn elect() -> Weight {
-		Weight::from_parts(1_280_961_000, 7398536)
+		Weight::from_parts(916_897_000, 293900)
 			.saturating_add(RocksDbWeight::get().reads(165_u64))
 			.saturating_add(RocksDbWeight::get().writes(183_u64))
 	}
+	fn fallback_input() -> Weight {
+		Weight::from_parts(391_995_000, 870033)
+			.saturating_add(RocksDbWeight::get().reads(10_u64))
+	}
 	fn submit_unsigned() -> Weight {
-		Weight::from_parts(47_200_000, 7398536)
+		Weight::from_parts(1_165_719_000, 870033)
 			.saturating_add(RocksDbWeight::get().reads(15_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn authorize_submit_unsigned() -> Weight {
-		Weight::from_parts(13_620_000, 7398536)
+		Weight::from_parts(13_710_000, 6336)
 			.saturating_add(RocksDbWeight::get().reads(6_u64))
 	}
 	fn set_emergency_election_result(w: u32, ) -> Weight {
-		Weight::from_parts(8_681_803, 1490)
-			.saturating_add(Weight::from_parts(165_329, 0).saturating_mul(w.into()))
+		Weight::from_parts(8_426_617, 1490)
+			.saturating_add(Weight::from_parts(153_299, 0).saturating_mul(w.into()))
 			.saturating_add(RocksDbWeight::get().reads(2_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn governance_fallback() -> Weight {
-		Weight::from_parts(878_700_000, 870033)
+		Weight::from_parts(866_783_000, 870033)
 			.saturating_add(RocksDbWeight::get().reads(12_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn set_minimum_untrusted_score() -> Weight {
-		Weight::from_parts(3_715_000, 0)
+		Weight::from_parts(3_806_000, 0)
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 }

@@ -1,7 +1,7 @@
 //! Storage migrations.
 
 use crate::{
-	migrations::{v1, v2},
+	migrations::{v1, v2, v3},
 	mock::*,
 	*,
 };
@@ -98,5 +98,46 @@ fn v2_returns_the_deposits_of_whole_solution_submissions() {
 		));
 		roll_to(25);
 		assert!(QueuedSolution::<Runtime>::get().is_some());
+	});
+}
+
+/// A result queued under version 2 (with every winner's backers) is kept as the winners'
+/// totals: `elect` returns the same winners with the same totals.
+#[test]
+fn v3_keeps_a_queued_result_as_the_winners_totals() {
+	execute(|| {
+		roll_to(25);
+		let raw = mine();
+		let voters = MultiPhase::snapshot_voters();
+		let targets = SnapshotTargets::<Runtime>::get().unwrap();
+		let ready = Miner::<TestMinerConfig>::feasibility_check(
+			raw,
+			ElectionCompute::Unsigned,
+			2,
+			&voters,
+			&targets,
+			1,
+			None,
+		)
+		.unwrap();
+		let totals: Vec<(AccountId, u128)> =
+			ready.supports.iter().map(|(who, support)| (*who, support.total)).collect();
+		assert!(ready.supports.iter().all(|(_, support)| !support.voters.is_empty()));
+		v3::old::QueuedSolution::<Runtime>::put(ready.clone());
+		StorageVersion::new(2).put::<MultiPhase>();
+
+		v3::MigrateV2ToV3::<Runtime>::on_runtime_upgrade();
+		assert_eq!(MultiPhase::on_chain_storage_version(), StorageVersion::new(3));
+		let queued = QueuedSolution::<Runtime>::get().unwrap();
+		assert_eq!(queued.winners.to_vec(), totals);
+		assert_eq!((queued.score, queued.compute), (ready.score, ElectionCompute::Unsigned));
+		roll_to(30);
+		let elected: Vec<(AccountId, u128)> =
+			<MultiPhase as frame_election_provider_support::ElectionProvider>::elect(0)
+				.unwrap()
+				.into_iter()
+				.map(|(who, support)| (who, support.total))
+				.collect();
+		assert_eq!(elected, totals);
 	});
 }

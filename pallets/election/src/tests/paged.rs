@@ -84,11 +84,15 @@ fn a_round_on_a_paged_snapshot_elects_from_every_page() {
 		assert_eq!(QueuedSolution::<Runtime>::get().map(|q| q.score), Some(raw.score));
 		roll_to(30);
 		let supports = MultiPhase::elect(0).unwrap();
-		// Voter 5, the only one on page 0, backs a winner: the result spans every page.
-		let backers: Vec<AccountId> =
-			supports.0.iter().flat_map(|(_, s)| s.voters.iter().map(|(who, _)| *who)).collect();
-		assert!(backers.contains(&5));
-		assert!(backers.contains(&1));
+		// Sequential Phragmén elects 30 (approval 110) then 20 (score (1 + 50/110) / 90 against
+		// 10's (1 + 70/110) / 80); every voter votes for one of them, so the winners' totals
+		// hold all 150 of the snapshot's stake: voter 5's 50 from page 0 and voter 1's 10 from
+		// page 2 included. The result is the winners' totals (no per-voter backing).
+		let mut winners: Vec<AccountId> = supports.0.iter().map(|(who, _)| *who).collect();
+		winners.sort();
+		assert_eq!(winners, vec![20, 30]);
+		assert_eq!(supports.0.iter().map(|(_, s)| s.total).sum::<u128>(), 150);
+		assert!(supports.0.iter().all(|(_, s)| s.voters.is_empty()));
 		// Every page is gone with the round.
 		assert!(MultiPhase::snapshot_voters().is_empty());
 		assert_eq!(PagedVoterSnapshotHash::<Runtime>::iter().count(), 0);
@@ -229,5 +233,48 @@ fn a_target_page_the_data_provider_fails_abandons_the_round() {
 		assert_eq!(CurrentPhase::<Runtime>::get(), Phase::Off);
 		assert!(SnapshotTargets::<Runtime>::get().is_none());
 		TargetsFail::set(false);
+	});
+}
+
+/// With `OnChainPages` 1 of 3 pages, what is computed on chain reads only the top page (voters
+/// 1 and 2, the largest page): an unsigned solution indexes those two, and the fallback elects
+/// from them.
+#[test]
+fn unsigned_and_the_fallback_read_only_the_top_pages() {
+	three_pages_of_two();
+	OnChainPagesBound::set(1);
+	execute(|| {
+		roll_to(25);
+		assert_eq!(MultiPhase::on_chain_pages(), 1);
+		let top: Vec<AccountId> = MultiPhase::on_chain_voters().iter().map(|v| v.0).collect();
+		assert_eq!(top, vec![1, 2]);
+		// Index 2 would be voter 3 of the whole snapshot; on chain there are two voters.
+		let witness = SnapshotSize::<Runtime>::get().unwrap();
+		let beyond = RawSolution {
+			solution: TestSolution { votes1: vec![(0, 0), (2, 1)], ..Default::default() },
+			score: sp_npos_elections::ElectionScore {
+				minimal_stake: 10,
+				sum_stake: 40,
+				sum_stake_squared: 1_000,
+			},
+			round: 1,
+		};
+		frame_support::assert_noop!(
+			MultiPhase::submit_unsigned(
+				frame_system::RawOrigin::Authorized.into(),
+				Box::new(beyond),
+				witness
+			),
+			Error::<Runtime>::Infeasible(FeasibilityError::InvalidVoterIndex)
+		);
+		// Nothing queued: the fallback elects from voters 1 (10; votes 10, 20) and 2 (20; 10,
+		// 30). Sequential Phragmén takes 10 (approval 30), then 30 (score (1 + 20/30) / 20
+		// against 20's (1 + 10/30) / 10); both voters back 10, so the totals hold their 30.
+		roll_to(30);
+		let supports = MultiPhase::elect(0).unwrap();
+		let mut winners: Vec<AccountId> = supports.0.iter().map(|(who, _)| *who).collect();
+		winners.sort();
+		assert_eq!(winners, vec![10, 30]);
+		assert_eq!(supports.0.iter().map(|(_, s)| s.total).sum::<u128>(), 30);
 	});
 }

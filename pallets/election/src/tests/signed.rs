@@ -560,10 +560,15 @@ fn elect_is_charged_the_fallback_when_nothing_is_queued() {
 		assert!(QueuedSolution::<Runtime>::get().is_none());
 		// The snapshot: 5 voters, 3 targets, 2 winners; the mock fallback costs 1_000 per
 		// voter, 100 per target and 10_000 per winner.
+		// Reading the on-chain pages (`fallback_input`) is charged too.
 		let fallback = Weight::from_parts(5 * 1_000 + 3 * 100 + 2 * 10_000, 0);
 		assert_eq!(
 			<MultiPhase as ElectionProvider>::status(),
-			Ok(Some(<() as WeightInfo>::elect().saturating_add(fallback)))
+			Ok(Some(
+				<() as WeightInfo>::elect()
+					.saturating_add(<() as WeightInfo>::fallback_input())
+					.saturating_add(fallback)
+			))
 		);
 		let raw = mine();
 		let witness = SnapshotSize::<Runtime>::get().unwrap();

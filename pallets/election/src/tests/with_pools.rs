@@ -231,6 +231,7 @@ impl multi_phase::Config for Runtime {
 	type SignedMaxRefunds = frame_support::traits::ConstU32<2>;
 	type Pages = ConstU32<1>;
 	type VoterSnapshotPerBlock = ConstU32<100>;
+	type OnChainPages = ConstU32<1>;
 	type TargetSnapshotPerBlock = ConstU32<50>;
 	type MaxElectableTargets = ConstU32<50>;
 	type WeightInfo = ();
@@ -324,10 +325,9 @@ fn delegations_to_snapshot_to_signed_solution_to_active_set() {
 		assert_eq!(ready.compute, ElectionCompute::Signed);
 		assert_eq!(ready.score, raw.score);
 		let expected: Vec<(PoolId, u128)> = ready
-			.supports
-			.0
+			.winners
 			.iter()
-			.map(|(who, support)| (Accounts::pool_of(who).unwrap(), support.total))
+			.map(|(who, total)| (Accounts::pool_of(who).unwrap(), *total))
 			.collect();
 
 		// At the era boundary the stake pools call elect and store the signed result.
