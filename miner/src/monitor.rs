@@ -82,6 +82,58 @@ pub const DEPENDENCIES: &[Item] = &[
 /// A solution page of this chain.
 type PageSolution = <ChainConfig as MinerConfig>::Solution;
 
+/// The best claim of `queue` (best first) that this miner must take seriously: the first that
+/// does not beat `ours`, or one that does and whose pages, read from the chain now, make its
+/// score on `snapshot` (checked as the chain will check them). A claim above ours whose pages
+/// do not make it (never sent, or false) will be slashed when checked and is passed over, so a
+/// fake high claim registered for a base deposit cannot keep honest miners from submitting.
+async fn best_real_claim(
+	rpc: &mut Rpc,
+	at: Hash,
+	round: u32,
+	queue: &[(AccountId, ElectionScore)],
+	ours: ElectionScore,
+	snapshot: &chain::Snapshot,
+) -> Result<Option<ElectionScore>, String> {
+	for (who, score) in queue {
+		if !score.strict_threshold_better(ours, sp_runtime::Perbill::zero()) {
+			return Ok(Some(*score));
+		}
+		let Some(claim) = chain::signed_claim(rpc, who, at).await? else { continue };
+		match check_claim(&claim, snapshot) {
+			Ok(()) => return Ok(Some(*score)),
+			Err(reason) => tracing::info!(
+				"round {round}: passing over the queued claim of {} (score {:?}): {reason}",
+				who.to_ss58check(),
+				score_array(score)
+			),
+		}
+	}
+	Ok(None)
+}
+
+/// Whether `claim`'s stored pages make its claimed score on `snapshot`, checked with the
+/// chain's own page checks (`Miner::check_page`, `add_page`, `finalize_pages`).
+fn check_claim(claim: &chain::Claim, snapshot: &chain::Snapshot) -> Result<(), String> {
+	use pallet_election_multi_phase::{paged::PagedSupports, SignedPage};
+	let desired = snapshot.desired_targets;
+	let page_count = snapshot.pages.len() as u32;
+	let mut sum = PagedSupports::default();
+	for (page, bytes) in &claim.pages {
+		let stored: SignedPage<stake_client::Balance, PageSolution> =
+			stake_client::hex::decode("Election::SignedSubmissionPages", bytes)?;
+		let voters = snapshot.pages.get(*page as usize).ok_or("a page beyond the snapshot")?;
+		let backing =
+			Miner::<ChainConfig>::check_page(stored.solution, voters, &snapshot.targets, desired)
+				.map_err(|e| format!("page {page}: {e:?}"))?;
+		Miner::<ChainConfig>::add_page(&mut sum, *page, &backing, page_count, desired)
+			.map_err(|e| format!("page {page}: {e:?}"))?;
+	}
+	Miner::<ChainConfig>::finalize_pages(&sum, &snapshot.targets, desired, Some(claim.score))
+		.map(|_| ())
+		.map_err(|e| format!("its {} pages: {e:?}", claim.pages.len()))
+}
+
 /// The pages of a journalled claim, decoded.
 fn decode_pages(pages: &[(u32, String)]) -> Result<Vec<(u32, PageSolution)>, String> {
 	pages
@@ -127,6 +179,8 @@ struct MinedRound {
 	solution: RawSolutionOf<ChainConfig>,
 	/// The solution split into voter pages, as the claim sends it.
 	paged: PagedRawSolution<PageSolution>,
+	/// The snapshot it was mined on (to check the claims queued before ours).
+	snapshot: std::sync::Arc<chain::Snapshot>,
 	algorithm: Algorithm,
 	opened: Instant,
 	/// Set once this round needs nothing more from us (submitted, stored, declined).
@@ -372,8 +426,10 @@ impl Monitor {
 				.await;
 		}
 		let queue = chain::signed_queue(rpc, latest).await?;
-		let best = queue.first().map(|(_, score)| *score);
 		let ours = mined.solution.score;
+		let snapshot = mined.snapshot.clone();
+		let best = best_real_claim(rpc, latest, round, &queue, ours, &snapshot).await?;
+		let Some(mined) = self.mined.as_mut() else { return Ok(()) };
 		if !self.options.strategy.should_submit(ours, best) {
 			tracing::info!(
 				"round {round}: not submitting: score {:?} against the best queued {:?} under strategy {}",
@@ -749,6 +805,8 @@ impl Monitor {
 		);
 		let start = Instant::now();
 		let algorithms = self.options.algorithms.clone();
+		let snapshot = std::sync::Arc::new(snapshot);
+		let kept = snapshot.clone();
 		let best = tokio::task::spawn_blocking(move || {
 			let best = portfolio::race_best::<ChainConfig>(
 				&algorithms,
@@ -819,6 +877,7 @@ impl Monitor {
 			algorithm: best.algorithm,
 			solution: best.solution,
 			paged,
+			snapshot: kept,
 			opened: Instant::now(),
 			settled: false,
 			attempts: 0,

@@ -7,7 +7,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { createBlock, freePort, startNode } from './harness.js';
+import { createBlock, freePort, startNode, submit } from './harness.js';
 
 const targetDir = process.env.CARGO_TARGET_DIR ?? `${process.env.HOME}/.cache/stake-suite/target`;
 const MINER = process.env.STAKING_MINER ?? `${targetDir}/debug/staking-miner`;
@@ -286,6 +286,52 @@ describe('staking-miner against pool-node --dev', () => {
       const { blockHash: hash } = await createBlock(api);
       rewarded = await electionEvents(api, hash, 'Rewarded');
     }
+    assert.ok(rewarded[0].who.eq(alice.address));
+  });
+
+  it('passes over a fake claim above its own and submits; the fake is slashed, it is rewarded', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'miner-e2e-'));
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    const node = await startNode();
+    cleanups.push(() => node.stop());
+    const { api } = node;
+    const alice = node.keyring.addFromUri('//Alice');
+    const dave = node.keyring.addFromUri('//Dave');
+    await sealUntil(api, 50);
+    // Dave claims the best score any solution could have (every unit of stake, split evenly:
+    // still plausible) for a base deposit, and sends no page.
+    const fingerprint = (await api.query.election.snapshotFingerprint()).unwrap();
+    const total = (await api.query.election.snapshotTotalStake()).unwrap().toBigInt();
+    const desired = BigInt((await api.query.election.desiredTargets()).unwrap().toNumber());
+    const fake = { minimalStake: total / desired, sumStake: total, sumStakeSquared: (total * total + desired - 1n) / desired };
+    await submit(api, api.tx.election.register(fake, fingerprint), dave);
+
+    // Alice's miner (if-leading) checks the claim above hers against the snapshot, passes over
+    // it, and sends its own claim.
+    const miner = startMiner(node.url, '//Alice', ['--prometheus-port', '0', '--journal', join(dir, 'journal')]);
+    cleanups.push(() => miner.stop());
+    await miner.waitFor(/monitoring/, 'the miner to start');
+    await createBlock(api);
+    await miner.waitFor(/passing over the queued claim of \S+ \(score .*\): its 0 pages: WrongWinnerCount/, 'the miner to pass over the fake claim');
+    await waitForPool(api, 2, "Alice's claim and its pages");
+    await sleep(500);
+    const { blockHash } = await createBlock(api);
+    const registered = await electionEvents(api, blockHash, 'Registered');
+    assert.equal(registered.length, 1);
+    assert.ok(registered[0].who.eq(alice.address));
+
+    // The window checks the fake first (slashed: its missing pages cannot make its score), then
+    // rewards Alice's claim.
+    let slashed = [];
+    let rewarded = [];
+    while (rewarded.length === 0) {
+      assert.ok((await api.rpc.chain.getHeader()).number.toNumber() < 90, 'no reward in the window');
+      const { blockHash: hash } = await createBlock(api);
+      slashed.push(...await electionEvents(api, hash, 'Slashed'));
+      rewarded = await electionEvents(api, hash, 'Rewarded');
+    }
+    assert.equal(slashed.length, 1);
+    assert.ok(slashed[0].who.eq(dave.address));
     assert.ok(rewarded[0].who.eq(alice.address));
   });
 });
