@@ -20,6 +20,7 @@ static MAX_REF_TIME: AtomicU64 = AtomicU64::new(0);
 static MAX_PROOF_SIZE: AtomicU64 = AtomicU64::new(0);
 static MAX_WINNERS: AtomicU32 = AtomicU32::new(0);
 static MAX_BACKERS: AtomicU32 = AtomicU32::new(0);
+static PAGES: AtomicU32 = AtomicU32::new(1);
 
 /// Use the chain's limits from now on.
 pub fn set_limits(limits: &SolutionLimits) {
@@ -28,6 +29,12 @@ pub fn set_limits(limits: &SolutionLimits) {
 	MAX_PROOF_SIZE.store(limits.max_weight.proof_size(), Ordering::SeqCst);
 	MAX_WINNERS.store(limits.max_winners, Ordering::SeqCst);
 	MAX_BACKERS.store(limits.max_backers_per_winner, Ordering::SeqCst);
+}
+
+/// The number of voter pages of the snapshot being mined: a whole solution is trimmed to this
+/// many pages' limits ([`ClaimConfig`]), each page is then held to one page's.
+pub fn set_pages(pages: u32) {
+	PAGES.store(pages.max(1), Ordering::SeqCst);
 }
 
 /// The limits in use, as the chain reported them (all zero before [`set_limits`]).
@@ -100,6 +107,43 @@ impl MinerConfig for ChainConfig {
 	}
 }
 
+/// `MaxLength` for a whole solution of a claim: one page's limit times the pages.
+pub struct ClaimMaxLength;
+impl Get<u32> for ClaimMaxLength {
+	fn get() -> u32 {
+		ChainMaxLength::get().saturating_mul(PAGES.load(Ordering::SeqCst))
+	}
+}
+
+/// `MaxWeight` for a whole solution of a claim: one page's limit times the pages.
+pub struct ClaimMaxWeight;
+impl Get<Weight> for ClaimMaxWeight {
+	fn get() -> Weight {
+		ChainMaxWeight::get().saturating_mul(u64::from(PAGES.load(Ordering::SeqCst)))
+	}
+}
+
+/// The miner configuration a whole solution is mined and trimmed with before it is split into
+/// a claim's pages: the chain's, with the length and weight limits of all pages together (a
+/// claim's limits are per page; the chain's own `ChainConfig` checks each page after the split,
+/// `Miner::paginate`). Trimming the whole solution to one page's limit would throw away most of
+/// a large snapshot's voters.
+pub struct ClaimConfig;
+
+impl MinerConfig for ClaimConfig {
+	type AccountId = <ElectionMinerConfig as MinerConfig>::AccountId;
+	type Solution = <ElectionMinerConfig as MinerConfig>::Solution;
+	type MaxVotesPerVoter = <ElectionMinerConfig as MinerConfig>::MaxVotesPerVoter;
+	type MaxLength = ClaimMaxLength;
+	type MaxWeight = ClaimMaxWeight;
+	type MaxWinners = ChainMaxWinners;
+	type MaxBackersPerWinner = ChainMaxBackers;
+
+	fn solution_weight(voters: u32, targets: u32, active_voters: u32, desired: u32) -> Weight {
+		ElectionMinerConfig::solution_weight(voters, targets, active_voters, desired)
+	}
+}
+
 #[cfg(test)]
 mod tests {
 	use super::*;
@@ -122,6 +166,11 @@ mod tests {
 			ElectionMinerConfig::solution_weight(100, 10, 50, 3)
 		);
 		assert!(check_votes_per_voter(&chain).is_ok());
+		// A claim's whole solution may use every page's limits.
+		set_pages(7);
+		assert_eq!(ClaimMaxLength::get(), 7_000);
+		assert_eq!(ClaimMaxWeight::get(), Weight::from_parts(35, 42));
+		set_pages(1);
 		let error = check_votes_per_voter(&SolutionLimits { max_votes_per_voter: 24, ..chain })
 			.unwrap_err();
 		assert!(

@@ -109,13 +109,17 @@ pub enum Command {
 	},
 	/// The chain's runtime version and whether this miner's types match it (exit 1 if not).
 	Info,
-	/// Mine a synthetic Polkadot-2022-scale snapshot (22,500 voters, 1,000 targets, 300
-	/// winners) with each solver and with the raced portfolio; report wall time, peak memory
-	/// and score.
+	/// Mine a synthetic snapshot (`polkadot`: 22,500 voters, 1,000 targets, 300 winners;
+	/// `stake-pools`: 100,000 delegators in pages of 220, 1,000 pools, 300 winners) with
+	/// polkadot-sdk's pipeline, each solver and the raced portfolio; report wall time, peak
+	/// memory, score and (paged) the claim's pages.
 	Bench {
 		/// The snapshot's seed.
 		#[arg(long, default_value_t = 2022)]
 		seed: u64,
+		/// Which snapshot.
+		#[arg(long, value_enum, default_value_t = crate::bench::Scale::Polkadot)]
+		scale: crate::bench::Scale,
 		/// Run one configuration in this process and print it as JSON (used by `bench` for
 		/// each child).
 		#[arg(long, hide = true)]

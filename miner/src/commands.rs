@@ -102,12 +102,20 @@ pub async fn dry_run(
 	let limits = chain::solution_limits(rpc, hash).await?;
 	chain_config::check_votes_per_voter(&limits)?;
 	chain_config::set_limits(&limits);
+	chain_config::set_pages(snapshot.pages.len() as u32);
 	let (voters, targets, desired) =
 		(snapshot.voters.clone(), snapshot.targets.clone(), snapshot.desired_targets);
 	let round = info.round;
 	let algorithms = algorithms.to_vec();
 	let mined = tokio::task::spawn_blocking(move || {
-		portfolio::race_best::<ChainConfig>(&algorithms, voters, targets, desired, round, budget)
+		portfolio::race_best::<chain_config::ClaimConfig>(
+			&algorithms,
+			voters,
+			targets,
+			desired,
+			round,
+			budget,
+		)
 	})
 	.await
 	.map_err(|e| format!("the mining thread failed: {e}"))??;
@@ -220,10 +228,20 @@ pub async fn emergency_solution(
 			limits.max_winners
 		));
 	}
+	// The emergency result is not a claim: it is held to no page's limits, only to the winners'
+	// bound; it is mined over every page (the whole snapshot) with every page's limits.
+	chain_config::set_pages(snapshot.pages.len() as u32);
 	let (voters, targets, round) = (snapshot.voters.clone(), snapshot.targets.clone(), info.round);
 	let algorithms = algorithms.to_vec();
 	let mined = tokio::task::spawn_blocking(move || {
-		portfolio::race_best::<ChainConfig>(&algorithms, voters, targets, desired, round, budget)
+		portfolio::race_best::<chain_config::ClaimConfig>(
+			&algorithms,
+			voters,
+			targets,
+			desired,
+			round,
+			budget,
+		)
 	})
 	.await
 	.map_err(|e| format!("the mining thread failed: {e}"))??;

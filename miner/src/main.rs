@@ -35,8 +35,8 @@ async fn serve_metrics(port: u16) -> Result<Option<Metrics>, String> {
 
 async fn run(cli: Cli) -> Result<(), String> {
 	match cli.command {
-		Command::Bench { seed, one: Some(spec) } => bench::run_one(&spec, seed),
-		Command::Bench { seed, one: None } => bench::run_all(seed),
+		Command::Bench { seed, scale, one: Some(spec) } => bench::run_one(&spec, seed, scale),
+		Command::Bench { seed, scale, one: None } => bench::run_all(seed, scale),
 		Command::Info => {
 			let mut rpc = Rpc::connect(&cli.uri, Backoff::once()).await?;
 			commands::info(&mut rpc).await

@@ -805,10 +805,11 @@ impl Monitor {
 		);
 		let start = Instant::now();
 		let algorithms = self.options.algorithms.clone();
+		chain_config::set_pages(snapshot.pages.len() as u32);
 		let snapshot = std::sync::Arc::new(snapshot);
 		let kept = snapshot.clone();
 		let best = tokio::task::spawn_blocking(move || {
-			let best = portfolio::race_best::<ChainConfig>(
+			let best = portfolio::race_best::<chain_config::ClaimConfig>(
 				&algorithms,
 				snapshot.voters.clone(),
 				snapshot.targets.clone(),
