@@ -83,20 +83,22 @@ pub const DEPENDENCIES: &[Item] = &[
 type PageSolution = <ChainConfig as MinerConfig>::Solution;
 
 /// The best claim of `queue` (best first) that this miner must take seriously: the first that
-/// does not beat `ours`, or one that does and whose pages, read from the chain now, make its
-/// score on `snapshot` (checked as the chain will check them). A claim above ours whose pages
-/// do not make it (never sent, or false) will be slashed when checked and is passed over, so a
-/// fake high claim registered for a base deposit cannot keep honest miners from submitting.
+/// `strategy` would submit against anyway, or one that would keep it from submitting and whose
+/// pages, read from the chain now, make its score on `snapshot` (checked as the chain will
+/// check them). A claim that would stop us but whose pages do not make it (never sent, or
+/// false) will be slashed when checked and is passed over, so a fake claim registered for a
+/// base deposit (above ours, or equal to it) cannot keep honest miners from submitting.
 async fn best_real_claim(
 	rpc: &mut Rpc,
 	at: Hash,
 	round: u32,
 	queue: &[(AccountId, ElectionScore)],
 	ours: ElectionScore,
+	strategy: &Strategy,
 	snapshot: &chain::Snapshot,
 ) -> Result<Option<ElectionScore>, String> {
 	for (who, score) in queue {
-		if !score.strict_threshold_better(ours, sp_runtime::Perbill::zero()) {
+		if strategy.should_submit(ours, Some(*score)) {
 			return Ok(Some(*score));
 		}
 		let Some(claim) = chain::signed_claim(rpc, who, at).await? else { continue };
@@ -216,6 +218,11 @@ const MAX_EVENT_CATCH_UP: u32 = 600;
 /// Try to submit at most this many times per round (a transaction the pool refuses, a dispatch
 /// error): the round is left alone after that.
 const MAX_ATTEMPTS: u32 = 3;
+
+/// A new claim is registered only with at least this many blocks of the signed phase left: its
+/// pages go out with it (consecutive nonces) but may land a block later, and a claim whose pages
+/// miss the phase is slashed when it is checked.
+const MIN_BLOCKS_TO_REGISTER: u32 = 2;
 
 /// Run `monitor` until an unrecoverable error (a bad journal path, a lost endpoint list the
 /// back-off gives up on).
@@ -428,7 +435,8 @@ impl Monitor {
 		let queue = chain::signed_queue(rpc, latest).await?;
 		let ours = mined.solution.score;
 		let snapshot = mined.snapshot.clone();
-		let best = best_real_claim(rpc, latest, round, &queue, ours, &snapshot).await?;
+		let strategy = self.options.strategy;
+		let best = best_real_claim(rpc, latest, round, &queue, ours, &strategy, &snapshot).await?;
 		let Some(mined) = self.mined.as_mut() else { return Ok(()) };
 		if !self.options.strategy.should_submit(ours, best) {
 			tracing::info!(
@@ -436,6 +444,13 @@ impl Monitor {
 				score_array(&ours),
 				best.as_ref().map(score_array),
 				self.options.strategy
+			);
+			mined.settled = true;
+			return Ok(());
+		}
+		if until_latest < MIN_BLOCKS_TO_REGISTER && !self.options.dry_run {
+			tracing::info!(
+				"round {round}: {until_latest} block(s) of the signed phase left: too late to register a claim and send its pages"
 			);
 			mined.settled = true;
 			return Ok(());
@@ -1053,8 +1068,69 @@ impl Monitor {
 }
 
 #[cfg(test)]
+#[allow(clippy::indexing_slicing, clippy::arithmetic_side_effects)]
 mod tests {
 	use super::*;
+
+	/// Targets 20 and 30 of 10, 20, 30 (indices 0 to 2), two winners; page 1 (the largest
+	/// voters) holds 5 (stake 50; votes 10, 20, 30) and 4 (40; 30), page 0 holds 3 (30; 20), 2
+	/// (20; 10, 30) and 1 (10; 10, 20).
+	fn snapshot() -> chain::Snapshot {
+		let account = |i: u8| AccountId::new([i; 32]);
+		let voter = |who: u8, stake: u64, votes: &[u8]| {
+			let votes: Vec<AccountId> = votes.iter().map(|t| account(*t)).collect();
+			(account(who), stake, frame_support::BoundedVec::truncate_from(votes))
+		};
+		let page1 = vec![voter(5, 50, &[10, 20, 30]), voter(4, 40, &[30])];
+		let page0 = vec![voter(3, 30, &[20]), voter(2, 20, &[10, 30]), voter(1, 10, &[10, 20])];
+		chain::Snapshot {
+			voters: page1.iter().chain(&page0).cloned().collect(),
+			pages: vec![page0, page1],
+			targets: vec![account(10), account(20), account(30)],
+			desired_targets: 2,
+			fingerprint: Hash::zero(),
+		}
+	}
+
+	fn page(solution: PageSolution) -> Vec<u8> {
+		pallet_election_multi_phase::SignedPage::<stake_client::Balance, PageSolution> {
+			deposit: 0,
+			fee: 0,
+			weight: frame_support::weights::Weight::zero(),
+			solution,
+		}
+		.encode()
+	}
+
+	#[test]
+	fn a_queued_claim_counts_only_if_its_pages_make_its_score() {
+		// The limits `chain_config`'s own test sets (the statics are global to the test binary).
+		chain_config::set_limits(&pallet_election_multi_phase_runtime_api::SolutionLimits {
+			max_length: 1000,
+			max_weight: frame_support::weights::Weight::from_parts(5, 6),
+			max_votes_per_voter: 16,
+			max_winners: 7,
+			max_backers_per_winner: 9,
+			max_signed_submissions: 3,
+		});
+		let snapshot = snapshot();
+		// Page 1: voter 5 (index 0) backs 20 (index 1), voter 4 backs 30. Page 0: voter 3 backs
+		// 20, voter 2 backs 30. 20 has 50 + 30 = 80, 30 has 40 + 20 = 60.
+		let page1 = PageSolution { votes1: vec![(0, 1), (1, 2)], ..Default::default() };
+		let page0 = PageSolution { votes1: vec![(0, 1), (1, 2)], ..Default::default() };
+		let score = ElectionScore { minimal_stake: 60, sum_stake: 140, sum_stake_squared: 10_000 };
+		let claim = |score, pages: Vec<(u32, Vec<u8>)>| chain::Claim { index: 0, score, pages };
+		let honest = claim(score, vec![(0, page(page0.clone())), (1, page(page1.clone()))]);
+		assert_eq!(check_claim(&honest, &snapshot), Ok(()));
+		// A claim above what its pages give, a claim missing page 0 (20 then has 50, 30 has
+		// 40), and a claim without pages: none counts.
+		let inflated = claim(ElectionScore { minimal_stake: 61, ..score }, honest.pages.clone());
+		assert!(check_claim(&inflated, &snapshot).unwrap_err().contains("InvalidScore"));
+		let missing = claim(score, vec![(1, page(page1))]);
+		assert!(check_claim(&missing, &snapshot).unwrap_err().contains("InvalidScore"));
+		let empty = claim(score, vec![]);
+		assert_eq!(check_claim(&empty, &snapshot), Err("its 0 pages: WrongWinnerCount".into()));
+	}
 
 	#[test]
 	fn the_block_time_estimate_follows_the_chain_smoothly() {

@@ -139,6 +139,18 @@ fn table() -> Vec<(&'static str, Weight)> {
 		),
 		("election elect", ElectionWeights::elect()),
 		(
+			"election governance_fallback (the fallback over the on-chain pages at the bounds)",
+			pallet_election_multi_phase::Pallet::<Runtime>::governance_fallback_weight(),
+		),
+		(
+			"election set_emergency_election_result (MaxWinners winners)",
+			ElectionWeights::set_emergency_election_result(MAX_WINNERS),
+		),
+		(
+			"election authorize_submit_unsigned (the pool's check)",
+			ElectionWeights::authorize_submit_unsigned(),
+		),
+		(
 			"election elect with nothing queued (the on-chain fallback at the bounds)",
 			ElectionWeights::elect()
 				.saturating_add(ElectionWeights::fallback_input())

@@ -546,6 +546,8 @@ pub mod pallet {
 		NotEmergency,
 		/// The emergency result has more winners or backers than allowed.
 		TooManyWinners,
+		/// The emergency result names a winner twice.
+		DuplicateWinner,
 		/// The fallback failed to produce a result.
 		FallbackFailed,
 		/// Unsigned submissions are accepted only in the unsigned phase.
@@ -743,7 +745,8 @@ pub mod pallet {
 		///
 		/// Origin: [`Config::AdminOrigin`].
 		///
-		/// Errors: [`Error::NotEmergency`], [`Error::TooManyWinners`].
+		/// Errors: [`Error::NotEmergency`], [`Error::TooManyWinners`],
+		/// [`Error::DuplicateWinner`].
 		#[pallet::call_index(1)]
 		#[pallet::weight(T::WeightInfo::set_emergency_election_result(supports.len() as u32))]
 		pub fn set_emergency_election_result(
@@ -754,13 +757,15 @@ pub mod pallet {
 			Self::do_set_emergency_result(supports)
 		}
 
-		/// Compute the result with [`Config::GovernanceFallback`] in the emergency phase.
+		/// Compute the result with [`Config::GovernanceFallback`] in the emergency phase, over the
+		/// top [`Config::OnChainPages`] voter pages (or the data provider's top page when there is
+		/// no snapshot).
 		///
 		/// Origin: [`Config::AdminOrigin`].
 		///
 		/// Errors: [`Error::NotEmergency`], [`Error::FallbackFailed`].
 		#[pallet::call_index(2)]
-		#[pallet::weight(T::WeightInfo::governance_fallback())]
+		#[pallet::weight(Pallet::<T>::governance_fallback_weight())]
 		pub fn governance_fallback(origin: OriginFor<T>) -> DispatchResult {
 			T::AdminOrigin::ensure_origin(origin)?;
 			Self::do_governance_fallback()
@@ -794,6 +799,23 @@ impl<T: Config> Pallet<T> {
 	/// The signed queue, best first: submitter and claimed score (for the runtime API).
 	pub fn signed_queue() -> alloc::vec::Vec<(T::AccountId, sp_npos_elections::ElectionScore)> {
 		SignedSubmissionIndices::<T>::get().into_iter().rev().map(|e| (e.who, e.score)).collect()
+	}
+
+	/// The weight of `governance_fallback` at its worst: the call (its benchmark reads the
+	/// on-chain pages, charged their `MaxEncodedLen` proof), the time of reading them full
+	/// (`fallback_input`'s ref-time; its proof is the same reads, counted once), and the election
+	/// over them at the bounds (`MaxElectableTargets` targets, `MaxWinners` winners).
+	pub fn governance_fallback_weight() -> frame_support::weights::Weight {
+		let election = <T::FallbackWeight as FallbackWeight>::fallback_weight(
+			Self::on_chain_voter_bound(),
+			T::MaxElectableTargets::get(),
+			<T::MinerConfig as MinerConfig>::MaxWinners::get(),
+		);
+		let reading = frame_support::weights::Weight::from_parts(
+			T::WeightInfo::fallback_input().ref_time(),
+			0,
+		);
+		T::WeightInfo::governance_fallback().saturating_add(reading).saturating_add(election)
 	}
 
 	/// The deposit a claim registered now would hold with one page of `length` bytes and

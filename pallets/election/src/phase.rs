@@ -215,6 +215,10 @@ impl<T: Config> Pallet<T> {
 	/// Set the result in an emergency.
 	pub(crate) fn do_set_emergency_result(supports: Supports<T::AccountId>) -> DispatchResult {
 		ensure!(CurrentPhase::<T>::get().is_emergency(), Error::<T>::NotEmergency);
+		let mut winners: Vec<&T::AccountId> = supports.iter().map(|(winner, _)| winner).collect();
+		winners.sort();
+		winners.dedup();
+		ensure!(winners.len() == supports.len(), Error::<T>::DuplicateWinner);
 		let score = supports.evaluate();
 		let result = QueuedResult::from_supports(
 			supports.into_iter().map(|(winner, support)| (winner, support.total)),

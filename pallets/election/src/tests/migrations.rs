@@ -123,6 +123,11 @@ fn v3_keeps_a_queued_result_as_the_winners_totals() {
 		let totals: Vec<(AccountId, u128)> =
 			ready.supports.iter().map(|(who, support)| (*who, support.total)).collect();
 		assert!(ready.supports.iter().all(|(_, support)| !support.voters.is_empty()));
+		// The alias is the same storage item as the new one, in the old format.
+		assert_eq!(
+			v3::old::QueuedSolution::<Runtime>::hashed_key(),
+			QueuedSolution::<Runtime>::hashed_key()
+		);
 		v3::old::QueuedSolution::<Runtime>::put(ready.clone());
 		StorageVersion::new(2).put::<MultiPhase>();
 

@@ -191,6 +191,19 @@ fn an_emergency_result_with_too_many_winners_is_refused() {
 		);
 	});
 	MaxWinners::set(10);
+	// One winner named twice: refused (the stake pools would store the pool twice).
+	execute(|| {
+		roll_to(30);
+		assert!(MultiPhase::elect(0).is_err());
+		let twice = vec![
+			(10, sp_npos_elections::Support { total: 60, voters: vec![(2, 20), (4, 40)] }),
+			(10, sp_npos_elections::Support { total: 30, voters: vec![(3, 30)] }),
+		];
+		assert_noop!(
+			MultiPhase::set_emergency_election_result(RuntimeOrigin::root(), twice),
+			Error::<Runtime>::DuplicateWinner
+		);
+	});
 	FallbackEnabled::set(true);
 }
 
