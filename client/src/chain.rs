@@ -156,7 +156,7 @@ pub struct Claim {
 	pub index: u32,
 	/// The score it claims.
 	pub score: ElectionScore,
-	/// The pages stored so far, each with its encoded `SignedPage`.
+	/// The pages stored so far, each with its encoded solution.
 	pub pages: Vec<(u32, Vec<u8>)>,
 }
 

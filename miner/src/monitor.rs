@@ -117,16 +117,16 @@ async fn best_real_claim(
 /// Whether `claim`'s stored pages make its claimed score on `snapshot`, checked with the
 /// chain's own page checks (`Miner::check_page`, `add_page`, `finalize_pages`).
 fn check_claim(claim: &chain::Claim, snapshot: &chain::Snapshot) -> Result<(), String> {
-	use pallet_election_multi_phase::{paged::PagedSupports, SignedPage};
+	use pallet_election_multi_phase::paged::PagedSupports;
 	let desired = snapshot.desired_targets;
 	let page_count = snapshot.pages.len() as u32;
 	let mut sum = PagedSupports::default();
 	for (page, bytes) in &claim.pages {
-		let stored: SignedPage<stake_client::Balance, PageSolution> =
+		let solution: PageSolution =
 			stake_client::hex::decode("Election::SignedSubmissionPages", bytes)?;
 		let voters = snapshot.pages.get(*page as usize).ok_or("a page beyond the snapshot")?;
 		let backing =
-			Miner::<ChainConfig>::check_page(stored.solution, voters, &snapshot.targets, desired)
+			Miner::<ChainConfig>::check_page(solution, voters, &snapshot.targets, desired)
 				.map_err(|e| format!("page {page}: {e:?}"))?;
 		Miner::<ChainConfig>::add_page(&mut sum, *page, &backing, page_count, desired)
 			.map_err(|e| format!("page {page}: {e:?}"))?;
@@ -631,13 +631,11 @@ impl Monitor {
 		let held = |page: u32, solution: &PageSolution| {
 			claim.pages.iter().any(|(stored, bytes)| {
 				*stored == page
-					&& stake_client::hex::decode::<
-						pallet_election_multi_phase::SignedPage<
-							stake_client::Balance,
-							PageSolution,
-						>,
-					>("Election::SignedSubmissionPages", bytes)
-					.is_ok_and(|stored| stored.solution == *solution)
+					&& stake_client::hex::decode::<PageSolution>(
+						"Election::SignedSubmissionPages",
+						bytes,
+					)
+					.is_ok_and(|stored| stored == *solution)
 			})
 		};
 		let mut changes: Vec<(u32, Option<PageSolution>)> = pages
@@ -1093,13 +1091,7 @@ mod tests {
 	}
 
 	fn page(solution: PageSolution) -> Vec<u8> {
-		pallet_election_multi_phase::SignedPage::<stake_client::Balance, PageSolution> {
-			deposit: 0,
-			fee: 0,
-			weight: frame_support::weights::Weight::zero(),
-			solution,
-		}
-		.encode()
+		solution.encode()
 	}
 
 	#[test]

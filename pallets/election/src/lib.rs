@@ -145,8 +145,8 @@ pub mod pallet {
 	/// A registered signed claim.
 	pub type SignedSubmissionOf<T> =
 		SignedSubmission<<T as frame_system::Config>::AccountId, BalanceOf<T>>;
-	/// A page of a signed claim's solution.
-	pub type SignedPageOf<T> = SignedPage<BalanceOf<T>, SolutionOf<T>>;
+	/// The record of a page of a signed claim (its solution is stored apart).
+	pub type SignedPageOf<T> = SignedPage<BalanceOf<T>>;
 	/// The verification of a signed claim in progress.
 	pub type VerificationOf<T> =
 		Verification<<<T as Config>::MinerConfig as MinerConfig>::MaxWinners>;
@@ -178,12 +178,13 @@ pub mod pallet {
 		pub spec_version: u32,
 	}
 
-	/// One page of a signed claim's solution: the compact solution of the voters of one voter
-	/// page, indexed within that page.
+	/// The record of one page of a signed claim: what it holds and what checking it costs. Kept
+	/// apart from the page's solution ([`SignedSubmissionPages`]) so that storing or replacing a
+	/// page reads these few bytes, never the (up to `MinerMaxLength`) solution it replaces.
 	#[derive(
 		Encode, Decode, DecodeWithMemTracking, Clone, PartialEq, Eq, Debug, TypeInfo, MaxEncodedLen,
 	)]
-	pub struct SignedPage<Balance, Solution> {
+	pub struct SignedPage<Balance> {
 		/// The deposit held for this page.
 		pub deposit: Balance,
 		/// The estimated fee of the call that stored it (part of the claim's `call_fee` while
@@ -192,8 +193,6 @@ pub mod pallet {
 		/// The weight of checking it, computed when it was stored: what its verification is
 		/// charged (the check, and reading the page itself).
 		pub weight: Weight,
-		/// The page's solution.
-		pub solution: Solution,
 	}
 
 	/// Where the verification of the best signed claim stands: the claim, the next page to
@@ -442,9 +441,16 @@ pub mod pallet {
 	pub type SignedSubmissionsMap<T: Config> =
 		StorageMap<_, Twox64Concat, u32, SignedSubmissionOf<T>>;
 
-	/// The solution pages of the signed claims: `(claim index, voter page)`.
+	/// The solution pages of the signed claims: `(claim index, voter page)` to the compact
+	/// solution of that voter page's voters, indexed within the page.
 	#[pallet::storage]
 	pub type SignedSubmissionPages<T: Config> =
+		StorageDoubleMap<_, Twox64Concat, u32, Twox64Concat, PageIndex, SolutionOf<T>>;
+
+	/// The records of the signed claims' pages (deposit, fee, weight), by the same keys as
+	/// [`SignedSubmissionPages`].
+	#[pallet::storage]
+	pub type SignedSubmissionPageRecords<T: Config> =
 		StorageDoubleMap<_, Twox64Concat, u32, Twox64Concat, PageIndex, SignedPageOf<T>>;
 
 	/// The claim being verified in the validation window, page by page.
@@ -966,7 +972,8 @@ impl<T: Config> Pallet<T> {
 				|| (queue.is_empty()
 					&& verifying.is_none()
 					&& SignedSubmissionsMap::<T>::iter_keys().next().is_none()
-					&& SignedSubmissionPages::<T>::iter_keys().next().is_none()),
+					&& SignedSubmissionPages::<T>::iter_keys().next().is_none()
+					&& SignedSubmissionPageRecords::<T>::iter_keys().next().is_none()),
 			"signed claims outside the signed phase and its validation window"
 		);
 		if let Some(queued) = QueuedSolution::<T>::get() {
@@ -1002,7 +1009,12 @@ impl<T: Config> Pallet<T> {
 		);
 		for (index, claim) in SignedSubmissionsMap::<T>::iter() {
 			let pages: alloc::vec::Vec<_> =
-				SignedSubmissionPages::<T>::iter_prefix(index).collect();
+				SignedSubmissionPageRecords::<T>::iter_prefix(index).collect();
+			ensure!(
+				pages.iter().all(|(page, _)| SignedSubmissionPages::<T>::contains_key(index, page))
+					&& SignedSubmissionPages::<T>::iter_prefix(index).count() == pages.len(),
+				"a claim page without its record, or a record without its page"
+			);
 			ensure!(pages.iter().all(|(page, _)| *page <= msp), "a claim page beyond the last");
 			let page_deposits = pages.iter().fold(BalanceOf::<T>::default(), |sum, (_, page)| {
 				sp_runtime::Saturating::saturating_add(sum, page.deposit)
@@ -1048,6 +1060,7 @@ impl<T: Config> Pallet<T> {
 		}
 		ensure!(
 			SignedSubmissionPages::<T>::iter_keys()
+				.chain(SignedSubmissionPageRecords::<T>::iter_keys())
 				.all(|(index, _)| SignedSubmissionsMap::<T>::contains_key(index)),
 			"a page without its claim"
 		);

@@ -117,7 +117,9 @@ pub mod v2 {
 		let removed = SignedSubmissionsMap::<T>::clear(u32::MAX, None);
 		// Older formats had no pages; nothing of this code's format is left half-removed.
 		let pages = SignedSubmissionPages::<T>::clear(u32::MAX, None);
-		(submitters, u64::from(removed.unique).saturating_add(u64::from(pages.unique)))
+		let records = SignedSubmissionPageRecords::<T>::clear(u32::MAX, None);
+		let cleared = u64::from(pages.unique).saturating_add(u64::from(records.unique));
+		(submitters, u64::from(removed.unique).saturating_add(cleared))
 	}
 
 	/// The migration from version 1 to 2, run once (the storage version guards it).

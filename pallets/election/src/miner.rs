@@ -25,7 +25,14 @@ pub trait MinerConfig {
 	/// The account identifier.
 	type AccountId: IdentifierT + Codec + MaxEncodedLen + TypeInfo + Debug;
 	/// The compact solution type (from `generate_solution_type!`).
-	type Solution: NposSolution + Codec + Clone + PartialEq + Debug + TypeInfo + MaxEncodedLen;
+	type Solution: NposSolution
+		+ Codec
+		+ codec::EncodeLike
+		+ Clone
+		+ PartialEq
+		+ Debug
+		+ TypeInfo
+		+ MaxEncodedLen;
 	/// The most targets one voter may vote for.
 	type MaxVotesPerVoter: Get<u32>;
 	/// The longest encoded solution accepted.

@@ -191,7 +191,8 @@ impl<T: Config> Pallet<T> {
 		let index = Self::claim_of(&who)?;
 		ensure!(page <= Self::msp(), Error::<T>::InvalidPage);
 		let mut claim = SignedSubmissionsMap::<T>::get(index).ok_or(Error::<T>::NotRegistered)?;
-		let old = SignedSubmissionPages::<T>::get(index, page);
+		// The record only: the page it replaces is overwritten unread.
+		let old = SignedSubmissionPageRecords::<T>::get(index, page);
 		let old_deposit = old.as_ref().map(|old| old.deposit).unwrap_or_default();
 		let old_fee = old.as_ref().map(|old| old.fee).unwrap_or_default();
 		let round = Round::<T>::get();
@@ -201,6 +202,7 @@ impl<T: Config> Pallet<T> {
 			T::Currency::release(&reason, &who, old_deposit, Precision::BestEffort)
 				.map_err(|_| Error::<T>::CannotPayDeposit)?;
 			SignedSubmissionPages::<T>::remove(index, page);
+			SignedSubmissionPageRecords::<T>::remove(index, page);
 			claim.deposit = claim.deposit.saturating_sub(old_deposit);
 			claim.call_fee = claim.call_fee.saturating_sub(old_fee);
 			claim.pages = claim.pages.saturating_sub(1);
@@ -242,10 +244,11 @@ impl<T: Config> Pallet<T> {
 			claim.pages = claim.pages.saturating_add(1);
 		}
 		SignedSubmissionsMap::<T>::insert(index, claim);
-		SignedSubmissionPages::<T>::insert(
+		SignedSubmissionPages::<T>::insert(index, page, solution);
+		SignedSubmissionPageRecords::<T>::insert(
 			index,
 			page,
-			SignedPage { deposit, fee: call_fee, weight, solution },
+			SignedPage { deposit, fee: call_fee, weight },
 		);
 		Self::deposit_event(Event::PageStored { round, who, page, deposit });
 		Ok(())
@@ -282,6 +285,7 @@ impl<T: Config> Pallet<T> {
 		// Not limited by `Pages`: a claim keeps at most the pages it stored (`Pages` when they
 		// were stored), even if an upgrade lowered `Pages` since.
 		let _ = SignedSubmissionPages::<T>::clear_prefix(index, u32::MAX, None);
+		let _ = SignedSubmissionPageRecords::<T>::clear_prefix(index, u32::MAX, None);
 		Some(claim)
 	}
 
@@ -332,21 +336,21 @@ impl<T: Config> Pallet<T> {
 				pages: (page.saturating_add(1)..=msp).collect(),
 				backings: state.backings.clone().into_inner(),
 			};
-			let checked = match SignedSubmissionPages::<T>::take(state.index, page) {
-				Some(submitted) => {
-					step.solutions = step.solutions.saturating_add(submitted.weight);
+			let record = SignedSubmissionPageRecords::<T>::take(state.index, page);
+			let checked = match (record, SignedSubmissionPages::<T>::take(state.index, page)) {
+				(Some(record), Some(solution)) => {
+					step.solutions = step.solutions.saturating_add(record.weight);
 					let voters = Self::voter_page(page);
-					Miner::<T::MinerConfig>::check_page(
-						submitted.solution,
-						&voters,
-						&targets,
-						desired,
-					)
-					.and_then(|backing| {
-						Miner::<T::MinerConfig>::add_page(&mut sum, page, &backing, pages, desired)
-					})
+					Miner::<T::MinerConfig>::check_page(solution, &voters, &targets, desired)
+						.and_then(|backing| {
+							Miner::<T::MinerConfig>::add_page(
+								&mut sum, page, &backing, pages, desired,
+							)
+						})
 				},
-				None => Ok(()),
+				// Never sent (a record without its page, or the reverse, cannot happen: both
+				// are written and removed together).
+				_ => Ok(()),
 			};
 			if let Err(error) = checked {
 				Self::reject(state.index, error);

@@ -97,12 +97,12 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 235_441_000 picoseconds.
-		Weight::from_parts(236_423_000, 0)
-			// Standard Error: 144_482
-			.saturating_add(Weight::from_parts(2_485_683, 0).saturating_mul(v.into()))
-			// Standard Error: 142_149
-			.saturating_add(Weight::from_parts(2_364_840, 0).saturating_mul(a.into()))
+		// Minimum execution time: 219_026_000 picoseconds.
+		Weight::from_parts(226_708_000, 0)
+			// Standard Error: 133_490
+			.saturating_add(Weight::from_parts(2_383_613, 0).saturating_mul(v.into()))
+			// Standard Error: 131_335
+			.saturating_add(Weight::from_parts(2_282_644, 0).saturating_mul(a.into()))
 	}
 	/// Storage: `Election::CurrentPhase` (r:1 w:0)
 	/// Proof: `Election::CurrentPhase` (`max_values`: Some(1), `max_size`: Some(5), added: 500, mode: `MaxEncodedLen`)
@@ -125,17 +125,19 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Election::SignedSubmissionsMap` (r:1 w:2)
 	/// Proof: `Election::SignedSubmissionsMap` (`max_values`: None, `max_size`: Some(148), added: 2623, mode: `MaxEncodedLen`)
 	/// Storage: `Election::SignedSubmissionPages` (r:7 w:7)
-	/// Proof: `Election::SignedSubmissionPages` (`max_values`: None, `max_size`: Some(101728), added: 104203, mode: `Measured`)
+	/// Proof: `Election::SignedSubmissionPages` (`max_values`: None, `max_size`: Some(101680), added: 104155, mode: `Measured`)
+	/// Storage: `Election::SignedSubmissionPageRecords` (r:7 w:7)
+	/// Proof: `Election::SignedSubmissionPageRecords` (`max_values`: None, `max_size`: Some(72), added: 2547, mode: `MaxEncodedLen`)
 	/// Storage: `Election::SignedSubmissionNextIndex` (r:1 w:1)
 	/// Proof: `Election::SignedSubmissionNextIndex` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	fn register() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `3725`
-		//  Estimated: `22040`
-		// Minimum execution time: 164_195_000 picoseconds.
-		Weight::from_parts(181_520_000, 22040)
-			.saturating_add(T::DbWeight::get().reads(20_u64))
-			.saturating_add(T::DbWeight::get().writes(15_u64))
+		//  Measured:  `4425`
+		//  Estimated: `22740`
+		// Minimum execution time: 152_357_000 picoseconds.
+		Weight::from_parts(195_802_000, 22740)
+			.saturating_add(T::DbWeight::get().reads(27_u64))
+			.saturating_add(T::DbWeight::get().writes(22_u64))
 	}
 	/// Storage: `Election::CurrentPhase` (r:1 w:0)
 	/// Proof: `Election::CurrentPhase` (`max_values`: Some(1), `max_size`: Some(5), added: 500, mode: `MaxEncodedLen`)
@@ -143,8 +145,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Election::SignedSubmissionIndices` (`max_values`: Some(1), `max_size`: Some(1345), added: 1840, mode: `MaxEncodedLen`)
 	/// Storage: `Election::SignedSubmissionsMap` (r:1 w:1)
 	/// Proof: `Election::SignedSubmissionsMap` (`max_values`: None, `max_size`: Some(148), added: 2623, mode: `MaxEncodedLen`)
-	/// Storage: `Election::SignedSubmissionPages` (r:1 w:1)
-	/// Proof: `Election::SignedSubmissionPages` (`max_values`: None, `max_size`: Some(101728), added: 104203, mode: `MaxEncodedLen`)
+	/// Storage: `Election::SignedSubmissionPageRecords` (r:1 w:1)
+	/// Proof: `Election::SignedSubmissionPageRecords` (`max_values`: None, `max_size`: Some(72), added: 2547, mode: `MaxEncodedLen`)
 	/// Storage: `Election::Round` (r:1 w:0)
 	/// Proof: `Election::Round` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `Election::DesiredTargets` (r:1 w:0)
@@ -155,14 +157,16 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(103), added: 2578, mode: `MaxEncodedLen`)
+	/// Storage: `Election::SignedSubmissionPages` (r:0 w:1)
+	/// Proof: `Election::SignedSubmissionPages` (`max_values`: None, `max_size`: Some(101680), added: 104155, mode: `MaxEncodedLen`)
 	fn submit_page() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1317`
-		//  Estimated: `105193`
-		// Minimum execution time: 786_252_000 picoseconds.
-		Weight::from_parts(830_559_000, 105193)
+		//  Measured:  `1287`
+		//  Estimated: `3613`
+		// Minimum execution time: 732_002_000 picoseconds.
+		Weight::from_parts(792_872_000, 3613)
 			.saturating_add(T::DbWeight::get().reads(9_u64))
-			.saturating_add(T::DbWeight::get().writes(4_u64))
+			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
 	/// Storage: `Election::CurrentPhase` (r:1 w:0)
 	/// Proof: `Election::CurrentPhase` (`max_values`: Some(1), `max_size`: Some(5), added: 500, mode: `MaxEncodedLen`)
@@ -171,7 +175,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Election::SignedSubmissionsMap` (r:1 w:1)
 	/// Proof: `Election::SignedSubmissionsMap` (`max_values`: None, `max_size`: Some(148), added: 2623, mode: `MaxEncodedLen`)
 	/// Storage: `Election::SignedSubmissionPages` (r:7 w:7)
-	/// Proof: `Election::SignedSubmissionPages` (`max_values`: None, `max_size`: Some(101728), added: 104203, mode: `Measured`)
+	/// Proof: `Election::SignedSubmissionPages` (`max_values`: None, `max_size`: Some(101680), added: 104155, mode: `Measured`)
+	/// Storage: `Election::SignedSubmissionPageRecords` (r:7 w:7)
+	/// Proof: `Election::SignedSubmissionPageRecords` (`max_values`: None, `max_size`: Some(72), added: 2547, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(103), added: 2578, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:1 w:1)
@@ -180,12 +186,12 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Election::Round` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	fn bail() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `3119`
-		//  Estimated: `21434`
-		// Minimum execution time: 88_142_000 picoseconds.
-		Weight::from_parts(105_758_000, 21434)
-			.saturating_add(T::DbWeight::get().reads(13_u64))
-			.saturating_add(T::DbWeight::get().writes(11_u64))
+		//  Measured:  `3483`
+		//  Estimated: `21798`
+		// Minimum execution time: 92_098_000 picoseconds.
+		Weight::from_parts(107_420_000, 21798)
+			.saturating_add(T::DbWeight::get().reads(20_u64))
+			.saturating_add(T::DbWeight::get().writes(18_u64))
 	}
 	/// Storage: `Election::SnapshotTargets` (r:1 w:0)
 	/// Proof: `Election::SnapshotTargets` (`max_values`: Some(1), `max_size`: Some(32002), added: 32497, mode: `MaxEncodedLen`)
@@ -197,8 +203,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Election::SignedVerification` (`max_values`: Some(1), `max_size`: Some(2410), added: 2905, mode: `MaxEncodedLen`)
 	/// Storage: `Election::SignedSubmissionsMap` (r:4 w:4)
 	/// Proof: `Election::SignedSubmissionsMap` (`max_values`: None, `max_size`: Some(148), added: 2623, mode: `MaxEncodedLen`)
+	/// Storage: `Election::SignedSubmissionPageRecords` (r:28 w:28)
+	/// Proof: `Election::SignedSubmissionPageRecords` (`max_values`: None, `max_size`: Some(72), added: 2547, mode: `MaxEncodedLen`)
 	/// Storage: `Election::SignedSubmissionPages` (r:28 w:28)
-	/// Proof: `Election::SignedSubmissionPages` (`max_values`: None, `max_size`: Some(101728), added: 104203, mode: `Measured`)
+	/// Proof: `Election::SignedSubmissionPages` (`max_values`: None, `max_size`: Some(101680), added: 104155, mode: `Measured`)
 	/// Storage: `Election::PagedVoterSnapshot` (r:1 w:0)
 	/// Proof: `Election::PagedVoterSnapshot` (`max_values`: None, `max_size`: Some(121674), added: 124149, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:4 w:4)
@@ -210,16 +218,16 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `c` is `[0, 4]`.
 	fn on_initialize_validation_step(c: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `63443 + c * (31718 ±0)`
-		//  Estimated: `157704 + c * (17954 ±0)`
-		// Minimum execution time: 16_665_000 picoseconds.
-		Weight::from_parts(32_148_420, 157704)
-			// Standard Error: 516_798
-			.saturating_add(Weight::from_parts(153_467_459, 0).saturating_mul(c.into()))
+		//  Measured:  `63481 + c * (31941 ±0)`
+		//  Estimated: `157855 + c * (18140 ±0)`
+		// Minimum execution time: 16_034_000 picoseconds.
+		Weight::from_parts(32_566_271, 157855)
+			// Standard Error: 519_907
+			.saturating_add(Weight::from_parts(160_751_071, 0).saturating_mul(c.into()))
 			.saturating_add(T::DbWeight::get().reads(4_u64))
-			.saturating_add(T::DbWeight::get().reads((11_u64).saturating_mul(c.into())))
-			.saturating_add(T::DbWeight::get().writes((11_u64).saturating_mul(c.into())))
-			.saturating_add(Weight::from_parts(0, 17954).saturating_mul(c.into()))
+			.saturating_add(T::DbWeight::get().reads((18_u64).saturating_mul(c.into())))
+			.saturating_add(T::DbWeight::get().writes((18_u64).saturating_mul(c.into())))
+			.saturating_add(Weight::from_parts(0, 18140).saturating_mul(c.into()))
 	}
 	/// Storage: `Election::SnapshotTargets` (r:1 w:0)
 	/// Proof: `Election::SnapshotTargets` (`max_values`: Some(1), `max_size`: Some(32002), added: 32497, mode: `MaxEncodedLen`)
@@ -231,24 +239,26 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Election::SignedVerification` (`max_values`: Some(1), `max_size`: Some(2410), added: 2905, mode: `MaxEncodedLen`)
 	/// Storage: `Election::SignedSubmissionsMap` (r:1 w:0)
 	/// Proof: `Election::SignedSubmissionsMap` (`max_values`: None, `max_size`: Some(148), added: 2623, mode: `MaxEncodedLen`)
+	/// Storage: `Election::SignedSubmissionPageRecords` (r:4 w:4)
+	/// Proof: `Election::SignedSubmissionPageRecords` (`max_values`: None, `max_size`: Some(72), added: 2547, mode: `MaxEncodedLen`)
 	/// Storage: `Election::SignedSubmissionPages` (r:4 w:4)
-	/// Proof: `Election::SignedSubmissionPages` (`max_values`: None, `max_size`: Some(101728), added: 104203, mode: `Measured`)
+	/// Proof: `Election::SignedSubmissionPages` (`max_values`: None, `max_size`: Some(101680), added: 104155, mode: `Measured`)
 	/// Storage: `Election::PagedVoterSnapshot` (r:4 w:0)
 	/// Proof: `Election::PagedVoterSnapshot` (`max_values`: None, `max_size`: Some(121674), added: 124149, mode: `MaxEncodedLen`)
 	/// The range of component `c` is `[0, 4]`.
 	fn on_initialize_validation_pages(c: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `32573 + c * (121894 ±0)`
-		//  Estimated: `34035 + c * (124213 ±0)`
-		// Minimum execution time: 16_695_000 picoseconds.
-		Weight::from_parts(34_462_128, 34035)
-			// Standard Error: 664_676
-			.saturating_add(Weight::from_parts(123_271_779, 0).saturating_mul(c.into()))
+		//  Measured:  `32662 + c * (121933 ±0)`
+		//  Estimated: `34311 + c * (124191 ±0)`
+		// Minimum execution time: 16_425_000 picoseconds.
+		Weight::from_parts(32_778_288, 34311)
+			// Standard Error: 592_089
+			.saturating_add(Weight::from_parts(126_369_086, 0).saturating_mul(c.into()))
 			.saturating_add(T::DbWeight::get().reads(4_u64))
-			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(c.into())))
+			.saturating_add(T::DbWeight::get().reads((4_u64).saturating_mul(c.into())))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
-			.saturating_add(T::DbWeight::get().writes((2_u64).saturating_mul(c.into())))
-			.saturating_add(Weight::from_parts(0, 124213).saturating_mul(c.into()))
+			.saturating_add(T::DbWeight::get().writes((3_u64).saturating_mul(c.into())))
+			.saturating_add(Weight::from_parts(0, 124191).saturating_mul(c.into()))
 	}
 	/// Storage: `Election::MinimumUntrustedScore` (r:1 w:0)
 	/// Proof: `Election::MinimumUntrustedScore` (`max_values`: Some(1), `max_size`: Some(48), added: 543, mode: `MaxEncodedLen`)
@@ -266,8 +276,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `784`
 		//  Estimated: `3613`
-		// Minimum execution time: 61_291_000 picoseconds.
-		Weight::from_parts(66_279_000, 3613)
+		// Minimum execution time: 62_383_000 picoseconds.
+		Weight::from_parts(66_209_000, 3613)
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
@@ -278,7 +288,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Election::SignedSubmissionsMap` (r:16 w:16)
 	/// Proof: `Election::SignedSubmissionsMap` (`max_values`: None, `max_size`: Some(148), added: 2623, mode: `MaxEncodedLen`)
 	/// Storage: `Election::SignedSubmissionPages` (r:112 w:112)
-	/// Proof: `Election::SignedSubmissionPages` (`max_values`: None, `max_size`: Some(101728), added: 104203, mode: `Measured`)
+	/// Proof: `Election::SignedSubmissionPages` (`max_values`: None, `max_size`: Some(101680), added: 104155, mode: `Measured`)
+	/// Storage: `Election::SignedSubmissionPageRecords` (r:112 w:112)
+	/// Proof: `Election::SignedSubmissionPageRecords` (`max_values`: None, `max_size`: Some(72), added: 2547, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:16 w:16)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:16 w:16)
@@ -288,17 +300,17 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `r` is `[0, 16]`.
 	fn finalize_signed_refunds(r: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `586 + r * (638 ±0)`
-		//  Estimated: `3895 + r * (17961 ±0)`
-		// Minimum execution time: 5_047_000 picoseconds.
-		Weight::from_parts(1_492_128, 3895)
-			// Standard Error: 66_150
-			.saturating_add(Weight::from_parts(63_756_382, 0).saturating_mul(r.into()))
+		//  Measured:  `769 + r * (821 ±0)`
+		//  Estimated: `3895 + r * (18145 ±0)`
+		// Minimum execution time: 5_068_000 picoseconds.
+		Weight::from_parts(5_308_000, 3895)
+			// Standard Error: 48_811
+			.saturating_add(Weight::from_parts(70_332_243, 0).saturating_mul(r.into()))
 			.saturating_add(T::DbWeight::get().reads(3_u64))
-			.saturating_add(T::DbWeight::get().reads((10_u64).saturating_mul(r.into())))
+			.saturating_add(T::DbWeight::get().reads((17_u64).saturating_mul(r.into())))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
-			.saturating_add(T::DbWeight::get().writes((10_u64).saturating_mul(r.into())))
-			.saturating_add(Weight::from_parts(0, 17961).saturating_mul(r.into()))
+			.saturating_add(T::DbWeight::get().writes((17_u64).saturating_mul(r.into())))
+			.saturating_add(Weight::from_parts(0, 18145).saturating_mul(r.into()))
 	}
 	/// Storage: `Election::SnapshotTargets` (r:1 w:1)
 	/// Proof: `Election::SnapshotTargets` (`max_values`: Some(1), `max_size`: Some(32002), added: 32497, mode: `MaxEncodedLen`)
@@ -315,8 +327,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `32132`
 		//  Estimated: `33487`
-		// Minimum execution time: 17_366_000 picoseconds.
-		Weight::from_parts(19_345_952, 33487)
+		// Minimum execution time: 16_755_000 picoseconds.
+		Weight::from_parts(18_992_336, 33487)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
@@ -343,10 +355,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `32470`
 		//  Estimated: `33487`
-		// Minimum execution time: 81_162_000 picoseconds.
-		Weight::from_parts(79_405_754, 33487)
-			// Standard Error: 3_293
-			.saturating_add(Weight::from_parts(1_595_939, 0).saturating_mul(v.into()))
+		// Minimum execution time: 77_876_000 picoseconds.
+		Weight::from_parts(76_640_111, 33487)
+			// Standard Error: 3_556
+			.saturating_add(Weight::from_parts(1_542_869, 0).saturating_mul(v.into()))
 			.saturating_add(T::DbWeight::get().reads(12_u64))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
 	}
@@ -362,8 +374,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `284`
 		//  Estimated: `3895`
-		// Minimum execution time: 9_614_000 picoseconds.
-		Weight::from_parts(10_356_000, 3895)
+		// Minimum execution time: 9_184_000 picoseconds.
+		Weight::from_parts(9_895_000, 3895)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -373,8 +385,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `42`
 		//  Estimated: `1490`
-		// Minimum execution time: 2_414_000 picoseconds.
-		Weight::from_parts(2_694_000, 1490)
+		// Minimum execution time: 2_294_000 picoseconds.
+		Weight::from_parts(2_554_000, 1490)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 	}
 	/// Storage: `Election::QueuedSolution` (r:1 w:1)
@@ -388,7 +400,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Election::SignedSubmissionsMap` (r:16 w:16)
 	/// Proof: `Election::SignedSubmissionsMap` (`max_values`: None, `max_size`: Some(148), added: 2623, mode: `MaxEncodedLen`)
 	/// Storage: `Election::SignedSubmissionPages` (r:112 w:112)
-	/// Proof: `Election::SignedSubmissionPages` (`max_values`: None, `max_size`: Some(101728), added: 104203, mode: `Measured`)
+	/// Proof: `Election::SignedSubmissionPages` (`max_values`: None, `max_size`: Some(101680), added: 104155, mode: `Measured`)
+	/// Storage: `Election::SignedSubmissionPageRecords` (r:112 w:112)
+	/// Proof: `Election::SignedSubmissionPageRecords` (`max_values`: None, `max_size`: Some(72), added: 2547, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:16 w:16)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:16 w:16)
@@ -411,12 +425,12 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Election::SnapshotFingerprint` (`max_values`: Some(1), `max_size`: Some(32), added: 527, mode: `MaxEncodedLen`)
 	fn elect() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `15710`
-		//  Estimated: `293900`
-		// Minimum execution time: 855_196_000 picoseconds.
-		Weight::from_parts(916_897_000, 293900)
-			.saturating_add(T::DbWeight::get().reads(165_u64))
-			.saturating_add(T::DbWeight::get().writes(183_u64))
+		//  Measured:  `18831`
+		//  Estimated: `297021`
+		// Minimum execution time: 962_015_000 picoseconds.
+		Weight::from_parts(1_051_068_000, 297021)
+			.saturating_add(T::DbWeight::get().reads(277_u64))
+			.saturating_add(T::DbWeight::get().writes(295_u64))
 	}
 	/// Storage: `Election::SnapshotFingerprint` (r:1 w:0)
 	/// Proof: `Election::SnapshotFingerprint` (`max_values`: Some(1), `max_size`: Some(32), added: 527, mode: `MaxEncodedLen`)
@@ -430,8 +444,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `884050`
 		//  Estimated: `870033`
-		// Minimum execution time: 306_146_000 picoseconds.
-		Weight::from_parts(391_995_000, 870033)
+		// Minimum execution time: 286_457_000 picoseconds.
+		Weight::from_parts(398_454_000, 870033)
 			.saturating_add(T::DbWeight::get().reads(10_u64))
 	}
 	/// Storage: `Election::CurrentPhase` (r:1 w:0)
@@ -456,8 +470,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `884073`
 		//  Estimated: `870033`
-		// Minimum execution time: 989_185_000 picoseconds.
-		Weight::from_parts(1_165_719_000, 870033)
+		// Minimum execution time: 970_517_000 picoseconds.
+		Weight::from_parts(1_149_054_000, 870033)
 			.saturating_add(T::DbWeight::get().reads(15_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -477,8 +491,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `253`
 		//  Estimated: `6336`
-		// Minimum execution time: 12_649_000 picoseconds.
-		Weight::from_parts(13_710_000, 6336)
+		// Minimum execution time: 12_729_000 picoseconds.
+		Weight::from_parts(13_721_000, 6336)
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 	}
 	/// Storage: `Election::CurrentPhase` (r:1 w:0)
@@ -492,10 +506,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `66`
 		//  Estimated: `1490`
-		// Minimum execution time: 7_891_000 picoseconds.
-		Weight::from_parts(8_426_617, 1490)
-			// Standard Error: 61
-			.saturating_add(Weight::from_parts(153_299, 0).saturating_mul(w.into()))
+		// Minimum execution time: 7_792_000 picoseconds.
+		Weight::from_parts(8_290_920, 1490)
+			// Standard Error: 77
+			.saturating_add(Weight::from_parts(168_513, 0).saturating_mul(w.into()))
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -517,8 +531,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `56240`
 		//  Estimated: `870033`
-		// Minimum execution time: 822_577_000 picoseconds.
-		Weight::from_parts(866_783_000, 870033)
+		// Minimum execution time: 802_297_000 picoseconds.
+		Weight::from_parts(853_302_000, 870033)
 			.saturating_add(T::DbWeight::get().reads(12_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -528,8 +542,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 3_415_000 picoseconds.
-		Weight::from_parts(3_806_000, 0)
+		// Minimum execution time: 3_355_000 picoseconds.
+		Weight::from_parts(3_765_000, 0)
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 }
@@ -537,107 +551,107 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 // For tests and runtimes without their own database weights.
 impl WeightInfo for () {
 	fn feasibility_check(v: u32, _t: u32, a: u32, _d: u32, ) -> Weight {
-		Weight::from_parts(236_423_000, 0)
-			.saturating_add(Weight::from_parts(2_485_683, 0).saturating_mul(v.into()))
-			.saturating_add(Weight::from_parts(2_364_840, 0).saturating_mul(a.into()))
+		Weight::from_parts(226_708_000, 0)
+			.saturating_add(Weight::from_parts(2_383_613, 0).saturating_mul(v.into()))
+			.saturating_add(Weight::from_parts(2_282_644, 0).saturating_mul(a.into()))
 	}
 	fn register() -> Weight {
-		Weight::from_parts(181_520_000, 22040)
-			.saturating_add(RocksDbWeight::get().reads(20_u64))
-			.saturating_add(RocksDbWeight::get().writes(15_u64))
+		Weight::from_parts(195_802_000, 22740)
+			.saturating_add(RocksDbWeight::get().reads(27_u64))
+			.saturating_add(RocksDbWeight::get().writes(22_u64))
 	}
 	fn submit_page() -> Weight {
-		Weight::from_parts(830_559_000, 105193)
+		Weight::from_parts(792_872_000, 3613)
 			.saturating_add(RocksDbWeight::get().reads(9_u64))
-			.saturating_add(RocksDbWeight::get().writes(4_u64))
+			.saturating_add(RocksDbWeight::get().writes(5_u64))
 	}
 	fn bail() -> Weight {
-		Weight::from_parts(105_758_000, 21434)
-			.saturating_add(RocksDbWeight::get().reads(13_u64))
-			.saturating_add(RocksDbWeight::get().writes(11_u64))
+		Weight::from_parts(107_420_000, 21798)
+			.saturating_add(RocksDbWeight::get().reads(20_u64))
+			.saturating_add(RocksDbWeight::get().writes(18_u64))
 	}
 	fn on_initialize_validation_step(c: u32, ) -> Weight {
-		Weight::from_parts(32_148_420, 157704)
-			.saturating_add(Weight::from_parts(153_467_459, 0).saturating_mul(c.into()))
+		Weight::from_parts(32_566_271, 157855)
+			.saturating_add(Weight::from_parts(160_751_071, 0).saturating_mul(c.into()))
 			.saturating_add(RocksDbWeight::get().reads(4_u64))
-			.saturating_add(RocksDbWeight::get().reads((11_u64).saturating_mul(c.into())))
-			.saturating_add(RocksDbWeight::get().writes((11_u64).saturating_mul(c.into())))
-			.saturating_add(Weight::from_parts(0, 17954).saturating_mul(c.into()))
+			.saturating_add(RocksDbWeight::get().reads((18_u64).saturating_mul(c.into())))
+			.saturating_add(RocksDbWeight::get().writes((18_u64).saturating_mul(c.into())))
+			.saturating_add(Weight::from_parts(0, 18140).saturating_mul(c.into()))
 	}
 	fn on_initialize_validation_pages(c: u32, ) -> Weight {
-		Weight::from_parts(34_462_128, 34035)
-			.saturating_add(Weight::from_parts(123_271_779, 0).saturating_mul(c.into()))
+		Weight::from_parts(32_778_288, 34311)
+			.saturating_add(Weight::from_parts(126_369_086, 0).saturating_mul(c.into()))
 			.saturating_add(RocksDbWeight::get().reads(4_u64))
-			.saturating_add(RocksDbWeight::get().reads((3_u64).saturating_mul(c.into())))
+			.saturating_add(RocksDbWeight::get().reads((4_u64).saturating_mul(c.into())))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
-			.saturating_add(RocksDbWeight::get().writes((2_u64).saturating_mul(c.into())))
-			.saturating_add(Weight::from_parts(0, 124213).saturating_mul(c.into()))
+			.saturating_add(RocksDbWeight::get().writes((3_u64).saturating_mul(c.into())))
+			.saturating_add(Weight::from_parts(0, 124191).saturating_mul(c.into()))
 	}
 	fn finalize_signed_winner() -> Weight {
-		Weight::from_parts(66_279_000, 3613)
+		Weight::from_parts(66_209_000, 3613)
 			.saturating_add(RocksDbWeight::get().reads(5_u64))
 			.saturating_add(RocksDbWeight::get().writes(4_u64))
 	}
 	fn finalize_signed_refunds(r: u32, ) -> Weight {
-		Weight::from_parts(1_492_128, 3895)
-			.saturating_add(Weight::from_parts(63_756_382, 0).saturating_mul(r.into()))
+		Weight::from_parts(5_308_000, 3895)
+			.saturating_add(Weight::from_parts(70_332_243, 0).saturating_mul(r.into()))
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
-			.saturating_add(RocksDbWeight::get().reads((10_u64).saturating_mul(r.into())))
+			.saturating_add(RocksDbWeight::get().reads((17_u64).saturating_mul(r.into())))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
-			.saturating_add(RocksDbWeight::get().writes((10_u64).saturating_mul(r.into())))
-			.saturating_add(Weight::from_parts(0, 17961).saturating_mul(r.into()))
+			.saturating_add(RocksDbWeight::get().writes((17_u64).saturating_mul(r.into())))
+			.saturating_add(Weight::from_parts(0, 18145).saturating_mul(r.into()))
 	}
 	fn on_initialize_snapshot_targets(_t: u32, ) -> Weight {
-		Weight::from_parts(19_345_952, 33487)
+		Weight::from_parts(18_992_336, 33487)
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().writes(4_u64))
 	}
 	fn on_initialize_snapshot_voters(v: u32, ) -> Weight {
-		Weight::from_parts(79_405_754, 33487)
-			.saturating_add(Weight::from_parts(1_595_939, 0).saturating_mul(v.into()))
+		Weight::from_parts(76_640_111, 33487)
+			.saturating_add(Weight::from_parts(1_542_869, 0).saturating_mul(v.into()))
 			.saturating_add(RocksDbWeight::get().reads(12_u64))
 			.saturating_add(RocksDbWeight::get().writes(6_u64))
 	}
 	fn on_initialize_open_unsigned() -> Weight {
-		Weight::from_parts(10_356_000, 3895)
+		Weight::from_parts(9_895_000, 3895)
 			.saturating_add(RocksDbWeight::get().reads(4_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn on_initialize_nothing() -> Weight {
-		Weight::from_parts(2_694_000, 1490)
+		Weight::from_parts(2_554_000, 1490)
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 	}
 	fn elect() -> Weight {
-		Weight::from_parts(916_897_000, 293900)
-			.saturating_add(RocksDbWeight::get().reads(165_u64))
-			.saturating_add(RocksDbWeight::get().writes(183_u64))
+		Weight::from_parts(1_051_068_000, 297021)
+			.saturating_add(RocksDbWeight::get().reads(277_u64))
+			.saturating_add(RocksDbWeight::get().writes(295_u64))
 	}
 	fn fallback_input() -> Weight {
-		Weight::from_parts(391_995_000, 870033)
+		Weight::from_parts(398_454_000, 870033)
 			.saturating_add(RocksDbWeight::get().reads(10_u64))
 	}
 	fn submit_unsigned() -> Weight {
-		Weight::from_parts(1_165_719_000, 870033)
+		Weight::from_parts(1_149_054_000, 870033)
 			.saturating_add(RocksDbWeight::get().reads(15_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn authorize_submit_unsigned() -> Weight {
-		Weight::from_parts(13_710_000, 6336)
+		Weight::from_parts(13_721_000, 6336)
 			.saturating_add(RocksDbWeight::get().reads(6_u64))
 	}
 	fn set_emergency_election_result(w: u32, ) -> Weight {
-		Weight::from_parts(8_426_617, 1490)
-			.saturating_add(Weight::from_parts(153_299, 0).saturating_mul(w.into()))
+		Weight::from_parts(8_290_920, 1490)
+			.saturating_add(Weight::from_parts(168_513, 0).saturating_mul(w.into()))
 			.saturating_add(RocksDbWeight::get().reads(2_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn governance_fallback() -> Weight {
-		Weight::from_parts(866_783_000, 870033)
+		Weight::from_parts(853_302_000, 870033)
 			.saturating_add(RocksDbWeight::get().reads(12_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn set_minimum_untrusted_score() -> Weight {
-		Weight::from_parts(3_806_000, 0)
+		Weight::from_parts(3_765_000, 0)
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 }
