@@ -318,7 +318,7 @@ pub mod pallet {
 		/// Blocks of the unsigned phase.
 		#[pallet::constant]
 		type UnsignedPhase: Get<BlockNumberFor<Self>>;
-		/// The most signed submissions queued per round.
+		/// The most signed claims queued per round.
 		#[pallet::constant]
 		type SignedMaxSubmissions: Get<u32>;
 		/// How many pages of signed claims are verified per block of the validation window
@@ -331,7 +331,7 @@ pub mod pallet {
 		/// The base deposit of a claim registered into an empty queue.
 		#[pallet::constant]
 		type SignedDepositBase: Get<BalanceOf<Self>>;
-		/// By how much the base deposit grows per submission already queued (geometric).
+		/// By how much the base deposit grows per claim already queued (geometric).
 		#[pallet::constant]
 		type SignedDepositIncreaseFactor: Get<Percent>;
 		/// The deposit per byte of an encoded solution page.
@@ -346,8 +346,8 @@ pub mod pallet {
 		/// The reward of the best valid signed solution (its transaction fee is refunded on top).
 		#[pallet::constant]
 		type SignedRewardBase: Get<BalanceOf<Self>>;
-		/// When a signed solution wins, the best this many submissions left unchecked behind it
-		/// get their transaction fee back with their deposit (the others only the deposit).
+		/// When a signed claim wins, the best this many claims left unchecked behind it get
+		/// their transaction fees back with their deposits (the others only the deposits).
 		#[pallet::constant]
 		type SignedMaxRefunds: Get<u32>;
 		/// The pages the voter snapshot is taken in, one per block (at least 1). Page
@@ -502,10 +502,10 @@ pub mod pallet {
 		Rewarded { round: u32, who: T::AccountId, reward: BalanceOf<T> },
 		/// A signed claim was invalid (a page, or the pages together) and its deposits slashed.
 		Slashed { round: u32, who: T::AccountId, amount: BalanceOf<T>, error: FeasibilityError },
-		/// A signed submission's deposit was returned unchecked (with its transaction fee,
+		/// A signed claim's deposits were returned unchecked (with its transaction fees,
 		/// `fee`, for the best runners-up behind a winner).
 		Refunded { round: u32, who: T::AccountId, deposit: BalanceOf<T>, fee: BalanceOf<T> },
-		/// A signed solution failed only a bound that changed after it was submitted (the
+		/// A signed claim failed only a bound that changed after it was registered (the
 		/// minimum untrusted score was raised, or a runtime upgrade changed a limit): discarded
 		/// and its deposit returned, never slashed.
 		Discarded { round: u32, who: T::AccountId, deposit: BalanceOf<T>, error: FeasibilityError },
