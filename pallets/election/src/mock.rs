@@ -354,9 +354,10 @@ pub fn events() -> Vec<Event<Runtime>> {
 	events
 }
 
-/// Mine a solution on the current snapshot.
+/// Mine a whole solution on the current snapshot's on-chain pages (what an unsigned solution
+/// indexes; with one page, also a claim's page 0).
 pub fn mine() -> RawSolution<TestSolution> {
-	let voters = MultiPhase::snapshot_voters();
+	let voters = MultiPhase::on_chain_voters();
 	let targets = SnapshotTargets::<Runtime>::get().unwrap();
 	let desired = DesiredTargets::<Runtime>::get().unwrap();
 	Miner::<TestMinerConfig>::mine::<SequentialPhragmen<AccountId, PerU16>>(
