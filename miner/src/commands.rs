@@ -137,7 +137,25 @@ pub async fn dry_run(
 		snapshot.desired_targets,
 		info.round,
 	);
-	let deposit = chain::deposit_for(rpc, mined.trimmed.length, mined.trimmed.weight, hash).await?;
+	// What the claim would hold: the base deposit for the queue as it is (a claim with one empty
+	// page costs the base), and each page's deposit for its length and weight.
+	let base = chain::deposit_for(rpc, 0, frame_support::weights::Weight::zero(), hash).await?;
+	let mut deposit = base;
+	if let Ok(paged) = &paged {
+		let page_voters = snapshot.pages.iter().map(|page| page.len() as u32).max().unwrap_or(0);
+		for (_, solution) in &paged.pages {
+			let length = codec::Encode::encoded_size(solution) as u32;
+			let weight = Miner::<ChainConfig>::page_weight(
+				page_voters,
+				snapshot.targets.len() as u32,
+				frame_election_provider_support::NposSolution::voter_count(solution) as u32,
+				snapshot.desired_targets,
+				length,
+			);
+			let with_page = chain::deposit_for(rpc, length, weight, hash).await?;
+			deposit = deposit.saturating_add(with_page.saturating_sub(base));
+		}
+	}
 	let queue = chain::signed_queue(rpc, hash).await?;
 	println!("block:            {number} ({})", hex(hash.as_bytes()));
 	println!("round:            {} ({:?})", info.round, info.phase);
@@ -180,7 +198,10 @@ pub async fn dry_run(
 		),
 		Err(e) => println!("claim pages:      cannot be split: {e:?}"),
 	}
-	println!("deposit:          {deposit}");
+	println!(
+		"deposit:          {deposit} (the base {base} and the claim's {} pages)",
+		paged.as_ref().map(|paged| paged.pages.len()).unwrap_or_default()
+	);
 	match queue.first() {
 		Some((who, best)) => println!(
 			"best queued:      {} by {} ({} queued)",
