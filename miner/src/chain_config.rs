@@ -90,15 +90,16 @@ impl Get<u32> for ChainMaxBackers {
 	}
 }
 
-/// The live chain's miner configuration.
-pub struct ChainConfig;
+/// The live chain's miner configuration with the length and weight limits `L` and `W`: the
+/// runtime's solution type and weight formula, the chain's winner and backer limits.
+pub struct LiveConfig<L, W>(core::marker::PhantomData<(L, W)>);
 
-impl MinerConfig for ChainConfig {
+impl<L: Get<u32>, W: Get<Weight>> MinerConfig for LiveConfig<L, W> {
 	type AccountId = <ElectionMinerConfig as MinerConfig>::AccountId;
 	type Solution = <ElectionMinerConfig as MinerConfig>::Solution;
 	type MaxVotesPerVoter = <ElectionMinerConfig as MinerConfig>::MaxVotesPerVoter;
-	type MaxLength = ChainMaxLength;
-	type MaxWeight = ChainMaxWeight;
+	type MaxLength = L;
+	type MaxWeight = W;
 	type MaxWinners = ChainMaxWinners;
 	type MaxBackersPerWinner = ChainMaxBackers;
 
@@ -106,6 +107,9 @@ impl MinerConfig for ChainConfig {
 		ElectionMinerConfig::solution_weight(voters, targets, active_voters, desired)
 	}
 }
+
+/// The live chain's miner configuration: one page's (or an unsigned solution's) limits.
+pub type ChainConfig = LiveConfig<ChainMaxLength, ChainMaxWeight>;
 
 /// `MaxLength` for a whole solution of a claim: one page's limit times the pages.
 pub struct ClaimMaxLength;
@@ -128,21 +132,7 @@ impl Get<Weight> for ClaimMaxWeight {
 /// claim's limits are per page; the chain's own `ChainConfig` checks each page after the split,
 /// `Miner::paginate`). Trimming the whole solution to one page's limit would throw away most of
 /// a large snapshot's voters.
-pub struct ClaimConfig;
-
-impl MinerConfig for ClaimConfig {
-	type AccountId = <ElectionMinerConfig as MinerConfig>::AccountId;
-	type Solution = <ElectionMinerConfig as MinerConfig>::Solution;
-	type MaxVotesPerVoter = <ElectionMinerConfig as MinerConfig>::MaxVotesPerVoter;
-	type MaxLength = ClaimMaxLength;
-	type MaxWeight = ClaimMaxWeight;
-	type MaxWinners = ChainMaxWinners;
-	type MaxBackersPerWinner = ChainMaxBackers;
-
-	fn solution_weight(voters: u32, targets: u32, active_voters: u32, desired: u32) -> Weight {
-		ElectionMinerConfig::solution_weight(voters, targets, active_voters, desired)
-	}
-}
+pub type ClaimConfig = LiveConfig<ClaimMaxLength, ClaimMaxWeight>;
 
 #[cfg(test)]
 mod tests {
