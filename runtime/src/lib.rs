@@ -41,8 +41,7 @@ pub use pallet_stake_pool::{self as stake_pool, PoolId};
 pub type Signature = MultiSignature;
 /// An account: the public key behind a signature.
 pub type AccountId = <<Signature as Verify>::Signer as IdentifyAccount>::AccountId;
-/// A balance: 12 decimals.
-pub type Balance = u128;
+pub use stake_suite_runtime_common::{Balance, MILLI_UNIT, UNIT};
 /// A block number.
 pub type BlockNumber = u32;
 /// A transaction index.
@@ -103,10 +102,6 @@ pub mod opaque {
 	pub type Block = generic::Block<Header, UncheckedExtrinsic>;
 }
 
-/// One unit of the token: 10^12 planck.
-pub const UNIT: Balance = 1_000_000_000_000;
-/// A thousandth of a unit.
-pub const MILLI_UNIT: Balance = UNIT / 1_000;
 /// Block time in milliseconds.
 pub const MILLISECS_PER_BLOCK: u64 = 3_000;
 /// Blocks per minute.

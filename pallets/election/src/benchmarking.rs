@@ -129,8 +129,10 @@ fn solution<T: Config>(a: u32) -> RawSolutionOf<T::MinerConfig> {
 	RawSolution { solution, score, round: Round::<T>::get() }
 }
 
-/// Register a claim of `score` for `who` and store `page_solution` as every one of its pages
-/// (what removing or refunding a claim costs grows with its pages, not with their content).
+/// Register a claim of `score` for `who` and store `page_solution` as every one of its pages.
+/// The benchmarks of paths that remove claims use claims without pages: removing a claim's
+/// pages is `remove_claim_pages(p)`, charged on top by `Pages` (a benchmark of the runtime
+/// cannot vary `Pages`).
 fn claim_with_pages<T: Config>(
 	who: T::AccountId,
 	score: sp_npos_elections::ElectionScore,
@@ -145,12 +147,22 @@ fn claim_with_pages<T: Config>(
 		.map(|entry| entry.index)
 		.ok_or(BenchmarkError::Stop("registered"))?;
 	if let Some(page_solution) = page_solution {
-		for page in 0..=Pallet::<T>::msp() {
-			Pallet::<T>::do_submit_page(who.clone(), page, Some(page_solution.clone()))
-				.map_err(|_| BenchmarkError::Stop("submit page"))?;
-		}
+		store_pages::<T>(who, T::Pages::get(), page_solution)?;
 	}
 	Ok(index)
+}
+
+/// Store `page_solution` as pages `0..pages` of `who`'s claim.
+fn store_pages<T: Config>(
+	who: T::AccountId,
+	pages: u32,
+	page_solution: &SolutionOf<T>,
+) -> Result<(), BenchmarkError> {
+	for page in 0..pages {
+		Pallet::<T>::do_submit_page(who.clone(), page, Some(page_solution.clone()))
+			.map_err(|_| BenchmarkError::Stop("submit page"))?;
+	}
+	Ok(())
 }
 
 /// A score clearly below `score` (half its minimal stake, less `by`), still plausible.
@@ -246,13 +258,14 @@ mod benchmarks {
 		Ok(())
 	}
 
-	/// `register` into a full queue, ejecting the weakest claim, which has every page stored.
+	/// `register` into a full queue, ejecting the weakest claim (removing its pages is
+	/// `remove_claim_pages`, charged on top).
 	#[benchmark(pov_mode = MaxEncodedLen { Election::SignedSubmissionPages: Measured })]
 	fn register() -> Result<(), BenchmarkError> {
-		let (page_solution, score) = full_page::<T>();
+		let (_, score) = full_page::<T>();
 		set_phase::<T>(Phase::Signed { until: BlockNumberFor::<T>::max_value() });
 		for i in 0..T::SignedMaxSubmissions::get() {
-			claim_with_pages::<T>(funded::<T>("weak", i), weaker(score, i), Some(&page_solution))?;
+			claim_with_pages::<T>(funded::<T>("weak", i), weaker(score, i), None)?;
 		}
 		let fingerprint = SnapshotFingerprint::<T>::get().ok_or(BenchmarkError::Weightless)?;
 		let caller = funded::<T>("caller", 0);
@@ -282,16 +295,17 @@ mod benchmarks {
 		Ok(())
 	}
 
-	/// `bail` of a claim with every page stored.
+	/// `bail` of a claim in a full queue (removing its pages is `remove_claim_pages`, charged
+	/// on top).
 	#[benchmark(pov_mode = MaxEncodedLen { Election::SignedSubmissionPages: Measured })]
 	fn bail() -> Result<(), BenchmarkError> {
-		let (page_solution, score) = full_page::<T>();
+		let (_, score) = full_page::<T>();
 		set_phase::<T>(Phase::Signed { until: BlockNumberFor::<T>::max_value() });
 		for i in 1..T::SignedMaxSubmissions::get() {
 			claim_with_pages::<T>(funded::<T>("other", i), weaker(score, i), None)?;
 		}
 		let caller = funded::<T>("caller", 0);
-		claim_with_pages::<T>(caller.clone(), score, Some(&page_solution))?;
+		claim_with_pages::<T>(caller.clone(), score, None)?;
 		#[extrinsic_call]
 		_(RawOrigin::Signed(caller.clone()));
 		assert!(SignedSubmissionIndices::<T>::get().iter().all(|e| e.who != caller));
@@ -301,14 +315,14 @@ mod benchmarks {
 
 	/// A validation step checking `c` pages, its bookkeeping at the worst per page: a full
 	/// voter page read (`VoterSnapshotPerBlock` voters with the most votes), the verification
-	/// state read at `MaxWinners` winners, and each page failing, which slashes its claim and
-	/// removes its other pages (every claim has all its pages). The pages' own checks are
-	/// charged by their stored weight on top.
+	/// state read at `MaxWinners` winners, and each page failing, which slashes its claim (its
+	/// other pages' removal is `remove_claim_pages`, charged on top per page). The pages' own
+	/// checks are charged by their stored weight on top.
 	#[benchmark(pov_mode = MaxEncodedLen { Election::SignedSubmissionPages: Measured })]
 	fn on_initialize_validation_step(
 		c: Linear<0, { T::SignedPagesPerBlock::get() }>,
 	) -> Result<(), BenchmarkError> {
-		let (page_solution, score) = full_page::<T>();
+		let (_, score) = full_page::<T>();
 		set_phase::<T>(Phase::Signed { until: BlockNumberFor::<T>::max_value() });
 		// One voter of the page sending its stake to a target it did not vote for: decoded,
 		// then refused (`InvalidVote`) after the page's index is built.
@@ -333,11 +347,7 @@ mod benchmarks {
 		let claims = c.max(1).min(T::SignedMaxSubmissions::get());
 		let mut first = None;
 		for i in 0..claims {
-			let index = claim_with_pages::<T>(
-				funded::<T>("invalid", i),
-				weaker(score, i),
-				Some(&page_solution),
-			)?;
+			let index = claim_with_pages::<T>(funded::<T>("invalid", i), weaker(score, i), None)?;
 			let who: T::AccountId = account("invalid", i, SEED);
 			Pallet::<T>::do_submit_page(who, Pallet::<T>::msp(), Some(bad.clone()))
 				.map_err(|_| BenchmarkError::Stop("bad page"))?;
@@ -440,9 +450,9 @@ mod benchmarks {
 		Ok(())
 	}
 
-	/// The refunds behind a winner: `r` claims left unchecked, each with every page stored,
-	/// given their deposits and their fees back (every one counts as one of the best
-	/// `SignedMaxRefunds` here, the worst case per refund).
+	/// The refunds behind a winner: `r` claims left unchecked given their deposits and their
+	/// fees back (every one counts as one of the best `SignedMaxRefunds` here, the worst case
+	/// per refund); removing their pages is `remove_claim_pages`, charged on top per claim.
 	#[benchmark(pov_mode = MaxEncodedLen { Election::SignedSubmissionPages: Measured })]
 	fn finalize_signed_refunds(
 		r: Linear<0, { T::SignedMaxSubmissions::get() }>,
@@ -451,11 +461,7 @@ mod benchmarks {
 		set_phase::<T>(Phase::Signed { until: BlockNumberFor::<T>::max_value() });
 		let raw = solution::<T>(50);
 		for i in 0..r {
-			claim_with_pages::<T>(
-				funded::<T>("runner-up", i),
-				weaker(raw.score, i),
-				Some(&raw.solution),
-			)?;
+			claim_with_pages::<T>(funded::<T>("runner-up", i), weaker(raw.score, i), None)?;
 		}
 		#[block]
 		{
@@ -560,11 +566,7 @@ mod benchmarks {
 		set_phase::<T>(Phase::Signed { until: BlockNumberFor::<T>::max_value() });
 		let small = solution::<T>(d);
 		for i in 0..T::SignedMaxSubmissions::get() {
-			claim_with_pages::<T>(
-				funded::<T>("queued", i),
-				weaker(small.score, i),
-				Some(&small.solution),
-			)?;
+			claim_with_pages::<T>(funded::<T>("queued", i), weaker(small.score, i), None)?;
 		}
 		let raw = solution::<T>(v);
 		let voters = Pallet::<T>::on_chain_voters();
@@ -695,6 +697,38 @@ mod benchmarks {
 		_(origin as T::RuntimeOrigin, Some(score));
 		assert_eq!(MinimumUntrustedScore::<T>::get(), Some(score));
 		Ok(())
+	}
+
+	/// Removing a claim with `p` pages stored (each a full page: the pages and their records
+	/// are removed without reading them, so their size does not matter to the removal).
+	#[benchmark(pov_mode = MaxEncodedLen { Election::SignedSubmissionPages: Measured })]
+	fn remove_claim_pages(p: Linear<0, { T::Pages::get() }>) -> Result<(), BenchmarkError> {
+		let (page_solution, score) = full_page::<T>();
+		set_phase::<T>(Phase::Signed { until: BlockNumberFor::<T>::max_value() });
+		let caller = funded::<T>("caller", 0);
+		let index = claim_with_pages::<T>(caller.clone(), score, None)?;
+		store_pages::<T>(caller, p, &page_solution)?;
+		let removed;
+		#[block]
+		{
+			removed = Pallet::<T>::remove_claim(index);
+		}
+		assert!(removed.is_some());
+		assert_eq!(SignedSubmissionPages::<T>::iter().count(), 0);
+		Ok(())
+	}
+
+	/// Removing `p` full voter pages of the snapshot and their hashes.
+	#[benchmark]
+	fn clear_voter_pages(p: Linear<0, { T::Pages::get() }>) {
+		let t = T::MaxElectableTargets::get();
+		let d = <T::MinerConfig as MinerConfig>::MaxWinners::get().min(t);
+		put_snapshot::<T>(Pallet::<T>::max_electing_voters(), t, d);
+		#[block]
+		{
+			Pallet::<T>::clear_voter_pages(p);
+		}
+		assert!(PagedVoterSnapshot::<T>::iter_keys().all(|page| page >= p));
 	}
 
 	impl_benchmark_test_suite!(Pallet, crate::mock::new_test_ext(), crate::mock::Runtime);

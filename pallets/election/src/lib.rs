@@ -672,7 +672,7 @@ pub mod pallet {
 		/// [`Error::NothingToElect`], [`Error::ImplausibleScore`], [`Error::ScoreTooLow`],
 		/// [`Error::DuplicateSubmission`], [`Error::QueueFull`], [`Error::CannotPayDeposit`].
 		#[pallet::call_index(5)]
-		#[pallet::weight(T::WeightInfo::register())]
+		#[pallet::weight(T::WeightInfo::register().saturating_add(Pallet::<T>::claim_removal_weight()))]
 		pub fn register(
 			origin: OriginFor<T>,
 			score: ElectionScore,
@@ -711,7 +711,7 @@ pub mod pallet {
 		///
 		/// Errors: [`Error::NotSignedPhase`], [`Error::NotRegistered`].
 		#[pallet::call_index(7)]
-		#[pallet::weight(T::WeightInfo::bail())]
+		#[pallet::weight(T::WeightInfo::bail().saturating_add(Pallet::<T>::claim_removal_weight()))]
 		pub fn bail(origin: OriginFor<T>) -> DispatchResult {
 			let who = ensure_signed(origin)?;
 			Self::do_bail(who)
@@ -754,7 +754,7 @@ pub mod pallet {
 		/// Errors: [`Error::NotEmergency`], [`Error::TooManyWinners`],
 		/// [`Error::DuplicateWinner`].
 		#[pallet::call_index(1)]
-		#[pallet::weight(T::WeightInfo::set_emergency_election_result(supports.len() as u32))]
+		#[pallet::weight(T::WeightInfo::set_emergency_election_result(supports.len() as u32).saturating_add(Pallet::<T>::snapshot_removal_weight()))]
 		pub fn set_emergency_election_result(
 			origin: OriginFor<T>,
 			supports: Supports<T::AccountId>,
@@ -821,7 +821,34 @@ impl<T: Config> Pallet<T> {
 			T::WeightInfo::fallback_input().ref_time(),
 			0,
 		);
-		T::WeightInfo::governance_fallback().saturating_add(reading).saturating_add(election)
+		T::WeightInfo::governance_fallback()
+			.saturating_add(reading)
+			.saturating_add(election)
+			.saturating_add(Self::snapshot_removal_weight())
+	}
+
+	/// Removing a claim with every page stored (its pages and their records, `2 * Pages` keys),
+	/// charged by every path that removes claims ([`WeightInfo::remove_claim_pages`]) on top of
+	/// its own benchmark, which is measured on claims without pages: what removing a claim
+	/// costs grows with [`Config::Pages`], which a benchmark of the runtime cannot vary.
+	pub fn claim_removal_weight() -> frame_support::weights::Weight {
+		T::WeightInfo::remove_claim_pages(T::Pages::get())
+	}
+
+	/// Removing the snapshot's `Pages` voter pages ([`WeightInfo::clear_voter_pages`]), charged
+	/// by every path that ends a round.
+	pub fn snapshot_removal_weight() -> frame_support::weights::Weight {
+		T::WeightInfo::clear_voter_pages(T::Pages::get())
+	}
+
+	/// What `elect` costs at its worst besides the fallback: its benchmark, the queue's claims
+	/// refunded with every page and the snapshot's pages removed.
+	pub fn elect_weight() -> frame_support::weights::Weight {
+		T::WeightInfo::elect()
+			.saturating_add(
+				Self::claim_removal_weight().saturating_mul(T::SignedMaxSubmissions::get().into()),
+			)
+			.saturating_add(Self::snapshot_removal_weight())
 	}
 
 	/// The deposit a claim registered now would hold with one page of `length` bytes and

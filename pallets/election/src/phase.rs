@@ -40,11 +40,20 @@ impl<T: Config> Pallet<T> {
 		// The larger of the two worst cases per page: pages that fail at once (their claims
 		// slashed, their other pages removed) and pages that carry claims on (distinct voter
 		// pages read, the verification state written).
+		// A failing page ends its claim, whose other pages are removed.
+		let ended = Self::claim_removal_weight().saturating_mul(step.pages.into());
 		T::WeightInfo::on_initialize_validation_step(step.pages)
+			.saturating_add(ended)
 			.max(T::WeightInfo::on_initialize_validation_pages(step.pages))
 			.saturating_add(step.solutions)
 			.saturating_add(winner)
-			.saturating_add(T::WeightInfo::finalize_signed_refunds(step.refunded))
+			.saturating_add(Self::refunds_weight(step.refunded))
+	}
+
+	/// Refunding `refunded` claims, each with every page stored.
+	fn refunds_weight(refunded: u32) -> Weight {
+		T::WeightInfo::finalize_signed_refunds(refunded)
+			.saturating_add(Self::claim_removal_weight().saturating_mul(refunded.into()))
 	}
 
 	/// Move through the phases as the election approaches. Called every block.
@@ -103,7 +112,7 @@ impl<T: Config> Pallet<T> {
 				let refunded = Self::refund_all(0);
 				Self::set_phase(Phase::Unsigned { until: next });
 				T::WeightInfo::on_initialize_open_unsigned()
-					.saturating_add(T::WeightInfo::finalize_signed_refunds(refunded))
+					.saturating_add(Self::refunds_weight(refunded))
 			},
 			Phase::SignedValidation { .. } => Self::validation_weight(Self::validate_signed_step()),
 			_ => T::WeightInfo::on_initialize_nothing(),
@@ -134,6 +143,7 @@ impl<T: Config> Pallet<T> {
 		Self::kill_snapshot();
 		Self::set_phase(Phase::Off);
 		T::WeightInfo::on_initialize_snapshot_voters(0)
+			.saturating_add(Self::snapshot_removal_weight())
 	}
 
 	/// The voters, targets and desired targets to elect with: the snapshot's top
@@ -329,13 +339,13 @@ impl<T: Config> ElectionProvider for Pallet<T> {
 					desired,
 				);
 				Ok(Some(
-					T::WeightInfo::elect()
+					Self::elect_weight()
 						.saturating_add(T::WeightInfo::fallback_input())
 						.saturating_add(fallback),
 				))
 			},
-			Phase::Unsigned { .. } => Ok(Some(T::WeightInfo::elect())),
-			Phase::Emergency if QueuedSolution::<T>::exists() => Ok(Some(T::WeightInfo::elect())),
+			Phase::Unsigned { .. } => Ok(Some(Self::elect_weight())),
+			Phase::Emergency if QueuedSolution::<T>::exists() => Ok(Some(Self::elect_weight())),
 			_ => Ok(None),
 		}
 	}

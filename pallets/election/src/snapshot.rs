@@ -235,12 +235,17 @@ impl<T: Config> Pallet<T> {
 		Some((Self::on_chain_voters(), targets.into_inner(), desired))
 	}
 
-	/// Remove the snapshot.
-	pub(crate) fn kill_snapshot() {
-		for page in 0..=Self::msp() {
+	/// Remove voter pages `0..pages` and their hashes (without reading them).
+	pub(crate) fn clear_voter_pages(pages: u32) {
+		for page in 0..pages {
 			PagedVoterSnapshot::<T>::remove(page);
 			PagedVoterSnapshotHash::<T>::remove(page);
 		}
+	}
+
+	/// Remove the snapshot.
+	pub(crate) fn kill_snapshot() {
+		Self::clear_voter_pages(T::Pages::get());
 		SnapshotTargets::<T>::kill();
 		DesiredTargets::<T>::kill();
 		SnapshotSize::<T>::kill();

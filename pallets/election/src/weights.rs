@@ -84,6 +84,10 @@ pub trait WeightInfo {
 	fn governance_fallback() -> Weight;
 	/// The weight of the `set_minimum_untrusted_score` benchmark.
 	fn set_minimum_untrusted_score() -> Weight;
+	/// The weight of the `remove_claim_pages` benchmark.
+	fn remove_claim_pages(p: u32, ) -> Weight;
+	/// The weight of the `clear_voter_pages` benchmark.
+	fn clear_voter_pages(p: u32, ) -> Weight;
 }
 
 /// Weights for `pallet_election_multi_phase` with the runtime's database weights.
@@ -546,6 +550,14 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		Weight::from_parts(3_765_000, 0)
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
+	fn remove_claim_pages(p: u32, ) -> Weight {
+		Weight::from_parts(10_000_000, 0)
+			.saturating_add(T::DbWeight::get().writes((2_u64).saturating_mul(p.into())))
+	}
+	fn clear_voter_pages(p: u32, ) -> Weight {
+		Weight::from_parts(10_000_000, 0)
+			.saturating_add(T::DbWeight::get().writes((2_u64).saturating_mul(p.into())))
+	}
 }
 
 // For tests and runtimes without their own database weights.
@@ -653,5 +665,13 @@ impl WeightInfo for () {
 	fn set_minimum_untrusted_score() -> Weight {
 		Weight::from_parts(3_765_000, 0)
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
+	}
+	fn remove_claim_pages(p: u32, ) -> Weight {
+		Weight::from_parts(10_000_000, 0)
+			.saturating_add(RocksDbWeight::get().writes((2_u64).saturating_mul(p.into())))
+	}
+	fn clear_voter_pages(p: u32, ) -> Weight {
+		Weight::from_parts(10_000_000, 0)
+			.saturating_add(RocksDbWeight::get().writes((2_u64).saturating_mul(p.into())))
 	}
 }

@@ -538,13 +538,18 @@ fn a_validation_step_is_charged_what_it_checks() {
 		System::set_block_number(23);
 		let charged = MultiPhase::on_initialize(23);
 		// Two pages checked (1's, slashed, and 2's, which wins) at their own weight, 2
-		// concluded, 3 refunded behind the winner.
+		// concluded, 3 refunded behind the winner; each claim that ends (a failing page's, a
+		// refunded one) charged the removal of every page it could hold.
+		let pages: u32 = <Runtime as crate::Config>::Pages::get();
+		let removal = <() as WeightInfo>::remove_claim_pages(pages);
 		let expected = <() as WeightInfo>::on_initialize_validation_step(2)
+			.saturating_add(removal.saturating_mul(2))
 			.max(<() as WeightInfo>::on_initialize_validation_pages(2))
 			.saturating_add(mock_weight(&bad))
 			.saturating_add(mock_weight(&raw))
 			.saturating_add(<() as WeightInfo>::finalize_signed_winner())
-			.saturating_add(<() as WeightInfo>::finalize_signed_refunds(1));
+			.saturating_add(<() as WeightInfo>::finalize_signed_refunds(1))
+			.saturating_add(removal);
 		assert_eq!(charged, expected);
 		assert!(QueuedSolution::<Runtime>::get().is_some());
 	});
@@ -562,14 +567,19 @@ fn elect_is_charged_the_fallback_when_nothing_is_queued() {
 		// voter, 100 per target and 10_000 per winner.
 		// Reading the on-chain pages (`fallback_input`) is charged too.
 		let fallback = Weight::from_parts(5 * 1_000 + 3 * 100 + 2 * 10_000, 0);
-		assert_eq!(
-			<MultiPhase as ElectionProvider>::status(),
-			Ok(Some(
-				<() as WeightInfo>::elect()
-					.saturating_add(<() as WeightInfo>::fallback_input())
-					.saturating_add(fallback)
+		let expected = <() as WeightInfo>::elect()
+			// Every claim the queue may hold refunded with every page, and the
+			// snapshot's pages removed.
+			.saturating_add(
+				<() as WeightInfo>::remove_claim_pages(<Runtime as crate::Config>::Pages::get())
+					.saturating_mul(<Runtime as crate::Config>::SignedMaxSubmissions::get().into()),
+			)
+			.saturating_add(<() as WeightInfo>::clear_voter_pages(
+				<Runtime as crate::Config>::Pages::get(),
 			))
-		);
+			.saturating_add(<() as WeightInfo>::fallback_input())
+			.saturating_add(fallback);
+		assert_eq!(<MultiPhase as ElectionProvider>::status(), Ok(Some(expected)));
 		let raw = mine();
 		let witness = SnapshotSize::<Runtime>::get().unwrap();
 		assert_ok!(MultiPhase::submit_unsigned(
@@ -577,9 +587,12 @@ fn elect_is_charged_the_fallback_when_nothing_is_queued() {
 			Box::new(raw),
 			witness
 		));
-		assert_eq!(
-			<MultiPhase as ElectionProvider>::status(),
-			Ok(Some(<() as WeightInfo>::elect()))
-		);
+		// Queued: `elect` and its clean-up, no fallback.
+		let fallback_part =
+			<() as WeightInfo>::fallback_input().saturating_add(fallback).ref_time();
+		match <MultiPhase as ElectionProvider>::status() {
+			Ok(Some(weight)) => assert_eq!(weight.ref_time(), expected.ref_time() - fallback_part),
+			other => panic!("status: {other:?}"),
+		}
 	});
 }
