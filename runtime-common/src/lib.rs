@@ -228,7 +228,13 @@ parameter_types! {
 ///
 /// - `clock`: the stake pools' `BlockNumberProvider` (deadlines: grace, cool-down, commission
 ///   delay), with `days`, the number of its blocks in a day;
-/// - `call_fee`: the election's `EstimateCallFee` (the runtime's transaction payment).
+/// - `call_fee`: the election's `EstimateCallFee` (the runtime's transaction payment);
+/// - `fallback`: `onchain` (the bounded sequential Phragmén over the top `ON_CHAIN_PAGES` pages,
+///   for `elect` when nothing was queued and for `governance_fallback`) or `none` (where it does
+///   not fit a quarter of a block: at [`StakePoolsScale`] its 300 winners alone weigh 791 ms by
+///   the benchmarked `phragmen(v, t, d)`, so an election with nothing queued enters the
+///   emergency phase, and `set_emergency_election_result` with `staking-miner
+///   emergency-solution` supplies the result while the stake pools keep the last active set).
 ///
 /// The runtime must name its pallets `Balances`, `StakePool`, `Election`, `VoterList`
 /// (`pallet_bags_list::Instance1`) and `TargetList` (`Instance2`), and have `AccountId` in scope.
@@ -243,7 +249,8 @@ macro_rules! impl_staking_pallets {
 		scale: $scale:ty,
 		clock: $clock:ty,
 		days: $days:expr,
-		call_fee: $call_fee:ty $(,)?
+		call_fee: $call_fee:ty,
+		fallback: $fallback:ident $(,)?
 	) => {
 		/// Blocks per era (one election of the active pools).
 		pub const ERA_LENGTH: u32 = <$scale as $crate::ElectionScale>::ERA_LENGTH;
@@ -418,15 +425,9 @@ macro_rules! impl_staking_pallets {
 			type Currency = Balances;
 			type DataProvider = StakePool;
 			type MinerConfig = ElectionMinerConfig;
-			type Fallback =
-				$crate::reexport::frame_election_provider_support::onchain::OnChainExecution<
-					OnChainSeqPhragmen,
-				>;
-			type FallbackWeight = OnChainSeqPhragmenWeight;
-			type GovernanceFallback =
-				$crate::reexport::frame_election_provider_support::onchain::OnChainExecution<
-					OnChainSeqPhragmen,
-				>;
+			type Fallback = $crate::staking_fallback!($fallback, $runtime);
+			type FallbackWeight = $crate::staking_fallback!(@weight $fallback);
+			type GovernanceFallback = $crate::staking_fallback!($fallback, $runtime);
 			type Solver = $crate::reexport::frame_election_provider_support::SequentialPhragmen<
 				AccountId,
 				$crate::reexport::sp_runtime::PerU16,
@@ -452,6 +453,9 @@ macro_rules! impl_staking_pallets {
 			type SignedPagesPerBlock = $crate::reexport::frame_support::traits::ConstU32<
 				{ <$scale as $crate::ElectionScale>::SIGNED_PAGES_PER_BLOCK },
 			>;
+			// 64 pages of removed claims per block: a full queue's pages at the target scale (8
+			// claims of 455 pages) are gone within 57 blocks, for about 7.5 ms a block.
+			type ClearPagesPerBlock = $crate::reexport::frame_support::traits::ConstU32<64>;
 			type BetterSignedThreshold = $crate::BetterSignedThreshold;
 			type SignedDepositBase =
 				$crate::reexport::frame_support::traits::ConstU128<{ 10 * $crate::UNIT }>;
@@ -509,4 +513,39 @@ macro_rules! impl_staking_pallets {
 			}
 		}
 	};
+}
+
+/// The election's fallback type for [`impl_staking_pallets!`]: `onchain` or `none`.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! staking_fallback {
+	(onchain, $runtime:ty) => {
+		$crate::reexport::frame_election_provider_support::onchain::OnChainExecution<
+			OnChainSeqPhragmen,
+		>
+	};
+	(none, $runtime:ty) => {
+		$crate::reexport::frame_election_provider_support::NoElection<(
+			AccountId,
+			$crate::reexport::frame_system::pallet_prelude::BlockNumberFor<$runtime>,
+			StakePool,
+			$crate::reexport::frame_support::traits::ConstU32<MAX_WINNERS>,
+			$crate::reexport::frame_support::traits::ConstU32<MAX_ELECTING_VOTERS>,
+		)>
+	};
+	(@weight onchain) => {
+		OnChainSeqPhragmenWeight
+	};
+	(@weight none) => {
+		$crate::NoFallbackWeight
+	};
+}
+
+/// The weight of no fallback: nothing runs.
+pub struct NoFallbackWeight;
+
+impl pallet_election_multi_phase::FallbackWeight for NoFallbackWeight {
+	fn fallback_weight(_voters: u32, _targets: u32, _desired: u32) -> Weight {
+		Weight::zero()
+	}
 }

@@ -156,6 +156,7 @@ stake_suite_runtime_common::impl_staking_pallets! {
 	clock: System,
 	days: DAYS,
 	call_fee: TransactionPayment,
+	fallback: onchain,
 }
 
 // ---------------------------------------------------------------------------------------------

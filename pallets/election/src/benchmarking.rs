@@ -130,9 +130,8 @@ fn solution<T: Config>(a: u32) -> RawSolutionOf<T::MinerConfig> {
 }
 
 /// Register a claim of `score` for `who` and store `page_solution` as every one of its pages.
-/// The benchmarks of paths that remove claims use claims without pages: removing a claim's
-/// pages is `remove_claim_pages(p)`, charged on top by `Pages` (a benchmark of the runtime
-/// cannot vary `Pages`).
+/// Removing a claim costs the same whatever its pages (they are deleted later by
+/// `clear_stale_pages`), so the benchmarks of paths that remove claims use claims without pages.
 fn claim_with_pages<T: Config>(
 	who: T::AccountId,
 	score: sp_npos_elections::ElectionScore,
@@ -258,8 +257,7 @@ mod benchmarks {
 		Ok(())
 	}
 
-	/// `register` into a full queue, ejecting the weakest claim (removing its pages is
-	/// `remove_claim_pages`, charged on top).
+	/// `register` into a full queue, ejecting the weakest claim.
 	#[benchmark(pov_mode = MaxEncodedLen { Election::SignedSubmissionPages: Measured })]
 	fn register() -> Result<(), BenchmarkError> {
 		let (_, score) = full_page::<T>();
@@ -295,8 +293,7 @@ mod benchmarks {
 		Ok(())
 	}
 
-	/// `bail` of a claim in a full queue (removing its pages is `remove_claim_pages`, charged
-	/// on top).
+	/// `bail` of a claim in a full queue.
 	#[benchmark(pov_mode = MaxEncodedLen { Election::SignedSubmissionPages: Measured })]
 	fn bail() -> Result<(), BenchmarkError> {
 		let (_, score) = full_page::<T>();
@@ -315,8 +312,7 @@ mod benchmarks {
 
 	/// A validation step checking `c` pages, its bookkeeping at the worst per page: a full
 	/// voter page read (`VoterSnapshotPerBlock` voters with the most votes), the verification
-	/// state read at `MaxWinners` winners, and each page failing, which slashes its claim (its
-	/// other pages' removal is `remove_claim_pages`, charged on top per page). The pages' own
+	/// state read at `MaxWinners` winners, and each page failing, which slashes its claim. The pages' own
 	/// checks are charged by their stored weight on top.
 	#[benchmark(pov_mode = MaxEncodedLen { Election::SignedSubmissionPages: Measured })]
 	fn on_initialize_validation_step(
@@ -452,7 +448,7 @@ mod benchmarks {
 
 	/// The refunds behind a winner: `r` claims left unchecked given their deposits and their
 	/// fees back (every one counts as one of the best `SignedMaxRefunds` here, the worst case
-	/// per refund); removing their pages is `remove_claim_pages`, charged on top per claim.
+	/// per refund).
 	#[benchmark(pov_mode = MaxEncodedLen { Election::SignedSubmissionPages: Measured })]
 	fn finalize_signed_refunds(
 		r: Linear<0, { T::SignedMaxSubmissions::get() }>,
@@ -699,22 +695,27 @@ mod benchmarks {
 		Ok(())
 	}
 
-	/// Removing a claim with `p` pages stored (each a full page: the pages and their records
-	/// are removed without reading them, so their size does not matter to the removal).
-	#[benchmark(pov_mode = MaxEncodedLen { Election::SignedSubmissionPages: Measured })]
-	fn remove_claim_pages(p: Linear<0, { T::Pages::get() }>) -> Result<(), BenchmarkError> {
+	/// Deleting `k` pages of removed claims (a solution and its record each): two stale claims
+	/// with every page stored (full pages; their keys are iterated, their values deleted
+	/// without being read).
+	#[benchmark(pov_mode = MaxEncodedLen {
+		Election::SignedSubmissionPages: Measured,
+		Election::SignedSubmissionPageRecords: Measured
+	})]
+	fn clear_stale_pages(k: Linear<0, { T::Pages::get() }>) -> Result<(), BenchmarkError> {
 		let (page_solution, score) = full_page::<T>();
 		set_phase::<T>(Phase::Signed { until: BlockNumberFor::<T>::max_value() });
-		let caller = funded::<T>("caller", 0);
-		let index = claim_with_pages::<T>(caller.clone(), score, None)?;
-		store_pages::<T>(caller, p, &page_solution)?;
-		let removed;
+		for i in 0..2 {
+			let who = funded::<T>("stale", i);
+			let index = claim_with_pages::<T>(who, weaker(score, i), Some(&page_solution))?;
+			Pallet::<T>::remove_claim(index).ok_or(BenchmarkError::Stop("claim"))?;
+		}
+		let cleared;
 		#[block]
 		{
-			removed = Pallet::<T>::remove_claim(index);
+			cleared = Pallet::<T>::clear_stale_pages(k);
 		}
-		assert!(removed.is_some());
-		assert_eq!(SignedSubmissionPages::<T>::iter().count(), 0);
+		assert_eq!(cleared, k);
 		Ok(())
 	}
 

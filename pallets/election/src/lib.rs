@@ -325,6 +325,13 @@ pub mod pallet {
 		/// (`integrity_test`: enough for every page of a full queue within the window).
 		#[pallet::constant]
 		type SignedPagesPerBlock: Get<u32>;
+		/// How many pages of removed claims (a solution and its record each) are deleted per
+		/// block. A removed claim (ejected, withdrawn, slashed,
+		/// refunded, the winner) leaves at once with its deposits; its pages are deleted
+		/// afterwards, this many per block ([`StaleClaimPages`]), so that no block pays for
+		/// deleting `Pages` pages of many claims at once.
+		#[pallet::constant]
+		type ClearPagesPerBlock: Get<u32>;
 		/// How much better than the weakest a newcomer must be to eject it from a full queue.
 		#[pallet::constant]
 		type BetterSignedThreshold: Get<Perbill>;
@@ -452,6 +459,12 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type SignedSubmissionPageRecords<T: Config> =
 		StorageDoubleMap<_, Twox64Concat, u32, Twox64Concat, PageIndex, SignedPageOf<T>>;
+
+	/// Claims removed whose pages are still stored: [`Config::ClearPagesPerBlock`] of their keys
+	/// are deleted per block, oldest claim first. Claim indices are never reused, so a stale
+	/// page is never mistaken for a live claim's.
+	#[pallet::storage]
+	pub type StaleClaimPages<T: Config> = StorageMap<_, Twox64Concat, u32, ()>;
 
 	/// The claim being verified in the validation window, page by page.
 	#[pallet::storage]
@@ -629,7 +642,8 @@ pub mod pallet {
 	#[pallet::hooks]
 	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
 		fn on_initialize(now: BlockNumberFor<T>) -> Weight {
-			Self::advance_phase(now)
+			let cleared = Self::clear_stale_pages(T::ClearPagesPerBlock::get());
+			Self::advance_phase(now).saturating_add(T::WeightInfo::clear_stale_pages(cleared))
 		}
 
 		fn integrity_test() {
@@ -672,7 +686,7 @@ pub mod pallet {
 		/// [`Error::NothingToElect`], [`Error::ImplausibleScore`], [`Error::ScoreTooLow`],
 		/// [`Error::DuplicateSubmission`], [`Error::QueueFull`], [`Error::CannotPayDeposit`].
 		#[pallet::call_index(5)]
-		#[pallet::weight(T::WeightInfo::register().saturating_add(Pallet::<T>::claim_removal_weight()))]
+		#[pallet::weight(T::WeightInfo::register())]
 		pub fn register(
 			origin: OriginFor<T>,
 			score: ElectionScore,
@@ -711,7 +725,7 @@ pub mod pallet {
 		///
 		/// Errors: [`Error::NotSignedPhase`], [`Error::NotRegistered`].
 		#[pallet::call_index(7)]
-		#[pallet::weight(T::WeightInfo::bail().saturating_add(Pallet::<T>::claim_removal_weight()))]
+		#[pallet::weight(T::WeightInfo::bail())]
 		pub fn bail(origin: OriginFor<T>) -> DispatchResult {
 			let who = ensure_signed(origin)?;
 			Self::do_bail(who)
@@ -812,6 +826,9 @@ impl<T: Config> Pallet<T> {
 	/// (`fallback_input`'s ref-time; its proof is the same reads, counted once), and the election
 	/// over them at the bounds (`MaxElectableTargets` targets, `MaxWinners` winners).
 	pub fn governance_fallback_weight() -> frame_support::weights::Weight {
+		if !<T::GovernanceFallback as frame_election_provider_support::InstantElectionProvider>::bother() {
+			return T::WeightInfo::governance_fallback();
+		}
 		let election = <T::FallbackWeight as FallbackWeight>::fallback_weight(
 			Self::on_chain_voter_bound(),
 			T::MaxElectableTargets::get(),
@@ -827,28 +844,16 @@ impl<T: Config> Pallet<T> {
 			.saturating_add(Self::snapshot_removal_weight())
 	}
 
-	/// Removing a claim with every page stored (its pages and their records, `2 * Pages` keys),
-	/// charged by every path that removes claims ([`WeightInfo::remove_claim_pages`]) on top of
-	/// its own benchmark, which is measured on claims without pages: what removing a claim
-	/// costs grows with [`Config::Pages`], which a benchmark of the runtime cannot vary.
-	pub fn claim_removal_weight() -> frame_support::weights::Weight {
-		T::WeightInfo::remove_claim_pages(T::Pages::get())
-	}
-
 	/// Removing the snapshot's `Pages` voter pages ([`WeightInfo::clear_voter_pages`]), charged
 	/// by every path that ends a round.
 	pub fn snapshot_removal_weight() -> frame_support::weights::Weight {
 		T::WeightInfo::clear_voter_pages(T::Pages::get())
 	}
 
-	/// What `elect` costs at its worst besides the fallback: its benchmark, the queue's claims
-	/// refunded with every page and the snapshot's pages removed.
+	/// What `elect` costs at its worst besides the fallback: its benchmark and the snapshot's
+	/// `Pages` voter pages removed (the benchmark's runtime cannot vary `Pages`).
 	pub fn elect_weight() -> frame_support::weights::Weight {
-		T::WeightInfo::elect()
-			.saturating_add(
-				Self::claim_removal_weight().saturating_mul(T::SignedMaxSubmissions::get().into()),
-			)
-			.saturating_add(Self::snapshot_removal_weight())
+		T::WeightInfo::elect().saturating_add(Self::snapshot_removal_weight())
 	}
 
 	/// The deposit a claim registered now would hold with one page of `length` bytes and
@@ -998,10 +1003,13 @@ impl<T: Config> Pallet<T> {
 			claims_allowed
 				|| (queue.is_empty()
 					&& verifying.is_none()
-					&& SignedSubmissionsMap::<T>::iter_keys().next().is_none()
-					&& SignedSubmissionPages::<T>::iter_keys().next().is_none()
-					&& SignedSubmissionPageRecords::<T>::iter_keys().next().is_none()),
+					&& SignedSubmissionsMap::<T>::iter_keys().next().is_none()),
 			"signed claims outside the signed phase and its validation window"
+		);
+		ensure!(
+			StaleClaimPages::<T>::iter_keys()
+				.all(|index| !SignedSubmissionsMap::<T>::contains_key(index)),
+			"a live claim marked stale"
 		);
 		if let Some(queued) = QueuedSolution::<T>::get() {
 			let mut winners: alloc::vec::Vec<_> =
@@ -1088,7 +1096,8 @@ impl<T: Config> Pallet<T> {
 		ensure!(
 			SignedSubmissionPages::<T>::iter_keys()
 				.chain(SignedSubmissionPageRecords::<T>::iter_keys())
-				.all(|(index, _)| SignedSubmissionsMap::<T>::contains_key(index)),
+				.all(|(index, _)| SignedSubmissionsMap::<T>::contains_key(index)
+					|| StaleClaimPages::<T>::contains_key(index)),
 			"a page without its claim"
 		);
 		Ok(())

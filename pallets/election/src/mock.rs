@@ -277,6 +277,8 @@ impl Config for Runtime {
 	type UnsignedPhase = frame_support::traits::ConstU64<5>;
 	type SignedMaxSubmissions = MaxSubmissions;
 	type SignedPagesPerBlock = PagesPerBlock;
+	// Three pages per block: a claim's pages take blocks to clear.
+	type ClearPagesPerBlock = ConstU32<3>;
 	type BetterSignedThreshold = BetterThreshold;
 	type SignedDepositBase = frame_support::traits::ConstU128<100>;
 	type SignedDepositIncreaseFactor = IncreaseFactor;

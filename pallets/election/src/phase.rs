@@ -40,20 +40,16 @@ impl<T: Config> Pallet<T> {
 		// The larger of the two worst cases per page: pages that fail at once (their claims
 		// slashed, their other pages removed) and pages that carry claims on (distinct voter
 		// pages read, the verification state written).
-		// A failing page ends its claim, whose other pages are removed.
-		let ended = Self::claim_removal_weight().saturating_mul(step.pages.into());
 		T::WeightInfo::on_initialize_validation_step(step.pages)
-			.saturating_add(ended)
 			.max(T::WeightInfo::on_initialize_validation_pages(step.pages))
 			.saturating_add(step.solutions)
 			.saturating_add(winner)
 			.saturating_add(Self::refunds_weight(step.refunded))
 	}
 
-	/// Refunding `refunded` claims, each with every page stored.
+	/// Refunding `refunded` claims (their pages are cleared later: [`StaleClaimPages`]).
 	fn refunds_weight(refunded: u32) -> Weight {
 		T::WeightInfo::finalize_signed_refunds(refunded)
-			.saturating_add(Self::claim_removal_weight().saturating_mul(refunded.into()))
 	}
 
 	/// Move through the phases as the election approaches. Called every block.
@@ -197,6 +193,11 @@ impl<T: Config> Pallet<T> {
 		if CurrentPhase::<T>::get().is_emergency() {
 			return Err(ElectionError::NoEmergencyResult);
 		}
+		if !T::Fallback::bother() {
+			// No on-chain fallback (a runtime at a scale no fallback fits a block): the
+			// emergency phase takes the result from governance.
+			return Err(ElectionError::Fallback);
+		}
 		let (voters, targets, desired) = Self::election_input()?;
 		if desired == 0 {
 			// Nothing stands: the result is empty, not a failure (no solution was accepted).
@@ -249,6 +250,7 @@ impl<T: Config> Pallet<T> {
 	/// Compute the result with the governance fallback in an emergency.
 	pub(crate) fn do_governance_fallback() -> DispatchResult {
 		ensure!(CurrentPhase::<T>::get().is_emergency(), Error::<T>::NotEmergency);
+		ensure!(T::GovernanceFallback::bother(), Error::<T>::FallbackFailed);
 		let (voters, targets, desired) =
 			Self::election_input().map_err(|_| Error::<T>::FallbackFailed)?;
 		let supports = T::GovernanceFallback::instant_elect(voters, targets, desired)
@@ -330,6 +332,9 @@ impl<T: Config> ElectionProvider for Pallet<T> {
 	fn status() -> Result<Option<Weight>, ()> {
 		match CurrentPhase::<T>::get() {
 			Phase::Off => Err(()),
+			Phase::Unsigned { .. } if !QueuedSolution::<T>::exists() && !T::Fallback::bother() => {
+				Ok(Some(Self::elect_weight()))
+			},
 			Phase::Unsigned { .. } if !QueuedSolution::<T>::exists() => {
 				let size = SnapshotSize::<T>::get().unwrap_or_default();
 				let desired = DesiredTargets::<T>::get().unwrap_or_default();

@@ -278,15 +278,38 @@ impl<T: Config> Pallet<T> {
 		Ok(())
 	}
 
-	/// Remove claim `index` and its pages from storage (not from the queue); its deposits are
-	/// still held.
+	/// Remove claim `index` from storage (not from the queue); its deposits are still held. Its
+	/// pages, if it stored any, are deleted later, [`Config::ClearPagesPerBlock`] keys per block
+	/// ([`StaleClaimPages`]): removing a claim costs the same whatever its pages.
 	pub(crate) fn remove_claim(index: u32) -> Option<SignedSubmissionOf<T>> {
 		let claim = SignedSubmissionsMap::<T>::take(index)?;
-		// Not limited by `Pages`: a claim keeps at most the pages it stored (`Pages` when they
-		// were stored), even if an upgrade lowered `Pages` since.
-		let _ = SignedSubmissionPages::<T>::clear_prefix(index, u32::MAX, None);
-		let _ = SignedSubmissionPageRecords::<T>::clear_prefix(index, u32::MAX, None);
+		if claim.pages > 0 {
+			StaleClaimPages::<T>::insert(index, ());
+		}
 		Some(claim)
+	}
+
+	/// Delete up to `limit` pages (a solution and its record each) of removed claims, oldest
+	/// claim first; returns how many were deleted. Not limited by `Pages`: a claim keeps at most
+	/// the pages it stored, even if an upgrade lowered `Pages` since.
+	pub(crate) fn clear_stale_pages(limit: u32) -> u32 {
+		let mut cleared: u32 = 0;
+		while cleared < limit {
+			let Some(index) = StaleClaimPages::<T>::iter_keys().next() else { break };
+			let left = limit.saturating_sub(cleared) as usize;
+			let pages: alloc::vec::Vec<PageIndex> =
+				SignedSubmissionPageRecords::<T>::iter_key_prefix(index).take(left).collect();
+			for page in &pages {
+				SignedSubmissionPages::<T>::remove(index, page);
+				SignedSubmissionPageRecords::<T>::remove(index, page);
+			}
+			cleared = cleared.saturating_add(pages.len() as u32);
+			if pages.len() < left {
+				// Fewer than asked for: the claim has none left.
+				StaleClaimPages::<T>::remove(index);
+			}
+		}
+		cleared
 	}
 
 	/// Verify up to `SignedPagesPerBlock` pages of the best claims, best claim first, its pages

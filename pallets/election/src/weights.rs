@@ -84,8 +84,8 @@ pub trait WeightInfo {
 	fn governance_fallback() -> Weight;
 	/// The weight of the `set_minimum_untrusted_score` benchmark.
 	fn set_minimum_untrusted_score() -> Weight;
-	/// The weight of the `remove_claim_pages` benchmark.
-	fn remove_claim_pages(p: u32, ) -> Weight;
+	/// The weight of the `clear_stale_pages` benchmark.
+	fn clear_stale_pages(k: u32, ) -> Weight;
 	/// The weight of the `clear_voter_pages` benchmark.
 	fn clear_voter_pages(p: u32, ) -> Weight;
 }
@@ -101,12 +101,12 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 219_026_000 picoseconds.
-		Weight::from_parts(226_708_000, 0)
-			// Standard Error: 133_490
-			.saturating_add(Weight::from_parts(2_383_613, 0).saturating_mul(v.into()))
-			// Standard Error: 131_335
-			.saturating_add(Weight::from_parts(2_282_644, 0).saturating_mul(a.into()))
+		// Minimum execution time: 217_625_000 picoseconds.
+		Weight::from_parts(221_320_000, 0)
+			// Standard Error: 133_703
+			.saturating_add(Weight::from_parts(2_303_568, 0).saturating_mul(v.into()))
+			// Standard Error: 131_544
+			.saturating_add(Weight::from_parts(2_196_412, 0).saturating_mul(a.into()))
 	}
 	/// Storage: `Election::CurrentPhase` (r:1 w:0)
 	/// Proof: `Election::CurrentPhase` (`max_values`: Some(1), `max_size`: Some(5), added: 500, mode: `MaxEncodedLen`)
@@ -128,20 +128,16 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(103), added: 2578, mode: `MaxEncodedLen`)
 	/// Storage: `Election::SignedSubmissionsMap` (r:1 w:2)
 	/// Proof: `Election::SignedSubmissionsMap` (`max_values`: None, `max_size`: Some(148), added: 2623, mode: `MaxEncodedLen`)
-	/// Storage: `Election::SignedSubmissionPages` (r:7 w:7)
-	/// Proof: `Election::SignedSubmissionPages` (`max_values`: None, `max_size`: Some(101680), added: 104155, mode: `Measured`)
-	/// Storage: `Election::SignedSubmissionPageRecords` (r:7 w:7)
-	/// Proof: `Election::SignedSubmissionPageRecords` (`max_values`: None, `max_size`: Some(72), added: 2547, mode: `MaxEncodedLen`)
 	/// Storage: `Election::SignedSubmissionNextIndex` (r:1 w:1)
 	/// Proof: `Election::SignedSubmissionNextIndex` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	fn register() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `4425`
-		//  Estimated: `22740`
-		// Minimum execution time: 152_357_000 picoseconds.
-		Weight::from_parts(195_802_000, 22740)
-			.saturating_add(T::DbWeight::get().reads(27_u64))
-			.saturating_add(T::DbWeight::get().writes(22_u64))
+		//  Measured:  `3022`
+		//  Estimated: `6196`
+		// Minimum execution time: 111_507_000 picoseconds.
+		Weight::from_parts(131_766_000, 6196)
+			.saturating_add(T::DbWeight::get().reads(13_u64))
+			.saturating_add(T::DbWeight::get().writes(8_u64))
 	}
 	/// Storage: `Election::CurrentPhase` (r:1 w:0)
 	/// Proof: `Election::CurrentPhase` (`max_values`: Some(1), `max_size`: Some(5), added: 500, mode: `MaxEncodedLen`)
@@ -167,8 +163,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `1287`
 		//  Estimated: `3613`
-		// Minimum execution time: 732_002_000 picoseconds.
-		Weight::from_parts(792_872_000, 3613)
+		// Minimum execution time: 738_882_000 picoseconds.
+		Weight::from_parts(811_430_000, 3613)
 			.saturating_add(T::DbWeight::get().reads(9_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
@@ -178,10 +174,6 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Election::SignedSubmissionIndices` (`max_values`: Some(1), `max_size`: Some(1345), added: 1840, mode: `MaxEncodedLen`)
 	/// Storage: `Election::SignedSubmissionsMap` (r:1 w:1)
 	/// Proof: `Election::SignedSubmissionsMap` (`max_values`: None, `max_size`: Some(148), added: 2623, mode: `MaxEncodedLen`)
-	/// Storage: `Election::SignedSubmissionPages` (r:7 w:7)
-	/// Proof: `Election::SignedSubmissionPages` (`max_values`: None, `max_size`: Some(101680), added: 104155, mode: `Measured`)
-	/// Storage: `Election::SignedSubmissionPageRecords` (r:7 w:7)
-	/// Proof: `Election::SignedSubmissionPageRecords` (`max_values`: None, `max_size`: Some(72), added: 2547, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(103), added: 2578, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:1 w:1)
@@ -190,12 +182,12 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Election::Round` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	fn bail() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `3483`
-		//  Estimated: `21798`
-		// Minimum execution time: 92_098_000 picoseconds.
-		Weight::from_parts(107_420_000, 21798)
-			.saturating_add(T::DbWeight::get().reads(20_u64))
-			.saturating_add(T::DbWeight::get().writes(18_u64))
+		//  Measured:  `2752`
+		//  Estimated: `3613`
+		// Minimum execution time: 62_683_000 picoseconds.
+		Weight::from_parts(82_042_000, 3613)
+			.saturating_add(T::DbWeight::get().reads(6_u64))
+			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
 	/// Storage: `Election::SnapshotTargets` (r:1 w:0)
 	/// Proof: `Election::SnapshotTargets` (`max_values`: Some(1), `max_size`: Some(32002), added: 32497, mode: `MaxEncodedLen`)
@@ -207,9 +199,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Election::SignedVerification` (`max_values`: Some(1), `max_size`: Some(2410), added: 2905, mode: `MaxEncodedLen`)
 	/// Storage: `Election::SignedSubmissionsMap` (r:4 w:4)
 	/// Proof: `Election::SignedSubmissionsMap` (`max_values`: None, `max_size`: Some(148), added: 2623, mode: `MaxEncodedLen`)
-	/// Storage: `Election::SignedSubmissionPageRecords` (r:28 w:28)
+	/// Storage: `Election::SignedSubmissionPageRecords` (r:4 w:4)
 	/// Proof: `Election::SignedSubmissionPageRecords` (`max_values`: None, `max_size`: Some(72), added: 2547, mode: `MaxEncodedLen`)
-	/// Storage: `Election::SignedSubmissionPages` (r:28 w:28)
+	/// Storage: `Election::SignedSubmissionPages` (r:4 w:4)
 	/// Proof: `Election::SignedSubmissionPages` (`max_values`: None, `max_size`: Some(101680), added: 104155, mode: `Measured`)
 	/// Storage: `Election::PagedVoterSnapshot` (r:1 w:0)
 	/// Proof: `Election::PagedVoterSnapshot` (`max_values`: None, `max_size`: Some(121674), added: 124149, mode: `MaxEncodedLen`)
@@ -222,16 +214,16 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `c` is `[0, 4]`.
 	fn on_initialize_validation_step(c: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `63481 + c * (31941 ±0)`
-		//  Estimated: `157855 + c * (18140 ±0)`
-		// Minimum execution time: 16_034_000 picoseconds.
-		Weight::from_parts(32_566_271, 157855)
-			// Standard Error: 519_907
-			.saturating_add(Weight::from_parts(160_751_071, 0).saturating_mul(c.into()))
+		//  Measured:  `63401 + c * (31602 ±0)`
+		//  Estimated: `157541 + c * (3029 ±0)`
+		// Minimum execution time: 14_722_000 picoseconds.
+		Weight::from_parts(32_245_595, 157541)
+			// Standard Error: 440_348
+			.saturating_add(Weight::from_parts(138_003_940, 0).saturating_mul(c.into()))
 			.saturating_add(T::DbWeight::get().reads(4_u64))
-			.saturating_add(T::DbWeight::get().reads((18_u64).saturating_mul(c.into())))
-			.saturating_add(T::DbWeight::get().writes((18_u64).saturating_mul(c.into())))
-			.saturating_add(Weight::from_parts(0, 18140).saturating_mul(c.into()))
+			.saturating_add(T::DbWeight::get().reads((6_u64).saturating_mul(c.into())))
+			.saturating_add(T::DbWeight::get().writes((6_u64).saturating_mul(c.into())))
+			.saturating_add(Weight::from_parts(0, 3029).saturating_mul(c.into()))
 	}
 	/// Storage: `Election::SnapshotTargets` (r:1 w:0)
 	/// Proof: `Election::SnapshotTargets` (`max_values`: Some(1), `max_size`: Some(32002), added: 32497, mode: `MaxEncodedLen`)
@@ -254,10 +246,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `32662 + c * (121933 ±0)`
 		//  Estimated: `34311 + c * (124191 ±0)`
-		// Minimum execution time: 16_425_000 picoseconds.
-		Weight::from_parts(32_778_288, 34311)
-			// Standard Error: 592_089
-			.saturating_add(Weight::from_parts(126_369_086, 0).saturating_mul(c.into()))
+		// Minimum execution time: 15_703_000 picoseconds.
+		Weight::from_parts(33_933_817, 34311)
+			// Standard Error: 557_138
+			.saturating_add(Weight::from_parts(124_408_734, 0).saturating_mul(c.into()))
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().reads((4_u64).saturating_mul(c.into())))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
@@ -280,8 +272,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `784`
 		//  Estimated: `3613`
-		// Minimum execution time: 62_383_000 picoseconds.
-		Weight::from_parts(66_209_000, 3613)
+		// Minimum execution time: 57_235_000 picoseconds.
+		Weight::from_parts(61_882_000, 3613)
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
@@ -291,10 +283,6 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Election::SignedSubmissionIndices` (`max_values`: Some(1), `max_size`: Some(1345), added: 1840, mode: `MaxEncodedLen`)
 	/// Storage: `Election::SignedSubmissionsMap` (r:16 w:16)
 	/// Proof: `Election::SignedSubmissionsMap` (`max_values`: None, `max_size`: Some(148), added: 2623, mode: `MaxEncodedLen`)
-	/// Storage: `Election::SignedSubmissionPages` (r:112 w:112)
-	/// Proof: `Election::SignedSubmissionPages` (`max_values`: None, `max_size`: Some(101680), added: 104155, mode: `Measured`)
-	/// Storage: `Election::SignedSubmissionPageRecords` (r:112 w:112)
-	/// Proof: `Election::SignedSubmissionPageRecords` (`max_values`: None, `max_size`: Some(72), added: 2547, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:16 w:16)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:16 w:16)
@@ -304,17 +292,17 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `r` is `[0, 16]`.
 	fn finalize_signed_refunds(r: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `769 + r * (821 ±0)`
-		//  Estimated: `3895 + r * (18145 ±0)`
-		// Minimum execution time: 5_068_000 picoseconds.
-		Weight::from_parts(5_308_000, 3895)
-			// Standard Error: 48_811
-			.saturating_add(Weight::from_parts(70_332_243, 0).saturating_mul(r.into()))
+		//  Measured:  `399 + r * (454 ±0)`
+		//  Estimated: `3895 + r * (2623 ±0)`
+		// Minimum execution time: 4_667_000 picoseconds.
+		Weight::from_parts(6_228_103, 3895)
+			// Standard Error: 27_231
+			.saturating_add(Weight::from_parts(50_665_240, 0).saturating_mul(r.into()))
 			.saturating_add(T::DbWeight::get().reads(3_u64))
-			.saturating_add(T::DbWeight::get().reads((17_u64).saturating_mul(r.into())))
+			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(r.into())))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
-			.saturating_add(T::DbWeight::get().writes((17_u64).saturating_mul(r.into())))
-			.saturating_add(Weight::from_parts(0, 18145).saturating_mul(r.into()))
+			.saturating_add(T::DbWeight::get().writes((3_u64).saturating_mul(r.into())))
+			.saturating_add(Weight::from_parts(0, 2623).saturating_mul(r.into()))
 	}
 	/// Storage: `Election::SnapshotTargets` (r:1 w:1)
 	/// Proof: `Election::SnapshotTargets` (`max_values`: Some(1), `max_size`: Some(32002), added: 32497, mode: `MaxEncodedLen`)
@@ -331,8 +319,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `32132`
 		//  Estimated: `33487`
-		// Minimum execution time: 16_755_000 picoseconds.
-		Weight::from_parts(18_992_336, 33487)
+		// Minimum execution time: 15_863_000 picoseconds.
+		Weight::from_parts(18_236_269, 33487)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
@@ -359,10 +347,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `32470`
 		//  Estimated: `33487`
-		// Minimum execution time: 77_876_000 picoseconds.
-		Weight::from_parts(76_640_111, 33487)
-			// Standard Error: 3_556
-			.saturating_add(Weight::from_parts(1_542_869, 0).saturating_mul(v.into()))
+		// Minimum execution time: 72_498_000 picoseconds.
+		Weight::from_parts(71_985_027, 33487)
+			// Standard Error: 2_902
+			.saturating_add(Weight::from_parts(1_481_096, 0).saturating_mul(v.into()))
 			.saturating_add(T::DbWeight::get().reads(12_u64))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
 	}
@@ -378,8 +366,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `284`
 		//  Estimated: `3895`
-		// Minimum execution time: 9_184_000 picoseconds.
-		Weight::from_parts(9_895_000, 3895)
+		// Minimum execution time: 8_813_000 picoseconds.
+		Weight::from_parts(9_644_000, 3895)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -389,8 +377,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `42`
 		//  Estimated: `1490`
-		// Minimum execution time: 2_294_000 picoseconds.
-		Weight::from_parts(2_554_000, 1490)
+		// Minimum execution time: 2_223_000 picoseconds.
+		Weight::from_parts(2_454_000, 1490)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 	}
 	/// Storage: `Election::QueuedSolution` (r:1 w:1)
@@ -403,10 +391,6 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Election::SignedSubmissionIndices` (`max_values`: Some(1), `max_size`: Some(1345), added: 1840, mode: `MaxEncodedLen`)
 	/// Storage: `Election::SignedSubmissionsMap` (r:16 w:16)
 	/// Proof: `Election::SignedSubmissionsMap` (`max_values`: None, `max_size`: Some(148), added: 2623, mode: `MaxEncodedLen`)
-	/// Storage: `Election::SignedSubmissionPages` (r:112 w:112)
-	/// Proof: `Election::SignedSubmissionPages` (`max_values`: None, `max_size`: Some(101680), added: 104155, mode: `Measured`)
-	/// Storage: `Election::SignedSubmissionPageRecords` (r:112 w:112)
-	/// Proof: `Election::SignedSubmissionPageRecords` (`max_values`: None, `max_size`: Some(72), added: 2547, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:16 w:16)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:16 w:16)
@@ -429,12 +413,12 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Election::SnapshotFingerprint` (`max_values`: Some(1), `max_size`: Some(32), added: 527, mode: `MaxEncodedLen`)
 	fn elect() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `18831`
-		//  Estimated: `297021`
-		// Minimum execution time: 962_015_000 picoseconds.
-		Weight::from_parts(1_051_068_000, 297021)
-			.saturating_add(T::DbWeight::get().reads(277_u64))
-			.saturating_add(T::DbWeight::get().writes(295_u64))
+		//  Measured:  `12586`
+		//  Estimated: `42958`
+		// Minimum execution time: 706_424_000 picoseconds.
+		Weight::from_parts(736_248_000, 42958)
+			.saturating_add(T::DbWeight::get().reads(53_u64))
+			.saturating_add(T::DbWeight::get().writes(71_u64))
 	}
 	/// Storage: `Election::SnapshotFingerprint` (r:1 w:0)
 	/// Proof: `Election::SnapshotFingerprint` (`max_values`: Some(1), `max_size`: Some(32), added: 527, mode: `MaxEncodedLen`)
@@ -448,8 +432,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `884050`
 		//  Estimated: `870033`
-		// Minimum execution time: 286_457_000 picoseconds.
-		Weight::from_parts(398_454_000, 870033)
+		// Minimum execution time: 277_143_000 picoseconds.
+		Weight::from_parts(368_159_000, 870033)
 			.saturating_add(T::DbWeight::get().reads(10_u64))
 	}
 	/// Storage: `Election::CurrentPhase` (r:1 w:0)
@@ -474,8 +458,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `884073`
 		//  Estimated: `870033`
-		// Minimum execution time: 970_517_000 picoseconds.
-		Weight::from_parts(1_149_054_000, 870033)
+		// Minimum execution time: 945_250_000 picoseconds.
+		Weight::from_parts(1_083_426_000, 870033)
 			.saturating_add(T::DbWeight::get().reads(15_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -495,8 +479,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `253`
 		//  Estimated: `6336`
-		// Minimum execution time: 12_729_000 picoseconds.
-		Weight::from_parts(13_721_000, 6336)
+		// Minimum execution time: 12_178_000 picoseconds.
+		Weight::from_parts(13_140_000, 6336)
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 	}
 	/// Storage: `Election::CurrentPhase` (r:1 w:0)
@@ -510,10 +494,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `66`
 		//  Estimated: `1490`
-		// Minimum execution time: 7_792_000 picoseconds.
-		Weight::from_parts(8_290_920, 1490)
-			// Standard Error: 77
-			.saturating_add(Weight::from_parts(168_513, 0).saturating_mul(w.into()))
+		// Minimum execution time: 7_621_000 picoseconds.
+		Weight::from_parts(8_082_883, 1490)
+			// Standard Error: 64
+			.saturating_add(Weight::from_parts(156_587, 0).saturating_mul(w.into()))
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -535,8 +519,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `56240`
 		//  Estimated: `870033`
-		// Minimum execution time: 802_297_000 picoseconds.
-		Weight::from_parts(853_302_000, 870033)
+		// Minimum execution time: 760_895_000 picoseconds.
+		Weight::from_parts(806_463_000, 870033)
 			.saturating_add(T::DbWeight::get().reads(12_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -546,16 +530,44 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 3_355_000 picoseconds.
-		Weight::from_parts(3_765_000, 0)
+		// Minimum execution time: 3_115_000 picoseconds.
+		Weight::from_parts(3_525_000, 0)
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
-	fn remove_claim_pages(p: u32, ) -> Weight {
-		Weight::from_parts(10_000_000, 0)
+	/// Storage: `Election::SignedSubmissionsMap` (r:1 w:1)
+	/// Proof: `Election::SignedSubmissionsMap` (`max_values`: None, `max_size`: Some(148), added: 2623, mode: `MaxEncodedLen`)
+	/// Storage: `Election::SignedSubmissionPages` (r:7 w:7)
+	/// Proof: `Election::SignedSubmissionPages` (`max_values`: None, `max_size`: Some(101680), added: 104155, mode: `Measured`)
+	/// Storage: `Election::SignedSubmissionPageRecords` (r:7 w:7)
+	/// Proof: `Election::SignedSubmissionPageRecords` (`max_values`: None, `max_size`: Some(72), added: 2547, mode: `MaxEncodedLen`)
+	/// The range of component `p` is `[0, 7]`.
+	fn clear_stale_pages(p: u32, ) -> Weight {
+		// Proof Size summary in bytes:
+		//  Measured:  `446 + p * (97 ±0)`
+		//  Estimated: `3613 + p * (2571 ±0)`
+		// Minimum execution time: 12_288_000 picoseconds.
+		Weight::from_parts(14_418_701, 3613)
+			// Standard Error: 13_879
+			.saturating_add(Weight::from_parts(1_935_084, 0).saturating_mul(p.into()))
+			.saturating_add(T::DbWeight::get().reads(1_u64))
+			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(p.into())))
+			.saturating_add(T::DbWeight::get().writes(1_u64))
 			.saturating_add(T::DbWeight::get().writes((2_u64).saturating_mul(p.into())))
+			.saturating_add(Weight::from_parts(0, 2571).saturating_mul(p.into()))
 	}
+	/// Storage: `Election::PagedVoterSnapshot` (r:0 w:7)
+	/// Proof: `Election::PagedVoterSnapshot` (`max_values`: None, `max_size`: Some(121674), added: 124149, mode: `MaxEncodedLen`)
+	/// Storage: `Election::PagedVoterSnapshotHash` (r:0 w:7)
+	/// Proof: `Election::PagedVoterSnapshotHash` (`max_values`: None, `max_size`: Some(44), added: 2519, mode: `MaxEncodedLen`)
+	/// The range of component `p` is `[0, 7]`.
 	fn clear_voter_pages(p: u32, ) -> Weight {
-		Weight::from_parts(10_000_000, 0)
+		// Proof Size summary in bytes:
+		//  Measured:  `0`
+		//  Estimated: `0`
+		// Minimum execution time: 130_000 picoseconds.
+		Weight::from_parts(880_048, 0)
+			// Standard Error: 7_974
+			.saturating_add(Weight::from_parts(1_985_991, 0).saturating_mul(p.into()))
 			.saturating_add(T::DbWeight::get().writes((2_u64).saturating_mul(p.into())))
 	}
 }
@@ -563,36 +575,36 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 // For tests and runtimes without their own database weights.
 impl WeightInfo for () {
 	fn feasibility_check(v: u32, _t: u32, a: u32, _d: u32, ) -> Weight {
-		Weight::from_parts(226_708_000, 0)
-			.saturating_add(Weight::from_parts(2_383_613, 0).saturating_mul(v.into()))
-			.saturating_add(Weight::from_parts(2_282_644, 0).saturating_mul(a.into()))
+		Weight::from_parts(221_320_000, 0)
+			.saturating_add(Weight::from_parts(2_303_568, 0).saturating_mul(v.into()))
+			.saturating_add(Weight::from_parts(2_196_412, 0).saturating_mul(a.into()))
 	}
 	fn register() -> Weight {
-		Weight::from_parts(195_802_000, 22740)
-			.saturating_add(RocksDbWeight::get().reads(27_u64))
-			.saturating_add(RocksDbWeight::get().writes(22_u64))
+		Weight::from_parts(131_766_000, 6196)
+			.saturating_add(RocksDbWeight::get().reads(13_u64))
+			.saturating_add(RocksDbWeight::get().writes(8_u64))
 	}
 	fn submit_page() -> Weight {
-		Weight::from_parts(792_872_000, 3613)
+		Weight::from_parts(811_430_000, 3613)
 			.saturating_add(RocksDbWeight::get().reads(9_u64))
 			.saturating_add(RocksDbWeight::get().writes(5_u64))
 	}
 	fn bail() -> Weight {
-		Weight::from_parts(107_420_000, 21798)
-			.saturating_add(RocksDbWeight::get().reads(20_u64))
-			.saturating_add(RocksDbWeight::get().writes(18_u64))
+		Weight::from_parts(82_042_000, 3613)
+			.saturating_add(RocksDbWeight::get().reads(6_u64))
+			.saturating_add(RocksDbWeight::get().writes(4_u64))
 	}
 	fn on_initialize_validation_step(c: u32, ) -> Weight {
-		Weight::from_parts(32_566_271, 157855)
-			.saturating_add(Weight::from_parts(160_751_071, 0).saturating_mul(c.into()))
+		Weight::from_parts(32_245_595, 157541)
+			.saturating_add(Weight::from_parts(138_003_940, 0).saturating_mul(c.into()))
 			.saturating_add(RocksDbWeight::get().reads(4_u64))
-			.saturating_add(RocksDbWeight::get().reads((18_u64).saturating_mul(c.into())))
-			.saturating_add(RocksDbWeight::get().writes((18_u64).saturating_mul(c.into())))
-			.saturating_add(Weight::from_parts(0, 18140).saturating_mul(c.into()))
+			.saturating_add(RocksDbWeight::get().reads((6_u64).saturating_mul(c.into())))
+			.saturating_add(RocksDbWeight::get().writes((6_u64).saturating_mul(c.into())))
+			.saturating_add(Weight::from_parts(0, 3029).saturating_mul(c.into()))
 	}
 	fn on_initialize_validation_pages(c: u32, ) -> Weight {
-		Weight::from_parts(32_778_288, 34311)
-			.saturating_add(Weight::from_parts(126_369_086, 0).saturating_mul(c.into()))
+		Weight::from_parts(33_933_817, 34311)
+			.saturating_add(Weight::from_parts(124_408_734, 0).saturating_mul(c.into()))
 			.saturating_add(RocksDbWeight::get().reads(4_u64))
 			.saturating_add(RocksDbWeight::get().reads((4_u64).saturating_mul(c.into())))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
@@ -600,78 +612,84 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 124191).saturating_mul(c.into()))
 	}
 	fn finalize_signed_winner() -> Weight {
-		Weight::from_parts(66_209_000, 3613)
+		Weight::from_parts(61_882_000, 3613)
 			.saturating_add(RocksDbWeight::get().reads(5_u64))
 			.saturating_add(RocksDbWeight::get().writes(4_u64))
 	}
 	fn finalize_signed_refunds(r: u32, ) -> Weight {
-		Weight::from_parts(5_308_000, 3895)
-			.saturating_add(Weight::from_parts(70_332_243, 0).saturating_mul(r.into()))
+		Weight::from_parts(6_228_103, 3895)
+			.saturating_add(Weight::from_parts(50_665_240, 0).saturating_mul(r.into()))
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
-			.saturating_add(RocksDbWeight::get().reads((17_u64).saturating_mul(r.into())))
+			.saturating_add(RocksDbWeight::get().reads((3_u64).saturating_mul(r.into())))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
-			.saturating_add(RocksDbWeight::get().writes((17_u64).saturating_mul(r.into())))
-			.saturating_add(Weight::from_parts(0, 18145).saturating_mul(r.into()))
+			.saturating_add(RocksDbWeight::get().writes((3_u64).saturating_mul(r.into())))
+			.saturating_add(Weight::from_parts(0, 2623).saturating_mul(r.into()))
 	}
 	fn on_initialize_snapshot_targets(_t: u32, ) -> Weight {
-		Weight::from_parts(18_992_336, 33487)
+		Weight::from_parts(18_236_269, 33487)
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().writes(4_u64))
 	}
 	fn on_initialize_snapshot_voters(v: u32, ) -> Weight {
-		Weight::from_parts(76_640_111, 33487)
-			.saturating_add(Weight::from_parts(1_542_869, 0).saturating_mul(v.into()))
+		Weight::from_parts(71_985_027, 33487)
+			.saturating_add(Weight::from_parts(1_481_096, 0).saturating_mul(v.into()))
 			.saturating_add(RocksDbWeight::get().reads(12_u64))
 			.saturating_add(RocksDbWeight::get().writes(6_u64))
 	}
 	fn on_initialize_open_unsigned() -> Weight {
-		Weight::from_parts(9_895_000, 3895)
+		Weight::from_parts(9_644_000, 3895)
 			.saturating_add(RocksDbWeight::get().reads(4_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn on_initialize_nothing() -> Weight {
-		Weight::from_parts(2_554_000, 1490)
+		Weight::from_parts(2_454_000, 1490)
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 	}
 	fn elect() -> Weight {
-		Weight::from_parts(1_051_068_000, 297021)
-			.saturating_add(RocksDbWeight::get().reads(277_u64))
-			.saturating_add(RocksDbWeight::get().writes(295_u64))
+		Weight::from_parts(736_248_000, 42958)
+			.saturating_add(RocksDbWeight::get().reads(53_u64))
+			.saturating_add(RocksDbWeight::get().writes(71_u64))
 	}
 	fn fallback_input() -> Weight {
-		Weight::from_parts(398_454_000, 870033)
+		Weight::from_parts(368_159_000, 870033)
 			.saturating_add(RocksDbWeight::get().reads(10_u64))
 	}
 	fn submit_unsigned() -> Weight {
-		Weight::from_parts(1_149_054_000, 870033)
+		Weight::from_parts(1_083_426_000, 870033)
 			.saturating_add(RocksDbWeight::get().reads(15_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn authorize_submit_unsigned() -> Weight {
-		Weight::from_parts(13_721_000, 6336)
+		Weight::from_parts(13_140_000, 6336)
 			.saturating_add(RocksDbWeight::get().reads(6_u64))
 	}
 	fn set_emergency_election_result(w: u32, ) -> Weight {
-		Weight::from_parts(8_290_920, 1490)
-			.saturating_add(Weight::from_parts(168_513, 0).saturating_mul(w.into()))
+		Weight::from_parts(8_082_883, 1490)
+			.saturating_add(Weight::from_parts(156_587, 0).saturating_mul(w.into()))
 			.saturating_add(RocksDbWeight::get().reads(2_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn governance_fallback() -> Weight {
-		Weight::from_parts(853_302_000, 870033)
+		Weight::from_parts(806_463_000, 870033)
 			.saturating_add(RocksDbWeight::get().reads(12_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn set_minimum_untrusted_score() -> Weight {
-		Weight::from_parts(3_765_000, 0)
+		Weight::from_parts(3_525_000, 0)
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
-	fn remove_claim_pages(p: u32, ) -> Weight {
-		Weight::from_parts(10_000_000, 0)
+	fn clear_stale_pages(p: u32, ) -> Weight {
+		Weight::from_parts(14_418_701, 3613)
+			.saturating_add(Weight::from_parts(1_935_084, 0).saturating_mul(p.into()))
+			.saturating_add(RocksDbWeight::get().reads(1_u64))
+			.saturating_add(RocksDbWeight::get().reads((2_u64).saturating_mul(p.into())))
+			.saturating_add(RocksDbWeight::get().writes(1_u64))
 			.saturating_add(RocksDbWeight::get().writes((2_u64).saturating_mul(p.into())))
+			.saturating_add(Weight::from_parts(0, 2571).saturating_mul(p.into()))
 	}
 	fn clear_voter_pages(p: u32, ) -> Weight {
-		Weight::from_parts(10_000_000, 0)
+		Weight::from_parts(880_048, 0)
+			.saturating_add(Weight::from_parts(1_985_991, 0).saturating_mul(p.into()))
 			.saturating_add(RocksDbWeight::get().writes((2_u64).saturating_mul(p.into())))
 	}
 }

@@ -538,18 +538,15 @@ fn a_validation_step_is_charged_what_it_checks() {
 		System::set_block_number(23);
 		let charged = MultiPhase::on_initialize(23);
 		// Two pages checked (1's, slashed, and 2's, which wins) at their own weight, 2
-		// concluded, 3 refunded behind the winner; each claim that ends (a failing page's, a
-		// refunded one) charged the removal of every page it could hold.
-		let pages: u32 = <Runtime as crate::Config>::Pages::get();
-		let removal = <() as WeightInfo>::remove_claim_pages(pages);
+		// concluded, 3 refunded behind the winner; and the stale pages cleared this block (none
+		// yet: the claims removed in this block leave theirs to the blocks after).
 		let expected = <() as WeightInfo>::on_initialize_validation_step(2)
-			.saturating_add(removal.saturating_mul(2))
 			.max(<() as WeightInfo>::on_initialize_validation_pages(2))
 			.saturating_add(mock_weight(&bad))
 			.saturating_add(mock_weight(&raw))
 			.saturating_add(<() as WeightInfo>::finalize_signed_winner())
 			.saturating_add(<() as WeightInfo>::finalize_signed_refunds(1))
-			.saturating_add(removal);
+			.saturating_add(<() as WeightInfo>::clear_stale_pages(0));
 		assert_eq!(charged, expected);
 		assert!(QueuedSolution::<Runtime>::get().is_some());
 	});
@@ -568,12 +565,7 @@ fn elect_is_charged_the_fallback_when_nothing_is_queued() {
 		// Reading the on-chain pages (`fallback_input`) is charged too.
 		let fallback = Weight::from_parts(5 * 1_000 + 3 * 100 + 2 * 10_000, 0);
 		let expected = <() as WeightInfo>::elect()
-			// Every claim the queue may hold refunded with every page, and the
-			// snapshot's pages removed.
-			.saturating_add(
-				<() as WeightInfo>::remove_claim_pages(<Runtime as crate::Config>::Pages::get())
-					.saturating_mul(<Runtime as crate::Config>::SignedMaxSubmissions::get().into()),
-			)
+			// The snapshot's pages removed.
 			.saturating_add(<() as WeightInfo>::clear_voter_pages(
 				<Runtime as crate::Config>::Pages::get(),
 			))

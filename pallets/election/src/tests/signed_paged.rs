@@ -269,7 +269,19 @@ fn bailing_forfeits_the_base_deposit_and_returns_the_pages() {
 			returned: pages
 		}));
 		assert_eq!((held(1), Balances::free_balance(1)), (0, free + pages));
+		// The claim is gone at once; its three pages wait for the clean-up, which deletes
+		// `ClearPagesPerBlock` (3) a block, and is charged what it deleted.
+		assert_eq!(SignedSubmissionPages::<Runtime>::iter().count(), 3);
+		assert_eq!(StaleClaimPages::<Runtime>::iter().count(), 1);
+		let next = System::block_number() + 1;
+		System::set_block_number(next);
+		let charged = <MultiPhase as frame_support::traits::Hooks<u64>>::on_initialize(next);
+		assert!(charged.all_gte(<() as crate::WeightInfo>::clear_stale_pages(3)));
 		assert_eq!(SignedSubmissionPages::<Runtime>::iter().count(), 0);
+		assert_eq!(SignedSubmissionPageRecords::<Runtime>::iter().count(), 0);
+		// Three asked, three found: the claim stays listed until a block finds none left.
+		assert_eq!(MultiPhase::clear_stale_pages(3), 0);
+		assert_eq!(StaleClaimPages::<Runtime>::iter().count(), 0);
 		let queue: Vec<AccountId> =
 			SignedSubmissionIndices::<Runtime>::get().iter().map(|e| e.who).collect();
 		assert_eq!(queue, vec![2]);

@@ -221,6 +221,7 @@ impl multi_phase::Config for Runtime {
 	type UnsignedPhase = ConstU64<5>;
 	type SignedMaxSubmissions = ConstU32<4>;
 	type SignedPagesPerBlock = ConstU32<2>;
+	type ClearPagesPerBlock = ConstU32<32>;
 	type BetterSignedThreshold = Threshold;
 	type SignedDepositBase = frame_support::traits::ConstU128<{ PHA }>;
 	type SignedDepositIncreaseFactor = Factor;
