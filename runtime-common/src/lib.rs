@@ -9,7 +9,7 @@
 //!   election (`pallet-election-multi-phase`), for a runtime and an [`ElectionScale`];
 //! - the scales: [`Development`] (7 voter pages, a 100-block era, 4 active pools: a round is quick
 //!   to test) and [`StakePoolsScale`] (100,000 delegators in 455 pages, 1,000 pools, 300
-//!   winners, a 1,300-block era), each bound explained where it is set;
+//!   winners, a 1,300-block era, no on-chain fallback), each bound explained where it is set;
 //! - the page sizes every scale shares ([`VOTERS_PER_PAGE`], [`TARGETS_PER_PAGE`]): they are
 //!   what one block can read within a quarter of a parachain block's proof, so they do not
 //!   change with the scale; the scale changes the number of pages and the phases' lengths;
@@ -145,10 +145,11 @@ impl ElectionScale for Development {
 ///
 /// - **455 voter pages** of 220: 100,100 delegators, the largest first; one page per block
 ///   (1,218 KiB of proof, 10 ms). With the 4 target pages the snapshot takes 459 blocks.
-/// - **Signed phase, 30 blocks**: a claim is `register` and at most 455 `submit_page`
-///   transactions of about 1.6 KB each (1.1 ms and 3.5 KiB of proof each); hundreds fit in one
-///   block's normal class, so 8 claims (3,648 transactions) need about 10 blocks; 30 leave room
-///   for a busy chain.
+/// - **Signed phase, 60 blocks**: a claim is `register` and at most 455 `submit_page`
+///   transactions of about 1.6 KB each; with their transaction extensions each is charged
+///   about 1.7 ms and 15 KiB of proof, so 80 fit a quarter of a block and 8 claims (3,648
+///   transactions) take 46 blocks at that pace (the normal class would take three times as
+///   many per block).
 /// - **8 claims, 5 pages per block, 740 validation blocks**: a page check reads a voter page
 ///   (124 KB) and a solution page (at most 64 KiB); five fit a quarter block (about 101 ms and
 ///   1,109 KiB with a winner concluded and the queue refunded), so a claim takes 91 blocks and a
@@ -156,8 +157,8 @@ impl ElectionScale for Development {
 ///   more chances; each costs the chain 91 blocks of checking, so the queue's bound is what the
 ///   window pays for.
 /// - **Unsigned phase, 30 blocks**, then the era's end.
-/// - **An era of 1,300 blocks** (2 h 10 min of 6-second parachain blocks): 459 + 30 + 740 + 30 =
-///   1,259 blocks of round, 41 before it starts.
+/// - **An era of 1,300 blocks** (2 h 10 min of 6-second parachain blocks): 459 + 60 + 740 + 30 =
+///   1,289 blocks of round, 11 before it starts.
 /// - **300 winners**: the active set the stake pools store at the era's end (the
 ///   `on_initialize_new_era(300)` benchmark).
 pub struct StakePoolsScale;
@@ -167,7 +168,7 @@ impl ElectionScale for StakePoolsScale {
 	const DESIRED_ACTIVE_POOLS: u32 = 300;
 	const MAX_WINNERS: u32 = 300;
 	const PAGES: u32 = 455;
-	const SIGNED_PHASE: u32 = 30;
+	const SIGNED_PHASE: u32 = 60;
 	const SIGNED_VALIDATION_PHASE: u32 = 740;
 	const UNSIGNED_PHASE: u32 = 30;
 	const SIGNED_MAX_SUBMISSIONS: u32 = 8;
@@ -453,8 +454,10 @@ macro_rules! impl_staking_pallets {
 			type SignedPagesPerBlock = $crate::reexport::frame_support::traits::ConstU32<
 				{ <$scale as $crate::ElectionScale>::SIGNED_PAGES_PER_BLOCK },
 			>;
-			// 64 pages of removed claims per block: a full queue's pages at the target scale (8
-			// claims of 455 pages) are gone within 57 blocks, for about 7.5 ms a block.
+			// 64 pages of removed claims per block outside the snapshot and validation blocks
+			// (7.5 ms and 160 KiB of proof by `clear_stale_pages(64)`): a full queue's pages at
+			// the target scale (8 claims of 455 pages) are gone within 57 such blocks (the
+			// unsigned phase and the blocks before the next snapshot give 71).
 			type ClearPagesPerBlock = $crate::reexport::frame_support::traits::ConstU32<64>;
 			type BetterSignedThreshold = $crate::BetterSignedThreshold;
 			type SignedDepositBase =

@@ -289,8 +289,8 @@ impl<T: Config> Pallet<T> {
 		Some(claim)
 	}
 
-	/// Delete up to `limit` pages (a solution and its record each) of removed claims, oldest
-	/// claim first; returns how many were deleted. Not limited by `Pages`: a claim keeps at most
+	/// Delete up to `limit` pages (a solution and its record each) of removed claims, claim by
+	/// claim in storage order; returns how many were deleted. Not limited by `Pages`: a claim keeps at most
 	/// the pages it stored, even if an upgrade lowered `Pages` since.
 	pub(crate) fn clear_stale_pages(limit: u32) -> u32 {
 		let mut cleared: u32 = 0;

@@ -101,12 +101,12 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 217_625_000 picoseconds.
-		Weight::from_parts(221_320_000, 0)
-			// Standard Error: 133_703
-			.saturating_add(Weight::from_parts(2_303_568, 0).saturating_mul(v.into()))
-			// Standard Error: 131_544
-			.saturating_add(Weight::from_parts(2_196_412, 0).saturating_mul(a.into()))
+		// Minimum execution time: 209_222_000 picoseconds.
+		Weight::from_parts(214_160_000, 0)
+			// Standard Error: 119_505
+			.saturating_add(Weight::from_parts(2_123_778, 0).saturating_mul(v.into()))
+			// Standard Error: 117_576
+			.saturating_add(Weight::from_parts(2_000_819, 0).saturating_mul(a.into()))
 	}
 	/// Storage: `Election::CurrentPhase` (r:1 w:0)
 	/// Proof: `Election::CurrentPhase` (`max_values`: Some(1), `max_size`: Some(5), added: 500, mode: `MaxEncodedLen`)
@@ -134,8 +134,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `3022`
 		//  Estimated: `6196`
-		// Minimum execution time: 111_507_000 picoseconds.
-		Weight::from_parts(131_766_000, 6196)
+		// Minimum execution time: 103_364_000 picoseconds.
+		Weight::from_parts(108_712_000, 6196)
 			.saturating_add(T::DbWeight::get().reads(13_u64))
 			.saturating_add(T::DbWeight::get().writes(8_u64))
 	}
@@ -163,8 +163,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `1287`
 		//  Estimated: `3613`
-		// Minimum execution time: 738_882_000 picoseconds.
-		Weight::from_parts(811_430_000, 3613)
+		// Minimum execution time: 723_218_000 picoseconds.
+		Weight::from_parts(790_289_000, 3613)
 			.saturating_add(T::DbWeight::get().reads(9_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
@@ -184,8 +184,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `2752`
 		//  Estimated: `3613`
-		// Minimum execution time: 62_683_000 picoseconds.
-		Weight::from_parts(82_042_000, 3613)
+		// Minimum execution time: 58_147_000 picoseconds.
+		Weight::from_parts(68_873_000, 3613)
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
@@ -211,18 +211,20 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Election::Round` (r:1 w:0)
 	/// Proof: `Election::Round` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `Election::StaleClaimPages` (r:0 w:4)
+	/// Proof: `Election::StaleClaimPages` (`max_values`: None, `max_size`: Some(12), added: 2487, mode: `MaxEncodedLen`)
 	/// The range of component `c` is `[0, 4]`.
 	fn on_initialize_validation_step(c: u32, ) -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `63401 + c * (31602 ±0)`
 		//  Estimated: `157541 + c * (3029 ±0)`
-		// Minimum execution time: 14_722_000 picoseconds.
-		Weight::from_parts(32_245_595, 157541)
-			// Standard Error: 440_348
-			.saturating_add(Weight::from_parts(138_003_940, 0).saturating_mul(c.into()))
+		// Minimum execution time: 14_442_000 picoseconds.
+		Weight::from_parts(26_092_002, 157541)
+			// Standard Error: 324_715
+			.saturating_add(Weight::from_parts(126_069_910, 0).saturating_mul(c.into()))
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().reads((6_u64).saturating_mul(c.into())))
-			.saturating_add(T::DbWeight::get().writes((6_u64).saturating_mul(c.into())))
+			.saturating_add(T::DbWeight::get().writes((7_u64).saturating_mul(c.into())))
 			.saturating_add(Weight::from_parts(0, 3029).saturating_mul(c.into()))
 	}
 	/// Storage: `Election::SnapshotTargets` (r:1 w:0)
@@ -246,10 +248,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `32662 + c * (121933 ±0)`
 		//  Estimated: `34311 + c * (124191 ±0)`
-		// Minimum execution time: 15_703_000 picoseconds.
-		Weight::from_parts(33_933_817, 34311)
-			// Standard Error: 557_138
-			.saturating_add(Weight::from_parts(124_408_734, 0).saturating_mul(c.into()))
+		// Minimum execution time: 15_813_000 picoseconds.
+		Weight::from_parts(26_796_933, 34311)
+			// Standard Error: 384_538
+			.saturating_add(Weight::from_parts(114_646_977, 0).saturating_mul(c.into()))
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().reads((4_u64).saturating_mul(c.into())))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
@@ -272,8 +274,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `784`
 		//  Estimated: `3613`
-		// Minimum execution time: 57_235_000 picoseconds.
-		Weight::from_parts(61_882_000, 3613)
+		// Minimum execution time: 55_032_000 picoseconds.
+		Weight::from_parts(58_046_000, 3613)
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
@@ -294,10 +296,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `399 + r * (454 ±0)`
 		//  Estimated: `3895 + r * (2623 ±0)`
-		// Minimum execution time: 4_667_000 picoseconds.
-		Weight::from_parts(6_228_103, 3895)
-			// Standard Error: 27_231
-			.saturating_add(Weight::from_parts(50_665_240, 0).saturating_mul(r.into()))
+		// Minimum execution time: 4_758_000 picoseconds.
+		Weight::from_parts(6_796_423, 3895)
+			// Standard Error: 13_874
+			.saturating_add(Weight::from_parts(46_903_527, 0).saturating_mul(r.into()))
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(r.into())))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
@@ -319,8 +321,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `32132`
 		//  Estimated: `33487`
-		// Minimum execution time: 15_863_000 picoseconds.
-		Weight::from_parts(18_236_269, 33487)
+		// Minimum execution time: 15_944_000 picoseconds.
+		Weight::from_parts(17_896_978, 33487)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
@@ -347,13 +349,15 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `32470`
 		//  Estimated: `33487`
-		// Minimum execution time: 72_498_000 picoseconds.
-		Weight::from_parts(71_985_027, 33487)
-			// Standard Error: 2_902
-			.saturating_add(Weight::from_parts(1_481_096, 0).saturating_mul(v.into()))
+		// Minimum execution time: 75_943_000 picoseconds.
+		Weight::from_parts(73_643_850, 33487)
+			// Standard Error: 2_589
+			.saturating_add(Weight::from_parts(1_479_600, 0).saturating_mul(v.into()))
 			.saturating_add(T::DbWeight::get().reads(12_u64))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
 	}
+	/// Storage: `Election::StaleClaimPages` (r:1 w:0)
+	/// Proof: `Election::StaleClaimPages` (`max_values`: None, `max_size`: Some(12), added: 2487, mode: `MaxEncodedLen`)
 	/// Storage: `Election::CurrentPhase` (r:1 w:1)
 	/// Proof: `Election::CurrentPhase` (`max_values`: Some(1), `max_size`: Some(5), added: 500, mode: `MaxEncodedLen`)
 	/// Storage: `Election::SignedVerification` (r:1 w:0)
@@ -366,20 +370,22 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `284`
 		//  Estimated: `3895`
-		// Minimum execution time: 8_813_000 picoseconds.
-		Weight::from_parts(9_644_000, 3895)
-			.saturating_add(T::DbWeight::get().reads(4_u64))
+		// Minimum execution time: 10_575_000 picoseconds.
+		Weight::from_parts(11_537_000, 3895)
+			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
+	/// Storage: `Election::StaleClaimPages` (r:1 w:0)
+	/// Proof: `Election::StaleClaimPages` (`max_values`: None, `max_size`: Some(12), added: 2487, mode: `MaxEncodedLen`)
 	/// Storage: `Election::CurrentPhase` (r:1 w:0)
 	/// Proof: `Election::CurrentPhase` (`max_values`: Some(1), `max_size`: Some(5), added: 500, mode: `MaxEncodedLen`)
 	fn on_initialize_nothing() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `42`
-		//  Estimated: `1490`
-		// Minimum execution time: 2_223_000 picoseconds.
-		Weight::from_parts(2_454_000, 1490)
-			.saturating_add(T::DbWeight::get().reads(1_u64))
+		//  Estimated: `3477`
+		// Minimum execution time: 3_676_000 picoseconds.
+		Weight::from_parts(4_036_000, 3477)
+			.saturating_add(T::DbWeight::get().reads(2_u64))
 	}
 	/// Storage: `Election::QueuedSolution` (r:1 w:1)
 	/// Proof: `Election::QueuedSolution` (`max_values`: Some(1), `max_size`: Some(4851), added: 5346, mode: `MaxEncodedLen`)
@@ -415,8 +421,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `12586`
 		//  Estimated: `42958`
-		// Minimum execution time: 706_424_000 picoseconds.
-		Weight::from_parts(736_248_000, 42958)
+		// Minimum execution time: 611_171_000 picoseconds.
+		Weight::from_parts(672_823_000, 42958)
 			.saturating_add(T::DbWeight::get().reads(53_u64))
 			.saturating_add(T::DbWeight::get().writes(71_u64))
 	}
@@ -432,8 +438,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `884050`
 		//  Estimated: `870033`
-		// Minimum execution time: 277_143_000 picoseconds.
-		Weight::from_parts(368_159_000, 870033)
+		// Minimum execution time: 282_722_000 picoseconds.
+		Weight::from_parts(375_791_000, 870033)
 			.saturating_add(T::DbWeight::get().reads(10_u64))
 	}
 	/// Storage: `Election::CurrentPhase` (r:1 w:0)
@@ -458,8 +464,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `884073`
 		//  Estimated: `870033`
-		// Minimum execution time: 945_250_000 picoseconds.
-		Weight::from_parts(1_083_426_000, 870033)
+		// Minimum execution time: 917_198_000 picoseconds.
+		Weight::from_parts(1_080_051_000, 870033)
 			.saturating_add(T::DbWeight::get().reads(15_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -479,8 +485,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `253`
 		//  Estimated: `6336`
-		// Minimum execution time: 12_178_000 picoseconds.
-		Weight::from_parts(13_140_000, 6336)
+		// Minimum execution time: 12_319_000 picoseconds.
+		Weight::from_parts(13_260_000, 6336)
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 	}
 	/// Storage: `Election::CurrentPhase` (r:1 w:0)
@@ -494,10 +500,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `66`
 		//  Estimated: `1490`
-		// Minimum execution time: 7_621_000 picoseconds.
-		Weight::from_parts(8_082_883, 1490)
-			// Standard Error: 64
-			.saturating_add(Weight::from_parts(156_587, 0).saturating_mul(w.into()))
+		// Minimum execution time: 7_671_000 picoseconds.
+		Weight::from_parts(8_245_330, 1490)
+			// Standard Error: 84
+			.saturating_add(Weight::from_parts(163_967, 0).saturating_mul(w.into()))
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -519,8 +525,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `56240`
 		//  Estimated: `870033`
-		// Minimum execution time: 760_895_000 picoseconds.
-		Weight::from_parts(806_463_000, 870033)
+		// Minimum execution time: 766_364_000 picoseconds.
+		Weight::from_parts(811_149_000, 870033)
 			.saturating_add(T::DbWeight::get().reads(12_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -530,30 +536,28 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 3_115_000 picoseconds.
-		Weight::from_parts(3_525_000, 0)
+		// Minimum execution time: 3_335_000 picoseconds.
+		Weight::from_parts(3_715_000, 0)
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
-	/// Storage: `Election::SignedSubmissionsMap` (r:1 w:1)
-	/// Proof: `Election::SignedSubmissionsMap` (`max_values`: None, `max_size`: Some(148), added: 2623, mode: `MaxEncodedLen`)
-	/// Storage: `Election::SignedSubmissionPages` (r:7 w:7)
-	/// Proof: `Election::SignedSubmissionPages` (`max_values`: None, `max_size`: Some(101680), added: 104155, mode: `Measured`)
+	/// Storage: `Election::StaleClaimPages` (r:1 w:0)
+	/// Proof: `Election::StaleClaimPages` (`max_values`: None, `max_size`: Some(12), added: 2487, mode: `MaxEncodedLen`)
 	/// Storage: `Election::SignedSubmissionPageRecords` (r:7 w:7)
-	/// Proof: `Election::SignedSubmissionPageRecords` (`max_values`: None, `max_size`: Some(72), added: 2547, mode: `MaxEncodedLen`)
-	/// The range of component `p` is `[0, 7]`.
-	fn clear_stale_pages(p: u32, ) -> Weight {
+	/// Proof: `Election::SignedSubmissionPageRecords` (`max_values`: None, `max_size`: Some(72), added: 2547, mode: `Measured`)
+	/// Storage: `Election::SignedSubmissionPages` (r:0 w:7)
+	/// Proof: `Election::SignedSubmissionPages` (`max_values`: None, `max_size`: Some(101680), added: 104155, mode: `Measured`)
+	/// The range of component `k` is `[0, 7]`.
+	fn clear_stale_pages(k: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `446 + p * (97 ±0)`
-		//  Estimated: `3613 + p * (2571 ±0)`
-		// Minimum execution time: 12_288_000 picoseconds.
-		Weight::from_parts(14_418_701, 3613)
-			// Standard Error: 13_879
-			.saturating_add(Weight::from_parts(1_935_084, 0).saturating_mul(p.into()))
-			.saturating_add(T::DbWeight::get().reads(1_u64))
-			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(p.into())))
-			.saturating_add(T::DbWeight::get().writes(1_u64))
-			.saturating_add(T::DbWeight::get().writes((2_u64).saturating_mul(p.into())))
-			.saturating_add(Weight::from_parts(0, 2571).saturating_mul(p.into()))
+		//  Measured:  `443 + k * (37 ±0)`
+		//  Estimated: `3477 + k * (2504 ±0)`
+		// Minimum execution time: 180_000 picoseconds.
+		Weight::from_parts(6_881_416, 3477)
+			// Standard Error: 70_828
+			.saturating_add(Weight::from_parts(4_907_811, 0).saturating_mul(k.into()))
+			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(k.into())))
+			.saturating_add(T::DbWeight::get().writes((2_u64).saturating_mul(k.into())))
+			.saturating_add(Weight::from_parts(0, 2504).saturating_mul(k.into()))
 	}
 	/// Storage: `Election::PagedVoterSnapshot` (r:0 w:7)
 	/// Proof: `Election::PagedVoterSnapshot` (`max_values`: None, `max_size`: Some(121674), added: 124149, mode: `MaxEncodedLen`)
@@ -564,10 +568,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 130_000 picoseconds.
-		Weight::from_parts(880_048, 0)
-			// Standard Error: 7_974
-			.saturating_add(Weight::from_parts(1_985_991, 0).saturating_mul(p.into()))
+		// Minimum execution time: 150_000 picoseconds.
+		Weight::from_parts(1_197_682, 0)
+			// Standard Error: 10_568
+			.saturating_add(Weight::from_parts(2_077_411, 0).saturating_mul(p.into()))
 			.saturating_add(T::DbWeight::get().writes((2_u64).saturating_mul(p.into())))
 	}
 }
@@ -575,36 +579,36 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 // For tests and runtimes without their own database weights.
 impl WeightInfo for () {
 	fn feasibility_check(v: u32, _t: u32, a: u32, _d: u32, ) -> Weight {
-		Weight::from_parts(221_320_000, 0)
-			.saturating_add(Weight::from_parts(2_303_568, 0).saturating_mul(v.into()))
-			.saturating_add(Weight::from_parts(2_196_412, 0).saturating_mul(a.into()))
+		Weight::from_parts(214_160_000, 0)
+			.saturating_add(Weight::from_parts(2_123_778, 0).saturating_mul(v.into()))
+			.saturating_add(Weight::from_parts(2_000_819, 0).saturating_mul(a.into()))
 	}
 	fn register() -> Weight {
-		Weight::from_parts(131_766_000, 6196)
+		Weight::from_parts(108_712_000, 6196)
 			.saturating_add(RocksDbWeight::get().reads(13_u64))
 			.saturating_add(RocksDbWeight::get().writes(8_u64))
 	}
 	fn submit_page() -> Weight {
-		Weight::from_parts(811_430_000, 3613)
+		Weight::from_parts(790_289_000, 3613)
 			.saturating_add(RocksDbWeight::get().reads(9_u64))
 			.saturating_add(RocksDbWeight::get().writes(5_u64))
 	}
 	fn bail() -> Weight {
-		Weight::from_parts(82_042_000, 3613)
+		Weight::from_parts(68_873_000, 3613)
 			.saturating_add(RocksDbWeight::get().reads(6_u64))
 			.saturating_add(RocksDbWeight::get().writes(4_u64))
 	}
 	fn on_initialize_validation_step(c: u32, ) -> Weight {
-		Weight::from_parts(32_245_595, 157541)
-			.saturating_add(Weight::from_parts(138_003_940, 0).saturating_mul(c.into()))
+		Weight::from_parts(26_092_002, 157541)
+			.saturating_add(Weight::from_parts(126_069_910, 0).saturating_mul(c.into()))
 			.saturating_add(RocksDbWeight::get().reads(4_u64))
 			.saturating_add(RocksDbWeight::get().reads((6_u64).saturating_mul(c.into())))
-			.saturating_add(RocksDbWeight::get().writes((6_u64).saturating_mul(c.into())))
+			.saturating_add(RocksDbWeight::get().writes((7_u64).saturating_mul(c.into())))
 			.saturating_add(Weight::from_parts(0, 3029).saturating_mul(c.into()))
 	}
 	fn on_initialize_validation_pages(c: u32, ) -> Weight {
-		Weight::from_parts(33_933_817, 34311)
-			.saturating_add(Weight::from_parts(124_408_734, 0).saturating_mul(c.into()))
+		Weight::from_parts(26_796_933, 34311)
+			.saturating_add(Weight::from_parts(114_646_977, 0).saturating_mul(c.into()))
 			.saturating_add(RocksDbWeight::get().reads(4_u64))
 			.saturating_add(RocksDbWeight::get().reads((4_u64).saturating_mul(c.into())))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
@@ -612,13 +616,13 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 124191).saturating_mul(c.into()))
 	}
 	fn finalize_signed_winner() -> Weight {
-		Weight::from_parts(61_882_000, 3613)
+		Weight::from_parts(58_046_000, 3613)
 			.saturating_add(RocksDbWeight::get().reads(5_u64))
 			.saturating_add(RocksDbWeight::get().writes(4_u64))
 	}
 	fn finalize_signed_refunds(r: u32, ) -> Weight {
-		Weight::from_parts(6_228_103, 3895)
-			.saturating_add(Weight::from_parts(50_665_240, 0).saturating_mul(r.into()))
+		Weight::from_parts(6_796_423, 3895)
+			.saturating_add(Weight::from_parts(46_903_527, 0).saturating_mul(r.into()))
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().reads((3_u64).saturating_mul(r.into())))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
@@ -626,70 +630,68 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 2623).saturating_mul(r.into()))
 	}
 	fn on_initialize_snapshot_targets(_t: u32, ) -> Weight {
-		Weight::from_parts(18_236_269, 33487)
+		Weight::from_parts(17_896_978, 33487)
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().writes(4_u64))
 	}
 	fn on_initialize_snapshot_voters(v: u32, ) -> Weight {
-		Weight::from_parts(71_985_027, 33487)
-			.saturating_add(Weight::from_parts(1_481_096, 0).saturating_mul(v.into()))
+		Weight::from_parts(73_643_850, 33487)
+			.saturating_add(Weight::from_parts(1_479_600, 0).saturating_mul(v.into()))
 			.saturating_add(RocksDbWeight::get().reads(12_u64))
 			.saturating_add(RocksDbWeight::get().writes(6_u64))
 	}
 	fn on_initialize_open_unsigned() -> Weight {
-		Weight::from_parts(9_644_000, 3895)
-			.saturating_add(RocksDbWeight::get().reads(4_u64))
+		Weight::from_parts(11_537_000, 3895)
+			.saturating_add(RocksDbWeight::get().reads(5_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn on_initialize_nothing() -> Weight {
-		Weight::from_parts(2_454_000, 1490)
-			.saturating_add(RocksDbWeight::get().reads(1_u64))
+		Weight::from_parts(4_036_000, 3477)
+			.saturating_add(RocksDbWeight::get().reads(2_u64))
 	}
 	fn elect() -> Weight {
-		Weight::from_parts(736_248_000, 42958)
+		Weight::from_parts(672_823_000, 42958)
 			.saturating_add(RocksDbWeight::get().reads(53_u64))
 			.saturating_add(RocksDbWeight::get().writes(71_u64))
 	}
 	fn fallback_input() -> Weight {
-		Weight::from_parts(368_159_000, 870033)
+		Weight::from_parts(375_791_000, 870033)
 			.saturating_add(RocksDbWeight::get().reads(10_u64))
 	}
 	fn submit_unsigned() -> Weight {
-		Weight::from_parts(1_083_426_000, 870033)
+		Weight::from_parts(1_080_051_000, 870033)
 			.saturating_add(RocksDbWeight::get().reads(15_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn authorize_submit_unsigned() -> Weight {
-		Weight::from_parts(13_140_000, 6336)
+		Weight::from_parts(13_260_000, 6336)
 			.saturating_add(RocksDbWeight::get().reads(6_u64))
 	}
 	fn set_emergency_election_result(w: u32, ) -> Weight {
-		Weight::from_parts(8_082_883, 1490)
-			.saturating_add(Weight::from_parts(156_587, 0).saturating_mul(w.into()))
+		Weight::from_parts(8_245_330, 1490)
+			.saturating_add(Weight::from_parts(163_967, 0).saturating_mul(w.into()))
 			.saturating_add(RocksDbWeight::get().reads(2_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn governance_fallback() -> Weight {
-		Weight::from_parts(806_463_000, 870033)
+		Weight::from_parts(811_149_000, 870033)
 			.saturating_add(RocksDbWeight::get().reads(12_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn set_minimum_untrusted_score() -> Weight {
-		Weight::from_parts(3_525_000, 0)
+		Weight::from_parts(3_715_000, 0)
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
-	fn clear_stale_pages(p: u32, ) -> Weight {
-		Weight::from_parts(14_418_701, 3613)
-			.saturating_add(Weight::from_parts(1_935_084, 0).saturating_mul(p.into()))
-			.saturating_add(RocksDbWeight::get().reads(1_u64))
-			.saturating_add(RocksDbWeight::get().reads((2_u64).saturating_mul(p.into())))
-			.saturating_add(RocksDbWeight::get().writes(1_u64))
-			.saturating_add(RocksDbWeight::get().writes((2_u64).saturating_mul(p.into())))
-			.saturating_add(Weight::from_parts(0, 2571).saturating_mul(p.into()))
+	fn clear_stale_pages(k: u32, ) -> Weight {
+		Weight::from_parts(6_881_416, 3477)
+			.saturating_add(Weight::from_parts(4_907_811, 0).saturating_mul(k.into()))
+			.saturating_add(RocksDbWeight::get().reads((1_u64).saturating_mul(k.into())))
+			.saturating_add(RocksDbWeight::get().writes((2_u64).saturating_mul(k.into())))
+			.saturating_add(Weight::from_parts(0, 2504).saturating_mul(k.into()))
 	}
 	fn clear_voter_pages(p: u32, ) -> Weight {
-		Weight::from_parts(880_048, 0)
-			.saturating_add(Weight::from_parts(1_985_991, 0).saturating_mul(p.into()))
+		Weight::from_parts(1_197_682, 0)
+			.saturating_add(Weight::from_parts(2_077_411, 0).saturating_mul(p.into()))
 			.saturating_add(RocksDbWeight::get().writes((2_u64).saturating_mul(p.into())))
 	}
 }

@@ -65,7 +65,11 @@ pub fn table<R: Both>() -> Vec<(&'static str, Weight)> {
 		max_targets,
 		max_winners,
 	);
-	let removal = Election::<R>::claim_removal_weight();
+	// The clean-up of removed claims' pages, in the blocks that take no snapshot page and
+	// check no claim (the era boundary among them).
+	let cleanup = Ele::<R>::clear_stale_pages(
+		<R as pallet_election_multi_phase::Config>::ClearPagesPerBlock::get(),
+	);
 	vec![
 		// Stake pool: the deadline hook with every lane's slots full, and an era boundary.
 		("stake-pool hook, every deadline lane full", StakePool::<R>::max_deadline_weight()),
@@ -75,10 +79,17 @@ pub fn table<R: Both>() -> Vec<(&'static str, Weight)> {
 			Pool::<R>::on_initialize_new_era(max_winners)
 				.saturating_add(Election::<R>::elect_weight())
 				.saturating_add(Ele::<R>::fallback_input())
-				.saturating_add(fallback),
+				.saturating_add(fallback)
+				.saturating_add(cleanup),
 		),
-		("delegate", pool_call(pallet_stake_pool::Call::delegate { pid: 0, amount: Bounded::max_value() })),
-		("withdraw", pool_call(pallet_stake_pool::Call::withdraw { pid: 0, value: Bounded::max_value() })),
+		(
+			"delegate",
+			pool_call(pallet_stake_pool::Call::delegate { pid: 0, amount: Bounded::max_value() }),
+		),
+		(
+			"withdraw",
+			pool_call(pallet_stake_pool::Call::withdraw { pid: 0, value: Bounded::max_value() }),
+		),
 		(
 			"withdraw_other",
 			pool_call(pallet_stake_pool::Call::withdraw_other { pid: 0, delegator: who.clone() }),
@@ -133,14 +144,16 @@ pub fn table<R: Both>() -> Vec<(&'static str, Weight)> {
 			)),
 		),
 		(
-			"election hook, a validation step (pages at MinerMaxWeight, claims ended, a winner, full refunds)",
+			"election hook, a validation step (pages at MinerMaxWeight, a winner, full refunds)",
 			Ele::<R>::on_initialize_validation_step(pages_per_block)
-				.saturating_add(removal.saturating_mul(pages_per_block.into()))
 				.max(Ele::<R>::on_initialize_validation_pages(pages_per_block))
 				.saturating_add(miner_max_weight.saturating_mul(pages_per_block.into()))
 				.saturating_add(Ele::<R>::finalize_signed_winner())
-				.saturating_add(Ele::<R>::finalize_signed_refunds(max_submissions))
-				.saturating_add(removal.saturating_mul(max_submissions.into())),
+				.saturating_add(Ele::<R>::finalize_signed_refunds(max_submissions)),
+		),
+		(
+			"election hook, deleting removed claims' pages (ClearPagesPerBlock)",
+			Ele::<R>::on_initialize_nothing().saturating_add(cleanup),
 		),
 		(
 			"election register (ejecting a claim with every page)",
@@ -150,7 +163,10 @@ pub fn table<R: Both>() -> Vec<(&'static str, Weight)> {
 			}),
 		),
 		("election submit_page (the longest page)", Ele::<R>::submit_page()),
-		("election bail (a claim with every page)", election_call(pallet_election_multi_phase::Call::bail {})),
+		(
+			"election bail (a claim with every page)",
+			election_call(pallet_election_multi_phase::Call::bail {}),
+		),
 		(
 			"election submit_unsigned (a solution at MinerMaxWeight)",
 			Ele::<R>::submit_unsigned().saturating_add(miner_max_weight),

@@ -538,15 +538,14 @@ fn a_validation_step_is_charged_what_it_checks() {
 		System::set_block_number(23);
 		let charged = MultiPhase::on_initialize(23);
 		// Two pages checked (1's, slashed, and 2's, which wins) at their own weight, 2
-		// concluded, 3 refunded behind the winner; and the stale pages cleared this block (none
-		// yet: the claims removed in this block leave theirs to the blocks after).
+		// concluded, 3 refunded behind the winner (their pages are deleted later, outside the
+		// validation blocks).
 		let expected = <() as WeightInfo>::on_initialize_validation_step(2)
 			.max(<() as WeightInfo>::on_initialize_validation_pages(2))
 			.saturating_add(mock_weight(&bad))
 			.saturating_add(mock_weight(&raw))
 			.saturating_add(<() as WeightInfo>::finalize_signed_winner())
-			.saturating_add(<() as WeightInfo>::finalize_signed_refunds(1))
-			.saturating_add(<() as WeightInfo>::clear_stale_pages(0));
+			.saturating_add(<() as WeightInfo>::finalize_signed_refunds(1));
 		assert_eq!(charged, expected);
 		assert!(QueuedSolution::<Runtime>::get().is_some());
 	});
@@ -568,6 +567,11 @@ fn elect_is_charged_the_fallback_when_nothing_is_queued() {
 			// The snapshot's pages removed.
 			.saturating_add(<() as WeightInfo>::clear_voter_pages(
 				<Runtime as crate::Config>::Pages::get(),
+			))
+			// Each page and its hash deleted: two keys a page, their trie nodes in the proof.
+			.saturating_add(Weight::from_parts(
+				0,
+				2 * u64::from(<Runtime as crate::Config>::Pages::get()) * crate::DELETED_KEY_PROOF,
 			))
 			.saturating_add(<() as WeightInfo>::fallback_input())
 			.saturating_add(fallback);

@@ -276,6 +276,10 @@ fn bailing_forfeits_the_base_deposit_and_returns_the_pages() {
 		let next = System::block_number() + 1;
 		System::set_block_number(next);
 		let charged = <MultiPhase as frame_support::traits::Hooks<u64>>::on_initialize(next);
+		assert!(
+			CurrentPhase::<Runtime>::get().is_signed(),
+			"pages are cleared in the signed phase"
+		);
 		assert!(charged.all_gte(<() as crate::WeightInfo>::clear_stale_pages(3)));
 		assert_eq!(SignedSubmissionPages::<Runtime>::iter().count(), 0);
 		assert_eq!(SignedSubmissionPageRecords::<Runtime>::iter().count(), 0);
