@@ -220,6 +220,9 @@ parameter_types! {
 		.voters_count(MAX_ON_CHAIN_VOTERS.into())
 		.targets_count(MAX_ELECTABLE_TARGETS.into())
 		.build();
+	/// A quarter of a parachain block: 0.5 s of ref-time and 1.25 MiB of proof (the budget of
+	/// every hook of the stake pools and the election, `DESIGN.md`).
+	pub QuarterBlock: Weight = Weight::from_parts(WEIGHT_REF_TIME_PER_SECOND / 2, 5 * 1024 * 1024 / 4);
 	/// Unsigned solutions' base priority.
 	pub const MinerTxPriority: TransactionPriority = TransactionPriority::MAX / 2;
 }
@@ -454,11 +457,12 @@ macro_rules! impl_staking_pallets {
 			type SignedPagesPerBlock = $crate::reexport::frame_support::traits::ConstU32<
 				{ <$scale as $crate::ElectionScale>::SIGNED_PAGES_PER_BLOCK },
 			>;
-			// 64 pages of removed claims per block outside the snapshot and validation blocks
-			// (7.5 ms and 160 KiB of proof by `clear_stale_pages(64)`): a full queue's pages at
-			// the target scale (8 claims of 455 pages) are gone within 57 such blocks (the
-			// unsigned phase and the blocks before the next snapshot give 71).
+			// 64 steps of deleting removed claims' pages per block (a page, or a claim
+			// finished), in the blocks where they fit within a quarter of a parachain block:
+			// a full queue's pages at the target scale (8 claims of 455 pages) take 58 such
+			// blocks (see docs/election.md, "Removed claims' pages").
 			type ClearPagesPerBlock = $crate::reexport::frame_support::traits::ConstU32<64>;
+			type CleanupBudget = $crate::QuarterBlock;
 			type BetterSignedThreshold = $crate::BetterSignedThreshold;
 			type SignedDepositBase =
 				$crate::reexport::frame_support::traits::ConstU128<{ 10 * $crate::UNIT }>;

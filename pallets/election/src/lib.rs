@@ -334,13 +334,17 @@ pub mod pallet {
 		/// (`integrity_test`: enough for every page of a full queue within the window).
 		#[pallet::constant]
 		type SignedPagesPerBlock: Get<u32>;
-		/// How many pages of removed claims (a solution and its record each) are deleted per
-		/// block. A removed claim (ejected, withdrawn, slashed, refunded, the winner) leaves at
-		/// once with its deposits; its pages are deleted afterwards, this many per block in the
-		/// blocks that take no snapshot page and check no claim ([`StaleClaimPages`]), so that no block pays for
-		/// deleting `Pages` pages of many claims at once.
+		/// How many steps of deleting removed claims' pages a block may take (a step deletes a
+		/// page, a solution and its record, or finishes a claim). A removed claim (ejected,
+		/// withdrawn, slashed, refunded, the winner) leaves at once; its pages are deleted
+		/// afterwards in `on_idle` ([`StaleClaimPages`]), so that no block pays for deleting
+		/// `Pages` pages of many claims at once.
 		#[pallet::constant]
 		type ClearPagesPerBlock: Get<u32>;
+		/// The most weight a block may have used, the deletion of stale pages included, for
+		/// `on_idle` to delete them (a quarter of a parachain block in the runtimes).
+		#[pallet::constant]
+		type CleanupBudget: Get<Weight>;
 		/// How much better than the weakest a newcomer must be to eject it from a full queue.
 		#[pallet::constant]
 		type BetterSignedThreshold: Get<Perbill>;
@@ -469,12 +473,13 @@ pub mod pallet {
 	pub type SignedSubmissionPageRecords<T: Config> =
 		StorageDoubleMap<_, Twox64Concat, u32, Twox64Concat, PageIndex, SignedPageOf<T>>;
 
-	/// Claims removed whose pages are still stored: [`Config::ClearPagesPerBlock`] of their
-	/// pages are deleted per block (in the blocks that take no snapshot page and check no
-	/// claim), in storage order. Claim indices are never reused, so a stale
+	/// Claims removed whose pages are still stored, with their submitter and the page deposits
+	/// still held for them (after a `bail` or an ejection; zero otherwise): deleted
+	/// [`Config::ClearPagesPerBlock`] steps per block in `on_idle`, in storage order. Claim indices are never reused, so a stale
 	/// page is never mistaken for a live claim's.
 	#[pallet::storage]
-	pub type StaleClaimPages<T: Config> = StorageMap<_, Twox64Concat, u32, ()>;
+	pub type StaleClaimPages<T: Config> =
+		StorageMap<_, Twox64Concat, u32, (T::AccountId, BalanceOf<T>)>;
 
 	/// The claim being verified in the validation window, page by page.
 	#[pallet::storage]
@@ -521,6 +526,9 @@ pub mod pallet {
 		Bailed { round: u32, who: T::AccountId, forfeited: BalanceOf<T>, returned: BalanceOf<T> },
 		/// A full queue ejected its weakest claim (deposits returned).
 		SolutionEjected { round: u32, who: T::AccountId, deposit: BalanceOf<T> },
+		/// The pages of removed claim `index` are all deleted; `released` of `who`'s page
+		/// deposits (kept since a `bail` or an ejection) returned.
+		PagesDeleted { index: u32, who: T::AccountId, released: BalanceOf<T> },
 		/// A signed claim was verified valid and its result queued.
 		Rewarded { round: u32, who: T::AccountId, reward: BalanceOf<T> },
 		/// A signed claim was invalid (a page, or the pages together) and its deposits slashed.
@@ -652,33 +660,25 @@ pub mod pallet {
 	#[pallet::hooks]
 	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
 		fn on_initialize(now: BlockNumberFor<T>) -> Weight {
-			// Removed claims' pages are deleted in the blocks whose own work is light: a block
-			// that stays in `Off`, `Signed`, `Unsigned` or `Emergency`, or in a validation
-			// window with no claim left to check. Never in a block that takes a snapshot page,
-			// checks claims or changes phase (those read whole pages or end claims: the
-			// proof-heaviest blocks of a round).
-			let before = CurrentPhase::<T>::get();
-			let idle_window = matches!(before, Phase::SignedValidation { .. })
-				&& !SignedVerification::<T>::exists()
-				&& SignedSubmissionIndices::<T>::get().is_empty();
-			let weight = Self::advance_phase(now);
-			let light = match (before, CurrentPhase::<T>::get()) {
-				(Phase::Off, Phase::Off)
-				| (Phase::Signed { .. }, Phase::Signed { .. })
-				| (Phase::Unsigned { .. }, Phase::Unsigned { .. })
-				| (Phase::Emergency, Phase::Emergency) => true,
-				(Phase::SignedValidation { .. }, Phase::SignedValidation { .. }) => idle_window,
-				_ => false,
-			};
-			if !light {
-				return weight;
+			Self::advance_phase(now)
+		}
+
+		/// Delete removed claims' pages, `ClearPagesPerBlock` steps at most, in a block whose
+		/// weight so far leaves room for them within [`Config::CleanupBudget`] (and within what
+		/// the block has left): never pushing a block that took a snapshot page, checked claims,
+		/// elected or carried many transactions over its budget.
+		fn on_idle(_now: BlockNumberFor<T>, remaining: Weight) -> Weight {
+			let step = T::WeightInfo::clear_stale_pages(T::ClearPagesPerBlock::get());
+			let used = frame_system::Pallet::<T>::block_weight().total();
+			if step.any_gt(remaining) || used.saturating_add(step).any_gt(T::CleanupBudget::get()) {
+				return Weight::zero();
 			}
-			let cleared = Self::clear_stale_pages(T::ClearPagesPerBlock::get());
-			weight.saturating_add(T::WeightInfo::clear_stale_pages(cleared))
+			T::WeightInfo::clear_stale_pages(Self::clear_stale_pages(T::ClearPagesPerBlock::get()))
 		}
 
 		fn integrity_test() {
 			assert!(T::Pages::get() > 0, "the snapshot needs a page");
+			assert!(T::ClearPagesPerBlock::get() > 0, "removed claims' pages must be deleted");
 			assert!(T::VoterSnapshotPerBlock::get() > 0, "a snapshot page needs room");
 			assert!(T::TargetSnapshotPerBlock::get() > 0, "a target page needs room");
 			let pages_per_block = T::SignedPagesPerBlock::get() as u64;
@@ -799,7 +799,7 @@ pub mod pallet {
 		/// Errors: [`Error::NotEmergency`], [`Error::TooManyWinners`],
 		/// [`Error::DuplicateWinner`].
 		#[pallet::call_index(1)]
-		#[pallet::weight(T::WeightInfo::set_emergency_election_result(supports.len() as u32).saturating_add(Pallet::<T>::snapshot_removal_weight()))]
+		#[pallet::weight(T::WeightInfo::set_emergency_election_result(supports.len() as u32))]
 		pub fn set_emergency_election_result(
 			origin: OriginFor<T>,
 			supports: Supports<T::AccountId>,
@@ -869,10 +869,17 @@ impl<T: Config> Pallet<T> {
 			T::WeightInfo::fallback_input().ref_time(),
 			0,
 		);
-		T::WeightInfo::governance_fallback()
-			.saturating_add(reading)
-			.saturating_add(election)
-			.saturating_add(Self::snapshot_removal_weight())
+		T::WeightInfo::governance_fallback().saturating_add(reading).saturating_add(election)
+	}
+
+	/// What `who` still has held for removed claims' pages ([`StaleClaimPages`]).
+	#[cfg(any(feature = "try-runtime", test))]
+	pub(crate) fn kept_for_pages(who: &T::AccountId) -> BalanceOf<T> {
+		StaleClaimPages::<T>::iter()
+			.filter(|(_, (owner, _))| owner == who)
+			.fold(<BalanceOf<T> as sp_runtime::traits::Zero>::zero(), |sum, (_, (_, kept))| {
+				sp_runtime::Saturating::saturating_add(sum, kept)
+			})
 	}
 
 	/// Removing the snapshot's `Pages` voter pages ([`WeightInfo::clear_voter_pages`]), charged
@@ -1042,11 +1049,22 @@ impl<T: Config> Pallet<T> {
 					&& SignedSubmissionsMap::<T>::iter_keys().next().is_none()),
 			"signed claims outside the signed phase and its validation window"
 		);
-		ensure!(
-			StaleClaimPages::<T>::iter_keys()
-				.all(|index| !SignedSubmissionsMap::<T>::contains_key(index)),
-			"a live claim marked stale"
-		);
+		let next_index = SignedSubmissionNextIndex::<T>::get();
+		for (index, _) in StaleClaimPages::<T>::iter() {
+			ensure!(!SignedSubmissionsMap::<T>::contains_key(index), "a live claim marked stale");
+			// Indices are never reused: a stale page is never a new claim's.
+			ensure!(index < next_index, "a stale claim index not yet given out");
+			let mut pages: alloc::vec::Vec<frame_election_provider_support::PageIndex> =
+				SignedSubmissionPages::<T>::iter_key_prefix(index).collect();
+			let mut records: alloc::vec::Vec<frame_election_provider_support::PageIndex> =
+				SignedSubmissionPageRecords::<T>::iter_key_prefix(index).collect();
+			pages.sort();
+			records.sort();
+			ensure!(
+				pages == records,
+				"a stale page without its record, or a record without its page"
+			);
+		}
 		if let Some(queued) = QueuedSolution::<T>::get() {
 			let mut winners: alloc::vec::Vec<_> =
 				queued.winners.iter().map(|(winner, _)| winner.clone()).collect();
@@ -1125,9 +1143,27 @@ impl<T: Config> Pallet<T> {
 				<T::Currency as frame_support::traits::fungible::InspectHold<T::AccountId>>::balance_on_hold(
 					&HoldReason::SignedSubmission.into(),
 					&claim.who
-				) == claim.deposit,
+				) == sp_runtime::Saturating::saturating_add(claim.deposit, Self::kept_for_pages(&claim.who)),
 				"a claim's deposit is not what its submitter has on hold"
 			);
+		}
+		// A submitter without a live claim holds exactly the page deposits kept for its removed
+		// claims' pages.
+		for (_, (who, _)) in StaleClaimPages::<T>::iter() {
+			if queue.iter().all(|entry| entry.who != who)
+				&& verifying
+					.as_ref()
+					.and_then(|state| SignedSubmissionsMap::<T>::get(state.index))
+					.is_none_or(|claim| claim.who != who)
+			{
+				ensure!(
+					<T::Currency as frame_support::traits::fungible::InspectHold<T::AccountId>>::balance_on_hold(
+						&HoldReason::SignedSubmission.into(),
+						&who
+					) == Self::kept_for_pages(&who),
+					"page deposits kept for deleted pages are not what the submitter has on hold"
+				);
+			}
 		}
 		ensure!(
 			SignedSubmissionPages::<T>::iter_keys()

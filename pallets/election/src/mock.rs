@@ -87,6 +87,11 @@ generate_solution_type!(
 );
 
 parameter_types! {
+	/// Any block may delete stale pages in the mock.
+	pub CleanupBudget: Weight = Weight::MAX;
+}
+
+parameter_types! {
 	pub static Voters: Vec<(AccountId, u64, Vec<AccountId>)> = vec![
 		(1, 10, vec![10, 20]),
 		(2, 20, vec![10, 30]),
@@ -277,8 +282,9 @@ impl Config for Runtime {
 	type UnsignedPhase = frame_support::traits::ConstU64<5>;
 	type SignedMaxSubmissions = MaxSubmissions;
 	type SignedPagesPerBlock = PagesPerBlock;
-	// Three pages per block: a claim's pages take blocks to clear.
+	// Three steps per block: a claim's pages take blocks to delete.
 	type ClearPagesPerBlock = ConstU32<3>;
+	type CleanupBudget = CleanupBudget;
 	type BetterSignedThreshold = BetterThreshold;
 	type SignedDepositBase = frame_support::traits::ConstU128<100>;
 	type SignedDepositIncreaseFactor = IncreaseFactor;
@@ -333,12 +339,14 @@ pub fn execute(test: impl FnOnce()) {
 	})
 }
 
-/// Advance to block `n`, running the hook (and checking invariants) every block.
+/// Advance to block `n`, running the hooks (`on_initialize`, then `on_idle` with the block's
+/// room) and checking invariants every block.
 pub fn roll_to(n: BlockNumber) {
 	while System::block_number() < n {
 		let next = System::block_number() + 1;
 		System::set_block_number(next);
 		MultiPhase::on_initialize(next);
+		MultiPhase::on_idle(next, Weight::MAX);
 		MultiPhase::do_try_state().expect("invariants hold every block");
 	}
 }

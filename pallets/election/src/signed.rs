@@ -135,9 +135,10 @@ impl<T: Config> Pallet<T> {
 		let base_deposit = Self::base_deposit(queue.len() as u32);
 		T::Currency::hold(&HoldReason::SignedSubmission.into(), &who, base_deposit)
 			.map_err(|_| Error::<T>::CannotPayDeposit)?;
-		// Only now that nothing can fail: the ejected claim leaves with its deposits.
+		// Only now that nothing can fail: the ejected claim leaves with its base deposit; its
+		// pages' deposits stay held until its pages are deleted.
 		let prev_ejected = ejected.is_some();
-		if let Some(claim) = ejected.and_then(Self::remove_claim) {
+		if let Some(claim) = ejected.and_then(Self::remove_claim_keeping_page_deposits) {
 			Self::refund(&claim, false);
 			Self::deposit_event(Event::SolutionEjected {
 				round,
@@ -254,14 +255,16 @@ impl<T: Config> Pallet<T> {
 		Ok(())
 	}
 
-	/// Withdraw `who`'s claim: pages' deposits returned, base deposit forfeited.
+	/// Withdraw `who`'s claim: base deposit forfeited, pages' deposits returned when its pages
+	/// are deleted ([`StaleClaimPages`]).
 	pub(crate) fn do_bail(who: T::AccountId) -> DispatchResult {
 		ensure!(CurrentPhase::<T>::get().is_signed(), Error::<T>::NotSignedPhase);
 		let index = Self::claim_of(&who)?;
 		let mut queue = SignedSubmissionIndices::<T>::get();
 		queue.retain(|entry| entry.index != index);
 		SignedSubmissionIndices::<T>::put(queue);
-		let claim = Self::remove_claim(index).ok_or(Error::<T>::NotRegistered)?;
+		let claim =
+			Self::remove_claim_keeping_page_deposits(index).ok_or(Error::<T>::NotRegistered)?;
 		let reason = HoldReason::SignedSubmission.into();
 		let (credit, missing) = T::Currency::slash(&reason, &who, claim.base_deposit);
 		T::SlashHandler::on_unbalanced(credit);
@@ -278,38 +281,68 @@ impl<T: Config> Pallet<T> {
 		Ok(())
 	}
 
-	/// Remove claim `index` from storage (not from the queue); its deposits are still held. Its
-	/// pages, if it stored any, are deleted later, [`Config::ClearPagesPerBlock`] keys per block
-	/// ([`StaleClaimPages`]): removing a claim costs the same whatever its pages.
+	/// Remove claim `index` from storage (not from the queue); its deposits are still held and
+	/// settled by the caller. Its pages, if any are left, are deleted later
+	/// ([`StaleClaimPages`], [`Pallet::clear_stale_pages`]): removing a claim costs the same
+	/// whatever its pages.
 	pub(crate) fn remove_claim(index: u32) -> Option<SignedSubmissionOf<T>> {
 		let claim = SignedSubmissionsMap::<T>::take(index)?;
-		if claim.pages > 0 {
-			StaleClaimPages::<T>::insert(index, ());
+		if SignedSubmissionPageRecords::<T>::iter_key_prefix(index).next().is_some() {
+			StaleClaimPages::<T>::insert(index, (claim.who.clone(), BalanceOf::<T>::zero()));
 		}
 		Some(claim)
 	}
 
-	/// Delete up to `limit` pages (a solution and its record each) of removed claims, claim by
-	/// claim in storage order; returns how many were deleted. Not limited by `Pages`: a claim keeps at most
-	/// the pages it stored, even if an upgrade lowered `Pages` since.
+	/// [`Pallet::remove_claim`] for the paths a submitter chooses in the signed phase (`bail`,
+	/// an ejection by its own better claim): if pages are left, their deposits stay held until
+	/// they are deleted, so whoever fills storage with pages pays for them as long as they are
+	/// stored. Returns the claim with only what is settled now as its deposit.
+	pub(crate) fn remove_claim_keeping_page_deposits(index: u32) -> Option<SignedSubmissionOf<T>> {
+		let mut claim = SignedSubmissionsMap::<T>::take(index)?;
+		if SignedSubmissionPageRecords::<T>::iter_key_prefix(index).next().is_some() {
+			let kept = claim.deposit.saturating_sub(claim.base_deposit);
+			StaleClaimPages::<T>::insert(index, (claim.who.clone(), kept));
+			claim.deposit = claim.deposit.saturating_sub(kept);
+		}
+		Some(claim)
+	}
+
+	/// Delete removed claims' pages (a solution and its record each), claim by claim in storage
+	/// order, in at most `limit` steps: a step deletes one page or finishes a claim (its entry
+	/// removed and the page deposits it kept released). Returns the steps taken. Not limited
+	/// by `Pages`: a claim keeps at most the pages it stored, even if an upgrade lowered
+	/// `Pages` since.
 	pub(crate) fn clear_stale_pages(limit: u32) -> u32 {
-		let mut cleared: u32 = 0;
-		while cleared < limit {
-			let Some(index) = StaleClaimPages::<T>::iter_keys().next() else { break };
-			let left = limit.saturating_sub(cleared) as usize;
+		let mut steps: u32 = 0;
+		while steps < limit {
+			let Some((index, (who, kept))) = StaleClaimPages::<T>::iter().next() else { break };
+			let left = limit.saturating_sub(steps) as usize;
 			let pages: alloc::vec::Vec<PageIndex> =
 				SignedSubmissionPageRecords::<T>::iter_key_prefix(index).take(left).collect();
 			for page in &pages {
 				SignedSubmissionPages::<T>::remove(index, page);
 				SignedSubmissionPageRecords::<T>::remove(index, page);
 			}
-			cleared = cleared.saturating_add(pages.len() as u32);
-			if pages.len() < left {
-				// Fewer than asked for: the claim has none left.
-				StaleClaimPages::<T>::remove(index);
+			steps = steps.saturating_add(pages.len() as u32);
+			if pages.len() >= left {
+				// The budget is spent; the claim may have pages left.
+				break;
+			}
+			// Fewer than asked for: the claim has none left.
+			StaleClaimPages::<T>::remove(index);
+			steps = steps.saturating_add(1);
+			if !kept.is_zero() {
+				let released = T::Currency::release(
+					&HoldReason::SignedSubmission.into(),
+					&who,
+					kept,
+					Precision::BestEffort,
+				)
+				.unwrap_or_default();
+				Self::deposit_event(Event::PagesDeleted { index, who, released });
 			}
 		}
-		cleared
+		steps
 	}
 
 	/// Verify up to `SignedPagesPerBlock` pages of the best claims, best claim first, its pages

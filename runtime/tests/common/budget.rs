@@ -65,8 +65,7 @@ pub fn table<R: Both>() -> Vec<(&'static str, Weight)> {
 		max_targets,
 		max_winners,
 	);
-	// The clean-up of removed claims' pages, in the blocks that take no snapshot page and
-	// check no claim (the era boundary among them).
+	// The clean-up of removed claims' pages (`on_idle`, only where it fits the budget).
 	let cleanup = Ele::<R>::clear_stale_pages(
 		<R as pallet_election_multi_phase::Config>::ClearPagesPerBlock::get(),
 	);
@@ -79,8 +78,7 @@ pub fn table<R: Both>() -> Vec<(&'static str, Weight)> {
 			Pool::<R>::on_initialize_new_era(max_winners)
 				.saturating_add(Election::<R>::elect_weight())
 				.saturating_add(Ele::<R>::fallback_input())
-				.saturating_add(fallback)
-				.saturating_add(cleanup),
+				.saturating_add(fallback),
 		),
 		(
 			"delegate",
@@ -152,8 +150,8 @@ pub fn table<R: Both>() -> Vec<(&'static str, Weight)> {
 				.saturating_add(Ele::<R>::finalize_signed_refunds(max_submissions)),
 		),
 		(
-			"election hook, deleting removed claims' pages (ClearPagesPerBlock)",
-			Ele::<R>::on_initialize_nothing().saturating_add(cleanup),
+			"election on_idle, deleting removed claims' pages (ClearPagesPerBlock steps)",
+			cleanup,
 		),
 		(
 			"election register (ejecting a claim with every page)",
@@ -178,8 +176,7 @@ pub fn table<R: Both>() -> Vec<(&'static str, Weight)> {
 		),
 		(
 			"election set_emergency_election_result (MaxWinners winners)",
-			Ele::<R>::set_emergency_election_result(max_winners)
-				.saturating_add(Election::<R>::snapshot_removal_weight()),
+			Ele::<R>::set_emergency_election_result(max_winners),
 		),
 		(
 			"election authorize_submit_unsigned (the pool's check)",

@@ -187,17 +187,35 @@ fn a_full_queue_ejects_the_weakest_only_for_a_clearly_better_solution() {
 		let mut better = raw.clone();
 		better.score.minimal_stake += raw.score.minimal_stake / 5 + 1;
 		let deposit_4 = held(4);
+		let index_4 = SignedSubmissionIndices::<Runtime>::get()
+			.iter()
+			.find(|e| e.who == 4)
+			.map(|e| e.index)
+			.unwrap();
+		let page_deposit_4: Balance = SignedSubmissionPageRecords::<Runtime>::iter_prefix(index_4)
+			.map(|(_, record)| record.deposit)
+			.sum();
+		assert!(page_deposit_4 > 0);
 		let before = Balances::free_balance(4);
 		assert_ok!(submit(5, better));
+		assert!(events()
+			.iter()
+			.any(|e| matches!(e, Event::SolutionEjected { round: 1, who: 4, .. })));
+		// The base deposit comes back at once; the page's stays held until the page is deleted.
+		assert_eq!(held(4), page_deposit_4);
+		assert_eq!(Balances::free_balance(4), before + deposit_4 - page_deposit_4);
+		roll_to(System::block_number() + 1);
 		assert_eq!(held(4), 0);
 		assert_eq!(Balances::free_balance(4), before + deposit_4);
+		assert!(events().contains(&Event::PagesDeleted {
+			index: index_4,
+			who: 4,
+			released: page_deposit_4
+		}));
 		let queue: Vec<AccountId> =
 			SignedSubmissionIndices::<Runtime>::get().iter().map(|e| e.who).collect();
 		// Weakest first: 3, 2, 1 (equal scores, latest weakest), then the newcomer.
 		assert_eq!(queue, vec![3, 2, 1, 5]);
-		assert!(events()
-			.iter()
-			.any(|e| matches!(e, Event::SolutionEjected { round: 1, who: 4, .. })));
 	});
 }
 

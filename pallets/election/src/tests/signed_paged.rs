@@ -10,6 +10,7 @@ use crate::{mock::*, paged::WinnerBacking, *};
 use codec::Encode;
 use frame_election_provider_support::ElectionProvider;
 use frame_support::{assert_noop, assert_ok};
+use frame_support::{traits::Hooks, weights::Weight};
 use sp_npos_elections::ElectionScore;
 
 fn three_pages_of_two() {
@@ -262,30 +263,36 @@ fn bailing_forfeits_the_base_deposit_and_returns_the_pages() {
 		let free = Balances::free_balance(1);
 		events();
 		assert_ok!(MultiPhase::bail(RuntimeOrigin::signed(1)));
+		// The base is forfeited at once; the pages' deposits stay held while the pages are
+		// stored, so whoever fills storage pays for it as long as it lasts.
 		assert!(events().contains(&Event::Bailed {
 			round: 1,
 			who: 1,
 			forfeited: 110,
-			returned: pages
+			returned: 0
 		}));
-		assert_eq!((held(1), Balances::free_balance(1)), (0, free + pages));
-		// The claim is gone at once; its three pages wait for the clean-up, which deletes
-		// `ClearPagesPerBlock` (3) a block, and is charged what it deleted.
+		assert_eq!((held(1), Balances::free_balance(1)), (pages, free));
+		// The claim is gone at once; its three pages wait for the clean-up in `on_idle`,
+		// `ClearPagesPerBlock` (3) steps a block, charged what it did: the three pages in the
+		// first block, the claim finished (its deposits released) in the second.
 		assert_eq!(SignedSubmissionPages::<Runtime>::iter().count(), 3);
 		assert_eq!(StaleClaimPages::<Runtime>::iter().count(), 1);
 		let next = System::block_number() + 1;
 		System::set_block_number(next);
-		let charged = <MultiPhase as frame_support::traits::Hooks<u64>>::on_initialize(next);
-		assert!(
-			CurrentPhase::<Runtime>::get().is_signed(),
-			"pages are cleared in the signed phase"
-		);
-		assert!(charged.all_gte(<() as crate::WeightInfo>::clear_stale_pages(3)));
+		let charged = MultiPhase::on_idle(next, Weight::MAX);
+		assert_eq!(charged, <() as crate::WeightInfo>::clear_stale_pages(3));
 		assert_eq!(SignedSubmissionPages::<Runtime>::iter().count(), 0);
 		assert_eq!(SignedSubmissionPageRecords::<Runtime>::iter().count(), 0);
-		// Three asked, three found: the claim stays listed until a block finds none left.
-		assert_eq!(MultiPhase::clear_stale_pages(3), 0);
+		assert_eq!(held(1), pages);
+		assert_eq!(
+			MultiPhase::on_idle(next + 1, Weight::MAX),
+			<() as crate::WeightInfo>::clear_stale_pages(1)
+		);
 		assert_eq!(StaleClaimPages::<Runtime>::iter().count(), 0);
+		assert_eq!((held(1), Balances::free_balance(1)), (0, free + pages));
+		assert!(events().contains(&Event::PagesDeleted { index: 1, who: 1, released: pages }));
+		// No room in the block: nothing deleted, nothing charged.
+		assert_eq!(MultiPhase::on_idle(next + 1, Weight::zero()), Weight::zero());
 		let queue: Vec<AccountId> =
 			SignedSubmissionIndices::<Runtime>::get().iter().map(|e| e.who).collect();
 		assert_eq!(queue, vec![2]);

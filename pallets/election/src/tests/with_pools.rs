@@ -35,6 +35,10 @@ frame_support::construct_runtime!(
 static BAG_THRESHOLDS: [Balance; 100] = pallet_stake_pool::geometric_thresholds::<100>(PHA, 6, 5);
 
 parameter_types! {
+	pub CleanupBudget: Weight = Weight::MAX;
+}
+
+parameter_types! {
 	pub const BagThresholds: &'static [Balance] = &BAG_THRESHOLDS;
 }
 
@@ -222,6 +226,7 @@ impl multi_phase::Config for Runtime {
 	type SignedMaxSubmissions = ConstU32<4>;
 	type SignedPagesPerBlock = ConstU32<2>;
 	type ClearPagesPerBlock = ConstU32<32>;
+	type CleanupBudget = CleanupBudget;
 	type BetterSignedThreshold = Threshold;
 	type SignedDepositBase = frame_support::traits::ConstU128<{ PHA }>;
 	type SignedDepositIncreaseFactor = Factor;
