@@ -152,14 +152,17 @@ fn claim_with_pages<T: Config>(
 	Ok(index)
 }
 
-/// Register a claim of `score` for `who` with one small page stored (page 0).
+/// Register a claim of `score` for `who` with one small page stored: page `Pages - 1`, a
+/// solution for one voter of that snapshot page (the page every benchmark snapshot fills).
 fn claim_with_a_page<T: Config>(
 	who: T::AccountId,
 	score: sp_npos_elections::ElectionScore,
 ) -> Result<u32, BenchmarkError> {
 	let index = claim_with_pages::<T>(who.clone(), score, None)?;
-	let small = solution_over::<T>(&Pallet::<T>::voter_page(0), 1).0;
-	store_pages::<T>(who, 1, &small)?;
+	let page = Pallet::<T>::msp();
+	let small = solution_over::<T>(&Pallet::<T>::voter_page(page), 1).0;
+	Pallet::<T>::do_submit_page(who, page, Some(small))
+		.map_err(|_| BenchmarkError::Stop("submit a page"))?;
 	Ok(index)
 }
 

@@ -101,12 +101,12 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 209_222_000 picoseconds.
-		Weight::from_parts(214_160_000, 0)
-			// Standard Error: 119_505
-			.saturating_add(Weight::from_parts(2_123_778, 0).saturating_mul(v.into()))
-			// Standard Error: 117_576
-			.saturating_add(Weight::from_parts(2_000_819, 0).saturating_mul(a.into()))
+		// Minimum execution time: 214_510_000 picoseconds.
+		Weight::from_parts(223_243_000, 0)
+			// Standard Error: 125_276
+			.saturating_add(Weight::from_parts(2_259_558, 0).saturating_mul(v.into()))
+			// Standard Error: 123_254
+			.saturating_add(Weight::from_parts(2_082_438, 0).saturating_mul(a.into()))
 	}
 	/// Storage: `Election::CurrentPhase` (r:1 w:0)
 	/// Proof: `Election::CurrentPhase` (`max_values`: Some(1), `max_size`: Some(5), added: 500, mode: `MaxEncodedLen`)
@@ -128,16 +128,20 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(103), added: 2578, mode: `MaxEncodedLen`)
 	/// Storage: `Election::SignedSubmissionsMap` (r:1 w:2)
 	/// Proof: `Election::SignedSubmissionsMap` (`max_values`: None, `max_size`: Some(148), added: 2623, mode: `MaxEncodedLen`)
+	/// Storage: `Election::SignedSubmissionPageRecords` (r:1 w:0)
+	/// Proof: `Election::SignedSubmissionPageRecords` (`max_values`: None, `max_size`: Some(72), added: 2547, mode: `MaxEncodedLen`)
 	/// Storage: `Election::SignedSubmissionNextIndex` (r:1 w:1)
 	/// Proof: `Election::SignedSubmissionNextIndex` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `Election::StaleClaimPages` (r:0 w:1)
+	/// Proof: `Election::StaleClaimPages` (`max_values`: None, `max_size`: Some(60), added: 2535, mode: `MaxEncodedLen`)
 	fn register() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `3022`
+		//  Measured:  `3471`
 		//  Estimated: `6196`
-		// Minimum execution time: 103_364_000 picoseconds.
-		Weight::from_parts(108_712_000, 6196)
-			.saturating_add(T::DbWeight::get().reads(13_u64))
-			.saturating_add(T::DbWeight::get().writes(8_u64))
+		// Minimum execution time: 119_318_000 picoseconds.
+		Weight::from_parts(132_627_000, 6196)
+			.saturating_add(T::DbWeight::get().reads(14_u64))
+			.saturating_add(T::DbWeight::get().writes(9_u64))
 	}
 	/// Storage: `Election::CurrentPhase` (r:1 w:0)
 	/// Proof: `Election::CurrentPhase` (`max_values`: Some(1), `max_size`: Some(5), added: 500, mode: `MaxEncodedLen`)
@@ -163,8 +167,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `1287`
 		//  Estimated: `3613`
-		// Minimum execution time: 723_218_000 picoseconds.
-		Weight::from_parts(790_289_000, 3613)
+		// Minimum execution time: 769_908_000 picoseconds.
+		Weight::from_parts(799_102_000, 3613)
 			.saturating_add(T::DbWeight::get().reads(9_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
@@ -174,20 +178,24 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Election::SignedSubmissionIndices` (`max_values`: Some(1), `max_size`: Some(1345), added: 1840, mode: `MaxEncodedLen`)
 	/// Storage: `Election::SignedSubmissionsMap` (r:1 w:1)
 	/// Proof: `Election::SignedSubmissionsMap` (`max_values`: None, `max_size`: Some(148), added: 2623, mode: `MaxEncodedLen`)
+	/// Storage: `Election::SignedSubmissionPageRecords` (r:1 w:0)
+	/// Proof: `Election::SignedSubmissionPageRecords` (`max_values`: None, `max_size`: Some(72), added: 2547, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(103), added: 2578, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Election::Round` (r:1 w:0)
 	/// Proof: `Election::Round` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `Election::StaleClaimPages` (r:0 w:1)
+	/// Proof: `Election::StaleClaimPages` (`max_values`: None, `max_size`: Some(60), added: 2535, mode: `MaxEncodedLen`)
 	fn bail() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `2752`
+		//  Measured:  `2866`
 		//  Estimated: `3613`
-		// Minimum execution time: 58_147_000 picoseconds.
-		Weight::from_parts(68_873_000, 3613)
-			.saturating_add(T::DbWeight::get().reads(6_u64))
-			.saturating_add(T::DbWeight::get().writes(4_u64))
+		// Minimum execution time: 67_471_000 picoseconds.
+		Weight::from_parts(73_379_000, 3613)
+			.saturating_add(T::DbWeight::get().reads(7_u64))
+			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
 	/// Storage: `Election::SnapshotTargets` (r:1 w:0)
 	/// Proof: `Election::SnapshotTargets` (`max_values`: Some(1), `max_size`: Some(32002), added: 32497, mode: `MaxEncodedLen`)
@@ -199,7 +207,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Election::SignedVerification` (`max_values`: Some(1), `max_size`: Some(2410), added: 2905, mode: `MaxEncodedLen`)
 	/// Storage: `Election::SignedSubmissionsMap` (r:4 w:4)
 	/// Proof: `Election::SignedSubmissionsMap` (`max_values`: None, `max_size`: Some(148), added: 2623, mode: `MaxEncodedLen`)
-	/// Storage: `Election::SignedSubmissionPageRecords` (r:4 w:4)
+	/// Storage: `Election::SignedSubmissionPageRecords` (r:8 w:4)
 	/// Proof: `Election::SignedSubmissionPageRecords` (`max_values`: None, `max_size`: Some(72), added: 2547, mode: `MaxEncodedLen`)
 	/// Storage: `Election::SignedSubmissionPages` (r:4 w:4)
 	/// Proof: `Election::SignedSubmissionPages` (`max_values`: None, `max_size`: Some(101680), added: 104155, mode: `Measured`)
@@ -211,21 +219,19 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Election::Round` (r:1 w:0)
 	/// Proof: `Election::Round` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
-	/// Storage: `Election::StaleClaimPages` (r:0 w:4)
-	/// Proof: `Election::StaleClaimPages` (`max_values`: None, `max_size`: Some(12), added: 2487, mode: `MaxEncodedLen`)
 	/// The range of component `c` is `[0, 4]`.
 	fn on_initialize_validation_step(c: u32, ) -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `63401 + c * (31602 ±0)`
-		//  Estimated: `157541 + c * (3029 ±0)`
-		// Minimum execution time: 14_442_000 picoseconds.
-		Weight::from_parts(26_092_002, 157541)
-			// Standard Error: 324_715
-			.saturating_add(Weight::from_parts(126_069_910, 0).saturating_mul(c.into()))
+		//  Estimated: `157541 + c * (5094 ±0)`
+		// Minimum execution time: 14_942_000 picoseconds.
+		Weight::from_parts(30_635_843, 157541)
+			// Standard Error: 392_898
+			.saturating_add(Weight::from_parts(134_322_085, 0).saturating_mul(c.into()))
 			.saturating_add(T::DbWeight::get().reads(4_u64))
-			.saturating_add(T::DbWeight::get().reads((6_u64).saturating_mul(c.into())))
-			.saturating_add(T::DbWeight::get().writes((7_u64).saturating_mul(c.into())))
-			.saturating_add(Weight::from_parts(0, 3029).saturating_mul(c.into()))
+			.saturating_add(T::DbWeight::get().reads((7_u64).saturating_mul(c.into())))
+			.saturating_add(T::DbWeight::get().writes((6_u64).saturating_mul(c.into())))
+			.saturating_add(Weight::from_parts(0, 5094).saturating_mul(c.into()))
 	}
 	/// Storage: `Election::SnapshotTargets` (r:1 w:0)
 	/// Proof: `Election::SnapshotTargets` (`max_values`: Some(1), `max_size`: Some(32002), added: 32497, mode: `MaxEncodedLen`)
@@ -248,10 +254,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `32662 + c * (121933 ±0)`
 		//  Estimated: `34311 + c * (124191 ±0)`
-		// Minimum execution time: 15_813_000 picoseconds.
-		Weight::from_parts(26_796_933, 34311)
-			// Standard Error: 384_538
-			.saturating_add(Weight::from_parts(114_646_977, 0).saturating_mul(c.into()))
+		// Minimum execution time: 16_425_000 picoseconds.
+		Weight::from_parts(35_106_924, 34311)
+			// Standard Error: 618_158
+			.saturating_add(Weight::from_parts(120_435_063, 0).saturating_mul(c.into()))
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().reads((4_u64).saturating_mul(c.into())))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
@@ -264,20 +270,24 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Election::Round` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `Election::SignedSubmissionsMap` (r:1 w:1)
 	/// Proof: `Election::SignedSubmissionsMap` (`max_values`: None, `max_size`: Some(148), added: 2623, mode: `MaxEncodedLen`)
+	/// Storage: `Election::SignedSubmissionPageRecords` (r:1 w:0)
+	/// Proof: `Election::SignedSubmissionPageRecords` (`max_values`: None, `max_size`: Some(72), added: 2547, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(103), added: 2578, mode: `MaxEncodedLen`)
+	/// Storage: `Election::StaleClaimPages` (r:0 w:1)
+	/// Proof: `Election::StaleClaimPages` (`max_values`: None, `max_size`: Some(60), added: 2535, mode: `MaxEncodedLen`)
 	/// Storage: `Election::QueuedSolution` (r:0 w:1)
 	/// Proof: `Election::QueuedSolution` (`max_values`: Some(1), `max_size`: Some(4851), added: 5346, mode: `MaxEncodedLen`)
 	fn finalize_signed_winner() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `784`
+		//  Measured:  `898`
 		//  Estimated: `3613`
-		// Minimum execution time: 55_032_000 picoseconds.
-		Weight::from_parts(58_046_000, 3613)
-			.saturating_add(T::DbWeight::get().reads(5_u64))
-			.saturating_add(T::DbWeight::get().writes(4_u64))
+		// Minimum execution time: 62_233_000 picoseconds.
+		Weight::from_parts(66_800_000, 3613)
+			.saturating_add(T::DbWeight::get().reads(6_u64))
+			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
 	/// Storage: `Election::SignedVerification` (r:1 w:0)
 	/// Proof: `Election::SignedVerification` (`max_values`: Some(1), `max_size`: Some(2410), added: 2905, mode: `MaxEncodedLen`)
@@ -285,25 +295,29 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Election::SignedSubmissionIndices` (`max_values`: Some(1), `max_size`: Some(1345), added: 1840, mode: `MaxEncodedLen`)
 	/// Storage: `Election::SignedSubmissionsMap` (r:16 w:16)
 	/// Proof: `Election::SignedSubmissionsMap` (`max_values`: None, `max_size`: Some(148), added: 2623, mode: `MaxEncodedLen`)
+	/// Storage: `Election::SignedSubmissionPageRecords` (r:16 w:0)
+	/// Proof: `Election::SignedSubmissionPageRecords` (`max_values`: None, `max_size`: Some(72), added: 2547, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:16 w:16)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:16 w:16)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(103), added: 2578, mode: `MaxEncodedLen`)
 	/// Storage: `Election::Round` (r:1 w:0)
 	/// Proof: `Election::Round` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `Election::StaleClaimPages` (r:0 w:16)
+	/// Proof: `Election::StaleClaimPages` (`max_values`: None, `max_size`: Some(60), added: 2535, mode: `MaxEncodedLen`)
 	/// The range of component `r` is `[0, 16]`.
 	fn finalize_signed_refunds(r: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `399 + r * (454 ±0)`
+		//  Measured:  `455 + r * (515 ±0)`
 		//  Estimated: `3895 + r * (2623 ±0)`
-		// Minimum execution time: 4_758_000 picoseconds.
-		Weight::from_parts(6_796_423, 3895)
-			// Standard Error: 13_874
-			.saturating_add(Weight::from_parts(46_903_527, 0).saturating_mul(r.into()))
+		// Minimum execution time: 4_918_000 picoseconds.
+		Weight::from_parts(8_375_087, 3895)
+			// Standard Error: 21_324
+			.saturating_add(Weight::from_parts(53_474_277, 0).saturating_mul(r.into()))
 			.saturating_add(T::DbWeight::get().reads(3_u64))
-			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(r.into())))
+			.saturating_add(T::DbWeight::get().reads((4_u64).saturating_mul(r.into())))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
-			.saturating_add(T::DbWeight::get().writes((3_u64).saturating_mul(r.into())))
+			.saturating_add(T::DbWeight::get().writes((4_u64).saturating_mul(r.into())))
 			.saturating_add(Weight::from_parts(0, 2623).saturating_mul(r.into()))
 	}
 	/// Storage: `Election::SnapshotTargets` (r:1 w:1)
@@ -321,8 +335,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `32132`
 		//  Estimated: `33487`
-		// Minimum execution time: 15_944_000 picoseconds.
-		Weight::from_parts(17_896_978, 33487)
+		// Minimum execution time: 16_445_000 picoseconds.
+		Weight::from_parts(18_480_126, 33487)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
@@ -349,15 +363,13 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `32470`
 		//  Estimated: `33487`
-		// Minimum execution time: 75_943_000 picoseconds.
-		Weight::from_parts(73_643_850, 33487)
-			// Standard Error: 2_589
-			.saturating_add(Weight::from_parts(1_479_600, 0).saturating_mul(v.into()))
+		// Minimum execution time: 76_855_000 picoseconds.
+		Weight::from_parts(75_799_375, 33487)
+			// Standard Error: 2_883
+			.saturating_add(Weight::from_parts(1_550_413, 0).saturating_mul(v.into()))
 			.saturating_add(T::DbWeight::get().reads(12_u64))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
 	}
-	/// Storage: `Election::StaleClaimPages` (r:1 w:0)
-	/// Proof: `Election::StaleClaimPages` (`max_values`: None, `max_size`: Some(12), added: 2487, mode: `MaxEncodedLen`)
 	/// Storage: `Election::CurrentPhase` (r:1 w:1)
 	/// Proof: `Election::CurrentPhase` (`max_values`: Some(1), `max_size`: Some(5), added: 500, mode: `MaxEncodedLen`)
 	/// Storage: `Election::SignedVerification` (r:1 w:0)
@@ -370,22 +382,20 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `284`
 		//  Estimated: `3895`
-		// Minimum execution time: 10_575_000 picoseconds.
-		Weight::from_parts(11_537_000, 3895)
-			.saturating_add(T::DbWeight::get().reads(5_u64))
+		// Minimum execution time: 9_193_000 picoseconds.
+		Weight::from_parts(9_975_000, 3895)
+			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
-	/// Storage: `Election::StaleClaimPages` (r:1 w:0)
-	/// Proof: `Election::StaleClaimPages` (`max_values`: None, `max_size`: Some(12), added: 2487, mode: `MaxEncodedLen`)
 	/// Storage: `Election::CurrentPhase` (r:1 w:0)
 	/// Proof: `Election::CurrentPhase` (`max_values`: Some(1), `max_size`: Some(5), added: 500, mode: `MaxEncodedLen`)
 	fn on_initialize_nothing() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `42`
-		//  Estimated: `3477`
-		// Minimum execution time: 3_676_000 picoseconds.
-		Weight::from_parts(4_036_000, 3477)
-			.saturating_add(T::DbWeight::get().reads(2_u64))
+		//  Estimated: `1490`
+		// Minimum execution time: 2_304_000 picoseconds.
+		Weight::from_parts(2_554_000, 1490)
+			.saturating_add(T::DbWeight::get().reads(1_u64))
 	}
 	/// Storage: `Election::QueuedSolution` (r:1 w:1)
 	/// Proof: `Election::QueuedSolution` (`max_values`: Some(1), `max_size`: Some(4851), added: 5346, mode: `MaxEncodedLen`)
@@ -397,6 +407,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Election::SignedSubmissionIndices` (`max_values`: Some(1), `max_size`: Some(1345), added: 1840, mode: `MaxEncodedLen`)
 	/// Storage: `Election::SignedSubmissionsMap` (r:16 w:16)
 	/// Proof: `Election::SignedSubmissionsMap` (`max_values`: None, `max_size`: Some(148), added: 2623, mode: `MaxEncodedLen`)
+	/// Storage: `Election::SignedSubmissionPageRecords` (r:16 w:0)
+	/// Proof: `Election::SignedSubmissionPageRecords` (`max_values`: None, `max_size`: Some(72), added: 2547, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:16 w:16)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:16 w:16)
@@ -405,6 +417,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Election::CurrentPhase` (`max_values`: Some(1), `max_size`: Some(5), added: 500, mode: `MaxEncodedLen`)
 	/// Storage: `Election::PagedVoterSnapshot` (r:0 w:7)
 	/// Proof: `Election::PagedVoterSnapshot` (`max_values`: None, `max_size`: Some(121674), added: 124149, mode: `MaxEncodedLen`)
+	/// Storage: `Election::StaleClaimPages` (r:0 w:16)
+	/// Proof: `Election::StaleClaimPages` (`max_values`: None, `max_size`: Some(60), added: 2535, mode: `MaxEncodedLen`)
 	/// Storage: `Election::DesiredTargets` (r:0 w:1)
 	/// Proof: `Election::DesiredTargets` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `Election::SnapshotSize` (r:0 w:1)
@@ -419,12 +433,12 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Election::SnapshotFingerprint` (`max_values`: Some(1), `max_size`: Some(32), added: 527, mode: `MaxEncodedLen`)
 	fn elect() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `12586`
+		//  Measured:  `13611`
 		//  Estimated: `42958`
-		// Minimum execution time: 611_171_000 picoseconds.
-		Weight::from_parts(672_823_000, 42958)
-			.saturating_add(T::DbWeight::get().reads(53_u64))
-			.saturating_add(T::DbWeight::get().writes(71_u64))
+		// Minimum execution time: 726_644_000 picoseconds.
+		Weight::from_parts(763_649_000, 42958)
+			.saturating_add(T::DbWeight::get().reads(69_u64))
+			.saturating_add(T::DbWeight::get().writes(87_u64))
 	}
 	/// Storage: `Election::SnapshotFingerprint` (r:1 w:0)
 	/// Proof: `Election::SnapshotFingerprint` (`max_values`: Some(1), `max_size`: Some(32), added: 527, mode: `MaxEncodedLen`)
@@ -438,8 +452,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `884050`
 		//  Estimated: `870033`
-		// Minimum execution time: 282_722_000 picoseconds.
-		Weight::from_parts(375_791_000, 870033)
+		// Minimum execution time: 288_280_000 picoseconds.
+		Weight::from_parts(329_041_000, 870033)
 			.saturating_add(T::DbWeight::get().reads(10_u64))
 	}
 	/// Storage: `Election::CurrentPhase` (r:1 w:0)
@@ -464,8 +478,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `884073`
 		//  Estimated: `870033`
-		// Minimum execution time: 917_198_000 picoseconds.
-		Weight::from_parts(1_080_051_000, 870033)
+		// Minimum execution time: 961_464_000 picoseconds.
+		Weight::from_parts(1_059_089_000, 870033)
 			.saturating_add(T::DbWeight::get().reads(15_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -485,8 +499,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `253`
 		//  Estimated: `6336`
-		// Minimum execution time: 12_319_000 picoseconds.
-		Weight::from_parts(13_260_000, 6336)
+		// Minimum execution time: 12_499_000 picoseconds.
+		Weight::from_parts(13_340_000, 6336)
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 	}
 	/// Storage: `Election::CurrentPhase` (r:1 w:0)
@@ -501,9 +515,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		//  Measured:  `66`
 		//  Estimated: `1490`
 		// Minimum execution time: 7_671_000 picoseconds.
-		Weight::from_parts(8_245_330, 1490)
-			// Standard Error: 84
-			.saturating_add(Weight::from_parts(163_967, 0).saturating_mul(w.into()))
+		Weight::from_parts(8_198_414, 1490)
+			// Standard Error: 66
+			.saturating_add(Weight::from_parts(163_086, 0).saturating_mul(w.into()))
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -525,8 +539,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `56240`
 		//  Estimated: `870033`
-		// Minimum execution time: 766_364_000 picoseconds.
-		Weight::from_parts(811_149_000, 870033)
+		// Minimum execution time: 776_529_000 picoseconds.
+		Weight::from_parts(809_808_000, 870033)
 			.saturating_add(T::DbWeight::get().reads(12_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -536,28 +550,32 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 3_335_000 picoseconds.
-		Weight::from_parts(3_715_000, 0)
+		// Minimum execution time: 3_245_000 picoseconds.
+		Weight::from_parts(3_576_000, 0)
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
-	/// Storage: `Election::StaleClaimPages` (r:1 w:0)
-	/// Proof: `Election::StaleClaimPages` (`max_values`: None, `max_size`: Some(12), added: 2487, mode: `MaxEncodedLen`)
-	/// Storage: `Election::SignedSubmissionPageRecords` (r:7 w:7)
+	/// Storage: `Election::StaleClaimPages` (r:8 w:7)
+	/// Proof: `Election::StaleClaimPages` (`max_values`: None, `max_size`: Some(60), added: 2535, mode: `MaxEncodedLen`)
+	/// Storage: `Election::SignedSubmissionPageRecords` (r:14 w:7)
 	/// Proof: `Election::SignedSubmissionPageRecords` (`max_values`: None, `max_size`: Some(72), added: 2547, mode: `Measured`)
+	/// Storage: `System::Account` (r:7 w:7)
+	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
+	/// Storage: `Balances::Holds` (r:7 w:7)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(103), added: 2578, mode: `MaxEncodedLen`)
 	/// Storage: `Election::SignedSubmissionPages` (r:0 w:7)
 	/// Proof: `Election::SignedSubmissionPages` (`max_values`: None, `max_size`: Some(101680), added: 104155, mode: `Measured`)
-	/// The range of component `k` is `[0, 7]`.
+	/// The range of component `k` is `[0, 14]`.
 	fn clear_stale_pages(k: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `443 + k * (37 ±0)`
-		//  Estimated: `3477 + k * (2504 ±0)`
-		// Minimum execution time: 180_000 picoseconds.
-		Weight::from_parts(6_881_416, 3477)
-			// Standard Error: 70_828
-			.saturating_add(Weight::from_parts(4_907_811, 0).saturating_mul(k.into()))
-			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(k.into())))
+		//  Measured:  `529 + k * (163 ±0)`
+		//  Estimated: `4675 + k * (2643 ±1)`
+		// Minimum execution time: 140_000 picoseconds.
+		Weight::from_parts(210_000, 4675)
+			// Standard Error: 21_553
+			.saturating_add(Weight::from_parts(23_626_959, 0).saturating_mul(k.into()))
+			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(k.into())))
 			.saturating_add(T::DbWeight::get().writes((2_u64).saturating_mul(k.into())))
-			.saturating_add(Weight::from_parts(0, 2504).saturating_mul(k.into()))
+			.saturating_add(Weight::from_parts(0, 2643).saturating_mul(k.into()))
 	}
 	/// Storage: `Election::PagedVoterSnapshot` (r:0 w:7)
 	/// Proof: `Election::PagedVoterSnapshot` (`max_values`: None, `max_size`: Some(121674), added: 124149, mode: `MaxEncodedLen`)
@@ -568,10 +586,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 150_000 picoseconds.
-		Weight::from_parts(1_197_682, 0)
-			// Standard Error: 10_568
-			.saturating_add(Weight::from_parts(2_077_411, 0).saturating_mul(p.into()))
+		// Minimum execution time: 130_000 picoseconds.
+		Weight::from_parts(1_092_774, 0)
+			// Standard Error: 9_623
+			.saturating_add(Weight::from_parts(1_977_241, 0).saturating_mul(p.into()))
 			.saturating_add(T::DbWeight::get().writes((2_u64).saturating_mul(p.into())))
 	}
 }
@@ -579,36 +597,36 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 // For tests and runtimes without their own database weights.
 impl WeightInfo for () {
 	fn feasibility_check(v: u32, _t: u32, a: u32, _d: u32, ) -> Weight {
-		Weight::from_parts(214_160_000, 0)
-			.saturating_add(Weight::from_parts(2_123_778, 0).saturating_mul(v.into()))
-			.saturating_add(Weight::from_parts(2_000_819, 0).saturating_mul(a.into()))
+		Weight::from_parts(223_243_000, 0)
+			.saturating_add(Weight::from_parts(2_259_558, 0).saturating_mul(v.into()))
+			.saturating_add(Weight::from_parts(2_082_438, 0).saturating_mul(a.into()))
 	}
 	fn register() -> Weight {
-		Weight::from_parts(108_712_000, 6196)
-			.saturating_add(RocksDbWeight::get().reads(13_u64))
-			.saturating_add(RocksDbWeight::get().writes(8_u64))
+		Weight::from_parts(132_627_000, 6196)
+			.saturating_add(RocksDbWeight::get().reads(14_u64))
+			.saturating_add(RocksDbWeight::get().writes(9_u64))
 	}
 	fn submit_page() -> Weight {
-		Weight::from_parts(790_289_000, 3613)
+		Weight::from_parts(799_102_000, 3613)
 			.saturating_add(RocksDbWeight::get().reads(9_u64))
 			.saturating_add(RocksDbWeight::get().writes(5_u64))
 	}
 	fn bail() -> Weight {
-		Weight::from_parts(68_873_000, 3613)
-			.saturating_add(RocksDbWeight::get().reads(6_u64))
-			.saturating_add(RocksDbWeight::get().writes(4_u64))
+		Weight::from_parts(73_379_000, 3613)
+			.saturating_add(RocksDbWeight::get().reads(7_u64))
+			.saturating_add(RocksDbWeight::get().writes(5_u64))
 	}
 	fn on_initialize_validation_step(c: u32, ) -> Weight {
-		Weight::from_parts(26_092_002, 157541)
-			.saturating_add(Weight::from_parts(126_069_910, 0).saturating_mul(c.into()))
+		Weight::from_parts(30_635_843, 157541)
+			.saturating_add(Weight::from_parts(134_322_085, 0).saturating_mul(c.into()))
 			.saturating_add(RocksDbWeight::get().reads(4_u64))
-			.saturating_add(RocksDbWeight::get().reads((6_u64).saturating_mul(c.into())))
-			.saturating_add(RocksDbWeight::get().writes((7_u64).saturating_mul(c.into())))
-			.saturating_add(Weight::from_parts(0, 3029).saturating_mul(c.into()))
+			.saturating_add(RocksDbWeight::get().reads((7_u64).saturating_mul(c.into())))
+			.saturating_add(RocksDbWeight::get().writes((6_u64).saturating_mul(c.into())))
+			.saturating_add(Weight::from_parts(0, 5094).saturating_mul(c.into()))
 	}
 	fn on_initialize_validation_pages(c: u32, ) -> Weight {
-		Weight::from_parts(26_796_933, 34311)
-			.saturating_add(Weight::from_parts(114_646_977, 0).saturating_mul(c.into()))
+		Weight::from_parts(35_106_924, 34311)
+			.saturating_add(Weight::from_parts(120_435_063, 0).saturating_mul(c.into()))
 			.saturating_add(RocksDbWeight::get().reads(4_u64))
 			.saturating_add(RocksDbWeight::get().reads((4_u64).saturating_mul(c.into())))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
@@ -616,82 +634,82 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 124191).saturating_mul(c.into()))
 	}
 	fn finalize_signed_winner() -> Weight {
-		Weight::from_parts(58_046_000, 3613)
-			.saturating_add(RocksDbWeight::get().reads(5_u64))
-			.saturating_add(RocksDbWeight::get().writes(4_u64))
+		Weight::from_parts(66_800_000, 3613)
+			.saturating_add(RocksDbWeight::get().reads(6_u64))
+			.saturating_add(RocksDbWeight::get().writes(5_u64))
 	}
 	fn finalize_signed_refunds(r: u32, ) -> Weight {
-		Weight::from_parts(6_796_423, 3895)
-			.saturating_add(Weight::from_parts(46_903_527, 0).saturating_mul(r.into()))
+		Weight::from_parts(8_375_087, 3895)
+			.saturating_add(Weight::from_parts(53_474_277, 0).saturating_mul(r.into()))
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
-			.saturating_add(RocksDbWeight::get().reads((3_u64).saturating_mul(r.into())))
+			.saturating_add(RocksDbWeight::get().reads((4_u64).saturating_mul(r.into())))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
-			.saturating_add(RocksDbWeight::get().writes((3_u64).saturating_mul(r.into())))
+			.saturating_add(RocksDbWeight::get().writes((4_u64).saturating_mul(r.into())))
 			.saturating_add(Weight::from_parts(0, 2623).saturating_mul(r.into()))
 	}
 	fn on_initialize_snapshot_targets(_t: u32, ) -> Weight {
-		Weight::from_parts(17_896_978, 33487)
+		Weight::from_parts(18_480_126, 33487)
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().writes(4_u64))
 	}
 	fn on_initialize_snapshot_voters(v: u32, ) -> Weight {
-		Weight::from_parts(73_643_850, 33487)
-			.saturating_add(Weight::from_parts(1_479_600, 0).saturating_mul(v.into()))
+		Weight::from_parts(75_799_375, 33487)
+			.saturating_add(Weight::from_parts(1_550_413, 0).saturating_mul(v.into()))
 			.saturating_add(RocksDbWeight::get().reads(12_u64))
 			.saturating_add(RocksDbWeight::get().writes(6_u64))
 	}
 	fn on_initialize_open_unsigned() -> Weight {
-		Weight::from_parts(11_537_000, 3895)
-			.saturating_add(RocksDbWeight::get().reads(5_u64))
+		Weight::from_parts(9_975_000, 3895)
+			.saturating_add(RocksDbWeight::get().reads(4_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn on_initialize_nothing() -> Weight {
-		Weight::from_parts(4_036_000, 3477)
-			.saturating_add(RocksDbWeight::get().reads(2_u64))
+		Weight::from_parts(2_554_000, 1490)
+			.saturating_add(RocksDbWeight::get().reads(1_u64))
 	}
 	fn elect() -> Weight {
-		Weight::from_parts(672_823_000, 42958)
-			.saturating_add(RocksDbWeight::get().reads(53_u64))
-			.saturating_add(RocksDbWeight::get().writes(71_u64))
+		Weight::from_parts(763_649_000, 42958)
+			.saturating_add(RocksDbWeight::get().reads(69_u64))
+			.saturating_add(RocksDbWeight::get().writes(87_u64))
 	}
 	fn fallback_input() -> Weight {
-		Weight::from_parts(375_791_000, 870033)
+		Weight::from_parts(329_041_000, 870033)
 			.saturating_add(RocksDbWeight::get().reads(10_u64))
 	}
 	fn submit_unsigned() -> Weight {
-		Weight::from_parts(1_080_051_000, 870033)
+		Weight::from_parts(1_059_089_000, 870033)
 			.saturating_add(RocksDbWeight::get().reads(15_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn authorize_submit_unsigned() -> Weight {
-		Weight::from_parts(13_260_000, 6336)
+		Weight::from_parts(13_340_000, 6336)
 			.saturating_add(RocksDbWeight::get().reads(6_u64))
 	}
 	fn set_emergency_election_result(w: u32, ) -> Weight {
-		Weight::from_parts(8_245_330, 1490)
-			.saturating_add(Weight::from_parts(163_967, 0).saturating_mul(w.into()))
+		Weight::from_parts(8_198_414, 1490)
+			.saturating_add(Weight::from_parts(163_086, 0).saturating_mul(w.into()))
 			.saturating_add(RocksDbWeight::get().reads(2_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn governance_fallback() -> Weight {
-		Weight::from_parts(811_149_000, 870033)
+		Weight::from_parts(809_808_000, 870033)
 			.saturating_add(RocksDbWeight::get().reads(12_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn set_minimum_untrusted_score() -> Weight {
-		Weight::from_parts(3_715_000, 0)
+		Weight::from_parts(3_576_000, 0)
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn clear_stale_pages(k: u32, ) -> Weight {
-		Weight::from_parts(6_881_416, 3477)
-			.saturating_add(Weight::from_parts(4_907_811, 0).saturating_mul(k.into()))
-			.saturating_add(RocksDbWeight::get().reads((1_u64).saturating_mul(k.into())))
+		Weight::from_parts(210_000, 4675)
+			.saturating_add(Weight::from_parts(23_626_959, 0).saturating_mul(k.into()))
+			.saturating_add(RocksDbWeight::get().reads((3_u64).saturating_mul(k.into())))
 			.saturating_add(RocksDbWeight::get().writes((2_u64).saturating_mul(k.into())))
-			.saturating_add(Weight::from_parts(0, 2504).saturating_mul(k.into()))
+			.saturating_add(Weight::from_parts(0, 2643).saturating_mul(k.into()))
 	}
 	fn clear_voter_pages(p: u32, ) -> Weight {
-		Weight::from_parts(1_197_682, 0)
-			.saturating_add(Weight::from_parts(2_077_411, 0).saturating_mul(p.into()))
+		Weight::from_parts(1_092_774, 0)
+			.saturating_add(Weight::from_parts(1_977_241, 0).saturating_mul(p.into()))
 			.saturating_add(RocksDbWeight::get().writes((2_u64).saturating_mul(p.into())))
 	}
 }

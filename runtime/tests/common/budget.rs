@@ -149,10 +149,7 @@ pub fn table<R: Both>() -> Vec<(&'static str, Weight)> {
 				.saturating_add(Ele::<R>::finalize_signed_winner())
 				.saturating_add(Ele::<R>::finalize_signed_refunds(max_submissions)),
 		),
-		(
-			"election on_idle, deleting removed claims' pages (ClearPagesPerBlock steps)",
-			cleanup,
-		),
+		("election on_idle, deleting removed claims' pages (ClearPagesPerBlock steps)", cleanup),
 		(
 			"election register (ejecting a claim with every page)",
 			election_call(pallet_election_multi_phase::Call::register {
