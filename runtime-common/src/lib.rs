@@ -556,3 +556,49 @@ impl pallet_election_multi_phase::FallbackWeight for NoFallbackWeight {
 		Weight::zero()
 	}
 }
+
+/// The off-chain transaction traits the election's `#[pallet::authorize]`d unsigned submissions
+/// need (`CreateTransactionBase`, `CreateTransaction`, `CreateAuthorizedTransaction`), for
+/// `runtime` with its extrinsic type, its transaction extension and the expression that builds
+/// the extension of an authorised transaction.
+#[macro_export]
+macro_rules! impl_offchain_transactions {
+	(
+		runtime: $runtime:ty,
+		extrinsic: $extrinsic:ty,
+		extension: $extension:ty,
+		authorized_extension: $authorized:expr $(,)?
+	) => {
+		impl<LocalCall> $crate::reexport::frame_system::offchain::CreateTransactionBase<LocalCall>
+			for $runtime
+		where
+			RuntimeCall: From<LocalCall>,
+		{
+			type Extrinsic = $extrinsic;
+			type RuntimeCall = RuntimeCall;
+		}
+
+		impl<LocalCall> $crate::reexport::frame_system::offchain::CreateTransaction<LocalCall>
+			for $runtime
+		where
+			RuntimeCall: From<LocalCall>,
+		{
+			type Extension = $extension;
+
+			fn create_transaction(call: RuntimeCall, extension: $extension) -> $extrinsic {
+				<$extrinsic>::new_transaction(call, extension)
+			}
+		}
+
+		impl<LocalCall>
+			$crate::reexport::frame_system::offchain::CreateAuthorizedTransaction<LocalCall>
+			for $runtime
+		where
+			RuntimeCall: From<LocalCall>,
+		{
+			fn create_extension() -> $extension {
+				$authorized
+			}
+		}
+	};
+}
