@@ -893,6 +893,24 @@ impl<T: Config> Pallet<T> {
 		)
 	}
 
+	/// What `elect` costs when called before the unsigned phase: the queue refunded in full and,
+	/// with nothing queued, the fallback at the bounds (over the top pages it can read).
+	pub fn early_elect_weight() -> frame_support::weights::Weight {
+		let refunds = T::WeightInfo::finalize_signed_refunds(T::SignedMaxSubmissions::get());
+		let base = Self::elect_weight().saturating_add(refunds);
+		if QueuedSolution::<T>::exists()
+			|| !<T::Fallback as frame_election_provider_support::InstantElectionProvider>::bother()
+		{
+			return base;
+		}
+		let fallback = <T::FallbackWeight as FallbackWeight>::fallback_weight(
+			Self::on_chain_voter_bound(),
+			T::MaxElectableTargets::get(),
+			<T::MinerConfig as MinerConfig>::MaxWinners::get(),
+		);
+		base.saturating_add(T::WeightInfo::fallback_input()).saturating_add(fallback)
+	}
+
 	/// What `elect` costs at its worst besides the fallback: its benchmark and the snapshot's
 	/// `Pages` voter pages removed (the benchmark's runtime cannot vary `Pages`).
 	pub fn elect_weight() -> frame_support::weights::Weight {

@@ -331,7 +331,6 @@ impl<T: Config> ElectionProvider for Pallet<T> {
 	/// snapshot when nothing is queued.
 	fn status() -> Result<Option<Weight>, ()> {
 		match CurrentPhase::<T>::get() {
-			Phase::Off => Err(()),
 			Phase::Unsigned { .. } if !QueuedSolution::<T>::exists() && !T::Fallback::bother() => {
 				Ok(Some(Self::elect_weight()))
 			},
@@ -351,7 +350,11 @@ impl<T: Config> ElectionProvider for Pallet<T> {
 			},
 			Phase::Unsigned { .. } => Ok(Some(Self::elect_weight())),
 			Phase::Emergency if QueuedSolution::<T>::exists() => Ok(Some(Self::elect_weight())),
-			_ => Ok(None),
+			Phase::Emergency => Ok(None),
+			// `elect` before the unsigned phase (the round could not open before the era's end,
+			// or the era came early): it refunds every claim and, with nothing queued, runs the
+			// fallback over whatever it can read, at most the bounds.
+			_ => Ok(Some(Self::early_elect_weight())),
 		}
 	}
 }

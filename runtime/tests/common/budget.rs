@@ -74,9 +74,11 @@ pub fn table<R: Both>() -> Vec<(&'static str, Weight)> {
 		("stake-pool hook, every deadline lane full", StakePool::<R>::max_deadline_weight()),
 		(
 			"stake-pool hook, era boundary (new active set + elect)",
-			// At worst nothing was queued and `elect` runs the fallback.
+			// At worst nothing was queued and `elect` runs the fallback, early (the whole queue
+			// refunded).
 			Pool::<R>::on_initialize_new_era(max_winners)
 				.saturating_add(Election::<R>::elect_weight())
+				.saturating_add(Ele::<R>::finalize_signed_refunds(max_submissions))
 				.saturating_add(Ele::<R>::fallback_input())
 				.saturating_add(fallback),
 		),
@@ -180,8 +182,9 @@ pub fn table<R: Both>() -> Vec<(&'static str, Weight)> {
 			Ele::<R>::authorize_submit_unsigned(),
 		),
 		(
-			"election elect with nothing queued (the on-chain fallback at the bounds)",
+			"election elect with nothing queued (the on-chain fallback at the bounds, early: the queue refunded)",
 			Election::<R>::elect_weight()
+				.saturating_add(Ele::<R>::finalize_signed_refunds(max_submissions))
 				.saturating_add(Ele::<R>::fallback_input())
 				.saturating_add(fallback),
 		),

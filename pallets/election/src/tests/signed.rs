@@ -610,3 +610,54 @@ fn elect_is_charged_the_fallback_when_nothing_is_queued() {
 		}
 	});
 }
+
+#[test]
+fn an_early_elect_is_charged_the_refunds_and_the_fallback_at_the_bounds() {
+	// Before: `status()` reported nothing before the unsigned phase, so an `elect` called early
+	// (a round that could not open before the era's end, an era that came early) ran the
+	// fallback and refunded the queue uncharged.
+	execute(|| {
+		let pages: u32 = <Runtime as crate::Config>::Pages::get();
+		// `elect`, the snapshot's pages and hashes deleted (their trie nodes in the proof), the
+		// whole queue refunded.
+		let base = <() as WeightInfo>::elect()
+			.saturating_add(<() as WeightInfo>::clear_voter_pages(pages))
+			.saturating_add(Weight::from_parts(0, 2 * u64::from(pages) * crate::DELETED_KEY_PROOF))
+			.saturating_add(<() as WeightInfo>::finalize_signed_refunds(
+				<Runtime as crate::Config>::SignedMaxSubmissions::get(),
+			));
+		// The mock fallback (1_000 per voter, 100 per target, 10_000 per winner) at the bounds:
+		// the top pages' voters, every target, the most winners; reading them too.
+		let voters = u64::from(MultiPhase::on_chain_voter_bound());
+		let targets = u64::from(<Runtime as crate::Config>::MaxElectableTargets::get());
+		let winners = u64::from(
+			<<Runtime as crate::Config>::MinerConfig as crate::MinerConfig>::MaxWinners::get(),
+		);
+		let fallback = Weight::from_parts(1_000 * voters + 100 * targets + 10_000 * winners, 0)
+			.saturating_add(<() as WeightInfo>::fallback_input());
+		assert_eq!(CurrentPhase::<Runtime>::get(), Phase::Off);
+		assert_eq!(
+			<MultiPhase as ElectionProvider>::status(),
+			Ok(Some(base.saturating_add(fallback)))
+		);
+		roll_to(13);
+		assert!(CurrentPhase::<Runtime>::get().is_signed());
+		assert_eq!(
+			<MultiPhase as ElectionProvider>::status(),
+			Ok(Some(base.saturating_add(fallback)))
+		);
+		// A result already queued (an emergency's, or an unsigned one): no fallback to run.
+		let raw = mine();
+		let witness = SnapshotSize::<Runtime>::get().unwrap();
+		CurrentPhase::<Runtime>::put(Phase::Unsigned { until: 100 });
+		assert_ok!(MultiPhase::submit_unsigned(
+			frame_system::RawOrigin::Authorized.into(),
+			Box::new(raw),
+			witness
+		));
+		CurrentPhase::<Runtime>::put(Phase::Signed { until: 100 });
+		assert_eq!(<MultiPhase as ElectionProvider>::status(), Ok(Some(base)));
+		// And `elect` then returns it.
+		assert!(<MultiPhase as ElectionProvider>::elect(0).is_ok());
+	});
+}
