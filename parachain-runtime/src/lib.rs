@@ -19,6 +19,8 @@ include!(concat!(env!("OUT_DIR"), "/wasm_binary.rs"));
 
 extern crate alloc;
 
+use alloc::vec::Vec;
+
 pub mod configs;
 pub mod genesis_config_presets;
 mod apis;
