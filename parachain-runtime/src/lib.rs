@@ -21,9 +21,9 @@ extern crate alloc;
 
 use alloc::vec::Vec;
 
+mod apis;
 pub mod configs;
 pub mod genesis_config_presets;
-mod apis;
 
 use sp_runtime::{
 	generic, impl_opaque_keys,

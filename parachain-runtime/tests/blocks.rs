@@ -80,7 +80,8 @@ impl Collator {
 		let digest = Digest {
 			logs: vec![DigestItem::PreRuntime(sp_consensus_aura::AURA_ENGINE_ID, slot.encode())],
 		};
-		let header = Header::new(number, Default::default(), Default::default(), self.parent, digest);
+		let header =
+			Header::new(number, Default::default(), Default::default(), self.parent, digest);
 		Executive::initialize_block(&header);
 
 		let mut sproof = RelayStateSproofBuilder {
@@ -105,11 +106,8 @@ impl Collator {
 			collator_peer_id: None,
 		};
 		let mut data = sp_inherents::InherentData::new();
-		data.put_data(
-			cumulus_primitives_parachain_inherent::INHERENT_IDENTIFIER,
-			&inherent,
-		)
-		.unwrap();
+		data.put_data(cumulus_primitives_parachain_inherent::INHERENT_IDENTIFIER, &inherent)
+			.unwrap();
 		data.put_data(sp_timestamp::INHERENT_IDENTIFIER, &(u64::from(slot) * SLOT_DURATION))
 			.unwrap();
 		for call in [
@@ -129,12 +127,20 @@ impl Collator {
 #[test]
 fn blocks_carry_increasing_relay_parents_and_the_stake_pools_clock_follows_the_relay_chain() {
 	dev_ext().execute_with(|| {
+		// The development preset's demo pools (runtime-common's, as on the solochain).
+		assert_eq!(pallet_stake_pool::Pools::<Runtime>::iter().count(), 3);
+		let dave = sp_keyring::Sr25519Keyring::Dave.to_account_id();
 		let mut collator = Collator::new();
 		for _ in 0..5 {
 			collator.block(1);
 		}
+		// Rewards flow to the delegators of the mining pools.
+		assert!(stake_parachain_runtime::StakePool::pending_rewards(&dave, 0) > 0);
 		assert_eq!(System::block_number(), 5);
-		assert_eq!(cumulus_pallet_parachain_system::LastRelayChainBlockNumber::<Runtime>::get(), 1_005);
+		assert_eq!(
+			cumulus_pallet_parachain_system::LastRelayChainBlockNumber::<Runtime>::get(),
+			1_005
+		);
 		// Relay time jumps: the stake pools' clock (the relay chain's block number) follows.
 		collator.block(14_400);
 		assert_eq!(

@@ -12,72 +12,12 @@ use frame_support::build_struct_json_patch;
 use serde_json::Value;
 use sp_genesis_builder::{self, PresetId};
 use sp_keyring::Sr25519Keyring;
-use sp_runtime::Permill;
 
-/// A demo worker's account: a fixed key nobody holds (workers registered at genesis need not
-/// sign anything).
-pub fn demo_worker(index: u8) -> AccountId {
-	let mut bytes = [0u8; 32];
-	bytes[0] = 0xee;
-	bytes[31] = index;
-	AccountId::from(bytes)
-}
-
-/// The demo pools as the tests and the README describe them:
-/// `(owner, commission, workers with their scores)`.
-pub fn demo_pools() -> Vec<(AccountId, Permill, Vec<(AccountId, u32)>)> {
-	vec![
-		(
-			Sr25519Keyring::Alice.to_account_id(),
-			Permill::from_percent(10),
-			vec![(demo_worker(1), 400), (demo_worker(2), 900)],
-		),
-		(
-			Sr25519Keyring::Bob.to_account_id(),
-			Permill::from_percent(20),
-			vec![(demo_worker(3), 1600)],
-		),
-		(
-			Sr25519Keyring::Charlie.to_account_id(),
-			Permill::from_percent(5),
-			vec![(demo_worker(4), 400)],
-		),
-	]
-}
+pub use stake_suite_runtime_common::demo::{demo_pools, demo_worker};
 
 fn genesis(endowed: Vec<AccountId>, root: AccountId) -> Value {
 	use Sr25519Keyring::*;
-	let pools = demo_pools();
-	let workers: Vec<(AccountId, u32, u8, AccountId)> = pools
-		.iter()
-		.flat_map(|(owner, _, workers)| {
-			workers.iter().map(|(worker, score)| (worker.clone(), *score, 1u8, owner.clone()))
-		})
-		.collect();
-	let pool_entries: Vec<(AccountId, Permill, Option<Balance>, Vec<AccountId>)> = pools
-		.iter()
-		.map(|(owner, commission, workers)| {
-			(owner.clone(), *commission, None, workers.iter().map(|(w, _)| w.clone()).collect())
-		})
-		.collect();
-	// Minimum stakes: 100 UNIT * sqrt(score): 2000, 3000, 4000 and 2000.
-	let mining: Vec<(u64, AccountId, Balance)> = vec![
-		(0, demo_worker(1), 2_000 * UNIT),
-		(0, demo_worker(2), 3_000 * UNIT),
-		(1, demo_worker(3), 4_000 * UNIT),
-		(2, demo_worker(4), 2_000 * UNIT),
-	];
-	let delegations: Vec<(AccountId, u64, Balance)> = vec![
-		(Dave.to_account_id(), 0, 4_000 * UNIT),
-		(Dave.to_account_id(), 1, 1_000 * UNIT),
-		(Eve.to_account_id(), 0, 2_000 * UNIT),
-		(Eve.to_account_id(), 2, 3_000 * UNIT),
-		(Ferdie.to_account_id(), 1, 3_500 * UNIT),
-		(AliceStash.to_account_id(), 0, 1_000 * UNIT),
-		(AliceStash.to_account_id(), 1, 500 * UNIT),
-		(AliceStash.to_account_id(), 2, 500 * UNIT),
-		(BobStash.to_account_id(), 2, 1_000 * UNIT),
-	];
+	let demo = stake_suite_runtime_common::demo::demo_stake_pools();
 	// Vesting: (who, begin, length in blocks, liquid at genesis).
 	let vesting: Vec<(AccountId, BlockNumber, BlockNumber, Balance)> = vec![
 		(Ferdie.to_account_id(), 0, 2_000, 900_000 * UNIT),
@@ -95,10 +35,10 @@ fn genesis(endowed: Vec<AccountId>, root: AccountId) -> Value {
 		vesting: pallet_vesting::GenesisConfig { vesting },
 		stake_pool: pallet_stake_pool::GenesisConfig {
 			reward_per_block: UNIT,
-			workers,
-			pools: pool_entries,
-			delegations,
-			mining,
+			workers: demo.workers,
+			pools: demo.pools,
+			delegations: demo.delegations,
+			mining: demo.mining,
 		},
 	})
 }
