@@ -42,6 +42,11 @@ fi
 # One feature set for every build and test invocation, so each builds its dependencies once.
 FEATURES="pallet-stake-pool/runtime-benchmarks,pallet-stake-pool/try-runtime"
 FEATURES="$FEATURES,pallet-election-multi-phase/runtime-benchmarks,pallet-election-multi-phase/try-runtime"
+# The pallets' features switch on trait items of the FRAME crates (`SortedListProvider::try_state`,
+# `StakingUnchecked`, ...) that cumulus' dependencies (pallet-staking through
+# polkadot-runtime-parachains) implement only with their own features: the parachain runtime
+# forwards them.
+FEATURES="$FEATURES,stake-parachain-runtime/runtime-benchmarks,stake-parachain-runtime/try-runtime"
 export FEATURES
 
 # Clippy lints the workspace's own crates while they compile for real (dependencies are compiled
