@@ -33,9 +33,14 @@ pub mod reexport {
 	pub use frame_support;
 	pub use frame_system;
 	pub use pallet_bags_list;
+	pub use pallet_balances;
 	pub use pallet_election_multi_phase;
 	pub use pallet_election_multi_phase_runtime_api;
 	pub use pallet_stake_pool;
+	pub use pallet_sudo;
+	pub use pallet_transaction_payment;
+	pub use pallet_utility;
+	pub use pallet_vesting;
 	pub use sp_runtime;
 	pub use sp_staking;
 }
@@ -601,6 +606,101 @@ macro_rules! impl_offchain_transactions {
 			fn create_extension() -> $extension {
 				$authorized
 			}
+		}
+	};
+}
+
+/// Balances (existential deposit a hundredth of a unit, holds and freezes by the runtime's
+/// reasons) and transaction payment (fees equal to weight and length, a constant multiplier),
+/// for `runtime`, which must name its balances pallet `Balances` and have `System` in scope.
+/// Defines `EXISTENTIAL_DEPOSIT` and `FeeMultiplier`.
+#[macro_export]
+macro_rules! impl_balances_and_fees {
+	(runtime: $runtime:ty $(,)?) => {
+		/// The existential deposit: a hundredth of a unit.
+		pub const EXISTENTIAL_DEPOSIT: $crate::Balance = $crate::UNIT / 100;
+
+		impl $crate::reexport::pallet_balances::Config for $runtime {
+			type MaxLocks = $crate::reexport::frame_support::traits::ConstU32<50>;
+			type MaxReserves = ();
+			type ReserveIdentifier = [u8; 8];
+			type Balance = $crate::Balance;
+			type RuntimeEvent = RuntimeEvent;
+			type DustRemoval = ();
+			type ExistentialDeposit =
+				$crate::reexport::frame_support::traits::ConstU128<EXISTENTIAL_DEPOSIT>;
+			type AccountStore = System;
+			type WeightInfo = $crate::reexport::pallet_balances::weights::SubstrateWeight<$runtime>;
+			type FreezeIdentifier = RuntimeFreezeReason;
+			type MaxFreezes =
+				$crate::reexport::frame_support::traits::VariantCountOf<RuntimeFreezeReason>;
+			type RuntimeHoldReason = RuntimeHoldReason;
+			type RuntimeFreezeReason = RuntimeFreezeReason;
+			type DoneSlashHandler = ();
+		}
+
+		$crate::reexport::frame_support::parameter_types! {
+			/// Fees do not follow congestion: a constant multiplier of one.
+			pub FeeMultiplier: $crate::reexport::pallet_transaction_payment::Multiplier =
+				<$crate::reexport::pallet_transaction_payment::Multiplier as $crate::reexport::sp_runtime::traits::One>::one();
+		}
+
+		impl $crate::reexport::pallet_transaction_payment::Config for $runtime {
+			type RuntimeEvent = RuntimeEvent;
+			type OnChargeTransaction =
+				$crate::reexport::pallet_transaction_payment::FungibleAdapter<Balances, ()>;
+			type OperationalFeeMultiplier = $crate::reexport::frame_support::traits::ConstU8<5>;
+			type WeightToFee =
+				$crate::reexport::frame_support::weights::IdentityFee<$crate::Balance>;
+			type LengthToFee =
+				$crate::reexport::frame_support::weights::IdentityFee<$crate::Balance>;
+			type FeeMultiplierUpdate =
+				$crate::reexport::pallet_transaction_payment::ConstFeeMultiplier<FeeMultiplier>;
+			type WeightInfo =
+				$crate::reexport::pallet_transaction_payment::weights::SubstrateWeight<$runtime>;
+		}
+	};
+}
+
+/// Sudo, utility and vesting (schedules on `vesting_clock`'s blocks, at least a unit per vested
+/// transfer), for `runtime`, which must have `Balances`, `RuntimeCall` and `OriginCaller` in
+/// scope.
+#[macro_export]
+macro_rules! impl_account_pallets {
+	(runtime: $runtime:ty, vesting_clock: $clock:ty $(,)?) => {
+		impl $crate::reexport::pallet_sudo::Config for $runtime {
+			type RuntimeEvent = RuntimeEvent;
+			type RuntimeCall = RuntimeCall;
+			type WeightInfo = $crate::reexport::pallet_sudo::weights::SubstrateWeight<$runtime>;
+		}
+
+		impl $crate::reexport::pallet_utility::Config for $runtime {
+			type RuntimeEvent = RuntimeEvent;
+			type RuntimeCall = RuntimeCall;
+			type PalletsOrigin = OriginCaller;
+			type WeightInfo = $crate::reexport::pallet_utility::weights::SubstrateWeight<$runtime>;
+		}
+
+		$crate::reexport::frame_support::parameter_types! {
+			/// The least a vested transfer may move.
+			pub const MinVestedTransfer: $crate::Balance = $crate::UNIT;
+			/// Unvested funds may pay fees and be held, not transferred or reserved.
+			pub UnvestedFundsAllowedWithdrawReasons: $crate::reexport::frame_support::traits::WithdrawReasons =
+				$crate::reexport::frame_support::traits::WithdrawReasons::except(
+					$crate::reexport::frame_support::traits::WithdrawReasons::TRANSFER
+						| $crate::reexport::frame_support::traits::WithdrawReasons::RESERVE,
+				);
+		}
+
+		impl $crate::reexport::pallet_vesting::Config for $runtime {
+			type RuntimeEvent = RuntimeEvent;
+			type Currency = Balances;
+			type BlockNumberToBalance = $crate::reexport::sp_runtime::traits::ConvertInto;
+			type MinVestedTransfer = MinVestedTransfer;
+			type WeightInfo = $crate::reexport::pallet_vesting::weights::SubstrateWeight<$runtime>;
+			type UnvestedFundsAllowedWithdrawReasons = UnvestedFundsAllowedWithdrawReasons;
+			type BlockNumberProvider = $clock;
+			const MAX_VESTING_SCHEDULES: u32 = 28;
 		}
 	};
 }

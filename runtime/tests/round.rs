@@ -42,14 +42,9 @@ fn every_hook_and_call_fits_at_the_target_scale() {
 
 /// A runtime like `pool-runtime` with the stake pools and the election at the target scale.
 mod target {
-	use frame_support::{
-		derive_impl,
-		traits::{ConstU128, ConstU32, ConstU8, VariantCountOf},
-		weights::{constants::ParityDbWeight, IdentityFee},
-	};
-	use pallet_transaction_payment::{FungibleAdapter, Multiplier};
+	use frame_support::{derive_impl, traits::ConstU32, weights::constants::ParityDbWeight};
 	pub use pool_runtime::{AccountId, Address, Balance, Header, Nonce, DAYS, UNIT};
-	use sp_runtime::{generic, traits::One};
+	use sp_runtime::generic;
 
 	pub type TxExtension = (
 		frame_system::AuthorizeCall<Runtime>,
@@ -122,36 +117,7 @@ mod target {
 		type DbWeight = ParityDbWeight;
 	}
 
-	impl pallet_balances::Config for Runtime {
-		type MaxLocks = ConstU32<50>;
-		type MaxReserves = ();
-		type ReserveIdentifier = [u8; 8];
-		type Balance = Balance;
-		type RuntimeEvent = RuntimeEvent;
-		type DustRemoval = ();
-		type ExistentialDeposit = ConstU128<{ pool_runtime::configs::EXISTENTIAL_DEPOSIT }>;
-		type AccountStore = System;
-		type WeightInfo = pallet_balances::weights::SubstrateWeight<Runtime>;
-		type FreezeIdentifier = RuntimeFreezeReason;
-		type MaxFreezes = VariantCountOf<RuntimeFreezeReason>;
-		type RuntimeHoldReason = RuntimeHoldReason;
-		type RuntimeFreezeReason = RuntimeFreezeReason;
-		type DoneSlashHandler = ();
-	}
-
-	frame_support::parameter_types! {
-		pub FeeMultiplier: Multiplier = Multiplier::one();
-	}
-
-	impl pallet_transaction_payment::Config for Runtime {
-		type RuntimeEvent = RuntimeEvent;
-		type OnChargeTransaction = FungibleAdapter<Balances, ()>;
-		type OperationalFeeMultiplier = ConstU8<5>;
-		type WeightToFee = IdentityFee<Balance>;
-		type LengthToFee = IdentityFee<Balance>;
-		type FeeMultiplierUpdate = pallet_transaction_payment::ConstFeeMultiplier<FeeMultiplier>;
-		type WeightInfo = pallet_transaction_payment::weights::SubstrateWeight<Runtime>;
-	}
+	stake_suite_runtime_common::impl_balances_and_fees! { runtime: Runtime }
 
 	stake_suite_runtime_common::impl_staking_pallets! {
 		runtime: Runtime,
