@@ -39,6 +39,22 @@ if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
 	DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq nodejs npm >/dev/null
 fi
 
+# `npm ci` in the directory $1 (extra arguments go to npm), skipped when its node_modules was
+# installed from the same package-lock.json (a stamp of the lock's hash): a warm run does not
+# reinstall, a changed lock or a fresh clone does.
+npm_ci() {
+	local dir="$1"
+	shift
+	local stamp="$dir/node_modules/.stake-suite-lock.sha256"
+	local want
+	want="$(sha256sum "$dir/package-lock.json" | cut -d' ' -f1)"
+	if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then
+		return 0
+	fi
+	(cd "$dir" && npm ci --no-audit --no-fund --loglevel=error "$@")
+	echo "$want" >"$stamp"
+}
+
 # One feature set for every build and test invocation, so each builds its dependencies once.
 FEATURES="pallet-stake-pool/runtime-benchmarks,pallet-stake-pool/try-runtime"
 FEATURES="$FEATURES,pallet-election-multi-phase/runtime-benchmarks,pallet-election-multi-phase/try-runtime"

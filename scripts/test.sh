@@ -73,8 +73,12 @@ cargo test --workspace --features "$FEATURES"
 step "pool-node and the binaries for the end-to-end tests"
 cargo build --workspace --features "$FEATURES"
 
-step "end-to-end tests (tests/e2e: pool-node driven with @polkadot/api)"
-(cd tests/e2e && npm ci --no-audit --no-fund --loglevel=error && npm test)
+step "end-to-end tests (tests/e2e: pool-node, and the parachain runtime under chopsticks, driven with @polkadot/api)"
+npm_ci tests/e2e
+# Chopsticks' optional sqlite3 would compile a native module (or download one) in its install
+# script; the tests keep no database, so no install scripts run.
+npm_ci parachain-runtime/chopsticks --ignore-scripts
+(cd tests/e2e && npm test)
 
 # The no_std checks compile for another target: clippy is not their compiler.
 unset RUSTC_WORKSPACE_WRAPPER CLIPPY_ARGS

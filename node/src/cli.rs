@@ -72,6 +72,10 @@ pub enum Subcommand {
 
 	/// Revert the chain to a previous state.
 	Revert(sc_cli::RevertCmd),
+
+	/// Write the parachain runtime's chain specification (raw by default), made from its wasm:
+	/// what chopsticks and collators start the parachain from.
+	ParachainSpec(crate::parachain_spec::ParachainSpecCmd),
 }
 
 #[cfg(test)]

@@ -1,7 +1,11 @@
 // Starts pool-node on free loopback ports, waits for its RPC, and stops it afterwards.
-import { spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { ApiPromise, WsProvider } from '@polkadot/api';
 import { Keyring } from '@polkadot/keyring';
 import { cryptoWaitReady } from '@polkadot/util-crypto';
@@ -9,6 +13,9 @@ import { cryptoWaitReady } from '@polkadot/util-crypto';
 const targetDir = process.env.CARGO_TARGET_DIR ?? `${process.env.HOME}/.cache/stake-suite/target`;
 export const NODE_BINARY = process.env.POOL_NODE ?? `${targetDir}/debug/pool-node`;
 export const UNIT = 10n ** 12n;
+/** Chopsticks, pinned in parachain-runtime/chopsticks (installed by the test and run commands). */
+export const CHOPSTICKS = process.env.CHOPSTICKS
+  ?? fileURLToPath(new URL('../../parachain-runtime/chopsticks/node_modules/.bin/chopsticks', import.meta.url));
 
 export function freePort() {
   return new Promise((resolve, reject) => {
@@ -74,13 +81,64 @@ export async function createBlock(api) {
 }
 
 /**
- * Submit `tx` signed by `signer`, seal a block, and return the events of that extrinsic (or
- * throw with the module error's name). The returned array (and a thrown error) carries the
- * sealed block's hash as `blockHash`.
+ * Start the parachain runtime under chopsticks: `pool-node parachain-spec` writes the raw chain
+ * spec from the runtime's wasm, chopsticks runs it (blocks only on `dev_newBlock`, each with a
+ * real `set_validation_data` inherent and relay-chain state proof) and serves RPC on a free
+ * loopback port. `newBlock(params)` builds one block (`relayParentNumber` jumps relay time) and
+ * returns `{ blockHash }`, so it can stand in for `createBlock` in `submit`.
  */
-export async function submit(api, tx, signer) {
+export async function startParachain() {
+  for (const [what, path] of [['pool-node', NODE_BINARY], ['chopsticks', CHOPSTICKS]]) {
+    if (!existsSync(path)) throw new Error(`${what} not found at ${path}: run ./scripts/test.sh or ./scripts/run.sh --parachain`);
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'parachain-e2e-'));
+  const spec = join(dir, 'stake-parachain-dev.json');
+  await promisify(execFile)(NODE_BINARY, ['parachain-spec', '--output', spec]);
+  const port = await freePort();
+  const child = spawn(CHOPSTICKS, [
+    '--genesis', spec, '--host', '127.0.0.1', '--port', String(port), '--build-block-mode', 'Manual',
+  ], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let log = '';
+  const keep = (chunk) => { log = (log + chunk).slice(-20000); };
+  child.stdout.on('data', keep);
+  child.stderr.on('data', keep);
+  const url = `ws://127.0.0.1:${port}`;
+  const deadline = Date.now() + 120_000;
+  let api;
+  let provider;
+  while (!api) {
+    if (child.exitCode !== null) throw new Error(`chopsticks exited early:\n${log}`);
+    if (Date.now() > deadline) { child.kill('SIGKILL'); throw new Error(`chopsticks RPC not up:\n${log}`); }
+    try {
+      provider = new WsProvider(url, 0);
+      await provider.connect();
+      await provider.isReadyOrError;
+      api = await ApiPromise.create({ provider, throwOnConnect: true, noInitWarn: true });
+    } catch {
+      await provider?.disconnect().catch(() => {});
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  }
+  await cryptoWaitReady();
+  const keyring = new Keyring({ type: 'sr25519' });
+  const newBlock = async (params = {}) => ({ blockHash: await provider.send('dev_newBlock', [params]) });
+  const stop = async () => {
+    await api.disconnect().catch(() => {});
+    child.kill('SIGTERM');
+    await new Promise((r) => { if (child.exitCode !== null) r(); else child.on('exit', r); setTimeout(r, 5000); });
+    rmSync(dir, { recursive: true, force: true });
+  };
+  return { api, keyring, newBlock, stop, log: () => log, url };
+}
+
+/**
+ * Submit `tx` signed by `signer`, seal a block with `seal` (default: `createBlock`), and return
+ * the events of that extrinsic (or throw with the module error's name). The returned array (and
+ * a thrown error) carries the sealed block's hash as `blockHash`.
+ */
+export async function submit(api, tx, signer, seal = createBlock) {
   const hash = await tx.signAndSend(signer);
-  const { blockHash } = await createBlock(api);
+  const { blockHash } = await seal(api);
   const block = await api.rpc.chain.getBlock(blockHash);
   const index = block.block.extrinsics.findIndex((xt) => xt.hash.eq(hash));
   if (index < 0) throw new Error('extrinsic not included');
