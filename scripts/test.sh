@@ -4,10 +4,11 @@
 #   ./scripts/test.sh
 #
 # Steps: rustfmt check, no unwrap/expect/panic! in runtime code, one build of the workspace with
-# clippy's lints (-D warnings) applied to the workspace's own crates while they compile, all
-# workspace tests (unit, seed examples, property tests, benchmarks run as tests, native runtime
-# tests; this also builds the runtime's wasm and the node), the end-to-end tests against a
-# running pool-node, and no_std wasm checks of the pallets. Each step's time is printed as it ends
+# clippy's lints (-D warnings) applied to the workspace's own crates while they compile (this
+# also builds both runtimes' wasm and the node), all workspace tests (unit, seed examples,
+# property tests, benchmarks run as tests, native runtime tests) and beside them the end-to-end
+# tests (a running pool-node, and the parachain runtime under chopsticks), and no_std wasm
+# checks of the pallets. Each step's time is printed as it ends
 # and again, with the total, at the end (also when a step fails).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -42,8 +43,13 @@ finish_step() {
 	fi
 }
 
+e2e_pid=""
+
 summary() {
 	local rc=$?
+	if [ -n "$e2e_pid" ]; then
+		kill "$e2e_pid" 2>/dev/null || true
+	fi
 	finish_step
 	echo "==> step times"
 	local i
@@ -67,18 +73,35 @@ step "no panicking calls in runtime code"
 step "build the workspace and its tests, linted by clippy (-D warnings)"
 cargo test --workspace --features "$FEATURES" --no-run
 
-step "cargo test"
-cargo test --workspace --features "$FEATURES"
-
 step "pool-node and the binaries for the end-to-end tests"
 cargo build --workspace --features "$FEATURES"
 
-step "end-to-end tests (tests/e2e: pool-node, and the parachain runtime under chopsticks, driven with @polkadot/api)"
+step "the end-to-end tests' npm packages"
 npm_ci tests/e2e
 # Chopsticks' optional sqlite3 would compile a native module (or download one) in its install
 # script; the tests keep no database, so no install scripts run.
 npm_ci parachain-runtime/chopsticks --ignore-scripts
-(cd tests/e2e && npm test)
+
+# The end-to-end tests (pool-node, and the parachain runtime under chopsticks, driven with
+# @polkadot/api) run beside `cargo test`: both are built, neither uses the other's files, and
+# each leaves a core idle for long stretches (the target-scale round test and chopsticks are
+# single-threaded). Their output follows `cargo test`'s.
+step "cargo test, and beside it the end-to-end tests (tests/e2e)"
+e2e_log="$(mktemp)"
+(cd tests/e2e && npm test) >"$e2e_log" 2>&1 &
+e2e_pid=$!
+cargo_rc=0
+cargo test --workspace --features "$FEATURES" || cargo_rc=$?
+e2e_rc=0
+wait "$e2e_pid" || e2e_rc=$?
+e2e_pid=""
+echo "==> end-to-end tests (tests/e2e), exit $e2e_rc"
+cat "$e2e_log"
+rm -f "$e2e_log"
+if [ "$cargo_rc" != 0 ] || [ "$e2e_rc" != 0 ]; then
+	echo "error: cargo test exited $cargo_rc, the end-to-end tests $e2e_rc" >&2
+	exit 1
+fi
 
 # The no_std checks compile for another target: clippy is not their compiler.
 unset RUSTC_WORKSPACE_WRAPPER CLIPPY_ARGS
@@ -87,8 +110,12 @@ step "no_std wasm check of the pallets"
 RUSTFLAGS="--cfg substrate_runtime" cargo check -p pallet-stake-pool -p pallet-election-multi-phase \
 	--no-default-features --target wasm32-unknown-unknown
 
-step "the runtime's Benchmark API (native check)"
-SKIP_WASM_BUILD=1 cargo check -p pool-runtime --features runtime-benchmarks
+# Both runtimes' Benchmark APIs (the parachain's behind its `benchmark-api` feature, which the
+# one feature set leaves off: chopsticks cannot run a wasm that imports the benchmarking host
+# functions).
+step "the runtimes' Benchmark APIs (native check)"
+SKIP_WASM_BUILD=1 cargo check -p pool-runtime -p stake-parachain-runtime --tests \
+	--features pool-runtime/runtime-benchmarks,stake-parachain-runtime/benchmark-api
 
 step "no_std wasm check of the pallets' benchmarks"
 RUSTFLAGS="--cfg substrate_runtime" cargo check -p pallet-stake-pool -p pallet-election-multi-phase \

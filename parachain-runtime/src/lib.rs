@@ -209,6 +209,24 @@ mod runtime {
 	pub type TargetList = pallet_bags_list<Instance2>;
 }
 
+#[cfg(feature = "benchmark-api")]
+mod benches {
+	// `ParachainSystem` is left out, as its weights are (the template's `WeightInfo = ()`):
+	// without XCM its message-queue benchmarks have nothing to enqueue into.
+	frame_benchmarking::define_benchmarks!(
+		[frame_system, SystemBench::<Runtime>]
+		[pallet_balances, Balances]
+		[pallet_timestamp, Timestamp]
+		[pallet_utility, Utility]
+		[pallet_vesting, Vesting]
+		[pallet_sudo, Sudo]
+		[pallet_stake_pool, StakePool]
+		[pallet_election_multi_phase, Election]
+		[pallet_bags_list, VoterList]
+	);
+	pub use frame_system_benchmarking::Pallet as SystemBench;
+}
+
 cumulus_pallet_parachain_system::register_validate_block! {
 	Runtime = Runtime,
 	BlockExecutor = cumulus_pallet_aura_ext::BlockExecutor::<Runtime, Executive>,

@@ -154,3 +154,28 @@ fn blocks_carry_increasing_relay_parents_and_the_stake_pools_clock_follows_the_r
 		assert_eq!(System::block_number(), 6);
 	});
 }
+
+/// The storage migrations (none pending: genesis writes each pallet's current storage version)
+/// and every pallet's `try_state` pass on the development chain after some blocks, as
+/// `try-runtime on-runtime-upgrade` would check them before an upgrade.
+#[cfg(feature = "try-runtime")]
+#[test]
+fn the_runtime_upgrade_checks_and_every_pallets_try_state_pass_on_the_development_chain() {
+	use frame_support::traits::{GetStorageVersion, StorageVersion};
+	dev_ext().execute_with(|| {
+		let mut collator = Collator::new();
+		for _ in 0..3 {
+			collator.block(1);
+		}
+		assert_eq!(
+			stake_parachain_runtime::StakePool::on_chain_storage_version(),
+			StorageVersion::new(3)
+		);
+		assert_eq!(
+			stake_parachain_runtime::Election::on_chain_storage_version(),
+			StorageVersion::new(3)
+		);
+		Executive::try_runtime_upgrade(frame_try_runtime::UpgradeCheckSelect::All)
+			.expect("the upgrade checks and try_state pass");
+	});
+}
