@@ -35,7 +35,15 @@ fi
 # builds each block with the parachain inherent: relay-chain validation data and state proof).
 echo "==> installing chopsticks (parachain-runtime/chopsticks)"
 npm_ci parachain-runtime/chopsticks --ignore-scripts
+# Chopsticks would quietly move to the next free port; the blocks below and polkadot.js expect
+# 9944.
+if (exec 3<>/dev/tcp/127.0.0.1/9944) 2>/dev/null; then
+	echo "error: port 9944 is in use (another chain?): stop it first" >&2
+	exit 1
+fi
 dir="$(mktemp -d)"
+ticker=""
+trap 'if [ -n "$ticker" ]; then kill "$ticker" 2>/dev/null; fi; rm -rf "$dir"' EXIT
 spec="$dir/stake-parachain-dev.json"
 "$CARGO_TARGET_DIR/debug/pool-node" parachain-spec --output "$spec"
 
@@ -47,7 +55,6 @@ node -e '
 	setInterval(() => fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body }).catch(() => {}), 6000);
 ' &
 ticker=$!
-trap 'kill "$ticker" 2>/dev/null; rm -rf "$dir"' EXIT
 
 cat <<'MSG'
 ==> starting the parachain dev chain (chopsticks) at ws://127.0.0.1:9944

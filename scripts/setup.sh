@@ -40,14 +40,15 @@ if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
 fi
 
 # `npm ci` in the directory $1 (extra arguments go to npm), skipped when its node_modules was
-# installed from the same package-lock.json (a stamp of the lock's hash): a warm run does not
-# reinstall, a changed lock or a fresh clone does.
+# installed from the same package.json and package-lock.json, with the same arguments and the
+# same node (a stamp of their hash, written only when `npm ci` succeeded): a warm run does not
+# reinstall; a change to any of them, or a fresh clone, does.
 npm_ci() {
 	local dir="$1"
 	shift
-	local stamp="$dir/node_modules/.stake-suite-lock.sha256"
+	local stamp="$dir/node_modules/.stake-suite-install.sha256"
 	local want
-	want="$(sha256sum "$dir/package-lock.json" | cut -d' ' -f1)"
+	want="$({ cat "$dir/package.json" "$dir/package-lock.json"; echo "$*"; node --version; } | sha256sum | cut -d' ' -f1)"
 	if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then
 		return 0
 	fi

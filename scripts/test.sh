@@ -44,11 +44,16 @@ finish_step() {
 }
 
 e2e_pid=""
+e2e_dir=""
 
 summary() {
 	local rc=$?
 	if [ -n "$e2e_pid" ]; then
-		kill "$e2e_pid" 2>/dev/null || true
+		# The whole process group: npm, node's test runner, and the nodes the tests started.
+		kill -- -"$e2e_pid" 2>/dev/null || kill "$e2e_pid" 2>/dev/null || true
+	fi
+	if [ -n "$e2e_dir" ]; then
+		rm -rf "$e2e_dir"
 	fi
 	finish_step
 	echo "==> step times"
@@ -83,12 +88,19 @@ npm_ci tests/e2e
 npm_ci parachain-runtime/chopsticks --ignore-scripts
 
 # The end-to-end tests (pool-node, and the parachain runtime under chopsticks, driven with
-# @polkadot/api) run beside `cargo test`: both are built, neither uses the other's files, and
-# each leaves a core idle for long stretches (the target-scale round test and chopsticks are
-# single-threaded). Their output follows `cargo test`'s.
+# @polkadot/api) run beside `cargo test`: both are built, and each leaves a core idle for long
+# stretches (the target-scale round test and chopsticks are single-threaded). They run copies
+# of the binaries (`cargo test` re-links target/debug's even when nothing changed, and a test
+# starting one at that moment would miss it), in their own process group, so that an
+# interrupted run stops them and the nodes they started. Their output follows `cargo test`'s.
 step "cargo test, and beside it the end-to-end tests (tests/e2e)"
-e2e_log="$(mktemp)"
-(cd tests/e2e && npm test) >"$e2e_log" 2>&1 &
+e2e_dir="$(mktemp -d)"
+for bin in pool-node staking-miner staking-service; do
+	cp "$CARGO_TARGET_DIR/debug/$bin" "$e2e_dir/"
+done
+POOL_NODE="$e2e_dir/pool-node" STAKING_MINER="$e2e_dir/staking-miner" \
+	STAKING_SERVICE="$e2e_dir/staking-service" \
+	setsid bash -c 'cd tests/e2e && exec npm test' >"$e2e_dir/e2e.log" 2>&1 &
 e2e_pid=$!
 cargo_rc=0
 cargo test --workspace --features "$FEATURES" || cargo_rc=$?
@@ -96,8 +108,9 @@ e2e_rc=0
 wait "$e2e_pid" || e2e_rc=$?
 e2e_pid=""
 echo "==> end-to-end tests (tests/e2e), exit $e2e_rc"
-cat "$e2e_log"
-rm -f "$e2e_log"
+cat "$e2e_dir/e2e.log"
+rm -rf "$e2e_dir"
+e2e_dir=""
 if [ "$cargo_rc" != 0 ] || [ "$e2e_rc" != 0 ]; then
 	echo "error: cargo test exited $cargo_rc, the end-to-end tests $e2e_rc" >&2
 	exit 1

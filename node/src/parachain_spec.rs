@@ -165,8 +165,8 @@ mod tests {
 		assert_eq!(code.len(), 2 + 2 * wasm.len(), "`:code` is the runtime's wasm");
 		// ParachainInfo::ParachainId = 2000, SCALE u32 little endian.
 		assert_eq!(top[&key("ParachainInfo", "ParachainId")], "0xd0070000");
-		// The demo pools: the stake pool's pool counter is 3 (pools 0-2).
-		assert!(top.contains_key(&key("StakePool", "NextPoolId")), "demo pools in genesis");
+		// The demo pools: the stake pool's next pool id is 3 (pools 0-2), a SCALE u64.
+		assert_eq!(top[&key("StakePool", "NextPoolId")], "0x0300000000000000");
 	}
 
 	#[test]

@@ -74,7 +74,7 @@ pub type ConsensusHook = cumulus_pallet_aura_ext::FixedVelocityConsensusHook<
 impl cumulus_pallet_parachain_system::Config for Runtime {
 	type RuntimeEvent = RuntimeEvent;
 	type WeightInfo = ();
-	type OnSystemEvent = ();
+	type OnSystemEvent = StartRewardClock;
 	type SelfParaId = staging_parachain_info::Pallet<Runtime>;
 	// No XCM: no messages out, none handled in.
 	type OutboundXcmpMessageSource = ();
@@ -87,6 +87,26 @@ impl cumulus_pallet_parachain_system::Config for Runtime {
 	type ConsensusHook = ConsensusHook;
 	type RelayParentOffset = ConstU32<0>;
 	type SchedulingSignatureVerifier = ();
+}
+
+/// Starts the stake pools' reward clock at the first block's relay parent: the relay chain's
+/// block number is unknown at genesis (0), and rewards are per relay block, so without this the
+/// first settlement would release the budget of every relay block since the relay chain's
+/// genesis (`pallet_stake_pool::Pallet::start_reward_clock`). It runs in `set_validation_data`,
+/// after the new relay parent is stored; once the clock runs it is one read per block, charged
+/// to the inherent.
+pub struct StartRewardClock;
+
+impl cumulus_pallet_parachain_system::OnSystemEvent for StartRewardClock {
+	fn on_validation_data(_data: &cumulus_primitives_core::PersistedValidationData) {}
+
+	fn on_validation_code_applied() {}
+
+	fn on_relay_state_proof(
+		_proof: &cumulus_pallet_parachain_system::RelayChainStateProof,
+	) -> Weight {
+		StakePool::start_reward_clock()
+	}
 }
 
 impl staging_parachain_info::Config for Runtime {}

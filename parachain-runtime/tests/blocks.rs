@@ -179,3 +179,29 @@ fn the_runtime_upgrade_checks_and_every_pallets_try_state_pass_on_the_developmen
 			.expect("the upgrade checks and try_state pass");
 	});
 }
+
+/// The relay chain's block number is unknown at genesis (0): the stake pools' reward clock
+/// starts at the first block's relay parent, so the first settlement releases the relay blocks
+/// since then, not every relay block since the relay chain's genesis.
+#[test]
+fn the_reward_clock_starts_at_the_first_relay_parent() {
+	use pallet_stake_pool::Rewards;
+	dev_ext().execute_with(|| {
+		assert_eq!(Rewards::<Runtime>::get().last_update, 0);
+		let mut collator = Collator::new();
+		collator.block(1);
+		let state = Rewards::<Runtime>::get();
+		assert_eq!((state.last_update, state.released), (1_001, 0));
+		collator.block(3);
+		// A settlement at relay block 1,004 releases 3 relay blocks of the preset's 1 PHA.
+		let dave = sp_keyring::Sr25519Keyring::Dave.to_account_id();
+		stake_parachain_runtime::StakePool::claim_rewards(
+			stake_parachain_runtime::RuntimeOrigin::signed(dave),
+			0,
+			false,
+		)
+		.unwrap();
+		let state = Rewards::<Runtime>::get();
+		assert_eq!((state.last_update, state.released), (1_004, 3 * stake_parachain_runtime::UNIT));
+	});
+}

@@ -448,8 +448,11 @@ impl_runtime_apis! {
 
 	#[cfg(feature = "try-runtime")]
 	impl frame_try_runtime::TryRuntime<Block> for Runtime {
+		// A failed check must fail the try-runtime run: reporting weight 0 would read as a pass.
+		// These run only under `try-runtime`, never in a block.
 		fn on_runtime_upgrade(checks: frame_try_runtime::UpgradeCheckSelect) -> (Weight, Weight) {
-			let weight = Executive::try_runtime_upgrade(checks).unwrap_or_default();
+			let upgrade = Executive::try_runtime_upgrade(checks);
+			let weight = upgrade.unwrap_or_else(|e| panic!("upgrade checks failed: {e:?}")); // allow-panic: try-runtime
 			(weight, configs::RuntimeBlockWeights::get().max_block)
 		}
 
@@ -459,8 +462,8 @@ impl_runtime_apis! {
 			signature_check: bool,
 			select: frame_try_runtime::TryStateSelect,
 		) -> Weight {
-			Executive::try_execute_block(block, state_root_check, signature_check, select)
-				.unwrap_or_default()
+			let executed = Executive::try_execute_block(block, state_root_check, signature_check, select);
+			executed.unwrap_or_else(|e| panic!("block checks failed: {e:?}")) // allow-panic: try-runtime
 		}
 	}
 }

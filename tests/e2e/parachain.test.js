@@ -91,6 +91,11 @@ describe('the parachain runtime under chopsticks', () => {
     const event = findEvent(api, delegated, api.events.stakePool.Delegated);
     assert.equal(event.data.shares.toBigInt(), DAVE_SHARES);
     const from = lastRelay();
+    // The reward clock started at the first block's relay parent (not at the relay chain's
+    // genesis): the delegation's settlement released 1 PHA per relay block since then.
+    const first = await (await api.at(await api.rpc.chain.getBlockHash(1))).query.parachainSystem.validationData();
+    const started = first.unwrap().relayParentNumber.toNumber();
+    assert.equal((await api.query.stakePool.rewards()).released.toBigInt(), BigInt(from - started) * UNIT);
 
     // A relay day passes in one parachain block.
     await seal({ relayParentNumber: from + RELAY_DAY });
@@ -166,13 +171,13 @@ describe('the parachain runtime under chopsticks', () => {
     assert.equal(request.requestedAt.toNumber(), requestedAt);
     assert.equal(request.expectedPayoutBy.toNumber(), requestedAt + grace + cooldown);
 
-    // Deadlines are served in `on_initialize`, which sees the previous block's relay parent:
-    // a block built on relay `r` serves what fell due by the relay parent of its parent.
+    // Deadlines are served after the block's inherents (`on_poll`), so a task due at relay
+    // block `d` is served in the block built on relay parent `d`, not before.
     const eventsOf = (block, matcher) => block.events.filter(({ event }) => matcher.is(event));
-    await seal({ relayParentNumber: requestedAt + grace - 1 });
-    const early = await seal();
+    const early = await seal({ relayParentNumber: requestedAt + grace - 1 });
     assert.equal(eventsOf(early, api.events.stakePool.PoolForcedToStop).length, 0, 'forced to stop before the grace period ended');
     const stop = await seal();
+    assert.equal(stop.relay, requestedAt + grace);
     const [forced] = eventsOf(stop, api.events.stakePool.PoolForcedToStop);
     assert.ok(forced, 'the grace period ended and the pool was not forced to stop');
     assert.equal(forced.event.data.pid.toNumber(), 0);
@@ -182,10 +187,11 @@ describe('the parachain runtime under chopsticks', () => {
 
     const free = async () => (await api.query.system.account(dave().address)).data.free.toBigInt();
     const freeBefore = await free();
-    await seal({ relayParentNumber: requestedAt + grace + cooldown - 1 });
-    const notYet = await seal();
+    const notYet = await seal({ relayParentNumber: requestedAt + grace + cooldown - 1 });
     assert.equal(eventsOf(notYet, api.events.stakePool.WithdrawalPaid).length, 0, 'paid before the cool-down ended');
     const payout = await seal();
+    // Paid in the block built on the promised relay block itself.
+    assert.equal(payout.relay, request.expectedPayoutBy.toNumber());
     const [paid] = eventsOf(payout, api.events.stakePool.WithdrawalPaid);
     assert.ok(paid, 'the cool-down ended and the queued withdrawal was not paid');
     assert.equal(paid.event.data.delegator.toString(), dave().address);

@@ -544,7 +544,7 @@ mod benchmarks {
 		let block: BlockNumberFor<T> = 2u32.into();
 		#[block]
 		{
-			Pallet::<T>::on_initialize(block);
+			Pallet::<T>::on_poll(block, &mut frame_support::weights::WeightMeter::new());
 		}
 		// The synthetic entries break the pool's bookkeeping on purpose; remove them again so
 		// the benchmark test's state stays consistent.
@@ -563,7 +563,7 @@ mod benchmarks {
 		let block: BlockNumberFor<T> = 2u32.into();
 		#[block]
 		{
-			Pallet::<T>::on_initialize(block);
+			Pallet::<T>::on_poll(block, &mut frame_support::weights::WeightMeter::new());
 		}
 		assert_eq!(Workers::<T>::get(&bound[0]).map(|w| w.state), Some(WorkerState::Ready));
 	}
@@ -581,7 +581,7 @@ mod benchmarks {
 		let block: BlockNumberFor<T> = 2u32.into();
 		#[block]
 		{
-			Pallet::<T>::on_initialize(block);
+			Pallet::<T>::on_poll(block, &mut frame_support::weights::WeightMeter::new());
 		}
 		assert_eq!(Pools::<T>::get(pid).map(|p| p.queue_head), Some(q.into()));
 	}
@@ -596,7 +596,7 @@ mod benchmarks {
 		let block: BlockNumberFor<T> = 2u32.into();
 		#[block]
 		{
-			Pallet::<T>::on_initialize(block);
+			Pallet::<T>::on_poll(block, &mut frame_support::weights::WeightMeter::new());
 		}
 		assert_eq!(Pools::<T>::get(pid).map(|p| p.commission), Some(rate));
 	}
@@ -616,7 +616,7 @@ mod benchmarks {
 		let block: BlockNumberFor<T> = 2u32.into();
 		#[block]
 		{
-			Pallet::<T>::on_initialize(block);
+			Pallet::<T>::on_poll(block, &mut frame_support::weights::WeightMeter::new());
 		}
 		assert!(bound.iter().all(|worker| matches!(
 			Workers::<T>::get(worker).map(|info| info.state),
@@ -642,7 +642,7 @@ mod benchmarks {
 		let block: BlockNumberFor<T> = 2u32.into();
 		#[block]
 		{
-			Pallet::<T>::on_initialize(block);
+			Pallet::<T>::on_poll(block, &mut frame_support::weights::WeightMeter::new());
 		}
 		assert!(bound.iter().all(|worker| {
 			Workers::<T>::get(worker).map(|info| info.state) == Some(WorkerState::Ready)

@@ -65,7 +65,8 @@
 //! delayed commission increases and queue pay-outs that ran out of per-call budget are tasks in
 //! the [`Agenda`], sorted by due block in five lanes. Each subject has at most one task per lane
 //! and the task goes with its subject, so no stale task ever takes a slot;
-//! [`Hooks::on_initialize`](frame_support::traits::Hooks::on_initialize) serves at most
+//! [`Hooks::on_poll`](frame_support::traits::Hooks::on_poll) (after the block's inherents, so a
+//! clock that an inherent sets, a parachain's relay parent, is this block's) serves at most
 //! [`Config::MaxTasksPerBlock`] due tasks per lane. A pool's grace period follows the head of its
 //! queue, and a forced stop's cool-down ends `CooldownPeriod` after the grace deadline however
 //! late the stop runs, so every request is paid by `requested_at + GracePeriod +
@@ -849,9 +850,18 @@ pub mod pallet {
 	#[pallet::hooks]
 	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
 		fn on_initialize(n: BlockNumberFor<T>) -> Weight {
-			Self::serve_deadlines()
-				.saturating_add(Self::maybe_new_era(n))
-				.saturating_add(Self::rescore_stale())
+			Self::maybe_new_era(n).saturating_add(Self::rescore_stale())
+		}
+
+		/// Deadlines are served after the block's inherents, so that they see this block's time
+		/// when an inherent sets it: on a parachain the clock is the relay parent's number,
+		/// which `set_validation_data` sets (in `on_initialize` it is still the parent block's).
+		/// A block without room for the hook's worst case after its inherents (it never happens
+		/// with the runtime's limits) leaves the due tasks to the next block.
+		fn on_poll(_n: BlockNumberFor<T>, meter: &mut frame_support::weights::WeightMeter) {
+			if meter.can_consume(Self::max_deadline_weight()) {
+				meter.consume(Self::serve_deadlines());
+			}
 		}
 
 		#[cfg(feature = "try-runtime")]

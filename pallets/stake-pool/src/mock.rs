@@ -3,6 +3,8 @@
 #![allow(clippy::arithmetic_side_effects, clippy::indexing_slicing)]
 
 use crate::{self as pallet_stake_pool, *};
+/// The deadline hook's (`on_poll`) meter, for the tests that drive the hooks.
+pub use frame_support::weights::WeightMeter;
 use frame_support::{
 	derive_impl, parameter_types,
 	traits::{fungible::InspectHold, Hooks},
@@ -281,6 +283,7 @@ pub fn run_to_block(n: BlockNumber) {
 		let next = System::block_number() + 1;
 		System::set_block_number(next);
 		StakePool::on_initialize(next);
+		StakePool::on_poll(next, &mut WeightMeter::new());
 		check_try_state();
 	}
 }

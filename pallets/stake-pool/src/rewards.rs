@@ -48,6 +48,30 @@ impl<AccountId: Eq, Currency: fungible::Mutate<AccountId>, Pot: Get<AccountId>>
 }
 
 impl<T: Config> Pallet<T> {
+	/// Start the reward clock at the [`Config::BlockNumberProvider`]'s current block if it has
+	/// not run yet, releasing nothing for the blocks before. Returns the weight used.
+	///
+	/// Genesis starts the clock at the provider's block then; a runtime whose provider does not
+	/// know the time at genesis calls this when it first does. A parachain's relay-chain block
+	/// number is 0 at genesis and becomes the relay parent's in the first block's
+	/// `set_validation_data` (cumulus' `OnSystemEvent::on_relay_state_proof`): without this
+	/// the first settlement would release the budget of every relay block since the relay
+	/// chain's genesis. Once the clock has run (`last_update` is not 0), or something was
+	/// released, this only reads.
+	pub fn start_reward_clock() -> Weight {
+		let mut state = Rewards::<T>::get();
+		if !state.last_update.is_zero() || !state.released.is_zero() {
+			return T::DbWeight::get().reads(1);
+		}
+		let now = Self::now();
+		if now.is_zero() {
+			return T::DbWeight::get().reads(1);
+		}
+		state.last_update = now;
+		Rewards::<T>::put(state);
+		T::DbWeight::get().reads_writes(1, 1)
+	}
+
 	/// Bring the global reward counter up to `now`.
 	pub(crate) fn update_reward_state(state: &mut RewardState<BalanceOf<T>, BlockNumberOf<T>>) {
 		let now = Self::now();

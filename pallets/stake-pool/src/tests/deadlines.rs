@@ -181,7 +181,7 @@ fn a_failing_task_is_undone_and_retried_next_block() {
 			frame_support::traits::tokens::Precision::Exact,
 		));
 		System::set_block_number(until);
-		StakePool::on_initialize(until);
+		StakePool::on_poll(until, &mut WeightMeter::new());
 		let failed = pool_events().into_iter().any(|event| {
 			matches!(
 				event,

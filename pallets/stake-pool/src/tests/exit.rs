@@ -396,6 +396,7 @@ mod adversarial {
 				}
 			}
 			StakePool::on_initialize(next);
+			StakePool::on_poll(next, &mut WeightMeter::new());
 			self.used = Weight::zero();
 			if let Err(e) = StakePool::do_try_state() {
 				if std::env::var("STAKE_POOL_DEBUG_POOL").is_ok() {

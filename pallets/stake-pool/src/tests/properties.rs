@@ -228,6 +228,7 @@ fn apply(action: &Action) -> DispatchResult {
 				let next = System::block_number() + 1;
 				System::set_block_number(next);
 				StakePool::on_initialize(next);
+				StakePool::on_poll(next, &mut WeightMeter::new());
 				check_invariants();
 			}
 			Ok(())
