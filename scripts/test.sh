@@ -45,9 +45,13 @@ finish_step() {
 
 e2e_pid=""
 e2e_dir=""
+round_pid=""
 
 summary() {
 	local rc=$?
+	if [ -n "$round_pid" ]; then
+		kill -- -"$round_pid" 2>/dev/null || kill "$round_pid" 2>/dev/null || true
+	fi
 	if [ -n "$e2e_pid" ]; then
 		# The whole process group: npm, node's test runner, and the nodes the tests started.
 		kill -- -"$e2e_pid" 2>/dev/null || kill "$e2e_pid" 2>/dev/null || true
@@ -93,7 +97,7 @@ npm_ci parachain-runtime/chopsticks --ignore-scripts
 # of the binaries (`cargo test` re-links target/debug's even when nothing changed, and a test
 # starting one at that moment would miss it), in their own process group, so that an
 # interrupted run stops them and the nodes they started. Their output follows `cargo test`'s.
-step "cargo test, and beside it the end-to-end tests (tests/e2e)"
+step "cargo test, and beside it the target-scale round and the end-to-end tests (tests/e2e)"
 e2e_dir="$(mktemp -d)"
 for bin in pool-node staking-miner staking-service; do
 	cp "$CARGO_TARGET_DIR/debug/$bin" "$e2e_dir/"
@@ -102,8 +106,19 @@ POOL_NODE="$e2e_dir/pool-node" STAKING_MINER="$e2e_dir/staking-miner" \
 	STAKING_SERVICE="$e2e_dir/staking-service" \
 	setsid bash -c 'cd tests/e2e && exec npm test' >"$e2e_dir/e2e.log" 2>&1 &
 e2e_pid=$!
+# The target-scale round (one thread, about 90 s) runs beside the rest of `cargo test` too:
+# cargo holds its build lock only while building, and the same selection and features build
+# nothing here.
+ROUND_TEST=a_round_at_the_stake_pools_target_scale
+setsid cargo test --workspace --features "$FEATURES" --test round "$ROUND_TEST" >"$e2e_dir/round.log" 2>&1 &
+round_pid=$!
 cargo_rc=0
-cargo test --workspace --features "$FEATURES" || cargo_rc=$?
+cargo test --workspace --features "$FEATURES" -- --skip "$ROUND_TEST" || cargo_rc=$?
+round_rc=0
+wait "$round_pid" || round_rc=$?
+round_pid=""
+echo "==> the target-scale round (runtime/tests/round.rs), exit $round_rc"
+cat "$e2e_dir/round.log"
 e2e_rc=0
 wait "$e2e_pid" || e2e_rc=$?
 e2e_pid=""
@@ -111,8 +126,8 @@ echo "==> end-to-end tests (tests/e2e), exit $e2e_rc"
 cat "$e2e_dir/e2e.log"
 rm -rf "$e2e_dir"
 e2e_dir=""
-if [ "$cargo_rc" != 0 ] || [ "$e2e_rc" != 0 ]; then
-	echo "error: cargo test exited $cargo_rc, the end-to-end tests $e2e_rc" >&2
+if [ "$cargo_rc" != 0 ] || [ "$round_rc" != 0 ] || [ "$e2e_rc" != 0 ]; then
+	echo "error: cargo test exited $cargo_rc, the round $round_rc, the end-to-end tests $e2e_rc" >&2
 	exit 1
 fi
 

@@ -1,7 +1,7 @@
 //! The runtime APIs: those of `pool-runtime` (core, metadata, block building, transaction pool,
 //! off-chain workers, session keys, nonces, fees, genesis presets, the stake pools' and the
-//! election's), and the parachain's (Aura, the unincluded segment, collation info); `TryRuntime`
-//! with `try-runtime`, and `Benchmark` with `benchmark-api`.
+//! election's), and the parachain's (Aura, the unincluded segment, the parachain id, collation
+//! info); `TryRuntime` with `try-runtime`, and `Benchmark` with `benchmark-api`.
 
 use super::*;
 use alloc::vec::Vec;
@@ -230,6 +230,12 @@ impl_runtime_apis! {
 			slot: cumulus_primitives_aura::Slot,
 		) -> bool {
 			configs::ConsensusHook::can_build_upon(included_hash, slot)
+		}
+	}
+
+	impl cumulus_primitives_core::GetParachainInfo<Block> for Runtime {
+		fn parachain_id() -> cumulus_primitives_core::ParaId {
+			ParachainInfo::parachain_id()
 		}
 	}
 

@@ -856,12 +856,18 @@ pub mod pallet {
 		/// Deadlines are served after the block's inherents, so that they see this block's time
 		/// when an inherent sets it: on a parachain the clock is the relay parent's number,
 		/// which `set_validation_data` sets (in `on_initialize` it is still the parent block's).
-		/// A block without room for the hook's worst case after its inherents (it never happens
-		/// with the runtime's limits) leaves the due tasks to the next block.
-		fn on_poll(_n: BlockNumberFor<T>, meter: &mut frame_support::weights::WeightMeter) {
-			if meter.can_consume(Self::max_deadline_weight()) {
-				meter.consume(Self::serve_deadlines());
-			}
+		/// The weight is registered as mandatory, whatever the meter's limit: the hook's worst
+		/// case is bounded ([`Pallet::max_deadline_weight`]) and a due task is never left for a
+		/// block with more room. FRAME skips `on_poll` while a multi-block migration runs and in
+		/// a block already full after its inherents; the runtimes here have neither (no
+		/// multi-block migrator; the inherents and `on_initialize` stay far below a block).
+		/// Events emitted here carry the phase of the block's first transaction, as FRAME runs
+		/// `on_poll` in it: group them by type, not by extrinsic.
+		fn on_poll(_n: BlockNumberFor<T>, _meter: &mut frame_support::weights::WeightMeter) {
+			frame_system::Pallet::<T>::register_extra_weight_unchecked(
+				Self::serve_deadlines(),
+				frame_support::dispatch::DispatchClass::Mandatory,
+			);
 		}
 
 		#[cfg(feature = "try-runtime")]

@@ -246,3 +246,36 @@ fn commission_goes_to_the_payee_the_owner_names() {
 		assert_eq!(free_balance(OWNER_A) - owner, 5 * PHA);
 	});
 }
+
+/// `start_reward_clock` (called by a parachain runtime when the relay chain's block number
+/// first becomes known) starts a clock that has not run, and only then.
+#[test]
+fn the_reward_clock_starts_once_and_only_when_the_time_is_known() {
+	ExtBuilder::default().reward_per_block(10 * PHA).build_and_execute(|| {
+		// Genesis left the clock at 0 (the mock's provider is the block number, 0 at genesis).
+		assert_eq!(Rewards::<Test>::get().last_update, 0);
+		// A provider that still reads 0 (a parachain's first `on_initialize`): not started.
+		System::set_block_number(0);
+		StakePool::start_reward_clock();
+		assert_eq!(Rewards::<Test>::get().last_update, 0);
+		// The time becomes known: the clock starts there, nothing released for before.
+		System::set_block_number(1_000);
+		StakePool::start_reward_clock();
+		let state = Rewards::<Test>::get();
+		assert_eq!((state.last_update, state.released), (1_000, 0));
+		// Started: later calls change nothing, and the budget flows from block 1,000 on.
+		let pid = seed_pool();
+		assert_ok!(StakePool::delegate(RuntimeOrigin::signed(1), pid, 2000 * PHA));
+		assert_ok!(StakePool::start_mining(
+			RuntimeOrigin::signed(OWNER_A),
+			pid,
+			WORKER_A,
+			2000 * PHA
+		));
+		System::set_block_number(1_003);
+		StakePool::start_reward_clock();
+		assert_eq!(Rewards::<Test>::get().last_update, 1_000);
+		// Mining started at block 1,000: 3 blocks of 10 PHA.
+		assert_eq!(StakePool::pending_rewards(&1, pid), 30 * PHA);
+	});
+}
