@@ -94,6 +94,7 @@ pub const ON_CHAIN_PAGES: u32 = 7;
 /// The most voters an unsigned solution or the fallback sees: `ON_CHAIN_PAGES` full pages.
 pub const MAX_ON_CHAIN_VOTERS: u32 = ON_CHAIN_PAGES * VOTERS_PER_PAGE;
 
+mod apis;
 pub mod demo;
 
 /// The length, in blocks, of an election's parts, and the bounds that grow with the number of
