@@ -64,6 +64,9 @@ FEATURES="$FEATURES,pallet-election-multi-phase/runtime-benchmarks,pallet-electi
 # polkadot-runtime-parachains) implement only with their own features: the parachain runtime
 # forwards them.
 FEATURES="$FEATURES,stake-parachain-runtime/runtime-benchmarks,stake-parachain-runtime/try-runtime"
+# Both runtimes' `TryRuntime` API and their native try-runtime upgrade checks
+# (runtime/tests/executive.rs, parachain-runtime/tests/blocks.rs).
+FEATURES="$FEATURES,pool-runtime/try-runtime"
 export FEATURES
 
 # Clippy lints the workspace's own crates while they compile for real (dependencies are compiled

@@ -252,5 +252,12 @@ fn a_whole_era_driven_by_signed_extrinsics() {
 			})
 		)));
 		assert_eq!(pallet_election_multi_phase::Round::<Runtime>::get(), 2);
+
+		// The state a whole era left (the next round's snapshot, the stake pools' agenda and
+		// lists, the queued solution cleared): the runtime upgrade's migrations with their pre-
+		// and post-checks, and every pallet's `try_state`, pass on it.
+		#[cfg(feature = "try-runtime")]
+		Executive::try_runtime_upgrade(frame_try_runtime::UpgradeCheckSelect::All)
+			.expect("the upgrade checks and try_state pass on the chain's state");
 	});
 }
