@@ -32,7 +32,8 @@ export function freePort() {
 /**
  * Start `pool-node --dev` (blocks only on `engine_createBlock`) and connect to it. The chain lives
  * in a temporary directory removed on exit, unless `basePath` is given (to restart a node on the
- * same chain); `rpcPort` pins the RPC port (to restart it where clients expect it).
+ * same chain); `rpcPort` pins the RPC port (to restart it where clients expect it). `stop()`
+ * ends it with SIGTERM, `crash()` with SIGKILL.
  */
 export async function startNode(extraArgs = [], { basePath, rpcPort: pinnedPort } = {}) {
   if (!existsSync(NODE_BINARY)) {
@@ -72,7 +73,13 @@ export async function startNode(extraArgs = [], { basePath, rpcPort: pinnedPort 
     child.kill('SIGTERM');
     await new Promise((r) => { if (child.exitCode !== null) r(); else child.on('exit', r); setTimeout(r, 5000); });
   };
-  return { api, keyring, stop, log: () => log, url, rpcPort };
+  // SIGKILL: the node gets no chance to flush or close anything (a crash, a power cut).
+  const crash = async () => {
+    await api.disconnect().catch(() => {});
+    child.kill('SIGKILL');
+    await new Promise((r) => { if (child.exitCode !== null || child.signalCode !== null) r(); else child.on('exit', r); });
+  };
+  return { api, keyring, stop, crash, log: () => log, url, rpcPort };
 }
 
 /** Seal one block (and finalize it). */
