@@ -139,16 +139,23 @@ export async function startParachain() {
 }
 
 /**
- * Submit `tx` signed by `signer`, seal a block with `seal` (default: `createBlock`), and return
- * the events of that extrinsic (or throw with the module error's name). The returned array (and
- * a thrown error) carries the sealed block's hash as `blockHash`.
+ * Submit `tx` signed by `signer`, seal a block with `seal` (default: `createBlock`; up to three
+ * while the transaction is in none), and return the events of that extrinsic (or throw with the
+ * module error's name). The returned array (and a thrown error) carries the hash of the block
+ * that included it as `blockHash`.
  */
 export async function submit(api, tx, signer, seal = createBlock) {
   const hash = await tx.signAndSend(signer);
-  const { blockHash } = await seal(api);
-  const block = await api.rpc.chain.getBlock(blockHash);
-  const index = block.block.extrinsics.findIndex((xt) => xt.hash.eq(hash));
-  if (index < 0) throw new Error('extrinsic not included');
+  // A loaded machine can seal a block before the pool has the transaction ready for it (the
+  // proposer waits a bounded time): up to three blocks.
+  let blockHash;
+  let index = -1;
+  for (let attempt = 0; attempt < 3 && index < 0; attempt += 1) {
+    ({ blockHash } = await seal(api));
+    const block = await api.rpc.chain.getBlock(blockHash);
+    index = block.block.extrinsics.findIndex((xt) => xt.hash.eq(hash));
+  }
+  if (index < 0) throw new Error('extrinsic not included in three blocks');
   const events = (await api.query.system.events.at(blockHash))
     .filter(({ phase }) => phase.isApplyExtrinsic && phase.asApplyExtrinsic.eqn(index));
   const failed = events.find(({ event }) => api.events.system.ExtrinsicFailed.is(event));
