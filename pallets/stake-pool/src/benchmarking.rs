@@ -308,9 +308,24 @@ mod benchmarks {
 			Pallet::<T>::do_add_to_whitelist(owner.clone(), pid, account("listed", i, SEED))
 				.expect("listed");
 		}
+		// Both tasks an empty pool can have on the agenda (see `do_close_pool`): a pending
+		// commission increase and a release armed by a forced stop.
+		let later = now::<T>().saturating_add(T::CooldownPeriod::get());
+		Pools::<T>::mutate(pid, |pool| {
+			if let Some(pool) = pool {
+				pool.pending_commission = Some(crate::PendingCommission {
+					commission: T::MaxCommission::get(),
+					effective_at: later,
+				});
+				pool.release_due = Some(later);
+			}
+		});
+		Pallet::<T>::schedule(later, DeadlineTask::CommissionChange { pid });
+		Pallet::<T>::schedule(later, DeadlineTask::Release { pid });
 		#[extrinsic_call]
 		_(RawOrigin::Signed(owner), pid);
 		assert!(!Pools::<T>::contains_key(pid));
+		assert_eq!(Agenda::<T>::iter_keys().count(), 0);
 	}
 
 	#[benchmark]

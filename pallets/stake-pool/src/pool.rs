@@ -338,8 +338,15 @@ impl<T: Config> Pallet<T> {
 				amount: pool.owner_reward,
 			});
 		}
+		// An empty pool can still have two tasks on the agenda: a pending commission increase,
+		// and the release a forced stop armed while every worker was already cooling down on
+		// its own task (and has returned its stake since). Neither may outlive the pool. (Its
+		// grace and pay-out tasks need a queue, which is empty.)
 		if let Some(pending) = pool.pending_commission {
 			Self::unschedule(pending.effective_at, &DeadlineTask::CommissionChange { pid });
+		}
+		if let Some(due) = pool.release_due {
+			Self::unschedule(due, &DeadlineTask::Release { pid });
 		}
 		let whitelist = pool.whitelist_len;
 		let _ = PoolWhitelist::<T>::clear_prefix(pid, whitelist.saturating_add(1), None);

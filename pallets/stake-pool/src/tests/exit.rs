@@ -662,3 +662,43 @@ mod adversarial {
 		}
 	}
 }
+
+/// Found by the soak (`runtime/tests/soak.rs`, seed 0x1): a forced stop arms the pool's release
+/// for its cool-down even when every worker is already cooling down on its owner's stop (whose
+/// own tasks return the stake first). The pool could then be emptied, its workers removed and
+/// the pool closed with the Release task still on the agenda, due for a pool that no longer
+/// exists. Closing a pool now takes every task of the pool off the agenda; `try_state` (run at
+/// the end of every test) checks the agenda holds no task without its record.
+#[test]
+fn closing_a_pool_leaves_no_task_on_the_agenda() {
+	ExtBuilder::default().build_and_execute(|| {
+		let pid = seed_pool();
+		assert_ok!(StakePool::delegate(RuntimeOrigin::signed(1), pid, 2000 * PHA));
+		assert_ok!(StakePool::start_mining(RuntimeOrigin::signed(OWNER_A), pid, WORKER_A, 2000 * PHA));
+		// Everything is staked: the withdrawal queues, its grace period runs to block 1 + 7 days.
+		assert_ok!(StakePool::withdraw(RuntimeOrigin::signed(1), pid, 2000 * PHA));
+		let requested_at = System::block_number();
+		// The owner stops the worker a block later; its own cool-down task returns the stake.
+		run_blocks(1);
+		assert_ok!(StakePool::stop_mining(RuntimeOrigin::signed(OWNER_A), pid, WORKER_A));
+		let own_end = System::block_number() + CooldownPeriod::get();
+		// The grace period ends: the forced stop finds no mining worker but arms the release
+		// for `deadline + CooldownPeriod`.
+		run_to_block(requested_at + GracePeriod::get());
+		let release_at = requested_at + GracePeriod::get() + CooldownPeriod::get();
+		assert_eq!(pool(pid).release_due, Some(release_at));
+		// The worker's own cool-down returns the stake and pays the request, well before then.
+		run_to_block(own_end);
+		assert!(own_end < release_at);
+		assert_eq!(delegation(pid, 1), None);
+		assert_eq!(pool(pid).queue_head, pool(pid).queue_tail);
+		// The owner empties and closes the pool before the release falls due.
+		for worker in [WORKER_A, WORKER_B, WORKER_C, WORKER_D] {
+			assert_ok!(StakePool::remove_worker(RuntimeOrigin::signed(OWNER_A), pid, worker));
+		}
+		assert_ok!(StakePool::close_pool(RuntimeOrigin::signed(OWNER_A), pid));
+		assert_eq!(Agenda::<Test>::iter_keys().count(), 0, "no task outlives its pool");
+		// And the block the release was due in passes quietly.
+		run_to_block(release_at + 1);
+	});
+}
