@@ -32,9 +32,9 @@ use frame_support::traits::{Get, TryState, TryStateSelect};
 use pallet_election_multi_phase::{self as election, Miner, Phase};
 use pallet_stake_pool::{self as stake_pool, Benchmark, PoolState};
 use pool_runtime::{
-	configs::ElectionMinerConfig, genesis_config_presets, AccountId, AllPalletsWithSystem,
-	Balance, Executive, Header, Runtime, RuntimeCall, RuntimeEvent, RuntimeGenesisConfig,
-	SignedPayload, System, TxExtension, UncheckedExtrinsic, DAYS, UNIT,
+	configs::ElectionMinerConfig, genesis_config_presets, AccountId, AllPalletsWithSystem, Balance,
+	Executive, Header, Runtime, RuntimeCall, RuntimeEvent, RuntimeGenesisConfig, SignedPayload,
+	System, TxExtension, UncheckedExtrinsic, DAYS, UNIT,
 };
 use sp_core::{sr25519, Pair};
 use sp_keyring::Sr25519Keyring;
@@ -474,14 +474,20 @@ impl Soak {
 				let worker = self.worker_of(pid);
 				one("reclaim_worker", &who, sp(S::reclaim_worker { worker }))
 			},
-			36..=37 => one("claim_commission", &self.owner_of(pid), sp(S::claim_commission { pid })),
+			36..=37 => {
+				one("claim_commission", &self.owner_of(pid), sp(S::claim_commission { pid }))
+			},
 			38..=40 => {
 				let commission = match self.rng.below(4) {
 					0 => Permill::zero(),
 					1 => Permill::one(),
 					_ => Permill::from_percent(self.rng.below(60) as u32),
 				};
-				one("set_commission", &self.owner_of(pid), sp(S::set_commission { pid, commission }))
+				one(
+					"set_commission",
+					&self.owner_of(pid),
+					sp(S::set_commission { pid, commission }),
+				)
 			},
 			41 => {
 				let cap = self.rng.chance(70).then(|| self.rng.amount());
@@ -509,7 +515,11 @@ impl Soak {
 			},
 			45 => {
 				let payee = self.rng.chance(50).then(|| self.cast.anyone(&mut self.rng).id.clone());
-				one("set_commission_payee", &self.owner_of(pid), sp(S::set_commission_payee { pid, payee }))
+				one(
+					"set_commission_payee",
+					&self.owner_of(pid),
+					sp(S::set_commission_payee { pid, payee }),
+				)
 			},
 			46 => {
 				let state = *self.rng.pick(&[
@@ -556,7 +566,11 @@ impl Soak {
 			54..=55 => {
 				let worker = self.worker_of(pid);
 				let stake = (1_000 + self.rng.below(5_000) as u128) * UNIT;
-				one("restart_mining", &self.owner_of(pid), sp(S::restart_mining { pid, worker, stake }))
+				one(
+					"restart_mining",
+					&self.owner_of(pid),
+					sp(S::restart_mining { pid, worker, stake }),
+				)
 			},
 			56 => {
 				// A worker names an operator: one of the pool owners, or anyone.
@@ -571,7 +585,11 @@ impl Soak {
 					confidence_level: self.rng.below(7) as u8,
 				};
 				let root = self.cast.sudo.clone();
-				one("register_worker (sudo)", &root, sudo_call(S::register_worker { worker, benchmark }))
+				one(
+					"register_worker (sudo)",
+					&root,
+					sudo_call(S::register_worker { worker, benchmark }),
+				)
 			},
 			58 => {
 				let worker = self.worker_of(pid);
@@ -593,7 +611,11 @@ impl Soak {
 				// Rarely: a new reward budget (0 stops rewards for a while).
 				let amount = *self.rng.pick(&[0, UNIT / 3, UNIT, 7 * UNIT + 3]);
 				let root = self.cast.sudo.clone();
-				one("set_reward_per_block (sudo)", &root, sudo_call(S::set_reward_per_block { amount }))
+				one(
+					"set_reward_per_block (sudo)",
+					&root,
+					sudo_call(S::set_reward_per_block { amount }),
+				)
 			},
 			61 => {
 				// An owner's call signed by someone else: always refused.
@@ -677,7 +699,8 @@ impl Soak {
 				}
 				let Some(mined) = self.mined() else {
 					// No snapshot: the claim is refused.
-					let call = E::register { score: Default::default(), fingerprint: Default::default() };
+					let call =
+						E::register { score: Default::default(), fingerprint: Default::default() };
 					return vec![("register (no round)", by(&who, el(call)))];
 				};
 				let (fingerprint, mut score, mut pages) =
@@ -719,13 +742,21 @@ impl Soak {
 			},
 			(_, 80..=93) => {
 				// Mostly someone with a claim in the queue.
-				let queued: Vec<AccountId> =
-					election::Pallet::<Runtime>::signed_queue().into_iter().map(|(who, _)| who).collect();
+				let queued: Vec<AccountId> = election::Pallet::<Runtime>::signed_queue()
+					.into_iter()
+					.map(|(who, _)| who)
+					.collect();
 				let bailer = match queued.is_empty() || self.rng.chance(30) {
 					true => who,
 					false => {
 						let id = self.rng.pick(&queued).clone();
-						self.cast.users.iter().chain(&self.cast.poor).find(|a| a.id == id).cloned().unwrap_or(who)
+						self.cast
+							.users
+							.iter()
+							.chain(&self.cast.poor)
+							.find(|a| a.id == id)
+							.cloned()
+							.unwrap_or(who)
 					},
 				};
 				vec![("bail", by(&bailer, el(E::bail {})))]
@@ -784,16 +815,25 @@ impl Soak {
 		target
 	}
 
-	fn apply(&mut self, name: &'static str, (via, call): (Via, RuntimeCall)) -> ApplyExtrinsicResult {
+	fn apply(
+		&mut self,
+		name: &'static str,
+		(via, call): (Via, RuntimeCall),
+	) -> ApplyExtrinsicResult {
 		let line = format!("{name}: {call:?}");
-		let xt = match via {
-			Via::Signed(actor) => sign(&actor, call),
-			Via::Authorized => UncheckedExtrinsic::new_transaction(
-				call,
-				<Runtime as frame_system::offchain::CreateAuthorizedTransaction<RuntimeCall>>::create_extension(),
-			),
-			Via::Bare => UncheckedExtrinsic::new_bare(call),
-		};
+		let xt =
+			match via {
+				Via::Signed(actor) => sign(&actor, call),
+				Via::Authorized => {
+					UncheckedExtrinsic::new_transaction(
+						call,
+						<Runtime as frame_system::offchain::CreateAuthorizedTransaction<
+							RuntimeCall,
+						>>::create_extension(),
+					)
+				},
+				Via::Bare => UncheckedExtrinsic::new_bare(call),
+			};
 		let result = Executive::apply_extrinsic(xt);
 		let tally = self.tally.entry(name).or_default();
 		let reason = match &result {
@@ -818,7 +858,8 @@ impl Soak {
 			*self.reasons.entry((name, reason)).or_default() += 1;
 		}
 		self.calls += 1;
-		self.block_log.push(format!("{} -> {result:?}", line.chars().take(200).collect::<String>()));
+		self.block_log
+			.push(format!("{} -> {result:?}", line.chars().take(200).collect::<String>()));
 		result
 	}
 
@@ -850,9 +891,9 @@ impl Soak {
 			for (name, tx) in self.action() {
 				let result = self.apply(name, tx);
 				// The unsigned path: only the honest solution, and only once, gets in.
-				if name.starts_with("submit_unsigned") &&
-					name != "submit_unsigned (honest)" &&
-					matches!(result, Ok(Ok(())))
+				if name.starts_with("submit_unsigned")
+					&& name != "submit_unsigned (honest)"
+					&& matches!(result, Ok(Ok(())))
 				{
 					self.fail(format!("{name} was accepted"));
 				}
@@ -918,7 +959,9 @@ impl Soak {
 			let agenda: Vec<String> = stake_pool::Agenda::<Runtime>::iter_keys()
 				.map(|(kind, due, task)| format!("{kind:?} at {} {task:?}", due.block()))
 				.collect();
-			self.fail(format!("try_state: {error:?} {detail:?}; the stake pools' agenda: {agenda:?}"));
+			self.fail(format!(
+				"try_state: {error:?} {detail:?}; the stake pools' agenda: {agenda:?}"
+			));
 		}
 		let issuance = pallet_balances::TotalIssuance::<Runtime>::get();
 		let held: Balance = frame_system::Account::<Runtime>::iter_values()

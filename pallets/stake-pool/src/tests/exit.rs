@@ -674,7 +674,12 @@ fn closing_a_pool_leaves_no_task_on_the_agenda() {
 	ExtBuilder::default().build_and_execute(|| {
 		let pid = seed_pool();
 		assert_ok!(StakePool::delegate(RuntimeOrigin::signed(1), pid, 2000 * PHA));
-		assert_ok!(StakePool::start_mining(RuntimeOrigin::signed(OWNER_A), pid, WORKER_A, 2000 * PHA));
+		assert_ok!(StakePool::start_mining(
+			RuntimeOrigin::signed(OWNER_A),
+			pid,
+			WORKER_A,
+			2000 * PHA
+		));
 		// Everything is staked: the withdrawal queues, its grace period runs to block 1 + 7 days.
 		assert_ok!(StakePool::withdraw(RuntimeOrigin::signed(1), pid, 2000 * PHA));
 		let requested_at = System::block_number();
