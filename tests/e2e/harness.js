@@ -33,7 +33,8 @@ export function freePort() {
  * Start `pool-node --dev` (blocks only on `engine_createBlock`) and connect to it. The chain lives
  * in a temporary directory removed on exit, unless `basePath` is given (to restart a node on the
  * same chain); `rpcPort` pins the RPC port (to restart it where clients expect it). `stop()`
- * ends it with SIGTERM, `crash()` with SIGKILL.
+ * ends it with SIGTERM, `crash()` with SIGKILL; `panics()` lists the panics the log reported
+ * (each with its message line).
  */
 export async function startNode(extraArgs = [], { basePath, rpcPort: pinnedPort } = {}) {
   if (!existsSync(NODE_BINARY)) {
@@ -50,7 +51,24 @@ export async function startNode(extraArgs = [], { basePath, rpcPort: pinnedPort 
   ];
   const child = spawn(NODE_BINARY, args, { stdio: ['ignore', 'ignore', 'pipe'] });
   let log = '';
-  child.stderr.on('data', (chunk) => { log = (log + chunk).slice(-20000); });
+  // Every panic the log reports, with the line after it (the message), kept whole even when the
+  // kept tail has lost it.
+  const panics = [];
+  let partial = '';
+  let open = null;
+  child.stderr.on('data', (chunk) => {
+    log = (log + chunk).slice(-20000);
+    const lines = (partial + chunk).split('\n');
+    partial = lines.pop();
+    for (const line of lines) {
+      if (open !== null) {
+        panics.push(`${open} ${line.trim()}`);
+        open = null;
+      } else if (/panick?ed/i.test(line)) {
+        open = line.trim();
+      }
+    }
+  });
   const url = `ws://127.0.0.1:${rpcPort}`;
   const deadline = Date.now() + 120_000;
   let api;
@@ -79,7 +97,8 @@ export async function startNode(extraArgs = [], { basePath, rpcPort: pinnedPort 
     child.kill('SIGKILL');
     await new Promise((r) => { if (child.exitCode !== null || child.signalCode !== null) r(); else child.on('exit', r); });
   };
-  return { api, keyring, stop, crash, log: () => log, url, rpcPort };
+  const allPanics = () => (open === null ? [...panics] : [...panics, open]);
+  return { api, keyring, stop, crash, log: () => log, panics: allPanics, url, rpcPort, child };
 }
 
 /** Seal one block (and finalize it). */
