@@ -56,7 +56,9 @@ export async function startNode(extraArgs = [], { basePath, rpcPort: pinnedPort 
   const panics = [];
   let partial = '';
   let open = null;
+  let lastOutput = Date.now();
   child.stderr.on('data', (chunk) => {
+    lastOutput = Date.now();
     log = (log + chunk).slice(-20000);
     const lines = (partial + chunk).split('\n');
     partial = lines.pop();
@@ -98,7 +100,19 @@ export async function startNode(extraArgs = [], { basePath, rpcPort: pinnedPort 
     await new Promise((r) => { if (child.exitCode !== null || child.signalCode !== null) r(); else child.on('exit', r); });
   };
   const allPanics = () => (open === null ? [...panics] : [...panics, open]);
-  return { api, keyring, stop, crash, log: () => log, panics: allPanics, url, rpcPort, child };
+  // The node writes its log asynchronously: what an RPC call caused may come after its reply.
+  // `drainLog()` waits until the log has been quiet for 300 ms (5 s at most); `waitForLog(re)`
+  // until the kept log matches `re` (10 s at most), returning whether it did.
+  const drainLog = async () => {
+    const deadline = Date.now() + 5000;
+    while (Date.now() - lastOutput < 300 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  };
+  const waitForLog = async (re) => {
+    const deadline = Date.now() + 10_000;
+    while (!re.test(log) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    return re.test(log);
+  };
+  return { api, keyring, stop, crash, log: () => log, panics: allPanics, drainLog, waitForLog, url, rpcPort, child };
 }
 
 /** Seal one block (and finalize it). */

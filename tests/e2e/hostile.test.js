@@ -159,6 +159,7 @@ describe('pool-node under hostile input', () => {
     }
     assert.deepEqual(wrong, []);
     // The trap, logged once for each of the two extrinsics that do not decode in the runtime.
+    await node.drainLog();
     assert.equal(node.panics().length, 2, node.panics().join('\n'));
     // Well-formed, but wrong: a stale nonce, no funds for the fee, a block's worth of bytes.
     await api.tx.system.remark('0x02').signAndSend(dave);
@@ -176,6 +177,7 @@ describe('pool-node under hostile input', () => {
     const { blockHash } = await createBlock(api);
     const block = await api.rpc.chain.getBlock(blockHash);
     assert.equal(block.block.extrinsics.length, 1, 'only the timestamp inherent');
+    await node.drainLog();
     assert.deepEqual(unexpectedPanics(node), []);
   });
 
@@ -217,6 +219,7 @@ describe('pool-node under hostile input', () => {
     const before = (await api.rpc.chain.getHeader()).number.toNumber();
     await createBlock(api);
     assert.equal((await api.rpc.chain.getHeader()).number.toNumber(), before + 1);
+    await node.drainLog();
     assert.deepEqual(unexpectedPanics(node), []);
   });
 
@@ -244,6 +247,7 @@ describe('pool-node under hostile input', () => {
     const again = await connect(url);
     assert.ok(again.ws, JSON.stringify(again));
     again.ws.close();
+    await node.drainLog();
     assert.deepEqual(unexpectedPanics(node), []);
   });
 
@@ -358,6 +362,7 @@ describe('pool-node under hostile input', () => {
     const pool = (await api.query.stakePool.pools(0)).unwrap();
     assert.equal(pool.commission.toNumber(), 100_000, 'pool 0 keeps its 10%');
     await createBlock(api);
+    await node.drainLog();
     assert.deepEqual(unexpectedPanics(node), []);
   });
 
@@ -383,6 +388,7 @@ describe('pool-node under hostile input', () => {
     const after = (await api.query.balances.totalIssuance()).toBigInt();
     assert.equal(after, before + claimed - fee);
     await createBlock(api);
+    await node.drainLog();
     assert.deepEqual(unexpectedPanics(node), []);
   });
 });
