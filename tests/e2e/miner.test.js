@@ -231,6 +231,74 @@ describe('staking-miner against pool-node --dev', () => {
     assert.equal(miner.log().match(/sending 0x/g).length, (await api.query.election.signedSubmissionPages.entries()).length + 1);
   });
 
+  it('submits its claim once when the node is killed with SIGKILL while sealing the block with it', async (t) => {
+    const dir = mkdtempSync(join(tmpdir(), 'miner-e2e-'));
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    const basePath = join(dir, 'chain');
+    let node = await startNode([], { basePath });
+    const { rpcPort, url } = node;
+    const alice = node.keyring.addFromUri('//Alice');
+    await sealUntil(node.api, 49);
+    const miner = startMiner(url, '//Alice', ['--prometheus-port', '0', '--journal', join(dir, 'journal')]);
+    cleanups.push(() => miner.stop());
+    await miner.waitFor(/monitoring/, 'the miner to start');
+    // Block 50 opens the signed phase: the miner mines and sends its claim and its pages.
+    await createBlock(node.api);
+    await waitForPool(node.api, 2, "Alice's claim and its pages");
+    await sleep(500);
+    // The node dies while it seals the block that would include them (a power cut: SIGKILL).
+    node.api.rpc.engine.createBlock(true, true).catch(() => {});
+    await node.crash();
+    node = await startNode([], { basePath, rpcPort });
+    cleanups.push(() => node.stop());
+    const { api } = node;
+    await miner.waitFor(/following heads again/, 'the miner to reconnect');
+    const kept = (await api.rpc.chain.getHeader()).number.toNumber();
+    // Whatever the crash kept (the block, or nothing of the pool), the claim ends on chain, once.
+    // The claim as the miner journalled it before sending.
+    const journalled = JSON.parse(readFileSync(join(dir, 'journal'), 'utf8').trim().split('\n')[0]).event.registered;
+    const complete = async () => {
+      const queue = await api.query.election.signedSubmissionIndices();
+      if (queue.length === 0) return false;
+      return (await api.query.election.signedSubmissionPages.entries(queue[0].index)).length === journalled.pages.length;
+    };
+    for (let i = 0; i < 8 && !(await complete()); i += 1) {
+      await sleep(500);
+      await createBlock(api);
+    }
+    assert.ok(await complete(), `the claim is not complete:\n${miner.log()}`);
+    for (let i = 0; i < 3; i += 1) {
+      await createBlock(api);
+      await sleep(300);
+    }
+    // Every block of the round so far: one claim registered, each page stored once, and no
+    // transaction of Alice's failed (a second claim would fail as a duplicate).
+    const head = (await api.rpc.chain.getHeader()).number.toNumber();
+    let registered = 0;
+    const pages = [];
+    for (let number = 50; number <= head; number += 1) {
+      const hash = await api.rpc.chain.getBlockHash(number);
+      const { block } = await api.rpc.chain.getBlock(hash);
+      const events = await api.query.system.events.at(hash);
+      for (const { event, phase } of events) {
+        if (event.section === 'election' && event.method === 'Registered') {
+          assert.ok(event.data.who.eq(alice.address));
+          registered += 1;
+        }
+        if (event.section === 'election' && event.method === 'PageStored') pages.push(event.data.page.toNumber());
+        if (api.events.system.ExtrinsicFailed.is(event)) {
+          const xt = block.extrinsics[phase.asApplyExtrinsic.toNumber()];
+          assert.fail(`block ${number}: ${xt.method.section}.${xt.method.method} by ${xt.signer} failed`);
+        }
+      }
+    }
+    assert.equal(registered, 1);
+    t.diagnostic(`the crash kept block ${kept}; the miner sent ${miner.log().match(/sending 0x/g).length} transactions for a claim of ${journalled.pages.length} pages`);
+    assert.deepEqual([...pages].sort(), journalled.pages.map(([page]) => page).sort(), 'each page stored once');
+    assert.equal((await api.query.election.signedSubmissionIndices()).length, 1);
+    assert.equal((await api.rpc.author.pendingExtrinsics()).length, 0, 'nothing left to send');
+  });
+
   it('completes its claim from the journal after a crash between the claim and its pages', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'miner-e2e-'));
     cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
