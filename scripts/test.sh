@@ -86,25 +86,28 @@ npm_ci tests/e2e
 # script; the tests keep no database, so no install scripts run.
 npm_ci parachain-runtime/chopsticks --ignore-scripts
 
-# The target-scale round (one thread, about 90 s) runs beside the rest of `cargo test`: cargo
-# holds its build lock only while building, and the same selection and features build nothing
-# here. Neither is sensitive to timing.
-step "cargo test, and beside it the target-scale round"
+# The target-scale round (one thread, about 90 s) and the short soak (20,000 random calls to
+# both pallets on the runtime, one thread, about 25 s; `scripts/soak.sh` runs the long one) run
+# beside the rest of `cargo test`: cargo holds its build lock only while building, and the same
+# selection and features build nothing here. None of them is sensitive to timing.
+step "cargo test, and beside it the target-scale round and the short soak"
 work_dir="$(mktemp -d)"
 ROUND_TEST=a_round_at_the_stake_pools_target_scale
-setsid cargo test --workspace --features "$FEATURES" --test round "$ROUND_TEST" >"$work_dir/round.log" 2>&1 &
+SOAK_TEST=soak_both_pallets_with_every_invariant_after_every_block
+setsid cargo test --workspace --features "$FEATURES" --test round --test soak -- --nocapture \
+	"$ROUND_TEST" "$SOAK_TEST" >"$work_dir/round.log" 2>&1 &
 round_pid=$!
 cargo_rc=0
-cargo test --workspace --features "$FEATURES" -- --skip "$ROUND_TEST" || cargo_rc=$?
+cargo test --workspace --features "$FEATURES" -- --skip "$ROUND_TEST" --skip "$SOAK_TEST" || cargo_rc=$?
 round_rc=0
 wait "$round_pid" || round_rc=$?
 round_pid=""
-echo "==> the target-scale round (runtime/tests/round.rs), exit $round_rc"
+echo "==> the target-scale round (runtime/tests/round.rs) and the short soak (runtime/tests/soak.rs), exit $round_rc"
 cat "$work_dir/round.log"
 rm -rf "$work_dir"
 work_dir=""
 if [ "$cargo_rc" != 0 ] || [ "$round_rc" != 0 ]; then
-	echo "error: cargo test exited $cargo_rc, the round $round_rc" >&2
+	echo "error: cargo test exited $cargo_rc, the round and the soak $round_rc" >&2
 	exit 1
 fi
 

@@ -1019,8 +1019,19 @@ fn soak_both_pallets_with_every_invariant_after_every_block() {
 	ext.execute_with(|| {
 		soak.parent = System::block_hash(0);
 		let issuance_at_genesis = pallet_balances::TotalIssuance::<Runtime>::get();
+		// Progress every tenth of the run (the long soak takes a while).
+		let mut next_report = calls / 10;
 		while soak.calls < calls {
 			soak.block();
+			if calls >= 100_000 && soak.calls >= next_report {
+				next_report += calls / 10;
+				println!(
+					"soak: {} calls, block {}, {:.0} calls/s so far",
+					soak.calls,
+					System::block_number(),
+					soak.calls as f64 / started.elapsed().as_secs_f64()
+				);
+			}
 		}
 		let seconds = started.elapsed().as_secs_f64();
 		let now = System::block_number();
