@@ -4,6 +4,9 @@
 #   ./scripts/bench.sh                      # both pallets
 #   ./scripts/bench.sh pallet_stake_pool    # one of them
 #   STEPS=50 REPEAT=20 ./scripts/bench.sh   # more samples (defaults: STEPS=20 REPEAT=10)
+#   EXTRINSIC=close_pool ./scripts/bench.sh pallet_stake_pool
+#                                           # one benchmark: written to target/bench/<pallet>.<name>.rs
+#                                           # (weights.rs is left alone; copy the function over)
 #
 # It installs frame-omni-bencher (the polkadot-sdk stable2609 line: 0.28.0) when missing, builds
 # the runtime's wasm with the `runtime-benchmarks` feature, and runs each pallet's benchmarks on
@@ -20,6 +23,7 @@ cd "$ROOT"
 OMNI_VERSION=0.28.0
 STEPS="${STEPS:-20}"
 REPEAT="${REPEAT:-10}"
+EXTRINSIC="${EXTRINSIC:-*}"
 
 # frame-omni-bencher links RocksDB, whose bindings need libclang.
 if ! ls /usr/lib/llvm-*/lib/libclang*.so >/dev/null 2>&1; then
@@ -62,15 +66,21 @@ for pallet in "${pallets[@]}"; do
 		pallet_election_multi_phase) dir=pallets/election ;;
 		*) echo "error: unknown pallet '$pallet' (pallet_stake_pool or pallet_election_multi_phase)" >&2; exit 2 ;;
 	esac
-	echo "==> benchmarking $pallet (steps $STEPS, repeat $REPEAT)"
+	output="$dir/src/weights.rs"
+	json="$CARGO_TARGET_DIR/bench/$pallet.json"
+	if [ "$EXTRINSIC" != "*" ]; then
+		output="$CARGO_TARGET_DIR/bench/$pallet.$EXTRINSIC.rs"
+		json="$CARGO_TARGET_DIR/bench/$pallet.$EXTRINSIC.json"
+	fi
+	echo "==> benchmarking $pallet, $EXTRINSIC (steps $STEPS, repeat $REPEAT) -> $output"
 	frame-omni-bencher v1 benchmark pallet \
 		--runtime "$WASM" \
 		--genesis-builder-preset development \
-		--pallet "$pallet" --extrinsic '*' \
+		--pallet "$pallet" --extrinsic "$EXTRINSIC" \
 		--steps "$STEPS" --repeat "$REPEAT" \
 		--heap-pages 4096 \
 		--template scripts/frame-weight-template.hbs \
-		--json-file "$CARGO_TARGET_DIR/bench/$pallet.json" \
-		--output "$dir/src/weights.rs"
+		--json-file "$json" \
+		--output "$output"
 done
 echo "==> weights written; run ./scripts/test.sh before committing them"

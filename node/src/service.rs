@@ -156,15 +156,22 @@ pub fn new_full<Network: sc_network::NetworkBackend<Block, <Block as BlockT>::Ha
 	// `engine_*` RPC commands and the block timer (or pool imports) share one stream.
 	let (command_sink, rpc_commands) = mpsc::channel::<EngineCommand<sp_core::H256>>(1024);
 
+	// Sealing and finalizing blocks over RPC only where unsafe methods are served.
+	let engine_sink =
+		crate::rpc::unsafe_methods_everywhere(&config.rpc).then(|| command_sink.clone());
+	if engine_sink.is_none() {
+		log::info!(
+			"engine_createBlock and engine_finalizeBlock are off: RPC serves safe methods only"
+		);
+	}
 	let rpc_extensions_builder = {
 		let client = client.clone();
 		let pool = transaction_pool.clone();
-		let command_sink = command_sink.clone();
 		Box::new(move |_| {
 			let deps = crate::rpc::FullDeps {
 				client: client.clone(),
 				pool: pool.clone(),
-				command_sink: command_sink.clone(),
+				command_sink: engine_sink.clone(),
 			};
 			crate::rpc::create_full(deps).map_err(Into::into)
 		})

@@ -46,6 +46,9 @@ use std::{collections::BTreeMap, time::Instant};
 
 /// Calls per run in the test command.
 const DEFAULT_CALLS: u64 = 20_000;
+/// The seed of the test command's run (fixed, so the test command is deterministic;
+/// `scripts/soak.sh` draws a fresh one).
+const DEFAULT_SEED: u64 = 0x5eed_0001;
 /// Pool ids the calls name: the demo pools, pools created during the run, and ids never used.
 const PIDS: u64 = 8;
 
@@ -193,6 +196,14 @@ struct Soak {
 	rounds: BTreeMap<&'static str, u64>,
 	block_log: Vec<String>,
 	seed: u64,
+	/// The reward budget when the block started, the block before it, the most the budget
+	/// allowed to be released since genesis, and what was released at genesis.
+	budget_at_start: Balance,
+	previous_number: u32,
+	release_bound: Balance,
+	released_at_genesis: Balance,
+	/// The round in which an unsigned solution was last accepted.
+	unsigned_accepted_in: Option<u32>,
 }
 
 fn sp(call: stake_pool::Call<Runtime>) -> RuntimeCall {
@@ -250,14 +261,28 @@ fn sign(actor: &Actor, call: RuntimeCall) -> UncheckedExtrinsic {
 	)
 }
 
-/// What one block minted and burned, from its events and the stake pools' running totals.
-fn issuance_delta(events: &[RuntimeEvent], before: (Balance, Balance)) -> (Balance, Balance) {
-	let rewards = stake_pool::Rewards::<Runtime>::get().paid;
-	let slashes = stake_pool::Slashes::<Runtime>::get().settled;
-	let mut minted = rewards - before.0;
-	let mut burned = slashes - before.1;
+/// What one block minted and burned, from its events: the stake pools' rewards paid
+/// (`RewardsClaimed`, `CommissionClaimed`) and slashes burned (`SlashSettled`), the election's
+/// rewards, refunded fees, slashed and forfeited deposits, transaction fees and dust. The stake
+/// pools' part is returned apart too, to be checked against the pallet's own running totals.
+struct Moved {
+	minted: Balance,
+	burned: Balance,
+	pool_rewards: Balance,
+	pool_slashes: Balance,
+}
+
+fn issuance_delta(events: &[RuntimeEvent]) -> Moved {
+	let (mut minted, mut burned, mut pool_rewards, mut pool_slashes) = (0, 0, 0, 0);
 	for event in events {
 		match event {
+			RuntimeEvent::StakePool(stake_pool::Event::RewardsClaimed { amount, .. })
+			| RuntimeEvent::StakePool(stake_pool::Event::CommissionClaimed { amount, .. }) => {
+				pool_rewards += amount
+			},
+			RuntimeEvent::StakePool(stake_pool::Event::SlashSettled { amount, .. }) => {
+				pool_slashes += amount
+			},
 			RuntimeEvent::Election(election::Event::Rewarded { reward, .. }) => minted += reward,
 			RuntimeEvent::Election(election::Event::Refunded { fee, .. }) => minted += fee,
 			RuntimeEvent::Election(election::Event::Slashed { amount, .. }) => burned += amount,
@@ -273,7 +298,12 @@ fn issuance_delta(events: &[RuntimeEvent], before: (Balance, Balance)) -> (Balan
 			_ => {},
 		}
 	}
-	(minted, burned)
+	Moved {
+		minted: minted + pool_rewards,
+		burned: burned + pool_slashes,
+		pool_rewards,
+		pool_slashes,
+	}
 }
 
 impl Soak {
@@ -294,6 +324,11 @@ impl Soak {
 			rounds: BTreeMap::new(),
 			block_log: Vec::new(),
 			seed,
+			budget_at_start: 0,
+			previous_number: 0,
+			release_bound: 0,
+			released_at_genesis: 0,
+			unsigned_accepted_in: None,
 		}
 	}
 
@@ -305,7 +340,9 @@ impl Soak {
 			self.calls,
 			self.block_log.join("\n  "),
 			self.seed,
-			self.calls,
+			// One more call than so far: the run goes on into the failing block even when it had
+			// no calls.
+			self.calls + 1,
 		)
 	}
 
@@ -834,7 +871,18 @@ impl Soak {
 				},
 				Via::Bare => UncheckedExtrinsic::new_bare(call),
 			};
-		let result = Executive::apply_extrinsic(xt);
+		// A block builder drops a refused extrinsic with whatever its checks wrote (a nonce
+		// bumped before the weight check refused it): so does this.
+		let result = frame_support::storage::with_transaction(|| {
+			let result = Executive::apply_extrinsic(xt);
+			let outcome = if result.is_err() {
+				frame_support::storage::TransactionOutcome::Rollback
+			} else {
+				frame_support::storage::TransactionOutcome::Commit
+			};
+			outcome(Ok::<_, sp_runtime::DispatchError>(result))
+		})
+		.unwrap_or_else(|e| self.fail(format!("storage layer: {e:?}")));
 		let tally = self.tally.entry(name).or_default();
 		let reason = match &result {
 			Ok(Ok(())) => {
@@ -873,6 +921,8 @@ impl Soak {
 			Default::default(),
 		);
 		self.block_log.clear();
+		self.previous_number = System::block_number();
+		self.budget_at_start = stake_pool::RewardPerBlock::<Runtime>::get();
 		// A jump: the blocks in between are skipped (nothing was due in them).
 		System::set_block_number(number - 1);
 		let issuance_before = pallet_balances::TotalIssuance::<Runtime>::get();
@@ -890,12 +940,14 @@ impl Soak {
 		for _ in 0..actions {
 			for (name, tx) in self.action() {
 				let result = self.apply(name, tx);
-				// The unsigned path: only the honest solution, and only once, gets in.
-				if name.starts_with("submit_unsigned")
-					&& name != "submit_unsigned (honest)"
-					&& matches!(result, Ok(Ok(())))
-				{
-					self.fail(format!("{name} was accepted"));
+				// The unsigned path: only the honest solution, and only once a round, gets in.
+				if name.starts_with("submit_unsigned") && matches!(result, Ok(Ok(()))) {
+					let round = election::Round::<Runtime>::get();
+					if name != "submit_unsigned (honest)"
+						|| self.unsigned_accepted_in.replace(round) == Some(round)
+					{
+						self.fail(format!("{name} was accepted in round {round}"));
+					}
 				}
 			}
 		}
@@ -970,10 +1022,35 @@ impl Soak {
 		if held != issuance {
 			self.fail(format!("total issuance {issuance} != the sum of all balances {held}"));
 		}
-		let (minted, burned) = issuance_delta(events, totals_before);
+		let Moved { minted, burned, pool_rewards, pool_slashes } = issuance_delta(events);
 		if issuance + burned != issuance_before + minted {
 			self.fail(format!(
 				"issuance moved from {issuance_before} to {issuance}, but {minted} was minted and {burned} burned"
+			));
+		}
+		// The stake pools' running totals moved by what their events say was paid and burned.
+		let rewards = stake_pool::Rewards::<Runtime>::get();
+		let slashes = stake_pool::Slashes::<Runtime>::get().settled;
+		if rewards.paid - totals_before.0 != pool_rewards
+			|| slashes - totals_before.1 != pool_slashes
+		{
+			self.fail(format!(
+				"the stake pools counted {} paid and {} burned, their events {pool_rewards} and {pool_slashes}",
+				rewards.paid - totals_before.0,
+				slashes - totals_before.1
+			));
+		}
+		// No more released than the budget allowed block by block (releases are settled lazily,
+		// so the bound is on the running total).
+		let budget = stake_pool::RewardPerBlock::<Runtime>::get().max(self.budget_at_start);
+		self.release_bound = self
+			.release_bound
+			.saturating_add(budget.saturating_mul((now - self.previous_number) as u128));
+		if rewards.released - self.released_at_genesis > self.release_bound {
+			self.fail(format!(
+				"released {} since genesis, more than the budget allowed, {}",
+				rewards.released - self.released_at_genesis,
+				self.release_bound
 			));
 		}
 		for (pid, id, request) in stake_pool::WithdrawQueue::<Runtime>::iter() {
@@ -1006,12 +1083,7 @@ fn soak_both_pallets_with_every_invariant_after_every_block() {
 			let v = v.trim_start_matches("0x");
 			u64::from_str_radix(v, 16).expect("SOAK_SEED: a hex number")
 		})
-		.unwrap_or_else(|| {
-			std::time::SystemTime::now()
-				.duration_since(std::time::UNIX_EPOCH)
-				.map(|d| d.as_nanos() as u64)
-				.unwrap_or(0)
-		});
+		.unwrap_or(DEFAULT_SEED);
 	println!("soak: seed {seed:#x}, {calls} calls (SOAK_SEED, SOAK_CALLS)");
 	let mut soak = Soak::new(seed);
 	let mut ext = genesis(&soak.cast);
@@ -1019,10 +1091,26 @@ fn soak_both_pallets_with_every_invariant_after_every_block() {
 	ext.execute_with(|| {
 		soak.parent = System::block_hash(0);
 		let issuance_at_genesis = pallet_balances::TotalIssuance::<Runtime>::get();
+		soak.released_at_genesis = stake_pool::Rewards::<Runtime>::get().released;
 		// Progress every tenth of the run (the long soak takes a while).
 		let mut next_report = calls / 10;
 		while soak.calls < calls {
-			soak.block();
+			// A panic in the runtime (a `defensive!` in a debug build) or here: say how to replay
+			// it before it ends the test.
+			if let Err(panic) =
+				std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| soak.block()))
+			{
+				println!(
+					"soak: panicked at block {} after {} calls; calls of that block:\n  {}\n\
+					 reproduce: SOAK_SEED={:#x} SOAK_CALLS={} ./scripts/soak.sh",
+					System::block_number(),
+					soak.calls,
+					soak.block_log.join("\n  "),
+					soak.seed,
+					soak.calls + 1
+				);
+				std::panic::resume_unwind(panic);
+			}
 			if calls >= 100_000 && soak.calls >= next_report {
 				next_report += calls / 10;
 				println!(
@@ -1046,7 +1134,9 @@ fn soak_both_pallets_with_every_invariant_after_every_block() {
 		);
 		println!(
 			"soak: invariants checked after each of {} blocks: try_state of every pallet, issuance = sum of balances, \
-			 issuance moved by minted - burned, no queued withdrawal past its promised block ({} request checks)",
+			 issuance moved by minted - burned (the stake pools' part from their events and their totals alike), \
+			 rewards released within the budget, no queued withdrawal past its promised block ({} request checks), \
+			 one unsigned solution a round at most",
 			soak.checks, soak.withdrawals_checked
 		);
 		println!(
@@ -1072,7 +1162,7 @@ fn soak_both_pallets_with_every_invariant_after_every_block() {
 		}
 		// A generator whose calls all fail tests little: most kinds must succeed now and then.
 		let ok: u64 = soak.tally.values().map(|t| t.ok).sum();
-		assert!(ok * 5 > soak.calls, "only {ok} of {} calls succeeded", soak.calls);
+		assert!(ok * 5 > soak.calls, "only {ok} of {} calls succeeded (seed {seed:#x})", soak.calls);
 		for kind in ["delegate", "withdraw", "claim (honest)", "start_mining", "stop_mining"] {
 			if calls >= DEFAULT_CALLS {
 				assert!(

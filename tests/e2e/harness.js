@@ -17,6 +17,9 @@ export const UNIT = 10n ** 12n;
 export const CHOPSTICKS = process.env.CHOPSTICKS
   ?? fileURLToPath(new URL('../../parachain-runtime/chopsticks/node_modules/.bin/chopsticks', import.meta.url));
 
+/** Log lines that report a panic or another fatal failure of the node. */
+const TROUBLE = /panick?ed|memory exhausted|Essential task .* failed|Aborting/i;
+
 export function freePort() {
   return new Promise((resolve, reject) => {
     const server = createServer();
@@ -33,8 +36,9 @@ export function freePort() {
  * Start `pool-node --dev` (blocks only on `engine_createBlock`) and connect to it. The chain lives
  * in a temporary directory removed on exit, unless `basePath` is given (to restart a node on the
  * same chain); `rpcPort` pins the RPC port (to restart it where clients expect it). `stop()`
- * ends it with SIGTERM, `crash()` with SIGKILL; `panics()` lists the panics the log reported
- * (each with its message line).
+ * ends it with SIGTERM, `crash()` with SIGKILL; `panics()` lists the panics (and other fatal
+ * reports: memory exhausted, an essential task failed) the log showed, each with its message line,
+ * and the node's exit if nobody stopped it.
  */
 export async function startNode(extraArgs = [], { basePath, rpcPort: pinnedPort } = {}) {
   if (!existsSync(NODE_BINARY)) {
@@ -50,6 +54,7 @@ export async function startNode(extraArgs = [], { basePath, rpcPort: pinnedPort 
     ...extraArgs,
   ];
   const child = spawn(NODE_BINARY, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  let killed = false;
   let log = '';
   // Every panic the log reports, with the line after it (the message), kept whole even when the
   // kept tail has lost it.
@@ -66,7 +71,7 @@ export async function startNode(extraArgs = [], { basePath, rpcPort: pinnedPort 
       if (open !== null) {
         panics.push(`${open} ${line.trim()}`);
         open = null;
-      } else if (/panick?ed/i.test(line)) {
+      } else if (TROUBLE.test(line)) {
         open = line.trim();
       }
     }
@@ -77,35 +82,44 @@ export async function startNode(extraArgs = [], { basePath, rpcPort: pinnedPort 
   while (!api) {
     if (child.exitCode !== null) throw new Error(`pool-node exited early:\n${log}`);
     if (Date.now() > deadline) { child.kill('SIGKILL'); throw new Error(`pool-node RPC not up:\n${log}`); }
+    let provider;
     try {
-      const provider = new WsProvider(url, 0);
+      provider = new WsProvider(url, 0);
       await provider.connect();
       await provider.isReadyOrError;
       api = await ApiPromise.create({ provider, throwOnConnect: true, noInitWarn: true });
     } catch {
+      await provider?.disconnect().catch(() => {});
       await new Promise((r) => setTimeout(r, 500));
     }
   }
   await cryptoWaitReady();
   const keyring = new Keyring({ type: 'sr25519' });
   const stop = async () => {
+    killed = true;
     await api.disconnect().catch(() => {});
     child.kill('SIGTERM');
     await new Promise((r) => { if (child.exitCode !== null) r(); else child.on('exit', r); setTimeout(r, 5000); });
   };
   // SIGKILL: the node gets no chance to flush or close anything (a crash, a power cut).
   const crash = async () => {
+    killed = true;
     await api.disconnect().catch(() => {});
     child.kill('SIGKILL');
     await new Promise((r) => { if (child.exitCode !== null || child.signalCode !== null) r(); else child.on('exit', r); });
   };
-  const allPanics = () => (open === null ? [...panics] : [...panics, open]);
+  const allPanics = () => {
+    const all = open === null ? [...panics] : [...panics, open];
+    if (!killed && (child.exitCode !== null || child.signalCode !== null)) all.push(`the node exited (${child.exitCode ?? child.signalCode})`);
+    return all;
+  };
   // The node writes its log asynchronously: what an RPC call caused may come after its reply.
   // `drainLog()` waits until the log has been quiet for 300 ms (5 s at most); `waitForLog(re)`
   // until the kept log matches `re` (10 s at most), returning whether it did.
   const drainLog = async () => {
-    const deadline = Date.now() + 5000;
-    while (Date.now() - lastOutput < 300 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    const start = Date.now();
+    const deadline = start + 5000;
+    while (Date.now() - Math.max(lastOutput, start) < 300 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
   };
   const waitForLog = async (re) => {
     const deadline = Date.now() + 10_000;

@@ -14,7 +14,10 @@ use frame_benchmarking::v2::*;
 use frame_election_provider_support::{
 	bounds::DataProviderBounds, ElectionDataProvider, SortedListProvider,
 };
-use frame_support::traits::{fungible::Mutate, EnsureOrigin, Get, Hooks};
+use frame_support::traits::{
+	fungible::{Inspect, Mutate},
+	EnsureOrigin, Get, Hooks,
+};
 use frame_system::{pallet_prelude::BlockNumberFor, RawOrigin};
 use sp_runtime::{
 	traits::{BlockNumberProvider, Saturating, Zero},
@@ -308,8 +311,12 @@ mod benchmarks {
 			Pallet::<T>::do_add_to_whitelist(owner.clone(), pid, account("listed", i, SEED))
 				.expect("listed");
 		}
-		// Both tasks an empty pool can have on the agenda (see `do_close_pool`): a pending
-		// commission increase and a release armed by a forced stop.
+		// Commission paid to a payee other than the owner, an account that does not exist yet.
+		let payee: T::AccountId = account("payee", 0, SEED);
+		Pallet::<T>::do_set_commission_payee(owner.clone(), pid, Some(payee.clone()))
+			.expect("payee set");
+		// Every task `do_close_pool` takes off the agenda: a pending commission increase, and
+		// (should a record still name them) a release, a grace expiry and a pay-out.
 		let later = now::<T>().saturating_add(T::CooldownPeriod::get());
 		Pools::<T>::mutate(pid, |pool| {
 			if let Some(pool) = pool {
@@ -318,14 +325,23 @@ mod benchmarks {
 					effective_at: later,
 				});
 				pool.release_due = Some(later);
+				pool.grace_due = Some(later);
+				pool.payout_due = Some(later);
 			}
 		});
-		Pallet::<T>::schedule(later, DeadlineTask::CommissionChange { pid });
-		Pallet::<T>::schedule(later, DeadlineTask::Release { pid });
+		for task in [
+			DeadlineTask::CommissionChange { pid },
+			DeadlineTask::Release { pid },
+			DeadlineTask::GraceExpiry { pid },
+			DeadlineTask::ContinuePayout { pid },
+		] {
+			Pallet::<T>::schedule(later, task);
+		}
 		#[extrinsic_call]
 		_(RawOrigin::Signed(owner), pid);
 		assert!(!Pools::<T>::contains_key(pid));
 		assert_eq!(Agenda::<T>::iter_keys().count(), 0);
+		assert!(!T::Currency::balance(&payee).is_zero());
 	}
 
 	#[benchmark]
@@ -382,9 +398,14 @@ mod benchmarks {
 		Pools::<T>::insert(pid, pool);
 		RewardPerBlock::<T>::put(T::MinDelegation::get());
 		set_now::<T>(now::<T>().saturating_add(10u32.into()));
+		// Paid to a payee other than the owner, an account that does not exist yet.
+		let payee: T::AccountId = account("payee", 0, SEED);
+		Pallet::<T>::do_set_commission_payee(owner.clone(), pid, Some(payee.clone()))
+			.expect("payee set");
 		#[extrinsic_call]
 		_(RawOrigin::Signed(owner), pid);
 		assert!(Pools::<T>::get(pid).map(|p| p.owner_reward.is_zero()).unwrap_or(false));
+		assert!(!T::Currency::balance(&payee).is_zero());
 	}
 
 	#[benchmark]

@@ -211,15 +211,26 @@ impl<T: Config> Pallet<T> {
 		}
 	}
 
-	/// Record in a pool that its task now runs at `retry_at`, so the pool and the agenda agree.
+	/// Record in the task's subject that its task now runs at `retry_at`, so the records and the
+	/// agenda agree (each record names the block its task is keyed by: a later call or task
+	/// that takes the task off the agenda finds it there).
 	fn note_retry(task: &DeadlineTaskOf<T>, retry_at: BlockNumberOf<T>) {
 		let pid = match task {
 			DeadlineTask::ContinuePayout { pid }
 			| DeadlineTask::GraceExpiry { pid }
-			| DeadlineTask::Release { pid } => *pid,
-			// A worker's cool-down and a commission change are checked against their subject
-			// when they run, so a retry needs no record.
-			DeadlineTask::CooldownEnd { .. } | DeadlineTask::CommissionChange { .. } => return,
+			| DeadlineTask::Release { pid }
+			| DeadlineTask::CommissionChange { pid } => *pid,
+			// The worker's cool-down now ends with its retry.
+			DeadlineTask::CooldownEnd { worker } => {
+				Workers::<T>::mutate(worker, |maybe| {
+					if let Some(info) = maybe {
+						if let WorkerState::CoolingDown { .. } = info.state {
+							info.state = WorkerState::CoolingDown { until: retry_at };
+						}
+					}
+				});
+				return;
+			},
 		};
 		Pools::<T>::mutate(pid, |maybe| {
 			if let Some(pool) = maybe {
@@ -227,7 +238,12 @@ impl<T: Config> Pallet<T> {
 					DeadlineTask::ContinuePayout { .. } => pool.payout_due = Some(retry_at),
 					DeadlineTask::GraceExpiry { .. } => pool.grace_due = Some(retry_at),
 					DeadlineTask::Release { .. } => pool.release_due = Some(retry_at),
-					_ => {},
+					DeadlineTask::CommissionChange { .. } => {
+						if let Some(pending) = pool.pending_commission.as_mut() {
+							pending.effective_at = retry_at;
+						}
+					},
+					DeadlineTask::CooldownEnd { .. } => {},
 				}
 			}
 		});

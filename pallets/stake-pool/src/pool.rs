@@ -338,15 +338,23 @@ impl<T: Config> Pallet<T> {
 				amount: pool.owner_reward,
 			});
 		}
-		// An empty pool can still have two tasks on the agenda: a pending commission increase,
-		// and the release a forced stop armed while every worker was already cooling down on
-		// its own task (and has returned its stake since). Neither may outlive the pool. (Its
-		// grace and pay-out tasks need a queue, which is empty.)
+		// No task may outlive its pool. An empty pool can have a pending commission increase on
+		// the agenda; a release, a grace expiry or a pay-out continuation needs stake cooling
+		// down or a queue, which an empty pool has not, but each is taken off as well should a
+		// record still name one (a forced stop once armed a release with no stake depending on
+		// it, and an emptied pool could be closed with it left behind).
 		if let Some(pending) = pool.pending_commission {
 			Self::unschedule(pending.effective_at, &DeadlineTask::CommissionChange { pid });
 		}
-		if let Some(due) = pool.release_due {
-			Self::unschedule(due, &DeadlineTask::Release { pid });
+		let tasks = [
+			(pool.release_due, DeadlineTask::Release { pid }),
+			(pool.grace_due, DeadlineTask::GraceExpiry { pid }),
+			(pool.payout_due, DeadlineTask::ContinuePayout { pid }),
+		];
+		for (due, task) in tasks {
+			if let Some(due) = due {
+				Self::unschedule(due, &task);
+			}
 		}
 		let whitelist = pool.whitelist_len;
 		let _ = PoolWhitelist::<T>::clear_prefix(pid, whitelist.saturating_add(1), None);

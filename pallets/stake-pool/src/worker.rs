@@ -372,6 +372,8 @@ impl<T: Config> Pallet<T> {
 	) -> Result<(u32, BlockNumberOf<T>), DispatchError> {
 		let until = deadline.saturating_add(T::CooldownPeriod::get());
 		let mut stopped: u32 = 0;
+		// Cool-downs cut to `until`: their own tasks are gone, the release covers them.
+		let mut cut: u32 = 0;
 		// Every bound worker is read (at most `MaxPoolWorkers`), whatever its state.
 		for worker in PoolWorkers::<T>::iter_key_prefix(pid) {
 			let Some(mut info) = Workers::<T>::get(&worker) else { continue };
@@ -394,13 +396,24 @@ impl<T: Config> Pallet<T> {
 					Self::unschedule(own, &DeadlineTask::CooldownEnd { worker: worker.clone() });
 					info.state = WorkerState::CoolingDown { until };
 					Workers::<T>::insert(&worker, info);
+					cut = cut.saturating_add(1);
 				},
 				_ => {},
 			}
 		}
+		// A release only where a stake depends on it: a worker stopped or a cool-down cut here
+		// (cool-downs ending by `until` on their own tasks need none). A release armed earlier
+		// stays when it comes first, or when nothing here needs one.
+		let needs_release = stopped > 0 || cut > 0;
 		let due = match pool.release_due {
-			Some(due) if due <= until => Some(due),
-			_ => Some(until),
+			Some(due) if due <= until || !needs_release => Some(due),
+			armed => {
+				if needs_release {
+					Some(until)
+				} else {
+					armed
+				}
+			},
 		};
 		pool.release_due = Self::reschedule(pool.release_due, due, DeadlineTask::Release { pid });
 		pool.grace_due = Self::reschedule(pool.grace_due, None, DeadlineTask::GraceExpiry { pid });

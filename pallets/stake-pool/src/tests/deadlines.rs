@@ -205,6 +205,58 @@ fn a_failing_task_is_undone_and_retried_next_block() {
 	});
 }
 
+/// A worker's cool-down task that fails (here: the stake it returns cannot pay the queue, as in
+/// the release test above) is retried in the next block, and the worker's record names the
+/// retry's block, so the agenda and the records agree (`try_state`) and the reclaim that ends
+/// the cool-down takes the retried task off the agenda. Found by review: the retry used to
+/// leave the worker at its old block, and the retried task behind once the stake returned.
+#[test]
+fn a_failed_cooldown_task_is_retried_with_its_worker_record() {
+	ExtBuilder::default().build_and_execute(|| {
+		let (a, _) = two_staked_pools();
+		let requested_at = System::block_number();
+		assert_ok!(StakePool::withdraw(RuntimeOrigin::signed(1), a, 1000 * PHA));
+		// The owner stops the worker at once: its own cool-down task returns the stake, which
+		// pays the request, before the grace period ends.
+		assert_ok!(StakePool::stop_mining(RuntimeOrigin::signed(OWNER_A), a, WORKER_A));
+		let until = requested_at + CooldownPeriod::get();
+		assert_eq!(worker(WORKER_A).state, WorkerState::CoolingDown { until });
+		run_to_block(until - 1);
+		assert_ok!(<Balances as MutateHold<_>>::release(
+			&HoldReason::Delegation.into(),
+			&1,
+			2000 * PHA,
+			frame_support::traits::tokens::Precision::Exact,
+		));
+		System::set_block_number(until);
+		StakePool::on_poll(until, &mut WeightMeter::new());
+		assert!(pool_events().into_iter().any(|event| matches!(
+			event,
+			Event::DeadlineTaskFailed { task: DeadlineTask::CooldownEnd { worker }, retry_at, .. }
+				if worker == WORKER_A && retry_at == until + 1
+		)));
+		// The record follows the retry: it names the block the retried task is keyed by.
+		assert_eq!(worker(WORKER_A).state, WorkerState::CoolingDown { until: until + 1 });
+		assert!(Agenda::<Test>::contains_key((
+			TaskKind::Cooldown,
+			DueBlock::new(until + 1),
+			DeadlineTask::CooldownEnd { worker: WORKER_A }
+		)));
+		assert_ok!(<Balances as MutateHold<_>>::hold(
+			&HoldReason::Delegation.into(),
+			&1,
+			2000 * PHA
+		));
+		run_to_block(until + 1);
+		assert_eq!(worker(WORKER_A).state, WorkerState::Ready);
+		assert_eq!(delegation_hold(1), 1000 * PHA);
+		assert_eq!(
+			Agenda::<Test>::iter_keys().filter(|(kind, _, _)| *kind == TaskKind::Cooldown).count(),
+			0
+		);
+	});
+}
+
 #[test]
 fn cancelled_requests_at_the_head_force_no_stop() {
 	ExtBuilder::default().build_and_execute(|| {

@@ -663,12 +663,13 @@ mod adversarial {
 	}
 }
 
-/// Found by the soak (`runtime/tests/soak.rs`, seed 0x1): a forced stop arms the pool's release
-/// for its cool-down even when every worker is already cooling down on its owner's stop (whose
+/// Found by the soak (`runtime/tests/soak.rs`, seed 0x1): a forced stop armed the pool's release
+/// for its cool-down even when every worker was already cooling down on its owner's stop (whose
 /// own tasks return the stake first). The pool could then be emptied, its workers removed and
 /// the pool closed with the Release task still on the agenda, due for a pool that no longer
-/// exists. Closing a pool now takes every task of the pool off the agenda; `try_state` (run at
-/// the end of every test) checks the agenda holds no task without its record.
+/// exists. A forced stop now arms a release only when a stake depends on it, and closing a pool
+/// takes every task the pool's record names off the agenda; `try_state` (run at the end of
+/// every test) checks the agenda holds no task without its record.
 #[test]
 fn closing_a_pool_leaves_no_task_on_the_agenda() {
 	ExtBuilder::default().build_and_execute(|| {
@@ -687,11 +688,11 @@ fn closing_a_pool_leaves_no_task_on_the_agenda() {
 		run_blocks(1);
 		assert_ok!(StakePool::stop_mining(RuntimeOrigin::signed(OWNER_A), pid, WORKER_A));
 		let own_end = System::block_number() + CooldownPeriod::get();
-		// The grace period ends: the forced stop finds no mining worker but arms the release
-		// for `deadline + CooldownPeriod`.
+		// The grace period ends: the forced stop finds no mining worker, and the cool-down under
+		// way ends before `deadline + CooldownPeriod` on its own task: no release is armed.
 		run_to_block(requested_at + GracePeriod::get());
 		let release_at = requested_at + GracePeriod::get() + CooldownPeriod::get();
-		assert_eq!(pool(pid).release_due, Some(release_at));
+		assert_eq!(pool(pid).release_due, None);
 		// The worker's own cool-down returns the stake and pays the request, well before then.
 		run_to_block(own_end);
 		assert!(own_end < release_at);
