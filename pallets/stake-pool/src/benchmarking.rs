@@ -291,7 +291,9 @@ mod benchmarks {
 		delegate_from::<T>(&backer, pid, stake::<T>());
 		Pallet::<T>::do_start_mining(owner.clone(), pid, worker.clone(), stake::<T>())
 			.expect("mining");
-		RewardPerBlock::<T>::put(T::MinDelegation::get());
+		// Enough commission to open the payee's account below (above the existential deposit
+		// whatever the pool's share of the runtime's power).
+		RewardPerBlock::<T>::put(T::MinDelegation::get().saturating_mul(1000u32.into()));
 		set_now::<T>(now::<T>().saturating_add(10u32.into()));
 		Pallet::<T>::do_stop_mining(owner.clone(), pid, worker.clone()).expect("stopped");
 		set_now::<T>(now::<T>().saturating_add(T::CooldownPeriod::get()));
@@ -396,7 +398,9 @@ mod benchmarks {
 		pool.commission = T::MaxCommission::get();
 		pool.pending_commission = None;
 		Pools::<T>::insert(pid, pool);
-		RewardPerBlock::<T>::put(T::MinDelegation::get());
+		// Enough commission to open the payee's account below (above the existential deposit
+		// whatever the pool's share of the runtime's power).
+		RewardPerBlock::<T>::put(T::MinDelegation::get().saturating_mul(1000u32.into()));
 		set_now::<T>(now::<T>().saturating_add(10u32.into()));
 		// Paid to a payee other than the owner, an account that does not exist yet.
 		let payee: T::AccountId = account("payee", 0, SEED);

@@ -280,26 +280,32 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `StakePool::Pools` (`max_values`: None, `max_size`: Some(454), added: 2929, mode: `MaxEncodedLen`)
 	/// Storage: `StakePool::Rewards` (r:1 w:1)
 	/// Proof: `StakePool::Rewards` (`max_values`: Some(1), `max_size`: Some(100), added: 595, mode: `MaxEncodedLen`)
-	/// Storage: `System::Account` (r:1 w:1)
+	/// Storage: `System::Account` (r:2 w:2)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `StakePool::PoolWhitelist` (r:256 w:256)
 	/// Proof: `StakePool::PoolWhitelist` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
+	/// Storage: `StakePool::TargetSnapshotStatus` (r:1 w:0)
+	/// Proof: `StakePool::TargetSnapshotStatus` (`max_values`: Some(1), `max_size`: Some(37), added: 532, mode: `MaxEncodedLen`)
+	/// Storage: `StakePool::StaleTargets` (r:1 w:1)
+	/// Proof: `StakePool::StaleTargets` (`max_values`: None, `max_size`: Some(48), added: 2523, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(103), added: 2578, mode: `MaxEncodedLen`)
+	/// Storage: `StakePool::Agenda` (r:0 w:4)
+	/// Proof: `StakePool::Agenda` (`max_values`: None, `max_size`: Some(58), added: 2533, mode: `MaxEncodedLen`)
 	/// Storage: `StakePool::PoolDescriptions` (r:0 w:1)
 	/// Proof: `StakePool::PoolDescriptions` (`max_values`: None, `max_size`: Some(274), added: 2749, mode: `MaxEncodedLen`)
 	/// The range of component `w` is `[0, 256]`.
 	fn close_pool(w: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1203 + w * (53 ±0)`
-		//  Estimated: `3919 + w * (2539 ±0)`
-		// Minimum execution time: 63_525_000 picoseconds.
-		Weight::from_parts(64_886_199, 3919)
-			// Standard Error: 1_205
-			.saturating_add(Weight::from_parts(989_316, 0).saturating_mul(w.into()))
-			.saturating_add(T::DbWeight::get().reads(4_u64))
+		//  Measured:  `1324 + w * (53 ±0)`
+		//  Estimated: `6196 + w * (2539 ±0)`
+		// Minimum execution time: 81_302_000 picoseconds.
+		Weight::from_parts(80_875_931, 6196)
+			// Standard Error: 1_480
+			.saturating_add(Weight::from_parts(1_006_047, 0).saturating_mul(w.into()))
+			.saturating_add(T::DbWeight::get().reads(7_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(w.into())))
-			.saturating_add(T::DbWeight::get().writes(5_u64))
+			.saturating_add(T::DbWeight::get().writes(11_u64))
 			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(w.into())))
 			.saturating_add(Weight::from_parts(0, 2539).saturating_mul(w.into()))
 	}
@@ -422,10 +428,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	fn claim_commission() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `903`
+		//  Measured:  `832`
 		//  Estimated: `3919`
-		// Minimum execution time: 37_857_000 picoseconds.
-		Weight::from_parts(40_320_000, 3919)
+		// Minimum execution time: 37_405_000 picoseconds.
+		Weight::from_parts(39_900_000, 3919)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -1178,11 +1184,11 @@ impl WeightInfo for () {
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn close_pool(w: u32, ) -> Weight {
-		Weight::from_parts(64_886_199, 3919)
-			.saturating_add(Weight::from_parts(989_316, 0).saturating_mul(w.into()))
-			.saturating_add(RocksDbWeight::get().reads(4_u64))
+		Weight::from_parts(80_875_931, 6196)
+			.saturating_add(Weight::from_parts(1_006_047, 0).saturating_mul(w.into()))
+			.saturating_add(RocksDbWeight::get().reads(7_u64))
 			.saturating_add(RocksDbWeight::get().reads((1_u64).saturating_mul(w.into())))
-			.saturating_add(RocksDbWeight::get().writes(5_u64))
+			.saturating_add(RocksDbWeight::get().writes(11_u64))
 			.saturating_add(RocksDbWeight::get().writes((1_u64).saturating_mul(w.into())))
 			.saturating_add(Weight::from_parts(0, 2539).saturating_mul(w.into()))
 	}
@@ -1202,7 +1208,7 @@ impl WeightInfo for () {
 			.saturating_add(RocksDbWeight::get().writes(11_u64))
 	}
 	fn claim_commission() -> Weight {
-		Weight::from_parts(40_320_000, 3919)
+		Weight::from_parts(39_900_000, 3919)
 			.saturating_add(RocksDbWeight::get().reads(4_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
