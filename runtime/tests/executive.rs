@@ -3,37 +3,21 @@
 //! an election round won by a signed submission, and the active set the stake pools store.
 #![allow(clippy::arithmetic_side_effects, clippy::indexing_slicing)]
 
-use codec::Encode;
 use frame_election_provider_support::SequentialPhragmen;
 use frame_support::traits::fungible::InspectHold;
 use pallet_election_multi_phase::Miner;
 use pool_runtime::{
-	configs::ElectionMinerConfig, genesis_config_presets, AccountId, Balance, Executive, Header,
-	Runtime, RuntimeCall, RuntimeEvent, RuntimeGenesisConfig, SignedPayload, System, TxExtension,
-	UncheckedExtrinsic, DAYS, UNIT,
+	configs::ElectionMinerConfig, AccountId, Balance, Executive, Header, Runtime, RuntimeCall,
+	RuntimeEvent, System, UncheckedExtrinsic, DAYS, UNIT,
 };
 use sp_keyring::Sr25519Keyring::{self, *};
-use sp_runtime::{
-	generic::Era, traits::Header as _, BuildStorage, MultiAddress, MultiSignature, PerU16,
-};
+use sp_runtime::{traits::Header as _, BuildStorage, PerU16};
 
-/// Merge a preset patch onto a JSON value (objects merged key by key, anything else replaced).
-fn merge(base: &mut serde_json::Value, patch: serde_json::Value) {
-	match (base, patch) {
-		(serde_json::Value::Object(base), serde_json::Value::Object(patch)) => {
-			for (key, value) in patch {
-				merge(base.entry(key).or_insert(serde_json::Value::Null), value);
-			}
-		},
-		(base, patch) => *base = patch,
-	}
-}
+#[path = "common/chain.rs"]
+mod chain;
 
 fn dev_ext() -> sp_io::TestExternalities {
-	let mut config = serde_json::to_value(RuntimeGenesisConfig::default()).unwrap();
-	merge(&mut config, genesis_config_presets::development_config_genesis());
-	let config: RuntimeGenesisConfig = serde_json::from_value(config).unwrap();
-	config.build_storage().unwrap().into()
+	chain::development_config().build_storage().unwrap().into()
 }
 
 struct Chain {
@@ -49,27 +33,9 @@ impl Chain {
 	fn sign(&mut self, signer: Sr25519Keyring, call: RuntimeCall) -> UncheckedExtrinsic {
 		let who = signer.to_account_id();
 		let nonce = self.nonces.entry(who.clone()).or_insert(0);
-		let tx_ext: TxExtension = (
-			frame_system::AuthorizeCall::new(),
-			frame_system::CheckNonZeroSender::new(),
-			frame_system::CheckSpecVersion::new(),
-			frame_system::CheckTxVersion::new(),
-			frame_system::CheckGenesis::new(),
-			frame_system::CheckEra::from(Era::Immortal),
-			frame_system::CheckNonce::from(*nonce),
-			frame_system::CheckWeight::new(),
-			pallet_transaction_payment::ChargeTransactionPayment::from(0),
-			frame_system::WeightReclaim::new(),
-		);
+		let xt = chain::signed(call, who, *nonce, |bytes| signer.sign(bytes));
 		*nonce += 1;
-		let payload = SignedPayload::new(call.clone(), tx_ext.clone()).unwrap();
-		let signature = payload.using_encoded(|bytes| signer.sign(bytes));
-		UncheckedExtrinsic::new_signed(
-			call,
-			MultiAddress::Id(who),
-			MultiSignature::Sr25519(signature),
-			tx_ext,
-		)
+		xt
 	}
 
 	/// Produce the next block with a timestamp and `extrinsics`; each must succeed.

@@ -26,23 +26,23 @@
 #![cfg(feature = "try-runtime")]
 #![allow(clippy::arithmetic_side_effects, clippy::indexing_slicing)]
 
-use codec::Encode;
 use frame_election_provider_support::SequentialPhragmen;
 use frame_support::traits::{Get, TryState, TryStateSelect};
 use pallet_election_multi_phase::{self as election, Miner, Phase};
 use pallet_stake_pool::{self as stake_pool, Benchmark, PoolState};
 use pool_runtime::{
 	configs::ElectionMinerConfig, genesis_config_presets, AccountId, AllPalletsWithSystem, Balance,
-	Executive, Header, Runtime, RuntimeCall, RuntimeEvent, RuntimeGenesisConfig, SignedPayload,
-	System, TxExtension, UncheckedExtrinsic, DAYS, UNIT,
+	Executive, Header, Runtime, RuntimeCall, RuntimeEvent, System, UncheckedExtrinsic, DAYS, UNIT,
 };
 use sp_core::{sr25519, Pair};
 use sp_keyring::Sr25519Keyring;
 use sp_runtime::{
-	generic::Era, traits::Header as _, ApplyExtrinsicResult, BuildStorage, MultiAddress,
-	MultiSignature, PerU16, Permill,
+	traits::Header as _, ApplyExtrinsicResult, BuildStorage, MultiAddress, PerU16, Permill,
 };
 use std::{collections::BTreeMap, time::Instant};
+
+#[path = "common/chain.rs"]
+mod chain;
 
 /// Calls per run in the test command.
 const DEFAULT_CALLS: u64 = 20_000;
@@ -138,22 +138,9 @@ impl Cast {
 	}
 }
 
-fn merge(base: &mut serde_json::Value, patch: serde_json::Value) {
-	match (base, patch) {
-		(serde_json::Value::Object(base), serde_json::Value::Object(patch)) => {
-			for (key, value) in patch {
-				merge(base.entry(key).or_insert(serde_json::Value::Null), value);
-			}
-		},
-		(base, patch) => *base = patch,
-	}
-}
-
 /// The development preset, with the poor delegators and the workers funded.
 fn genesis(cast: &Cast) -> sp_io::TestExternalities {
-	let mut config = serde_json::to_value(RuntimeGenesisConfig::default()).unwrap();
-	merge(&mut config, genesis_config_presets::development_config_genesis());
-	let mut config: RuntimeGenesisConfig = serde_json::from_value(config).unwrap();
+	let mut config = chain::development_config();
 	for (i, poor) in cast.poor.iter().enumerate() {
 		// 0.02, 1.02, 2.02 and 3.02 UNIT: enough for fees, about the minimum delegation.
 		config.balances.balances.push((poor.id.clone(), i as u128 * UNIT + UNIT / 50));
@@ -239,26 +226,7 @@ fn by(actor: &Actor, call: RuntimeCall) -> (Via, RuntimeCall) {
 
 fn sign(actor: &Actor, call: RuntimeCall) -> UncheckedExtrinsic {
 	let nonce = System::account_nonce(&actor.id);
-	let tx_ext: TxExtension = (
-		frame_system::AuthorizeCall::new(),
-		frame_system::CheckNonZeroSender::new(),
-		frame_system::CheckSpecVersion::new(),
-		frame_system::CheckTxVersion::new(),
-		frame_system::CheckGenesis::new(),
-		frame_system::CheckEra::from(Era::Immortal),
-		frame_system::CheckNonce::from(nonce),
-		frame_system::CheckWeight::new(),
-		pallet_transaction_payment::ChargeTransactionPayment::from(0),
-		frame_system::WeightReclaim::new(),
-	);
-	let payload = SignedPayload::new(call.clone(), tx_ext.clone()).unwrap();
-	let signature = payload.using_encoded(|bytes| actor.pair.sign(bytes));
-	UncheckedExtrinsic::new_signed(
-		call,
-		MultiAddress::Id(actor.id.clone()),
-		MultiSignature::Sr25519(signature),
-		tx_ext,
-	)
+	chain::signed(call, actor.id.clone(), nonce, |bytes| actor.pair.sign(bytes))
 }
 
 /// What one block minted and burned, from its events: the stake pools' rewards paid
