@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The run command: installs what is missing, builds pool-node (with the runtimes' wasm) and
-# starts a development chain with its demo pools, serving RPC at ws://127.0.0.1:9944.
+# starts a development chain with its demo pools, serving RPC at ws://127.0.0.1:9944, and the
+# dashboard at http://127.0.0.1:8080/ (DASHBOARD_PORT changes the port).
 #
 #   ./scripts/run.sh                      # the solochain: pool-node, a block every 3 seconds
 #   ./scripts/run.sh --consensus instant-seal
@@ -23,12 +24,21 @@ echo "==> building pool-node (the first build takes a while; see docs/build.md)"
 cargo build --workspace --features "$FEATURES"
 
 if [ "$parachain" = 0 ]; then
-	cat <<'MSG'
+	# The dashboard (ui/), built against this runtime and served on loopback beside the chain.
+	echo "==> building the dashboard (ui/)"
+	build_dashboard
+	dashboard_port="${DASHBOARD_PORT:-8080}"
+	node ui/scripts/serve.mjs "$dashboard_port" &
+	dashboard=$!
+	trap 'kill "$dashboard" 2>/dev/null' EXIT
+	cat <<MSG
 ==> starting the dev chain at ws://127.0.0.1:9944
-    Open polkadot.js apps and choose "Development > Local Node" (ws://127.0.0.1:9944),
+    The dashboard: http://127.0.0.1:$dashboard_port/ (dev accounts, or a wallet extension).
+    Or open polkadot.js apps and choose "Development > Local Node" (ws://127.0.0.1:9944),
     or point @polkadot/api at it. Alice is sudo; Alice, Bob and Charlie own demo pools 0-2.
 MSG
-	exec "$CARGO_TARGET_DIR/debug/pool-node" --dev --tmp --rpc-port 9944 --rpc-cors all "$@"
+	"$CARGO_TARGET_DIR/debug/pool-node" --dev --tmp --rpc-port 9944 --rpc-cors all "$@"
+	exit $?
 fi
 
 # The parachain: its raw chain spec made from the runtime's wasm, run by chopsticks (which

@@ -39,6 +39,27 @@ if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
 	DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq nodejs npm >/dev/null
 fi
 
+# Debian's chromium for the dashboard's browser tests (tests/e2e/dashboard.test.js, driven by
+# puppeteer-core, which downloads no browser of its own). Called by the test command only.
+ensure_chromium() {
+	if [ -x "${CHROMIUM:-/usr/bin/chromium}" ]; then
+		return 0
+	fi
+	echo "==> installing chromium (for the dashboard's browser tests)"
+	local sudo=""
+	if [ "$(id -u)" != "0" ]; then sudo="sudo"; fi
+	$sudo apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium >/dev/null
+}
+
+# The dashboard (ui/): its npm packages, its typed chain descriptors generated from the solochain
+# runtime's wasm (built by cargo before), its type check against them, and its bundle in ui/dist.
+build_dashboard() {
+	npm_ci ui
+	(cd ui && node scripts/descriptors.mjs >/dev/null && node_modules/.bin/tsc --noEmit -p . &&
+		node_modules/.bin/vite build --logLevel warn)
+}
+
 # `npm ci` in the directory $1 (extra arguments go to npm), skipped when its node_modules was
 # installed from the same package.json and package-lock.json, with the same arguments and the
 # same node (a stamp of their hash, written only when `npm ci` succeeded): a warm run does not

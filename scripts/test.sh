@@ -7,8 +7,9 @@
 # clippy's lints (-D warnings) applied to the workspace's own crates while they compile (this
 # also builds both runtimes' wasm and the node), all workspace tests (unit, seed examples,
 # property tests, benchmarks run as tests, native runtime tests; the target-scale round beside
-# the others), the end-to-end tests (a running pool-node, and the parachain runtime under
-# chopsticks), and no_std wasm checks of the pallets. Each step's time is printed as it ends
+# the others), the dashboard's type check against the runtime's metadata and its bundle, the
+# end-to-end tests (a running pool-node, the parachain runtime under chopsticks, and the
+# dashboard in headless chromium), and no_std wasm checks of the pallets. Each step's time is printed as it ends
 # and again, with the total, at the end (also when a step fails).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -81,11 +82,16 @@ cargo test --workspace --features "$FEATURES" --no-run
 step "pool-node and the binaries for the end-to-end tests"
 cargo build --workspace --features "$FEATURES"
 
-step "the end-to-end tests' npm packages"
+step "the end-to-end tests' npm packages, and chromium for the dashboard's"
 npm_ci tests/e2e
+ensure_chromium
 # Chopsticks' optional sqlite3 would compile a native module (or download one) in its install
 # script; the tests keep no database, so no install scripts run.
 npm_ci parachain-runtime/chopsticks --ignore-scripts
+
+# A change to a call, a storage item, a constant or a runtime API the dashboard uses fails here.
+step "the dashboard: descriptors from the runtime's wasm, type check against them, bundle"
+build_dashboard
 
 # The target-scale round (one thread, about 90 s) and the short soak (20,000 random calls to
 # both pallets on the runtime, one thread, about 25 s; `scripts/soak.sh` runs the long one) run

@@ -323,6 +323,8 @@ macro_rules! impl_staking_pallets {
 			type CommissionChangeDelay = $crate::reexport::frame_support::traits::ConstU32<{ 15 * $days }>;
 			type GracePeriod = $crate::reexport::frame_support::traits::ConstU32<{ 7 * $days }>;
 			type CooldownPeriod = $crate::reexport::frame_support::traits::ConstU32<{ 7 * $days }>;
+			type BlockTimeMillis =
+				$crate::reexport::frame_support::traits::ConstU64<{ 86_400_000 / ($days as u64) }>;
 			// With `MaxTasksPerBlock` 4, the deadline hook's worst case (every lane full) stays
 			// within a quarter of a parachain block: 16 workers per pool keep a forced stop and a
 			// release at about 70 KiB of proof each (runtime/tests/weights.rs;

@@ -263,6 +263,13 @@ pub mod pallet {
 		#[pallet::constant]
 		type CooldownPeriod: Get<BlockNumberOf<Self>>;
 
+		/// Milliseconds between two blocks of [`Config::BlockNumberProvider`] (the clock of every
+		/// deadline above). The pallet counts blocks only; wallets and the dashboard read this to
+		/// turn a deadline (a queued withdrawal's pay-out block, a commission increase, a
+		/// cool-down) into a date, and a reward per block into a yearly rate.
+		#[pallet::constant]
+		type BlockTimeMillis: Get<u64>;
+
 		/// The most workers one pool may bind.
 		#[pallet::constant]
 		type MaxPoolWorkers: Get<u32>;
@@ -877,6 +884,7 @@ pub mod pallet {
 
 		fn integrity_test() {
 			assert!(T::MaxTasksPerBlock::get() > 0, "MaxTasksPerBlock must be positive");
+			assert!(T::BlockTimeMillis::get() > 0, "BlockTimeMillis must be positive");
 			assert!(
 				T::MaxStaleRescoresPerBlock::get() > 0,
 				"MaxStaleRescoresPerBlock must be positive, or entries changed during a paged \

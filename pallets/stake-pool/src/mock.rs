@@ -163,6 +163,8 @@ impl Config for Test {
 	type CommissionChangeDelay = CommissionChangeDelay;
 	type GracePeriod = GracePeriod;
 	type CooldownPeriod = CooldownPeriod;
+	// A mock day is 24 blocks: an hour each.
+	type BlockTimeMillis = frame_support::traits::ConstU64<3_600_000>;
 	type MaxPoolWorkers = MaxPoolWorkers;
 	type MaxPoolsPerDelegator = frame_support::traits::ConstU32<4>;
 	type MaxWhitelist = frame_support::traits::ConstU32<8>;

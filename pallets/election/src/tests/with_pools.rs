@@ -133,6 +133,7 @@ impl pallet_stake_pool::Config for Runtime {
 	type CommissionChangeDelay = ConstU64<201>;
 	type GracePeriod = ConstU64<100>;
 	type CooldownPeriod = ConstU64<100>;
+	type BlockTimeMillis = frame_support::traits::ConstU64<6_000>;
 	type MaxPoolWorkers = ConstU32<8>;
 	type MaxPoolsPerDelegator = ConstU32<4>;
 	type MaxWhitelist = ConstU32<8>;
