@@ -93,28 +93,38 @@ npm_ci parachain-runtime/chopsticks --ignore-scripts
 step "the dashboard: descriptors from the runtime's wasm, type check against them, bundle"
 build_dashboard
 
-# The target-scale round (one thread, about 90 s) and the short soak (20,000 random calls to
-# both pallets on the runtime, one thread, about 25 s; `scripts/soak.sh` runs the long one) run
+# The target-scale round (one thread, about 100 s) and the short soak (20,000 random calls to
+# both pallets on the runtime, one thread, about 20 s; `scripts/soak.sh` runs the long one) run
 # beside the rest of `cargo test`: cargo holds its build lock only while building, and the same
-# selection and features build nothing here. None of them is sensitive to timing.
-step "cargo test, and beside it the target-scale round and the short soak"
+# selection and features build nothing here. None of them is sensitive to timing. After them,
+# still beside `cargo test` (whose stake-pool tests are the longest part), the dashboard's
+# browser test: it waits on the page for every state it checks and seals the blocks it counts
+# itself, so a busy machine only slows it.
+step "cargo test, and beside it the target-scale round, the short soak and the dashboard's browser test"
 work_dir="$(mktemp -d)"
 ROUND_TEST=a_round_at_the_stake_pools_target_scale
 SOAK_TEST=soak_both_pallets_with_every_invariant_after_every_block
-setsid cargo test --workspace --features "$FEATURES" --test round --test soak -- --nocapture \
-	"$ROUND_TEST" "$SOAK_TEST" >"$work_dir/round.log" 2>&1 &
+BESIDE_E2E=(dashboard.test.js)
+# Its own process group (setsid), so that an exit kills all of it.
+# shellcheck disable=SC2016
+setsid bash -c '
+	rc=0
+	cargo test --workspace --features "$FEATURES" --test round --test soak -- --nocapture "$1" "$2" || rc=$?
+	cd tests/e2e && node --test --test-concurrency=1 --test-timeout=600000 "${@:3}" || rc=$?
+	exit "$rc"
+' side "$ROUND_TEST" "$SOAK_TEST" "${BESIDE_E2E[@]}" >"$work_dir/round.log" 2>&1 &
 round_pid=$!
 cargo_rc=0
 cargo test --workspace --features "$FEATURES" -- --skip "$ROUND_TEST" --skip "$SOAK_TEST" || cargo_rc=$?
 round_rc=0
 wait "$round_pid" || round_rc=$?
 round_pid=""
-echo "==> the target-scale round (runtime/tests/round.rs) and the short soak (runtime/tests/soak.rs), exit $round_rc"
+echo "==> the target-scale round (runtime/tests/round.rs), the short soak (runtime/tests/soak.rs) and the dashboard (tests/e2e/dashboard.test.js), exit $round_rc"
 cat "$work_dir/round.log"
 rm -rf "$work_dir"
 work_dir=""
 if [ "$cargo_rc" != 0 ] || [ "$round_rc" != 0 ]; then
-	echo "error: cargo test exited $cargo_rc, the round and the soak $round_rc" >&2
+	echo "error: cargo test exited $cargo_rc; the round, the soak and the dashboard $round_rc" >&2
 	exit 1
 fi
 
@@ -130,7 +140,7 @@ second_group=(parachain.test.js hostile.test.js crash.test.js try-runtime.test.j
 first_group=()
 for file in tests/e2e/*.test.js; do
 	file="$(basename "$file")"
-	case " ${second_group[*]} " in
+	case " ${second_group[*]} ${BESIDE_E2E[*]} " in
 		*" $file "*) ;;
 		*) first_group+=("$file") ;;
 	esac

@@ -33,6 +33,7 @@ describe('the dashboard in headless chromium against pool-node --dev', () => {
   let page;
   let ticker;
   let paused = false;
+  let dave;
   const consoleErrors = [];
 
   /** Seal a block every 700 ms (transactions from the page land in the next one). */
@@ -184,13 +185,16 @@ describe('the dashboard in headless chromium against pool-node --dev', () => {
     assert.equal(await page.$eval('[data-testid=delegate]', (b) => b.disabled), true);
 
     await typeInto('[data-testid=delegate-amount]', '100');
+    // The button waits for the runtime's fee estimate of this very call.
     await until(() => !document.querySelector('[data-testid=delegate-problems]') && !document.querySelector('[data-testid=delegate]').disabled);
+    const fee = await page.$eval('[data-testid=fee] .amount', (el) => BigInt(el.dataset.planck).toString());
+    assert.ok(BigInt(fee) > 0n, 'a fee is shown before signing');
     await shot('pool');
     await click('[data-testid=delegate]');
     const tx = await finalTx('Delegate 100 PHA to #0');
     assert.equal(tx.stage, 'finalized', JSON.stringify(tx));
     // On chain: Dave's delegation to pool 0 holds 4000 + 100 PHA.
-    const dave = node.keyring.getPair(node.keyring.addFromUri('//Dave').address);
+    dave = node.keyring.addFromUri('//Dave');
     const delegation = (await api.query.stakePool.delegations(0, dave.address)).unwrap();
     assert.equal(delegation.held.toBigInt(), 4100n * UNIT);
 
@@ -244,6 +248,17 @@ describe('the dashboard in headless chromium against pool-node --dev', () => {
     assert.equal(queued.block, tx.block + 2 * WEEK);
     assert.match(queued.text, /in 13d 23h|in 14d 0h/);
     await shot('positions');
+
+    // "everything" from pool 1 (Dave's 1000 PHA, with 1000 PHA free and nobody queued): the
+    // whole position, all paid at once (`withdraw(1, u128::MAX)`), and the position is gone.
+    await click('[data-testid=position-1] [data-testid=withdraw-everything]');
+    const whole = await until(() => document.querySelector('[data-testid=position-1] [data-testid=withdraw-preview]')?.textContent);
+    assert.match(whole, /^The whole position\. Paid at once: 1,000 PHA; queued: 0 PHA/);
+    await click('[data-testid=position-1] [data-testid=withdraw]');
+    const all = await finalTx('Withdraw everything from #1');
+    assert.equal(all.stage, 'finalized', JSON.stringify(all));
+    await until(() => !document.querySelector('[data-testid=position-1]') && document.querySelector('[data-testid=position-0]'));
+    assert.equal((await api.query.stakePool.delegations(1, dave.address)).isNone, true);
 
     // The pool's queue, with Dave's request highlighted.
     await page.goto(`${web.url}?rpc=${encodeURIComponent(node.url)}#/pool/0`);

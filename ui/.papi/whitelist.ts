@@ -16,6 +16,7 @@ export const whitelist = [
   "const.*",
   "tx.StakePool.*",
   "api.StakePoolApi.*",
+  "view.StakePool.clock_now",
   "api.ElectionApi.round_info",
   "api.Metadata.metadata_at_version",
 ];

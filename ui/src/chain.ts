@@ -35,6 +35,8 @@ export interface ChainInfo {
   desiredActivePools: number;
   minStakePerSqrtScore: bigint;
   maxStakePerWorker: bigint;
+  maxQueuePayoutsPerCall: number;
+  maxSharesPerValue: number;
   /** The documentation of a dispatch error, by `Pallet.Error` (or `Token.FundsUnavailable`). */
   errorDocs: Map<string, string>;
 }
@@ -65,14 +67,15 @@ export async function connect(url: string): Promise<Connection> {
     const [ss58Prefix, ed, blockTimeMs, minDelegation, maxCommission, commissionChangeDelay,
       gracePeriod, cooldownPeriod, maxPoolsPerDelegator, maxWhitelist, maxDescriptionLen,
       maxPoolWorkers, maxWithdrawals, eraLength, desiredActivePools, minStakePerSqrtScore,
-      maxStakePerWorker, metadata] = await Promise.all([
+      maxStakePerWorker, maxQueuePayoutsPerCall, maxSharesPerValue, metadata] = await Promise.all([
       c.System.SS58Prefix(), c.Balances.ExistentialDeposit(), c.StakePool.BlockTimeMillis(),
       c.StakePool.MinDelegation(), c.StakePool.MaxCommission(), c.StakePool.CommissionChangeDelay(),
       c.StakePool.GracePeriod(), c.StakePool.CooldownPeriod(), c.StakePool.MaxPoolsPerDelegator(),
       c.StakePool.MaxWhitelist(), c.StakePool.MaxDescriptionLen(), c.StakePool.MaxPoolWorkers(),
       c.StakePool.MaxWithdrawalsPerDelegation(), c.StakePool.EraLength(),
       c.StakePool.DesiredActivePools(), c.StakePool.MinStakePerSqrtScore(),
-      c.StakePool.MaxStakePerWorker(), client.getMetadata(finalized.hash),
+      c.StakePool.MaxStakePerWorker(), c.StakePool.MaxQueuePayoutsPerCall(), c.StakePool.MaxSharesPerValue(),
+      client.getMetadata(finalized.hash),
     ]);
     const info: ChainInfo = {
       name: spec.name,
@@ -97,6 +100,8 @@ export async function connect(url: string): Promise<Connection> {
       desiredActivePools,
       minStakePerSqrtScore,
       maxStakePerWorker,
+      maxQueuePayoutsPerCall,
+      maxSharesPerValue,
       errorDocs: errorDocsOf(unifyMetadata(decAnyMetadata(metadata))),
     };
     return { client, api, info };

@@ -7,8 +7,14 @@ import type { Account } from './wallet';
 import type { Submittable, TxStatus } from './tx';
 
 export interface Block {
+  /** The chain's own block number (`frame_system`: eras, election phases). */
   number: number;
   hash: string;
+  /**
+   * The stake pools' clock at this block (`StakePool.clock_now`, the `BlockNumberProvider`):
+   * every deadline of the pools counts in it (the relay chain's block on a parachain).
+   */
+  clock: number;
   /** When the dashboard saw it (for countdowns between blocks). */
   seenAt: number;
 }

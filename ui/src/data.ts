@@ -149,31 +149,54 @@ export async function loadWhitelist(api: Api, at: string, pid: bigint): Promise<
   return entries.map(({ keyArgs: [, who] }) => who);
 }
 
-/** What an account can spend: free balance above the existential deposit. */
-export async function loadSpendable(api: Api, at: string, who: string, ed: bigint): Promise<{ free: bigint; spendable: bigint }> {
+/**
+ * What an account can put on hold and what it can pay fees from, by pallet-balances' rules:
+ * a hold takes `reducible_balance(Protect, Force)` (freezes do not count; the existential deposit
+ * stays only when the account's one provider is its balance), a fee `reducible_balance(Preserve,
+ * Polite)` (freezes above what is on hold, and the existential deposit, stay).
+ */
+export async function loadSpendable(api: Api, at: string, who: string, ed: bigint): Promise<{ free: bigint; holdable: bigint; forFees: bigint }> {
   const account = await api.query.System.Account.getValue(who, { at });
-  const free = account.data.free;
-  const keep = account.data.frozen > ed ? account.data.frozen : ed;
-  return { free, spendable: free > keep ? free - keep : 0n };
+  const { free, frozen, reserved } = account.data;
+  const minus = (a: bigint, b: bigint) => (a > b ? a - b : 0n);
+  const keepForHold = free > 0n && account.providers === 1 ? ed : 0n;
+  const frozenFree = minus(frozen, reserved);
+  return {
+    free,
+    holdable: minus(free, keepForHold),
+    forFees: minus(free, frozenFree > ed ? frozenFree : ed),
+  };
 }
 
 /**
- * What a withdrawal of `value` would do now, by the pallet's rule (`do_withdraw`): with nobody
- * queued, free delegation pays at once up to the position's value; what it cannot pay is queued.
- * With others already queued, everything is queued behind them (free delegation pays the queue
- * first). The chain decides; this is the preview shown before signing.
+ * What a withdrawal of `value` would do now, by the pallet's rule (`do_withdraw`): the queue is
+ * served first (free delegation pays up to `MaxQueuePayoutsPerCall` earlier requests); if that
+ * empties it, free delegation left pays at once up to the position's value, and what it cannot
+ * pay is queued; if others are still queued, everything is queued behind them. The chain decides
+ * at the block it includes the call; this is the preview shown before signing.
  */
 export function previewWithdrawal(
   value: bigint,
   position: { value: bigint; queuedValue: bigint },
-  pool: { free: bigint; queued_requests: bigint },
+  pool: { free: bigint; queued_requests: bigint; queued_value: bigint },
   destroying: boolean,
+  maxQueuePayouts: number,
 ): { now: bigint; queued: bigint; all: boolean } {
   // Shares already queued are not withdrawn twice.
   const available = position.value > position.queuedValue ? position.value - position.queuedValue : 0n;
   const wanted = destroying || value >= available ? available : value;
   const all = wanted === available;
-  if (pool.queued_requests > 0n) return { now: 0n, queued: wanted, all };
-  const now = wanted < pool.free ? wanted : pool.free;
+  let free = pool.free;
+  if (pool.queued_requests > 0n) {
+    const queueEmptied = pool.queued_requests <= BigInt(maxQueuePayouts) && pool.free >= pool.queued_value;
+    if (!queueEmptied) return { now: 0n, queued: wanted, all };
+    free = pool.free - pool.queued_value;
+  }
+  const now = wanted < free ? wanted : free;
   return { now, queued: wanted - now, all };
+}
+
+/** Whether slashes left the pool with too many shares per unit of value to take delegation. */
+export function valueDepleted(pool: { total_shares: bigint; total_value: bigint }, maxSharesPerValue: number): boolean {
+  return pool.total_shares > pool.total_value * BigInt(maxSharesPerValue);
 }

@@ -36,10 +36,10 @@ export function ElectionPage() {
     <h2>Election</h2>
     <dl class="facts" data-testid="election">
       <dt>Era</dt><dd data-testid="era">{era}</dd>
-      <dt>Next era</dt><dd><BlockWhen target={nextEra} /> (every {info.eraLength.toLocaleString()} blocks)</dd>
+      <dt>Next era</dt><dd><BlockWhen target={nextEra} system /> (every {info.eraLength.toLocaleString()} blocks)</dd>
       <dt>Round</dt><dd>{round.round}</dd>
       <dt>Phase</dt><dd data-testid="phase">{phase.type} — {PHASES[phase.type] ?? ''}
-        {until !== undefined ? <div><BlockWhen target={until} label="until" /></div> : null}
+        {until !== undefined ? <div><BlockWhen target={until} label="until" system /></div> : null}
         {page !== undefined ? ` (next page ${page})` : ''}</dd>
       {round.snapshot ? <><dt>Snapshot</dt><dd>{round.snapshot.voters.toLocaleString()} delegators, {round.snapshot.targets} pools</dd></> : null}
       {round.desired_targets !== undefined ? <><dt>Pools to elect</dt><dd>{round.desired_targets}</dd></> : null}

@@ -16,6 +16,7 @@ import './style.css';
 
 const DEFAULT_RPC = 'ws://127.0.0.1:9944';
 
+/** `?rpc=` for this visit only; the node typed into the box is remembered for the next visits. */
 function initialRpc(): string {
   const fromUrl = new URLSearchParams(location.search).get('rpc');
   return fromUrl ?? localStorage.getItem('rpc') ?? DEFAULT_RPC;
@@ -56,7 +57,6 @@ function Root() {
     connect(rpc).then((c) => {
       if (!live) { c.client.destroy(); return; }
       current = c;
-      localStorage.setItem('rpc', rpc);
       setConn(c);
     }, (e: unknown) => { if (live) setConnError(`${rpc}: ${e instanceof Error ? e.message : String(e)}`); });
     return () => { live = false; current?.client.destroy(); };
@@ -64,10 +64,15 @@ function Root() {
 
   useEffect(() => {
     if (!conn) return;
+    let latest = -1;
     const sub = conn.client.bestBlocks$.subscribe({
       next: (blocks) => {
         const best = blocks[0];
-        if (best) setBlock({ number: best.number, hash: best.hash, seenAt: Date.now() });
+        if (!best) return;
+        const seen = ++latest;
+        conn.api.view.StakePool.clock_now({ at: best.hash }).then((clock) => {
+          if (seen === latest) setBlock({ number: best.number, hash: best.hash, clock: Number(clock), seenAt: Date.now() });
+        }, (e: unknown) => setConnError(`cannot read the stake pools' clock: ${e instanceof Error ? e.message : String(e)}`));
       },
       error: (e: unknown) => setConnError(`lost the chain: ${e instanceof Error ? e.message : String(e)}`),
     });
@@ -77,7 +82,12 @@ function Root() {
   return <>
     <header class="top">
       <h1><a href="#/">Stake pools</a></h1>
-      <form class="rpc" onSubmit={(e) => { e.preventDefault(); setRpc(rpcInput.trim()); }}>
+      <form class="rpc" onSubmit={(e) => {
+        e.preventDefault();
+        const url = rpcInput.trim();
+        localStorage.setItem('rpc', url);
+        setRpc(url);
+      }}>
         <input aria-label="node" value={rpcInput} onInput={(e) => setRpcInput((e.target as HTMLInputElement).value)} />
         <button type="submit" class="quiet">connect</button>
       </form>

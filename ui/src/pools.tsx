@@ -1,8 +1,8 @@
 // The pool list (with the APR estimate and its formula), and a pool's page: delegate with the
 // chain's checks before signing, and the pool's withdrawal queue.
-import { useMemo, useState } from 'preact/hooks';
+import { useEffect, useMemo, useState } from 'preact/hooks';
 import { useApp, useLoad } from './context';
-import { estimatedApr, loadPools, loadQueue, loadSpendable, type PoolRow } from './data';
+import { estimatedApr, loadPools, loadQueue, loadSpendable, valueDepleted, type PoolRow } from './data';
 import { formatAmount, formatPermill, parseAmount, sameAccount } from './format';
 import { Address, Amount, BlockWhen, Field, Loading, TxButton } from './ui';
 
@@ -94,7 +94,8 @@ export function PoolsPage({ onOpen }: { onOpen: (pid: bigint) => void }) {
               <td data-label="Power">{s.power.toLocaleString()} <span class="muted">({percent(row.powerShare)})</span></td>
               <td data-label="Delegators">{s.delegators}</td>
               <td data-label="Queued">{s.queued_requests.toString()} · <Amount planck={s.queued_value} /></td>
-              <td data-label="Est. APR" data-testid="apr">{percent(row.apr)}</td>
+              <td data-label="Est. APR" data-testid="apr">{percent(row.apr)}
+                {s.pending_commission ? <div class="pending" title="at the pending commission">{percent(estimatedApr({ ...s, commission: s.pending_commission[0] }, value.figures, info.blockTimeMs))} after the increase</div> : null}</td>
               <td><button type="button" onClick={() => onOpen(row.pid)} data-testid={`open-${row.pid}`}>Open</button></td>
             </tr>;
           })}
@@ -133,13 +134,24 @@ export function PoolPage({ pid, onBack }: { pid: bigint; onBack: () => void }) {
     [block.hash, viewer],
   );
   const [amountText, setAmountText] = useState('');
-  const [fee, setFee] = useState<bigint | undefined>(undefined);
+  // The fee of the very call, estimated by the runtime for each amount typed.
+  const [fee, setFee] = useState<{ text: string; planck: bigint } | undefined>(undefined);
+  const parsedAmount = amountText ? parseAmount(amountText, info.decimals) : undefined;
+  const amountPlanck = parsedAmount && 'planck' in parsedAmount && parsedAmount.planck > 0n ? parsedAmount.planck : undefined;
+  useEffect(() => {
+    if (amountPlanck === undefined || !viewer) return;
+    let live = true;
+    api.tx.StakePool.delegate({ pid, amount: amountPlanck }).getEstimatedFees(viewer)
+      .then((planck) => { if (live) setFee({ text: amountText, planck }); }, () => {});
+    return () => { live = false; };
+  }, [amountPlanck, viewer, pid]);
   const row = pools.value?.pools.find((p) => p.pid === pid);
   if (!pools.value) return <Loading error={pools.error} />;
   if (!row) return <section><button type="button" onClick={onBack}>← Pools</button><p>Pool #{pid.toString()} does not exist (any more).</p></section>;
   const s = row.summary;
-  const parsed = amountText ? parseAmount(amountText, info.decimals) : undefined;
+  const parsed = parsedAmount;
   const amount = parsed && 'planck' in parsed ? parsed.planck : undefined;
+  const feeNow = fee && fee.text === amountText ? fee.planck : undefined;
   const hasPosition = (positions.value ?? []).some((p) => p.pid === pid);
   const positionCount = (positions.value ?? []).length;
 
@@ -152,18 +164,19 @@ export function PoolPage({ pid, onBack }: { pid: bigint; onBack: () => void }) {
     if (amount === 0n) problems.push('the amount is zero (ZeroAmount)');
     else if (amount < info.minDelegation) problems.push(`below the minimum delegation of ${formatAmount(info.minDelegation, info.decimals)} ${info.symbol} (DelegationTooSmall)`);
     if (s.cap_gap !== undefined && amount > s.cap_gap) problems.push(`more than the room left under the pool's cap, ${formatAmount(s.cap_gap, info.decimals)} ${info.symbol} (CapExceeded)`);
-    if (balance.value && amount + (fee ?? 0n) > balance.value.spendable) {
-      problems.push(`more than you can spend: ${formatAmount(balance.value.spendable, info.decimals)} ${info.symbol} above the existential deposit${fee ? ', less the fee' : ''} (InsufficientBalance)`);
+    if (balance.value && feeNow !== undefined) {
+      // The fee is paid first, then the amount is put on hold.
+      if (feeNow > balance.value.forFees) problems.push('the account cannot pay the fee');
+      else if (amount > balance.value.holdable - feeNow) {
+        problems.push(`more than you can delegate: ${formatAmount(balance.value.holdable - feeNow, info.decimals)} ${info.symbol} after the fee (InsufficientBalance)`);
+      }
     }
   }
   if (!row.mayDelegate) problems.push('you are not on the pool\'s whitelist (NotInWhitelist)');
+  if (valueDepleted(s, info.maxSharesPerValue)) problems.push('slashes left the pool\'s shares worth too little to take new delegation (PoolValueDepleted)');
   if (!hasPosition && positionCount >= info.maxPoolsPerDelegator) problems.push(`you already delegate to ${info.maxPoolsPerDelegator} pools, the most one account may (TooManyPools)`);
 
   const tx = amount !== undefined && amount > 0n ? api.tx.StakePool.delegate({ pid, amount }) : undefined;
-  const estimate = async () => {
-    if (!tx || !viewer) return;
-    setFee(await tx.getEstimatedFees(viewer).catch(() => undefined));
-  };
 
   return <section>
     <button type="button" class="quiet" onClick={onBack}>← Pools</button>
@@ -175,19 +188,20 @@ export function PoolPage({ pid, onBack }: { pid: bigint; onBack: () => void }) {
       <dt>Total value</dt><dd><Amount planck={s.total_value} /></dd>
       <dt>Free · staked · releasing</dt><dd><Amount planck={s.free} /> · <Amount planck={s.staked} /> · <Amount planck={s.releasing} /></dd>
       <dt>Room left</dt><dd>{s.cap_gap === undefined ? 'no cap' : <Amount planck={s.cap_gap} />}</dd>
-      <dt>Est. APR</dt><dd>{percent(estimatedApr(s, pools.value.figures, info.blockTimeMs))} (estimate)</dd>
+      <dt>Est. APR</dt><dd>{percent(estimatedApr(s, pools.value.figures, info.blockTimeMs))} (estimate)
+        {amount !== undefined && amount > 0n ? <> · {percent(estimatedApr({ ...s, total_value: s.total_value + amount }, pools.value.figures, info.blockTimeMs))} once your amount joins</> : null}
+        {s.pending_commission ? <> · {percent(estimatedApr({ ...s, commission: s.pending_commission[0] }, pools.value.figures, info.blockTimeMs))} after the pending increase</> : null}</dd>
     </dl>
 
     <h3>Delegate</h3>
     <div class="form">
-      <Field label={`Amount (${info.symbol})`} hint={balance.value ? <>You can spend <Amount planck={balance.value.spendable} />{fee !== undefined ? <>; fee about <Amount planck={fee} exact /></> : null}</> : undefined}>
+      <Field label={`Amount (${info.symbol})`} hint={balance.value ? <>You can delegate up to <Amount planck={balance.value.holdable} /> less the fee
+        {feeNow !== undefined ? <>; fee <span data-testid="fee"><Amount planck={feeNow} exact /></span></> : tx ? '; estimating the fee…' : null}</> : undefined}>
         <input inputMode="decimal" data-testid="delegate-amount" value={amountText}
-          onInput={(e) => { setAmountText((e.target as HTMLInputElement).value); setFee(undefined); }}
-          onBlur={estimate} />
+          onInput={(e) => setAmountText((e.target as HTMLInputElement).value)} />
       </Field>
       {problems.length > 0 ? <ul class="problems" data-testid="delegate-problems">{problems.map((p) => <li key={p}>{p}</li>)}</ul> : null}
-      <TxButton label="Estimate fee" kind="quiet" disabled={!tx} onClick={estimate} />
-      <TxButton label="Delegate" testid="delegate" disabled={!tx || problems.length > 0}
+      <TxButton label="Delegate" testid="delegate" disabled={!tx || feeNow === undefined || problems.length > 0}
         onClick={async () => { if (tx) { await run(`Delegate ${amountText} ${info.symbol} to #${pid}`, tx); setAmountText(''); } }} />
     </div>
 

@@ -3,7 +3,12 @@
 import type { PolkadotSigner } from 'polkadot-api';
 import { describeDispatchError } from './chain';
 
-export type Stage = 'signing' | 'broadcast' | 'in-block' | 'finalized' | 'failed';
+/**
+ * `unknown`: the dashboard lost track of a transaction it had sent (the connection dropped, or the
+ * node stopped reporting): it may or may not be in a block. Never shown as failed, so nobody
+ * repeats a delegation that went through.
+ */
+export type Stage = 'signing' | 'broadcast' | 'in-block' | 'finalized' | 'failed' | 'unknown';
 
 export interface TxStatus {
   id: number;
@@ -41,9 +46,11 @@ function publish() {
   for (const listener of listeners) listener(statuses);
 }
 
-function update(id: number, change: Partial<TxStatus>) {
-  statuses = statuses.map((status) => (status.id === id ? { ...status, ...change } : status));
+function update(id: number, change: Partial<TxStatus>): TxStatus | undefined {
+  let updated: TxStatus | undefined;
+  statuses = statuses.map((status) => (status.id === id ? (updated = { ...status, ...change }) : status));
   publish();
+  return updated;
 }
 
 /** Hear every change of the transaction list (newest first). */
@@ -59,12 +66,15 @@ export function dismiss(id: number) {
 }
 
 /** Why a transaction never made it into a block, in words. */
-function rejection(error: unknown, docs: Map<string, string>): { error: string; cause?: string } {
+function rejection(error: unknown, docs: Map<string, string>): { error: string; cause?: string } | undefined {
   const detail = (error as { error?: unknown })?.error;
   if (detail && typeof detail === 'object') {
-    // An invalid transaction: `{ type: 'Invalid', value: { type: 'Payment' } }`.
-    const outer = detail as { type?: string; value?: { type?: string } };
-    const name = [outer.type, outer.value?.type].filter(Boolean).join('.');
+    // An invalid transaction: `{ type: 'Invalid', value: { type: 'Payment' } }` (or, without
+    // the runtime's types, `InvalidTransaction.Payment`); `Custom` carries a code.
+    const outer = detail as { type?: string; value?: { type?: string; value?: unknown } };
+    const kind = outer.type?.replace(/^InvalidTransaction$/, 'Invalid').replace(/^UnknownTransaction$/, 'Unknown');
+    const code = typeof outer.value?.value === 'number' ? ` ${outer.value.value}` : '';
+    const name = [kind, outer.value?.type].filter(Boolean).join('.') + code;
     const hints: Record<string, string> = {
       'Invalid.Payment': 'The account cannot pay the transaction fee.',
       'Invalid.Stale': 'The nonce was already used: a transaction of this account was just included.',
@@ -74,8 +84,11 @@ function rejection(error: unknown, docs: Map<string, string>): { error: string; 
     };
     return { error: `transaction refused: ${name}`, cause: hints[name] ?? docs.get(name) };
   }
-  const message = error instanceof Error ? error.message : String(error);
-  return { error: /cancel|reject/i.test(message) ? `signing refused: ${message}` : message };
+  return undefined;
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
 
 /**
@@ -89,35 +102,58 @@ export function send(
   docs: Map<string, string>,
 ): Promise<TxStatus> {
   const id = nextId++;
-  statuses = [{ id, label, stage: 'signing' as Stage }, ...statuses].slice(0, 8);
+  let last: TxStatus = { id, label, stage: 'signing' };
+  statuses = [last, ...statuses].slice(0, 8);
   publish();
+  const set = (change: Partial<TxStatus>) => {
+    last = update(id, change) ?? { ...last, ...change };
+  };
   return new Promise((resolve) => {
-    const finish = () => resolve(statuses.find((status) => status.id === id) ?? { id, label, stage: 'failed' });
-    const failWith = (dispatchError: unknown, block: number) => {
-      const { name, cause } = describeDispatchError(dispatchError, docs);
-      update(id, { stage: 'failed', block, error: name, cause });
-    };
     let subscription: { unsubscribe(): void } | undefined;
     let done = false;
+    const finish = () => {
+      done = true;
+      subscription?.unsubscribe();
+      resolve(last);
+    };
+    const failWith = (dispatchError: unknown, block: number) => {
+      const { name, cause } = describeDispatchError(dispatchError, docs);
+      set({ stage: 'failed', block, error: name, cause });
+    };
     subscription = tx.signSubmitAndWatch(signer).subscribe({
       next(event) {
         if (event.type === 'signed' || event.type === 'broadcasted') {
-          update(id, { stage: 'broadcast' });
+          if (last.stage === 'signing') set({ stage: 'broadcast' });
         } else if (event.type === 'txBestBlocksState') {
-          if (!('ok' in event)) return;
-          if (event.ok) update(id, { stage: 'in-block', block: event.block.number });
+          if (!('ok' in event)) {
+            // Out of the best chain again (a re-organisation): back to waiting for a block.
+            if (last.stage === 'in-block' || last.stage === 'failed') set({ stage: 'broadcast', block: undefined, error: undefined, cause: undefined });
+            return;
+          }
+          if (event.ok) set({ stage: 'in-block', block: event.block.number, error: undefined, cause: undefined });
           else failWith(event.dispatchError, event.block.number);
         } else if (event.type === 'finalized') {
-          if (event.ok) update(id, { stage: 'finalized', block: event.block.number });
+          if (event.ok) set({ stage: 'finalized', block: event.block.number });
           else failWith(event.dispatchError, event.block.number);
-          done = true;
-          subscription?.unsubscribe();
           finish();
         }
       },
       error(error) {
-        update(id, { stage: 'failed', ...rejection(error, docs) });
-        done = true;
+        const refused = rejection(error, docs);
+        if (refused) {
+          // The node refused it: no block will include it.
+          set({ stage: 'failed', ...refused });
+        } else if (last.stage === 'signing') {
+          const message = messageOf(error);
+          set({ stage: 'failed', error: /cancel|reject|denied/i.test(message) ? `signing refused: ${message}` : message });
+        } else {
+          // Sent, perhaps included: say so rather than "failed", or the person may send it again.
+          set({
+            stage: 'unknown',
+            error: `lost track of it: ${messageOf(error)}`,
+            cause: 'It may be in a block. Check your positions and balance before sending it again.',
+          });
+        }
         finish();
       },
     });

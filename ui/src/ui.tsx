@@ -28,15 +28,20 @@ function useNow(): number {
   return now;
 }
 
-/** A future (or past) block: its number, the date it is expected at, and a countdown. */
-export function BlockWhen({ target, label }: { target: number; label?: string }) {
+/**
+ * A future (or past) block: its number, the date it is expected at, and a countdown. `target` is
+ * a block of the stake pools' clock (every deadline of the pools), or with `system` of the chain's
+ * own blocks (eras, election phases; the same clock on the solochain).
+ */
+export function BlockWhen({ target, label, system }: { target: number; label?: string; system?: boolean }) {
   const { block, conn } = useApp();
   const now = useNow();
   const ms = conn.info.blockTimeMs;
+  const current = system ? block.number : block.clock;
   // Count down from when the current block was seen, so the countdown moves between blocks.
   const elapsedBlocks = Math.min((now - block.seenAt) / ms, 1);
-  const remaining = target - block.number - elapsedBlocks;
-  const date = blockDate(target, block.number, ms, block.seenAt);
+  const remaining = target - current - elapsedBlocks;
+  const date = blockDate(target, current, ms, block.seenAt);
   return <span class="when" data-block={target}>
     {label ? `${label} ` : ''}#{target.toLocaleString()} · {formatDate(date)} ·{' '}
     <strong class="countdown">{remaining > 0 ? `in ${formatDuration(remaining, ms)}` : 'due now'}</strong>
@@ -78,6 +83,7 @@ const STAGE_TEXT: Record<TxStatus['stage'], string> = {
   'in-block': 'in block',
   finalized: 'finalized in block',
   failed: 'failed',
+  unknown: 'status unknown',
 };
 
 /** The transactions of this session, newest first. */

@@ -852,6 +852,13 @@ pub mod pallet {
 		pub fn claimable_rewards(delegator: T::AccountId, pid: PoolId) -> BalanceOf<T> {
 			Self::pending_rewards(&delegator, pid)
 		}
+
+		/// The current block of the stake pools' clock ([`Config::BlockNumberProvider`]), in
+		/// which every deadline is counted: a queued withdrawal's `expected_payout_by`, a pending
+		/// commission's block, a worker's cool-down end (the relay chain's block on a parachain).
+		pub fn clock_now() -> BlockNumberOf<T> {
+			Self::now()
+		}
 	}
 
 	#[pallet::hooks]

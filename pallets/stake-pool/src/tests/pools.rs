@@ -384,6 +384,9 @@ fn the_view_functions_report_pools_and_claimable_rewards() {
 		// Two blocks of 10 PHA, no commission, one delegator.
 		assert_eq!(StakePool::claimable_rewards(1, pid), 20 * PHA);
 		assert!(StakePool::summary_of_pool(99).is_none());
+		// The mock's clock is `frame_system`'s: block 1 plus the two run.
+		assert_eq!(StakePool::clock_now(), 3);
+		assert_eq!(StakePool::clock_now(), System::block_number());
 	});
 }
 
