@@ -28,17 +28,19 @@ if [ "$parachain" = 0 ]; then
 	echo "==> building the dashboard (ui/)"
 	build_dashboard
 	dashboard_port="${DASHBOARD_PORT:-8080}"
-	node ui/scripts/serve.mjs "$dashboard_port" &
-	dashboard=$!
-	trap 'kill "$dashboard" 2>/dev/null' EXIT
+	if (exec 3<>/dev/tcp/127.0.0.1/"$dashboard_port") 2>/dev/null; then
+		echo "error: port $dashboard_port is in use: stop what serves it, or set DASHBOARD_PORT" >&2
+		exit 1
+	fi
+	# The server stops when this process (pool-node, after the exec below) is gone, however it ends.
+	node ui/scripts/serve.mjs "$dashboard_port" --exit-with $$ &
 	cat <<MSG
 ==> starting the dev chain at ws://127.0.0.1:9944
     The dashboard: http://127.0.0.1:$dashboard_port/ (dev accounts, or a wallet extension).
     Or open polkadot.js apps and choose "Development > Local Node" (ws://127.0.0.1:9944),
     or point @polkadot/api at it. Alice is sudo; Alice, Bob and Charlie own demo pools 0-2.
 MSG
-	"$CARGO_TARGET_DIR/debug/pool-node" --dev --tmp --rpc-port 9944 --rpc-cors all "$@"
-	exit $?
+	exec "$CARGO_TARGET_DIR/debug/pool-node" --dev --tmp --rpc-port 9944 --rpc-cors all "$@"
 fi
 
 # The parachain: its raw chain spec made from the runtime's wasm, run by chopsticks (which

@@ -60,6 +60,12 @@ build_dashboard() {
 		node_modules/.bin/vite build --logLevel warn)
 }
 
+# Vite 8 (the dashboard) and polkadot-api's CLI need node 20.19 or later.
+if ! node -e 'const [a, b] = process.versions.node.split(".").map(Number); process.exit(a > 20 || (a === 20 && b >= 19) ? 0 : 1)'; then
+	echo "error: node $(node --version) is too old: the dashboard's build needs node 20.19 or later" >&2
+	exit 1
+fi
+
 # `npm ci` in the directory $1 (extra arguments go to npm), skipped when its node_modules was
 # installed from the same package.json and package-lock.json, with the same arguments and the
 # same node (a stamp of their hash, written only when `npm ci` succeeded): a warm run does not

@@ -52,6 +52,9 @@ summary() {
 	local rc=$?
 	if [ -n "$round_pid" ]; then
 		kill -- -"$round_pid" 2>/dev/null || kill "$round_pid" 2>/dev/null || true
+		# What outlives a TERM (a browser in its own group is closed by its driver first).
+		sleep 1
+		kill -KILL -- -"$round_pid" 2>/dev/null || true
 	fi
 	if [ -n "$work_dir" ]; then
 		rm -rf "$work_dir"

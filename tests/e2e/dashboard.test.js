@@ -204,8 +204,6 @@ describe('the dashboard in headless chromium against pool-node --dev', () => {
 
     // Rewards grow block by block: pool 0's 1300/3300 of 1 PHA, less 10%, shared by 7100 shares
     // (1 PHA per share), Dave holding 4100 of them.
-    paused = true;
-    await new Promise((r) => setTimeout(r, 800));
     const readAt = async () => {
       const number = (await api.rpc.chain.getHeader()).number.toNumber();
       const planck = await until((n) => {
@@ -215,10 +213,17 @@ describe('the dashboard in headless chromium against pool-node --dev', () => {
       }, number);
       return { number, pending: BigInt(planck) };
     };
-    const first = await readAt();
-    for (let i = 0; i < 5; i += 1) await createBlock(api);
-    const second = await readAt();
-    paused = false;
+    let first;
+    let second;
+    paused = true;
+    try {
+      await new Promise((r) => setTimeout(r, 800));
+      first = await readAt();
+      for (let i = 0; i < 5; i += 1) await createBlock(api);
+      second = await readAt();
+    } finally {
+      paused = false;
+    }
     const blocks = BigInt(second.number - first.number);
     assert.equal(blocks, 5n);
     const expected = (blocks * UNIT * 1300n * 9n * 4100n) / (3300n * 10n * 7100n);

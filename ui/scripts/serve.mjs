@@ -1,7 +1,8 @@
-// Serves the built dashboard (ui/dist) on loopback: `node scripts/serve.mjs [port]` (default
-// 8080; 0 picks a free port). Prints the address it listens on. Used by the run command and the
+// Serves the built dashboard (ui/dist) on loopback: `node scripts/serve.mjs [port]
+// [--exit-with <pid>]` (port 8080 by default, 0 for any free one; with --exit-with it stops when
+// that process is gone). Prints the address it listens on. Used by the run command and the
 // browser tests; any static file server does the same job.
-import { createReadStream, existsSync, statSync } from 'node:fs';
+import { createReadStream, existsSync, realpathSync, statSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { dirname, extname, join, normalize, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,7 +20,14 @@ export function serve(port = 8080, host = '127.0.0.1') {
     throw new Error(`the dashboard is not built (no ${join(dist, 'index.html')}): run npm run build in ui/`);
   }
   const server = createServer((req, res) => {
-    const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
+    let path;
+    try {
+      path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
+    } catch {
+      res.writeHead(400, { 'content-type': 'text/plain' });
+      res.end('bad request');
+      return;
+    }
     const file = normalize(join(dist, path === '/' ? 'index.html' : path));
     if (!file.startsWith(dist + sep) || !existsSync(file) || !statSync(file).isFile()) {
       res.writeHead(404, { 'content-type': 'text/plain' });
@@ -38,10 +46,24 @@ export function serve(port = 8080, host = '127.0.0.1') {
   });
 }
 
-if (process.argv[1] && fileURLToPath(import.meta.url) === normalize(process.argv[1])) {
-  const port = Number(process.argv[2] ?? 8080);
-  serve(port).then(({ url }) => console.log(`dashboard at ${url}`), (e) => {
-    console.error(`error: ${e.message}`);
+if (process.argv[1] && fileURLToPath(import.meta.url) === realpathSync(process.argv[1])) {
+  const args = process.argv.slice(2);
+  const at = args.indexOf('--exit-with');
+  const parent = at >= 0 ? Number(args.splice(at, 2)[1]) : undefined;
+  const port = Number(args[0] ?? 8080);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    console.error(`error: "${args[0]}" is not a port`);
+    process.exit(1);
+  }
+  serve(port).then(({ url }) => {
+    console.log(`dashboard at ${url}`);
+    if (parent !== undefined) {
+      setInterval(() => {
+        try { process.kill(parent, 0); } catch { process.exit(0); }
+      }, 1000);
+    }
+  }, (e) => {
+    console.error(`error: the dashboard's server: ${e.message}`);
     process.exit(1);
   });
 }
