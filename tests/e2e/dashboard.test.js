@@ -178,6 +178,11 @@ describe('the dashboard in headless chromium against pool-node --dev', () => {
     await click('[data-testid=connect-polkadot-js]');
     await chooseAccount('Test Dave');
     await page.goto(`${web.url}?rpc=${encodeURIComponent(node.url)}#/pool/0`);
+    // Amounts are read exactly, never guessed: more decimals than the token has (12), or text.
+    await typeInto('[data-testid=delegate-amount]', '1.0000000000001');
+    assert.match(await until(() => document.querySelector('[data-testid=delegate-problems]')?.textContent), /at most 12 decimal places/);
+    await typeInto('[data-testid=delegate-amount]', '1e3');
+    assert.match(await until(() => document.querySelector('[data-testid=delegate-problems]')?.textContent), /"1e3" is not an amount/);
     // The chain's checks before signing: below the minimum (1 PHA) is refused here.
     await typeInto('[data-testid=delegate-amount]', '0.5');
     const problems = await until(() => document.querySelector('[data-testid=delegate-problems]')?.textContent);
