@@ -323,6 +323,17 @@ describe('the dashboard in headless chromium against pool-node --dev', () => {
     assert.ok(phase.startsWith(round.phase.type), `${phase} / ${round.phase.type}`);
     const era = (await api.query.stakePool.currentEra()).toNumber();
     assert.equal(await page.$eval('[data-testid=era]', (el) => el.textContent), String(era));
+    // Into era 1 (an era is 100 blocks on the dev chain): the election of block 100 chose the
+    // active pools, which the panel lists as the chain stores them.
+    while ((await api.rpc.chain.getHeader()).number.toNumber() < 101) await createBlock(api);
+    await until(() => document.querySelector('[data-testid=era]')?.textContent === '1');
+    const active = (await api.query.stakePool.activePools()).map(([pid]) => pid.toString());
+    assert.ok(active.length > 0, 'the dev chain elects its demo pools');
+    const shown = await until((n) => {
+      const rows = [...document.querySelectorAll('[data-testid=active] tbody tr')];
+      return rows.length === n ? rows.map((row) => row.firstChild.textContent.replace('#', '')) : null;
+    }, active.length);
+    assert.deepEqual(shown, active);
     await shot('election');
     assert.deepEqual(consoleErrors, [], 'the page logged errors');
     assert.deepEqual(node.panics(), []);
