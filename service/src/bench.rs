@@ -88,7 +88,7 @@ fn generate(dir: &Path, accounts: u32, blocks: u32) -> Result<(), String> {
 		}
 		let coinbase = if rng.below(2) == 0 { "720" } else { "1440" };
 		list.push_str(&format!(
-			r#"{{"height":{},"slot":{},"state_hash":"3Nbench{b}","coinbase":"{coinbase}","fees":"0.{:09}"}}"#,
+			r#"{{"height":{},"slot":{},"state_hash":"3Nbench{b}","coinbase":"{coinbase} MINA","fees":"0.{:09} MINA"}}"#,
 			100_000u32.saturating_add(b),
 			150_000u32.saturating_add(b.saturating_mul(7)),
 			rng.below(1_000_000_000)

@@ -192,11 +192,9 @@ impl Ledger {
 				// hashes and the like are skipped while parsing.
 				let accounts: Vec<Fields> = serde_json::from_slice(bytes)
 					.map_err(|e| InputError::new(name, format!("malformed JSON: {e}")))?;
-				Ok(Ledger {
-					source: Source::Mina,
-					decimals: MINA_DECIMALS,
-					accounts: parse_accounts(name, accounts, MINA_DECIMALS)?,
-				})
+				let accounts = parse_accounts(name, accounts, MINA_DECIMALS)?;
+				check_mina_limits(name, &accounts)?;
+				Ok(Ledger { source: Source::Mina, decimals: MINA_DECIMALS, accounts })
 			},
 			Some(b'{') => {
 				let raw: RawSnapshot = serde_json::from_slice(bytes).map_err(|e| {
@@ -350,7 +348,69 @@ fn parse_accounts(
 	accounts: Vec<Fields>,
 	decimals: u32,
 ) -> Result<Vec<Account>, InputError> {
-	accounts.into_iter().enumerate().map(|(i, f)| parse_account(name, i, f, decimals)).collect()
+	let accounts = accounts
+		.into_iter()
+		.enumerate()
+		.map(|(i, f)| parse_account(name, i, f, decimals))
+		.collect::<Result<Vec<_>, _>>()?;
+	// A ledger has one record per account: the same key twice is a broken export (or two files
+	// pasted together), never two stakes to add up.
+	let mut seen = std::collections::BTreeMap::new();
+	for (i, account) in accounts.iter().enumerate() {
+		if let Some(first) = seen.insert(account.pk.as_str(), i) {
+			return Err(InputError::new(
+				format!("{name}: account {}", account.pk),
+				format!("listed twice (#{first} and #{i}): a ledger has one record per account"),
+			));
+		}
+	}
+	Ok(accounts)
+}
+
+/// The most a Mina account can hold, or any Mina amount be: a `u64` of nanomina
+/// (18,446,744,073.709551615 MINA).
+pub const MINA_MAX_AMOUNT: Amount = u64::MAX as Amount;
+
+/// The last global slot Mina can name: slots are `u32`.
+pub const MINA_MAX_SLOT: u64 = u32::MAX as u64;
+
+/// Refuse what a Mina ledger cannot contain: amounts above a `u64` of nanomina, slots above a
+/// `u32`.
+fn check_mina_limits(name: &str, accounts: &[Account]) -> Result<(), InputError> {
+	for (i, account) in accounts.iter().enumerate() {
+		let at = |field: &str| format!("{name}: account {} (#{i}), field `{field}`", account.pk);
+		let amount_ok = |field: &str, value: Amount| -> Result<(), InputError> {
+			if value > MINA_MAX_AMOUNT {
+				return Err(InputError::new(
+					at(field),
+					format!(
+						"{} MINA is more than Mina can represent ({} MINA, a u64 of nanomina)",
+						amount::format(value, MINA_DECIMALS),
+						amount::format(MINA_MAX_AMOUNT, MINA_DECIMALS)
+					),
+				));
+			}
+			Ok(())
+		};
+		let slot_ok = |field: &str, value: u64| -> Result<(), InputError> {
+			if value > MINA_MAX_SLOT {
+				return Err(InputError::new(
+					at(field),
+					format!("slot {value} is beyond Mina's last slot ({MINA_MAX_SLOT}, a u32)"),
+				));
+			}
+			Ok(())
+		};
+		amount_ok("balance", account.balance)?;
+		if let Some(t) = &account.timing {
+			amount_ok("timing.initial_minimum_balance", t.initial_minimum_balance)?;
+			amount_ok("timing.cliff_amount", t.cliff_amount)?;
+			amount_ok("timing.vesting_increment", t.vesting_increment)?;
+			slot_ok("timing.cliff_time", t.cliff_time)?;
+			slot_ok("timing.vesting_period", t.vesting_period)?;
+		}
+	}
+	Ok(())
 }
 
 fn parse_account(

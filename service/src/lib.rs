@@ -4,6 +4,8 @@
 //! - [`ledger`]: one input model for Mina `mina ledger export` JSON and our chain snapshots;
 //! - [`odds`]: slot-lottery odds, expected blocks and their 5%-95% band;
 //! - [`unlock`]: when a timed account holds no locked tokens, by Mina's rule, in integers;
+//! - [`blocks`]: the blocks won, from this tool's JSON (units named), archive-node rows (JSON
+//!   or CSV), the payouts API or GraphQL, with the canonical, confirmation and epoch checks;
 //! - [`payouts`]: payout plans with commission, carry-over of small payouts, dust and a hash;
 //! - [`amount`]: decimal strings to and from integer smallest units;
 //! - [`output`]: writing several output files all or nothing.
@@ -11,6 +13,7 @@
 //! See `docs/staking-service.md` for a worked example of every command.
 
 pub mod amount;
+pub mod blocks;
 pub mod chain;
 pub mod ledger;
 pub mod odds;

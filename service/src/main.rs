@@ -3,6 +3,7 @@
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use staking_service::{
 	amount::{self, Amount},
+	blocks,
 	ledger::{Ledger, Source},
 	odds,
 	output::write_all,
@@ -20,6 +21,8 @@ struct Cli {
 	command: Command,
 }
 
+// Parsed once per run: the size of the largest variant (the payout flags) costs nothing.
+#[allow(clippy::large_enum_variant)]
 #[derive(Subcommand, Debug)]
 enum Command {
 	/// Slot-lottery odds: win probability per slot, expected blocks per epoch and the 5%-95%
@@ -132,9 +135,33 @@ struct PlanInputs {
 	/// The delegate (block producer key, pool account, pool id or owner) paid for.
 	#[arg(long)]
 	delegate: String,
-	/// The blocks won: a JSON array of {height, slot, state_hash, coinbase, fees?}.
+	/// The blocks won: this tool's JSON (amounts with their unit: "720 MINA"), archive-node rows
+	/// (JSON or CSV, nanomina), the payouts API's or a GraphQL answer (docs/staking-service.md).
 	#[arg(long)]
 	blocks: PathBuf,
+	/// The blocks file's format: auto, tool, archive-json, archive-csv, payouts-api, graphql.
+	#[arg(long, default_value = "auto")]
+	blocks_format: String,
+	/// The chain's height now: blocks fewer than --confirmations below it are refused.
+	#[arg(long)]
+	tip_height: Option<u64>,
+	/// Confirmations a block needs, with --tip-height (Mina's k).
+	#[arg(long, default_value_t = 290, requires = "tip_height")]
+	confirmations: u64,
+	/// Only blocks of this epoch are accepted (Mina: 7140 slots from --fork-start-slot).
+	#[arg(long)]
+	epoch: Option<u64>,
+	/// The first global slot of the hard fork the epochs count from (0: genesis; 564480: the
+	/// Berkeley fork).
+	#[arg(long, default_value_t = 0)]
+	fork_start_slot: u64,
+	/// Where to round down: per-plan (once per delegator) or per-block (once per block and
+	/// delegator, the commission inside the floor: the public payout tools' rule).
+	#[arg(long, default_value = "per-plan")]
+	rounding: String,
+	/// The staking ledger's hash: a block won with another ledger is refused.
+	#[arg(long)]
+	ledger_hash: Option<String>,
 	/// Default commission: "5%" or "0.05".
 	#[arg(long, default_value = "0%")]
 	commission: String,
@@ -197,6 +224,13 @@ fn run_odds(args: OddsArgs) -> Result<(), String> {
 			let d = staking_service::ledger::MINA_DECIMALS;
 			let s = parse_amount("--stake", stake, d)?;
 			let t = parse_amount("--total", total, d)?;
+			let max = staking_service::ledger::MINA_MAX_AMOUNT;
+			if s > max || t > max {
+				return Err(format!(
+					"--stake and --total are MINA amounts: at most {} (a u64 of nanomina)",
+					amount::format(max, d)
+				));
+			}
 			let o = odds::odds(s, t, args.f, args.slots).map_err(|e| e.to_string())?;
 			(vec![Row { pk: "stake".into(), stake: amount::format(s, d), odds: o }], t, d)
 		},
@@ -326,9 +360,45 @@ fn run_unlock(args: UnlockArgs) -> Result<(), String> {
 fn make_plan(inputs: &PlanInputs) -> Result<payouts::Plan, String> {
 	let ledger = load_ledger(&inputs.ledger)?;
 	let d = ledger.decimals;
-	let blocks =
-		payouts::parse_blocks(&inputs.blocks.display().to_string(), &read(&inputs.blocks)?, d)
-			.map_err(|e| e.to_string())?;
+	let blocks_name = inputs.blocks.display().to_string();
+	let bytes = read(&inputs.blocks)?;
+	let format = blocks::resolve(&blocks_name, &bytes, inputs.blocks_format.parse()?)
+		.map_err(|e| e.to_string())?;
+	let symbol = match &ledger.source {
+		Source::Mina => "MINA".to_string(),
+		Source::Snapshot(header) => header.token_symbol.clone(),
+	};
+	let source_blocks =
+		blocks::parse(&blocks_name, &bytes, format, d, &symbol).map_err(|e| e.to_string())?;
+	if format != blocks::BlocksFormat::Tool && !matches!(ledger.source, Source::Mina) {
+		return Err(format!(
+			"{blocks_name}: Mina's blocks (nanomina) cannot be paid from a chain snapshot"
+		));
+	}
+	let selection = blocks::Selection {
+		confirmations: inputs.tip_height.map(|tip| (tip, inputs.confirmations)),
+		epoch: inputs.epoch,
+		fork_start_slot: inputs.fork_start_slot,
+	};
+	blocks::check(&blocks_name, &source_blocks, &selection).map_err(|e| e.to_string())?;
+	if let Some(want) = &inputs.ledger_hash {
+		for (i, block) in source_blocks.iter().enumerate() {
+			if let Some(hash) = &block.staking_ledger_hash {
+				if hash != want {
+					return Err(format!(
+						"{blocks_name}: block {} (#{i}) was won with staking ledger {hash}, not \
+						 --ledger-hash {want}: pay it from its own epoch's ledger",
+						block.height
+					));
+				}
+			}
+		}
+	}
+	let blocks: Vec<payouts::WonBlock> =
+		source_blocks.iter().map(blocks::SourceBlock::won_block).collect();
+	if matches!(ledger.source, Source::Mina) {
+		payouts::check_mina_blocks(&blocks_name, &blocks).map_err(|e| e.to_string())?;
+	}
 	let mut commissions = BTreeMap::new();
 	for entry in &inputs.account_commission {
 		let (pk, rate) = entry
@@ -336,7 +406,13 @@ fn make_plan(inputs: &PlanInputs) -> Result<payouts::Plan, String> {
 			.ok_or_else(|| format!("--account-commission {entry:?}: expected PK=RATE"))?;
 		let rate =
 			payouts::parse_rate(rate).map_err(|e| format!("--account-commission {pk}: {e}"))?;
-		commissions.insert(pk.to_string(), rate);
+		// A rate for a key the ledger does not hold is a typo that would go unnoticed.
+		if !ledger.accounts.iter().any(|a| a.pk == pk) {
+			return Err(format!("--account-commission {pk}: no such account in the ledger"));
+		}
+		if commissions.insert(pk.to_string(), rate).is_some() {
+			return Err(format!("--account-commission {pk}: given twice"));
+		}
 	}
 	let policy = Policy {
 		default_commission: payouts::parse_rate(&inputs.commission)
@@ -348,6 +424,7 @@ fn make_plan(inputs: &PlanInputs) -> Result<payouts::Plan, String> {
 			.as_deref()
 			.map(|b| parse_amount("--supercharge-base", b, d))
 			.transpose()?,
+		rounding: inputs.rounding.parse()?,
 	};
 	let carry_in = match &inputs.carry_in {
 		Some(path) => payouts::parse_carry(&path.display().to_string(), &read(path)?, d)

@@ -26,6 +26,8 @@ pub enum OddsError {
 	NoStake,
 	/// The stake is larger than the total.
 	StakeAboveTotal,
+	/// An epoch of zero slots wins nothing and has no odds.
+	NoSlots,
 }
 
 impl core::fmt::Display for OddsError {
@@ -36,6 +38,7 @@ impl core::fmt::Display for OddsError {
 			},
 			Self::NoStake => write!(f, "the total stake is zero"),
 			Self::StakeAboveTotal => write!(f, "the stake is larger than the total stake"),
+			Self::NoSlots => write!(f, "--slots must be at least 1 (Mina's epoch has 7140)"),
 		}
 	}
 }
@@ -115,6 +118,9 @@ pub fn odds(stake: u128, total: u128, f: f64, slots: u64) -> Result<Odds, OddsEr
 	}
 	if stake > total {
 		return Err(OddsError::StakeAboveTotal);
+	}
+	if slots == 0 {
+		return Err(OddsError::NoSlots);
 	}
 	let alpha = stake as f64 / total as f64;
 	let per_slot = phi(alpha, f);

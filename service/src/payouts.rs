@@ -53,45 +53,36 @@ impl WonBlock {
 	}
 }
 
-/// Parse a blocks file: a JSON array of `{"height", "slot", "state_hash", "coinbase", "fees"?}`
-/// with amounts as decimal strings.
-pub fn parse_blocks(name: &str, bytes: &[u8], decimals: u32) -> Result<Vec<WonBlock>, InputError> {
-	#[derive(Deserialize)]
-	#[serde(deny_unknown_fields)]
-	struct Raw {
-		height: u64,
-		slot: u64,
-		state_hash: String,
-		coinbase: String,
-		#[serde(default)]
-		fees: Option<String>,
-	}
-	let raw: Vec<Raw> = serde_json::from_slice(bytes)
-		.map_err(|e| InputError::new(name, format!("not a JSON array of blocks: {e}")))?;
-	let mut seen = std::collections::BTreeSet::new();
-	raw.into_iter()
-		.enumerate()
-		.map(|(i, b)| {
-			let at = |field: &str| format!("{name}: block {} (#{i}), field `{field}`", b.height);
-			if !seen.insert(b.state_hash.clone()) {
-				return Err(InputError::new(at("state_hash"), "listed twice"));
+/// Refuse blocks a Mina chain cannot produce (used with a Mina ledger): heights and global slots
+/// above a `u32`, a coinbase or fees above a `u64` of nanomina.
+pub fn check_mina_blocks(name: &str, blocks: &[WonBlock]) -> Result<(), InputError> {
+	use crate::ledger::{MINA_DECIMALS, MINA_MAX_AMOUNT, MINA_MAX_SLOT};
+	for (i, block) in blocks.iter().enumerate() {
+		let at = |field: &str| format!("{name}: block {} (#{i}), field `{field}`", block.height);
+		if block.height > MINA_MAX_SLOT {
+			return Err(InputError::new(at("height"), "beyond what Mina can name (a u32)"));
+		}
+		if block.slot > MINA_MAX_SLOT {
+			return Err(InputError::new(
+				at("slot"),
+				format!("slot {} is beyond Mina's last slot ({MINA_MAX_SLOT}, a u32)", block.slot),
+			));
+		}
+		for (field, value) in [("coinbase", block.coinbase), ("fees", block.fees)] {
+			if value > MINA_MAX_AMOUNT {
+				return Err(InputError::new(
+					at(field),
+					format!(
+						"{} MINA is more than Mina can represent ({} MINA, a u64 of nanomina): \
+						 an amount in nanomina read as MINA?",
+						amount::format(value, MINA_DECIMALS),
+						amount::format(MINA_MAX_AMOUNT, MINA_DECIMALS)
+					),
+				));
 			}
-			let coinbase = amount::parse(&b.coinbase, decimals)
-				.map_err(|e| InputError::new(at("coinbase"), format!("{e} ({:?})", b.coinbase)))?;
-			let fees = match &b.fees {
-				Some(fees) => amount::parse(fees, decimals)
-					.map_err(|e| InputError::new(at("fees"), format!("{e} ({fees:?})")))?,
-				None => 0,
-			};
-			Ok(WonBlock {
-				height: b.height,
-				slot: b.slot,
-				state_hash: b.state_hash,
-				coinbase,
-				fees,
-			})
-		})
-		.collect()
+		}
+	}
+	Ok(())
 }
 
 /// Parse a rate: `"5%"`, `"2.5%"` or a fraction `"0.05"`, into parts per billion.
@@ -114,6 +105,30 @@ pub fn format_rate(ppb: u128) -> String {
 	format!("{}%", amount::format(ppb, 7))
 }
 
+/// Where a plan rounds down.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Rounding {
+	/// Once per delegator over the whole plan: `floor(R * s / S)`, then the commission
+	/// `floor(gross * rate)`. Nothing is lost to rounding but one fraction per delegator.
+	#[default]
+	PerPlan,
+	/// Once per block and delegator, the commission inside the floor:
+	/// `sum over blocks of floor(r_b * (1 - rate) * s / S)`, the public payout tools' rule, in
+	/// exact integers. Each block loses up to a nanomina per delegator to the operator.
+	PerBlock,
+}
+
+impl core::str::FromStr for Rounding {
+	type Err = String;
+	fn from_str(s: &str) -> Result<Self, Self::Err> {
+		match s {
+			"per-plan" => Ok(Self::PerPlan),
+			"per-block" => Ok(Self::PerBlock),
+			other => Err(format!("unknown rounding {other:?}: expected per-plan or per-block")),
+		}
+	}
+}
+
 /// How to share.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Policy {
@@ -126,6 +141,8 @@ pub struct Policy {
 	/// With the unlocked-stake bonus: the coinbase of a block that is not supercharged; what a
 	/// block pays above it goes to the delegators unlocked at its slot.
 	pub supercharge_base: Option<Amount>,
+	/// Where to round down.
+	pub rounding: Rounding,
 }
 
 /// One delegator's line of a plan.
@@ -202,6 +219,10 @@ pub struct Plan {
 	pub min_payout: String,
 	/// The unlocked-stake bonus base, if the policy is on.
 	pub supercharge_base: Option<String>,
+	/// `per-block` when the plan rounds per block (absent: per plan, so that plans made before
+	/// the option keep their hash).
+	#[serde(default, skip_serializing_if = "Option::is_none")]
+	pub rounding: Option<String>,
 	/// The blocks paid for, by height.
 	pub blocks: Vec<PlanBlock>,
 	/// Totals.
@@ -385,6 +406,16 @@ fn mul_div(a: u128, b: u128, c: u128) -> Option<u128> {
 	a.checked_mul(b)?.checked_div(c)
 }
 
+/// `floor(a * b * k / (c * BILLION))` in 256 bits (a reward times a stake times a rate's
+/// complement does not fit 128), `None` if `c == 0` or the result does not fit 128 bits.
+fn mul_div_rate(a: u128, b: u128, k: u128, c: u128) -> Option<u128> {
+	use sp_core::U256;
+	let numerator = U256::from(a).checked_mul(U256::from(b))?.checked_mul(U256::from(k))?;
+	let denominator = U256::from(c).checked_mul(U256::from(BILLION))?;
+	let quotient = numerator.checked_div(denominator)?;
+	(quotient <= U256::from(u128::MAX)).then(|| quotient.low_u128())
+}
+
 /// Make the plan for `delegate`.
 pub fn plan(
 	ledger: &Ledger,
@@ -403,6 +434,8 @@ pub fn plan(
 		stake: Amount,
 		unlock: Unlock,
 		gross: Amount,
+		/// With per-block rounding: its payout before carry, summed block by block.
+		net: Amount,
 	}
 	let mut delegators: Vec<Delegator> = ledger
 		.accounts
@@ -414,6 +447,7 @@ pub fn plan(
 				stake,
 				unlock: account.unlock(),
 				gross: 0,
+				net: 0,
 			})
 		})
 		.collect();
@@ -444,6 +478,8 @@ pub fn plan(
 	let mut bonus_total: Amount = 0;
 	let mut plan_blocks = Vec::with_capacity(blocks.len());
 	let mut bonuses: Vec<BlockBonus> = Vec::new();
+	// With per-block rounding: each block's reward outside the bonus, in block order.
+	let mut base_rewards: Vec<Amount> = Vec::new();
 	let mut sorted: Vec<&WonBlock> = blocks.iter().collect();
 	sorted.sort_by(|a, b| (a.height, &a.state_hash).cmp(&(b.height, &b.state_hash)));
 	for block in sorted {
@@ -465,6 +501,7 @@ pub fn plan(
 		}
 		bonus_total = bonus_total.saturating_add(bonus);
 		base_pool = base_pool.saturating_add(reward.saturating_sub(bonus));
+		base_rewards.push(reward.saturating_sub(bonus));
 		plan_blocks.push(PlanBlock {
 			height: block.height,
 			slot: block.slot,
@@ -476,15 +513,35 @@ pub fn plan(
 	// Each delegator's gross share: its share of each block's bonus while unlocked, in block
 	// order, then its share of the base pool. Independent per delegator, so the delegators are
 	// split between the cores (the 128-bit divisions dominate the plan's time).
+	let per_block = policy.rounding == Rounding::PerBlock;
 	let shares = par_chunks_mut(&mut delegators, |chunk| -> Result<(), PlanError> {
 		for d in chunk {
+			// What the delegator keeps of each unit: 1 - its commission rate.
+			let keep = BILLION.saturating_sub(
+				policy.commissions.get(d.pk).copied().unwrap_or(policy.default_commission),
+			);
 			for b in bonuses.iter().filter(|b| unlocked_at(d.unlock, b.slot)) {
 				let share =
 					mul_div(b.bonus, d.stake, b.unlocked_stake).ok_or(PlanError::Overflow)?;
 				d.gross = d.gross.saturating_add(share);
+				if per_block {
+					let net = mul_div_rate(b.bonus, d.stake, keep, b.unlocked_stake)
+						.ok_or(PlanError::Overflow)?;
+					d.net = d.net.saturating_add(net);
+				}
 			}
-			let share = mul_div(base_pool, d.stake, total_stake).ok_or(PlanError::Overflow)?;
-			d.gross = d.gross.saturating_add(share);
+			if per_block {
+				for &reward in &base_rewards {
+					let share = mul_div(reward, d.stake, total_stake).ok_or(PlanError::Overflow)?;
+					d.gross = d.gross.saturating_add(share);
+					let net = mul_div_rate(reward, d.stake, keep, total_stake)
+						.ok_or(PlanError::Overflow)?;
+					d.net = d.net.saturating_add(net);
+				}
+			} else {
+				let share = mul_div(base_pool, d.stake, total_stake).ok_or(PlanError::Overflow)?;
+				d.gross = d.gross.saturating_add(share);
+			}
 		}
 		Ok(())
 	});
@@ -492,11 +549,11 @@ pub fn plan(
 
 	// Lines for every delegator and every account with something carried in, by pk: merge
 	// the two sorted lists.
-	let mut rows: Vec<(&str, Amount, Amount)> =
-		delegators.iter().map(|d| (d.pk, d.stake, d.gross)).collect();
+	let mut rows: Vec<(&str, Amount, Amount, Amount)> =
+		delegators.iter().map(|d| (d.pk, d.stake, d.gross, d.net)).collect();
 	for pk in carry_in.keys() {
 		if delegators.binary_search_by(|d| d.pk.cmp(pk.as_str())).is_err() {
-			rows.push((pk.as_str(), 0, 0));
+			rows.push((pk.as_str(), 0, 0, 0));
 		}
 	}
 	rows.sort_by(|a, b| a.0.cmp(b.0));
@@ -514,9 +571,14 @@ pub fn plan(
 	let chunks = par_chunks(&rows, |chunk| -> Result<Vec<Line>, PlanError> {
 		chunk
 			.iter()
-			.map(|&(pk, stake, g)| {
+			.map(|&(pk, stake, g, net)| {
 				let rate = policy.commissions.get(pk).copied().unwrap_or(policy.default_commission);
-				let commission = mul_div(g, rate, BILLION).ok_or(PlanError::Overflow)?;
+				// Per block, the commission is what each block's floor left the operator.
+				let commission = if per_block {
+					g.saturating_sub(net)
+				} else {
+					mul_div(g, rate, BILLION).ok_or(PlanError::Overflow)?
+				};
 				let carried_in = carry_in.get(pk).copied().unwrap_or_default();
 				let owed = g.saturating_sub(commission).saturating_add(carried_in);
 				let (payout, carry_out) =
@@ -563,6 +625,7 @@ pub fn plan(
 		commissions: policy.commissions.iter().map(|(k, v)| (k.clone(), format_rate(*v))).collect(),
 		min_payout: amount::format(policy.min_payout, d),
 		supercharge_base: policy.supercharge_base.map(|b| amount::format(b, d)),
+		rounding: per_block.then(|| "per-block".to_string()),
 		blocks: plan_blocks,
 		totals: Totals {
 			stake: amount::format(total_stake, d),
@@ -623,6 +686,7 @@ mod tests {
 			commissions: BTreeMap::new(),
 			min_payout: 0,
 			supercharge_base: None,
+			rounding: Rounding::PerPlan,
 		};
 		let plan = plan(&ledger, "K", &[block], &policy, &BTreeMap::new()).unwrap();
 		let (bytes, hash) = plan.to_file();
@@ -631,6 +695,78 @@ mod tests {
 		assert_eq!(file.plan_hash, hash);
 		assert_eq!(plan.hash(), hash);
 		assert_eq!(file.plan.lines[0].payout, "0.000000007");
+	}
+
+	/// The fixture's delegators (tests/fixtures/README.md) with both roundings. Worked out by
+	/// hand in integers: S = 12,010.5 MINA, blocks of 1,440.3 and 720 MINA.
+	/// - A (0%): per plan floor(2,160.3e9 * 1000 / 12010.5) = 179,867,615,836; per block
+	///   floor(1,440.3e9 * 1000 / 12010.5) + floor(720e9 * 1000 / 12010.5) = 119,920,069,938 +
+	///   59,947,545,897 = 179,867,615,835: one nanomina less.
+	/// - B (5%): per plan gross 539,602,847,508, commission floor(gross / 20) = 26,980,142,375,
+	///   payout 512,622,705,133; per block floor(1,440.3e9 * 0.95 * 3000 / 12010.5) +
+	///   floor(720e9 * 0.95 * 3000 / 12010.5) = 341,772,199,325 + 170,850,505,807 =
+	///   512,622,705,132, gross 359,760,209,816 + 179,842,637,692 = 539,602,847,508, so the
+	///   commission is 26,980,142,376.
+	#[test]
+	fn per_block_rounding_floors_each_block_with_the_commission_inside() {
+		let account = |pk: &str, balance: u128| Account {
+			pk: pk.into(),
+			balance,
+			delegate: Some("POOL".into()),
+			stakes: vec![],
+			timing: None,
+			schedules: vec![],
+		};
+		let ledger = Ledger {
+			source: Source::Mina,
+			decimals: 9,
+			accounts: vec![
+				account("A", 1_000_000_000_000),
+				account("B", 3_000_000_000_000),
+				account("C", 6_000_500_000_000),
+				account("E", 2_000_000_000_000),
+				account("POOL", 10_000_000_000),
+			],
+		};
+		let blocks = [
+			WonBlock {
+				height: 10,
+				slot: 120,
+				state_hash: "ten".into(),
+				coinbase: 1_440_000_000_000,
+				fees: 300_000_000,
+			},
+			WonBlock {
+				height: 11,
+				slot: 150,
+				state_hash: "eleven".into(),
+				coinbase: 720_000_000_000,
+				fees: 0,
+			},
+		];
+		let policy = |rounding| Policy {
+			default_commission: 50_000_000,
+			commissions: BTreeMap::from([("A".to_string(), 0)]),
+			min_payout: 0,
+			supercharge_base: None,
+			rounding,
+		};
+		let line = |plan: &Plan, pk: &str| plan.lines.iter().find(|l| l.pk == pk).unwrap().clone();
+		let per_plan =
+			plan(&ledger, "POOL", &blocks, &policy(Rounding::PerPlan), &BTreeMap::new()).unwrap();
+		let per_block =
+			plan(&ledger, "POOL", &blocks, &policy(Rounding::PerBlock), &BTreeMap::new()).unwrap();
+		assert_eq!(line(&per_plan, "A").payout, "179.867615836");
+		assert_eq!(line(&per_block, "A").payout, "179.867615835");
+		assert_eq!(line(&per_plan, "B").payout, "512.622705133");
+		assert_eq!(line(&per_plan, "B").commission, "26.980142375");
+		assert_eq!(line(&per_block, "B").payout, "512.622705132");
+		assert_eq!(line(&per_block, "B").gross, "539.602847508");
+		assert_eq!(line(&per_block, "B").commission, "26.980142376");
+		// The per-plan plan keeps its hash's form (no `rounding` field); the per-block one says so.
+		assert_eq!(per_plan.rounding, None);
+		assert_eq!(per_block.rounding.as_deref(), Some("per-block"));
+		assert_ne!(per_plan.hash(), per_block.hash());
 	}
 
 	/// 10,000 delegators: above the threshold at which the plan splits its work between cores.
@@ -672,6 +808,7 @@ mod tests {
 			commissions: BTreeMap::new(),
 			min_payout: 0,
 			supercharge_base: Some(720_000_000_000),
+			rounding: Rounding::PerPlan,
 		};
 		let plan = plan(&ledger, "K", &blocks, &policy, &BTreeMap::new()).unwrap();
 
@@ -759,6 +896,7 @@ mod tests {
 			min_payout in 0u128..1_000_000_000_000u128,
 			carry in prop::collection::vec(0u128..10_000_000_000u128, 0..5),
 			bonus in prop::option::of(0u128..1_500_000_000_000u128),
+			per_block in any::<bool>(),
 		) {
 			let blocks: Vec<WonBlock> = rewards.iter().enumerate().map(|(i, (coinbase, fees, slot))| WonBlock {
 				height: i as u64, slot: *slot, state_hash: format!("h{i}"), coinbase: *coinbase, fees: *fees,
@@ -770,6 +908,7 @@ mod tests {
 				commissions: BTreeMap::from([("pk000".to_string(), 0)]),
 				min_payout,
 				supercharge_base: bonus,
+				rounding: if per_block { Rounding::PerBlock } else { Rounding::PerPlan },
 			};
 			let plan = plan(&ledger, "K", &blocks, &policy, &carry_in).unwrap();
 			let t = &plan.totals;

@@ -122,6 +122,45 @@ fn plans_the_fixture_payouts_as_worked_out_by_hand() {
 	fs::remove_dir_all(&dir).unwrap();
 }
 
+/// `--rounding per-block`: each block floored with the commission inside (the public payout
+/// tools' rule); A and B worked out by hand in `payouts::tests`.
+#[test]
+fn per_block_rounding_on_the_fixture() {
+	let dir = workdir("per-block");
+	let d = dir.display().to_string();
+	let args = plan_args(&d, &fixture("ledger.json"), &["--rounding", "per-block"]);
+	let out = run(&args.iter().map(String::as_str).collect::<Vec<_>>());
+	assert!(out.status.success(), "{}", stderr(&out));
+	let csv = fs::read_to_string(dir.join("plan.csv")).unwrap();
+	let payout = |pk: &str| {
+		let line = csv.lines().find(|l| l.starts_with(&format!("{pk},"))).unwrap();
+		line.split(',').nth(6).unwrap().to_string()
+	};
+	assert_eq!(payout("B62qA"), "179.867615835");
+	assert_eq!(payout("B62qB"), "512.622705132");
+	let plan: serde_json::Value =
+		serde_json::from_slice(&fs::read(dir.join("plan.json")).unwrap()).unwrap();
+	assert_eq!(plan["plan"]["rounding"], "per-block");
+	let t = &plan["plan"]["totals"];
+	let n = |v: &serde_json::Value| {
+		let text = v.as_str().unwrap();
+		let (whole, frac) = text.split_once('.').unwrap_or((text, ""));
+		whole.parse::<u128>().unwrap() * 1_000_000_000
+			+ format!("{frac:0<9}").parse::<u128>().unwrap()
+	};
+	// Nothing is lost either way: paid + carried + commission + dust = R + carried in.
+	assert_eq!(
+		n(&t["paid"]) + n(&t["carry_out"]) + n(&t["commission"]) + n(&t["dust"]),
+		2_161_050_000_000
+	);
+	let out = run(&plan_args(&d, &fixture("ledger.json"), &["--rounding", "per-coin"])
+		.iter()
+		.map(String::as_str)
+		.collect::<Vec<_>>());
+	assert!(stderr(&out).contains("unknown rounding \"per-coin\""), "{}", stderr(&out));
+	fs::remove_dir_all(&dir).unwrap();
+}
+
 #[test]
 fn the_unlocked_stake_bonus_goes_to_the_unlocked() {
 	let dir = workdir("bonus");
@@ -195,7 +234,10 @@ fn odds_for_every_delegator_of_a_ledger() {
 
 /// Bad input: non-zero exit, a message naming the file, account and field, and no output.
 fn assert_refused(ledger_json: &str, blocks_json: Option<&str>, delegate: &str, message: &str) {
-	let dir = workdir("bad");
+	// Tests run in parallel: each call its own directory.
+	static CALLS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+	let call = CALLS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+	let dir = workdir(&format!("bad-{call}"));
 	let d = dir.display().to_string();
 	let ledger = dir.join("in-ledger.json");
 	fs::write(&ledger, ledger_json).unwrap();
@@ -248,11 +290,97 @@ fn refuses_bad_input_without_partial_output() {
 	);
 	assert_refused(
 		good,
-		Some(r#"[{"height": 1, "slot": 1, "state_hash": "3N", "coinbase": "7x"}]"#),
+		Some(r#"[{"height": 1, "slot": 1, "state_hash": "3N", "coinbase": "7x MINA"}]"#),
 		"B62qPOOL",
 		"block 1 (#0), field `coinbase`: not a decimal number",
 	);
 	assert_refused(good, Some("[]"), "B62qPOOL", "the blocks file lists no block");
+}
+
+/// What a Mina chain cannot produce is refused, not added up or read in the wrong unit.
+#[test]
+fn refuses_what_mina_cannot_produce() {
+	let good = r#"[{"pk": "B62qA", "balance": "1", "delegate": "B62qPOOL"}]"#;
+	// The same key twice: never two stakes to add.
+	assert_refused(
+		r#"[{"pk": "B62qA", "balance": "1", "delegate": "B62qPOOL"},
+			{"pk": "B62qB", "balance": "2", "delegate": "B62qPOOL"},
+			{"pk": "B62qA", "balance": "3", "delegate": "B62qPOOL"}]"#,
+		None,
+		"B62qPOOL",
+		"account B62qA: listed twice (#0 and #2)",
+	);
+	// u64::MAX nanomina is 18,446,744,073.709551615 MINA: one nanomina more is refused.
+	assert_refused(
+		r#"[{"pk": "B62qA", "balance": "18446744073.709551616", "delegate": "B62qPOOL"}]"#,
+		None,
+		"B62qPOOL",
+		"account B62qA (#0), field `balance`: 18446744073.709551616 MINA is more than Mina can represent",
+	);
+	// Global slots are u32: 4294967296 is one past the last.
+	assert_refused(
+		r#"[{"pk": "B62qA", "balance": "1", "delegate": "B62qPOOL", "timing": {
+			"initial_minimum_balance": "1", "cliff_time": "4294967296", "cliff_amount": "0",
+			"vesting_period": "1", "vesting_increment": "1"}}]"#,
+		None,
+		"B62qPOOL",
+		"field `timing.cliff_time`: slot 4294967296 is beyond Mina's last slot (4294967295",
+	);
+	assert_refused(
+		good,
+		Some(r#"[{"height": 1, "slot": 4294967296, "state_hash": "3N", "coinbase": "720 MINA"}]"#),
+		"B62qPOOL",
+		"block 1 (#0), field `slot`: slot 4294967296 is beyond Mina's last slot",
+	);
+	// A coinbase copied in nanomina (720 MINA = 720000000000) with no unit: refused, not read
+	// as 720 billion MINA.
+	assert_refused(
+		good,
+		Some(r#"[{"height": 1, "slot": 1, "state_hash": "3N", "coinbase": "720000000000"}]"#),
+		"B62qPOOL",
+		"block 1 (#0), field `coinbase`: \"720000000000\" does not name its unit",
+	);
+	// And labelled MINA by mistake: more than Mina can represent.
+	assert_refused(
+		good,
+		Some(r#"[{"height": 1, "slot": 1, "state_hash": "3N", "coinbase": "720000000000 MINA"}]"#),
+		"B62qPOOL",
+		"an amount in nanomina read as MINA?",
+	);
+	// Archive rows are nanomina: a MINA amount there is refused too.
+	assert_refused(
+		good,
+		Some(
+			r#"[{"blockheight": 1, "statehash": "3N", "globalslotsincegenesis": 1, "coinbase": "720.5"}]"#,
+		),
+		"B62qPOOL",
+		"is not a whole number of nanomina",
+	);
+}
+
+#[test]
+fn refuses_flags_mina_cannot_mean() {
+	let dir = workdir("flags");
+	let d = dir.display().to_string();
+	let ledger = fixture("ledger.json");
+	// A commission for a key the ledger does not hold.
+	let args = plan_args(&d, &ledger, &["--account-commission", "B62qNOBODY=0%"]);
+	let out = run(&args.iter().map(String::as_str).collect::<Vec<_>>());
+	assert!(!out.status.success());
+	assert!(
+		stderr(&out).contains("--account-commission B62qNOBODY: no such account in the ledger"),
+		"{}",
+		stderr(&out)
+	);
+	// An epoch of no slots.
+	let out = run(&["odds", "--stake", "1", "--total", "4", "--slots", "0"]);
+	assert!(!out.status.success());
+	assert!(stderr(&out).contains("--slots must be at least 1"), "{}", stderr(&out));
+	// A stake Mina cannot hold.
+	let out = run(&["odds", "--stake", "1", "--total", "18446744073.709551616"]);
+	assert!(!out.status.success());
+	assert!(stderr(&out).contains("at most 18446744073.709551615"), "{}", stderr(&out));
+	fs::remove_dir_all(&dir).unwrap();
 }
 
 #[test]
