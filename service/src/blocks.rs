@@ -371,7 +371,10 @@ fn nanomina(
 	let text = match row.get(field) {
 		Some(Value::Number(n)) => n.to_string(),
 		Some(Value::String(s)) => s.trim().to_string(),
-		None | Some(Value::Null) => return Ok(0),
+		// SQL's NULL (no such transfer in the block).
+		Some(Value::Null) => return Ok(0),
+		// A misnamed column must not read as nothing paid.
+		None => return Err(InputError::new(at(), "missing (null if the block has none)")),
 		Some(_) => return Err(InputError::new(at(), "not an amount")),
 	};
 	// The sources give nanomina: a fraction is a sign of MINA given where nanomina are due.
@@ -425,19 +428,20 @@ fn parse_rows(name: &str, rows: &[Value]) -> Result<Vec<SourceBlock>, InputError
 			let Value::Object(row) = row else {
 				return Err(InputError::new(format!("{name}: block #{i}"), "not a JSON object"));
 			};
-			row_block(name, i, row)
+			// Column names as SQL gives them, whatever their case.
+			let row: Map<String, Value> =
+				row.iter().map(|(k, v)| (k.to_ascii_lowercase(), v.clone())).collect();
+			row_block(name, i, &row)
 		})
 		.collect()
 }
 
 fn row_block(name: &str, i: usize, row: &Map<String, Value>) -> Result<SourceBlock, InputError> {
 	let height = whole(name, i, None, row, "blockheight")?;
-	// The archive's global slot; older queries call it `slot`.
-	let slot = if row.contains_key("globalslotsincegenesis") {
-		whole(name, i, Some(height), row, "globalslotsincegenesis")?
-	} else {
-		whole(name, i, Some(height), row, "slot")?
-	};
+	// The global slot since genesis. A `slot` column is not enough: the payouts API's and the
+	// forked archive's `slot` count from the hard fork (564,480 slots apart), MinaExplorer's from
+	// the epoch's start.
+	let slot = whole(name, i, Some(height), row, "globalslotsincegenesis")?;
 	Ok(SourceBlock {
 		height,
 		slot,
@@ -556,16 +560,23 @@ fn parse_graphql(name: &str, value: &Value) -> Result<Vec<SourceBlock>, InputErr
 					let fee = nanomina(name, i, height, transfer, "fee")?;
 					let kind = transfer.get("type").and_then(Value::as_str).unwrap_or_default();
 					let recipient = transfer.get("recipient").and_then(Value::as_str);
-					let total = if kind.eq_ignore_ascii_case("Fee_transfer_via_coinbase") {
-						&mut from_coinbase
-					} else if recipient.is_some() && recipient == receiver {
-						&mut to_receiver
-					} else {
-						continue;
-					};
-					*total = total.checked_add(fee).ok_or_else(|| {
-						InputError::new(at("transactions.feeTransfer"), "fees overflow")
-					})?;
+					if receiver.is_none() {
+						return Err(InputError::new(
+							at("transactions.coinbaseReceiverAccount"),
+							"missing: the fee transfers cannot be told apart without it",
+						));
+					}
+					let overflow =
+						|| InputError::new(at("transactions.feeTransfer"), "fees overflow");
+					// As the public payout tool reads an explorer's answer: every transfer to the
+					// coinbase receiver is its fees, every transfer via the coinbase is paid from
+					// the coinbase (one to the receiver itself nets out).
+					if kind.eq_ignore_ascii_case("Fee_transfer_via_coinbase") {
+						from_coinbase = from_coinbase.checked_add(fee).ok_or_else(overflow)?;
+					}
+					if recipient.is_some() && recipient == receiver {
+						to_receiver = to_receiver.checked_add(fee).ok_or_else(overflow)?;
+					}
 				}
 			}
 			Ok(SourceBlock {

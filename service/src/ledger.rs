@@ -190,8 +190,16 @@ impl Ledger {
 			Some(b'[') => {
 				// Only the fields used are kept: a Mina export's permissions, receipt chain
 				// hashes and the like are skipped while parsing.
-				let accounts: Vec<Fields> = serde_json::from_slice(bytes)
+				let mut accounts: Vec<Fields> = serde_json::from_slice(bytes)
 					.map_err(|e| InputError::new(name, format!("malformed JSON: {e}")))?;
+				// Since Berkeley an account is a key and a token: only MINA accounts stake (the
+				// same key may hold other tokens, each its own record).
+				accounts.retain(|f| match &f.token {
+					None | Some(Value::Null) => true,
+					Some(Value::String(token)) => MINA_TOKENS.contains(&token.as_str()),
+					Some(Value::Number(n)) => n.as_u64() == Some(1),
+					Some(_) => false,
+				});
 				let accounts = parse_accounts(name, accounts, MINA_DECIMALS)?;
 				check_mina_limits(name, &accounts)?;
 				Ok(Ledger { source: Source::Mina, decimals: MINA_DECIMALS, accounts })
@@ -243,6 +251,7 @@ impl Ledger {
 #[derive(Debug, Default, Deserialize)]
 struct Fields {
 	pk: Option<Value>,
+	token: Option<Value>,
 	balance: Option<Value>,
 	delegate: Option<Value>,
 	timing: Option<Value>,
@@ -254,6 +263,7 @@ impl Fields {
 	fn of_snapshot(a: &RawAccount) -> Result<Self, serde_json::Error> {
 		Ok(Self {
 			pk: Some(Value::String(a.pk.clone())),
+			token: None,
 			balance: Some(Value::String(a.balance.clone())),
 			delegate: a.delegate.clone().map(Value::String),
 			timing: a.timing.as_ref().map(serde_json::to_value).transpose()?,
@@ -366,6 +376,9 @@ fn parse_accounts(
 	}
 	Ok(accounts)
 }
+
+/// The MINA token's id in a ledger export: `1` before the Berkeley fork, its base58 form after.
+pub const MINA_TOKENS: [&str; 2] = ["1", "wSHV2S4qX9jFsLjQo8r1BsMLH2ZRKsZx6EJd1sbozGPieEC4Jf"];
 
 /// The most a Mina account can hold, or any Mina amount be: a `u64` of nanomina
 /// (18,446,744,073.709551615 MINA).

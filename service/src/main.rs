@@ -381,16 +381,45 @@ fn make_plan(inputs: &PlanInputs) -> Result<payouts::Plan, String> {
 		fork_start_slot: inputs.fork_start_slot,
 	};
 	blocks::check(&blocks_name, &source_blocks, &selection).map_err(|e| e.to_string())?;
+	// A source that cannot tell whether a block is final needs the tip to count confirmations.
+	if format != blocks::BlocksFormat::Tool && inputs.tip_height.is_none() {
+		if let Some(block) = source_blocks.iter().find(|b| b.chain_status.is_none()) {
+			return Err(format!(
+				"{blocks_name}: block {} has no chain status: give --tip-height (the chain's \
+				 height now) so that blocks fewer than --confirmations deep are refused",
+				block.height
+			));
+		}
+	}
+	// Each block is paid from the ledger it was won with: one ledger per plan.
+	let hashes: std::collections::BTreeSet<&str> =
+		source_blocks.iter().filter_map(|b| b.staking_ledger_hash.as_deref()).collect();
+	if hashes.len() > 1 {
+		return Err(format!(
+			"{blocks_name}: the blocks were won with {} staking ledgers ({}): plan each epoch \
+			 with its own ledger (--epoch, --ledger-hash)",
+			hashes.len(),
+			hashes.iter().copied().collect::<Vec<_>>().join(", ")
+		));
+	}
 	if let Some(want) = &inputs.ledger_hash {
 		for (i, block) in source_blocks.iter().enumerate() {
-			if let Some(hash) = &block.staking_ledger_hash {
-				if hash != want {
+			match &block.staking_ledger_hash {
+				Some(hash) if hash == want => {},
+				Some(hash) => {
 					return Err(format!(
 						"{blocks_name}: block {} (#{i}) was won with staking ledger {hash}, not \
 						 --ledger-hash {want}: pay it from its own epoch's ledger",
 						block.height
-					));
-				}
+					))
+				},
+				None => {
+					return Err(format!(
+						"{blocks_name}: block {} (#{i}) names no staking ledger: --ledger-hash \
+						 cannot be checked",
+						block.height
+					))
+				},
 			}
 		}
 	}
@@ -490,6 +519,15 @@ fn run_payouts(command: PayoutsCommand) -> Result<(), String> {
 			}
 			let recomputed = make_plan(&inputs)?;
 			let hash = recomputed.hash();
+			if recomputed.rounding != file.plan.rounding {
+				let name = |r: &Option<String>| r.clone().unwrap_or_else(|| "per-plan".into());
+				return Err(format!(
+					"{}: the plan rounds {}, these inputs {} (--rounding)",
+					plan.display(),
+					name(&file.plan.rounding),
+					name(&recomputed.rounding)
+				));
+			}
 			if hash != file.plan_hash {
 				return Err(format!(
 					"{}: plan hash {} does not match the plan recomputed from these inputs ({hash})",

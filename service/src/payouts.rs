@@ -54,7 +54,8 @@ impl WonBlock {
 }
 
 /// Refuse blocks a Mina chain cannot produce (used with a Mina ledger): heights and global slots
-/// above a `u32`, a coinbase or fees above a `u64` of nanomina.
+/// above a `u32`, a coinbase or fees above a `u64` of nanomina, a coinbase below 1 MINA or above
+/// 1,440 (an amount in the wrong unit).
 pub fn check_mina_blocks(name: &str, blocks: &[WonBlock]) -> Result<(), InputError> {
 	use crate::ledger::{MINA_DECIMALS, MINA_MAX_AMOUNT, MINA_MAX_SLOT};
 	for (i, block) in blocks.iter().enumerate() {
@@ -80,6 +81,20 @@ pub fn check_mina_blocks(name: &str, blocks: &[WonBlock]) -> Result<(), InputErr
 					),
 				));
 			}
+		}
+		// Mina pays a fixed coinbase: 720 MINA (1,440 supercharged before Berkeley, 360 after
+		// Mesa), or none (less what SNARK work beyond the block's fees took from it). Less than
+		// 1 MINA, or more than 1,440, is an amount in the wrong unit.
+		let coinbase = block.coinbase;
+		if coinbase != 0 && !(1_000_000_000..=1_440_000_000_000).contains(&coinbase) {
+			return Err(InputError::new(
+				at("coinbase"),
+				format!(
+					"{} MINA is no Mina coinbase (720, 1440 supercharged, 360 after Mesa): an \
+					 amount in the wrong unit?",
+					amount::format(coinbase, MINA_DECIMALS)
+				),
+			));
 		}
 	}
 	Ok(())

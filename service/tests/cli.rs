@@ -347,6 +347,13 @@ fn refuses_what_mina_cannot_produce() {
 		"B62qPOOL",
 		"an amount in nanomina read as MINA?",
 	);
+	// 720 nanomina where 720 MINA was meant: no Mina coinbase.
+	assert_refused(
+		good,
+		Some(r#"[{"height": 1, "slot": 1, "state_hash": "3N", "coinbase": "720 nanomina"}]"#),
+		"B62qPOOL",
+		"0.00000072 MINA is no Mina coinbase",
+	);
 	// Archive rows are nanomina: a MINA amount there is refused too.
 	assert_refused(
 		good,
@@ -356,6 +363,34 @@ fn refuses_what_mina_cannot_produce() {
 		"B62qPOOL",
 		"is not a whole number of nanomina",
 	);
+}
+
+/// Since Berkeley a ledger export lists a key once per token it holds: only MINA stakes.
+#[test]
+fn token_accounts_are_not_stakes() {
+	let dir = workdir("tokens");
+	let d = dir.display().to_string();
+	let ledger = dir.join("ledger.json");
+	fs::write(
+		&ledger,
+		r#"[{"pk": "B62qA", "balance": "1000", "delegate": "B62qPOOL", "token": "wSHV2S4qX9jFsLjQo8r1BsMLH2ZRKsZx6EJd1sbozGPieEC4Jf"},
+		    {"pk": "B62qA", "balance": "5000", "delegate": "B62qPOOL", "token": "xOTHERtoken"},
+		    {"pk": "B62qB", "balance": "3000", "delegate": "B62qPOOL", "token": "1"}]"#,
+	)
+	.unwrap();
+	let mut args = plan_args(&d, &ledger.display().to_string(), &[]);
+	// Without the fixture's per-account rate and carry-in (other keys).
+	let i = args.iter().position(|a| a == "--account-commission").unwrap();
+	args.drain(i..i + 2);
+	let i = args.iter().position(|a| a == "--carry-in").unwrap();
+	args.drain(i..i + 2);
+	let out = run(&args.iter().map(String::as_str).collect::<Vec<_>>());
+	assert!(out.status.success(), "{}", stderr(&out));
+	let plan: serde_json::Value =
+		serde_json::from_slice(&fs::read(dir.join("plan.json")).unwrap()).unwrap();
+	// A's MINA record (1000) and B's (3000): the other token's 5000 is not stake.
+	assert_eq!(plan["plan"]["totals"]["stake"], "4000");
+	fs::remove_dir_all(&dir).unwrap();
 }
 
 #[test]
