@@ -36,8 +36,25 @@ enum Command {
 	/// Snapshots of the chain's staking state.
 	#[command(subcommand)]
 	Snapshot(SnapshotCommand),
+	/// Mina epochs and global slots: an epoch's first and last slot (for the archive query), or
+	/// the epoch of a slot.
+	Epoch(EpochArgs),
 	/// Time `payouts plan` and `unlock` on a generated ledger and report peak memory.
 	Bench(bench::BenchArgs),
+}
+
+#[derive(Args, Debug)]
+struct EpochArgs {
+	/// The epoch whose slots to print.
+	#[arg(long, conflicts_with = "slot", required_unless_present = "slot")]
+	epoch: Option<u64>,
+	/// A global slot (since genesis) whose epoch to print.
+	#[arg(long)]
+	slot: Option<u64>,
+	/// The first global slot of the hard fork the epochs count from (0: genesis; 564480: the
+	/// Berkeley fork).
+	#[arg(long, default_value_t = 0)]
+	fork_start_slot: u64,
 }
 
 #[derive(Subcommand, Debug)]
@@ -593,6 +610,28 @@ fn run_export(args: ExportArgs) -> Result<(), String> {
 	Ok(())
 }
 
+fn run_epoch(args: EpochArgs) -> Result<(), String> {
+	let epoch = match (args.epoch, args.slot) {
+		(Some(epoch), _) => epoch,
+		(None, Some(slot)) => slot
+			.checked_sub(args.fork_start_slot)
+			.and_then(|s| s.checked_div(blocks::SLOTS_PER_EPOCH))
+			.ok_or_else(|| {
+				format!("slot {slot} is before the fork's first slot {}", args.fork_start_slot)
+			})?,
+		(None, None) => return Err("give --epoch or --slot".into()),
+	};
+	let (first, last) = blocks::epoch_slots(epoch, args.fork_start_slot)
+		.filter(|&(_, last)| last <= staking_service::ledger::MINA_MAX_SLOT)
+		.ok_or_else(|| format!("epoch {epoch} is beyond Mina's last slot"))?;
+	println!(
+		"epoch {epoch}: global slots {first} to {last} ({} slots from slot {})",
+		blocks::SLOTS_PER_EPOCH,
+		args.fork_start_slot
+	);
+	Ok(())
+}
+
 fn main() -> ExitCode {
 	let cli = Cli::parse();
 	let result = match cli.command {
@@ -600,6 +639,7 @@ fn main() -> ExitCode {
 		Command::Unlock(args) => run_unlock(args),
 		Command::Payouts(command) => run_payouts(command),
 		Command::Snapshot(SnapshotCommand::Export(args)) => run_export(args),
+		Command::Epoch(args) => run_epoch(args),
 		Command::Bench(args) => bench::run(args),
 	};
 	if std::env::var_os(bench::REPORT_PEAK).is_some() {

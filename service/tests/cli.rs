@@ -393,6 +393,26 @@ fn token_accounts_are_not_stakes() {
 	fs::remove_dir_all(&dir).unwrap();
 }
 
+/// Epoch 34 after the Berkeley fork (slot 564480): 564480 + 34 * 7140 = 807240, and 7139 more.
+#[test]
+fn epochs_and_their_slots() {
+	let out = run(&["epoch", "--epoch", "34", "--fork-start-slot", "564480"]);
+	assert!(out.status.success(), "{}", stderr(&out));
+	assert!(stdout(&out).contains("epoch 34: global slots 807240 to 814379"), "{}", stdout(&out));
+	// The public payout tool's epoch-34 blocks: slot 809165 is in it.
+	let out = run(&["epoch", "--slot", "809165", "--fork-start-slot", "564480"]);
+	assert!(stdout(&out).contains("epoch 34: global slots 807240 to 814379"), "{}", stdout(&out));
+	let out = run(&["epoch", "--slot", "100", "--fork-start-slot", "564480"]);
+	assert!(!out.status.success());
+	assert!(
+		stderr(&out).contains("slot 100 is before the fork's first slot 564480"),
+		"{}",
+		stderr(&out)
+	);
+	let out = run(&["epoch", "--epoch", "700000"]);
+	assert!(stderr(&out).contains("epoch 700000 is beyond Mina's last slot"), "{}", stderr(&out));
+}
+
 #[test]
 fn refuses_flags_mina_cannot_mean() {
 	let dir = workdir("flags");
