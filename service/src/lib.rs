@@ -7,6 +7,7 @@
 //! - [`blocks`]: the blocks won, from this tool's JSON (units named), archive-node rows (JSON
 //!   or CSV), the payouts API or GraphQL, with the canonical, confirmation and epoch checks;
 //! - [`payouts`]: payout plans with commission, carry-over of small payouts, dust and a hash;
+//! - [`policy`]: delegation-program share classes from published address lists;
 //! - [`amount`]: decimal strings to and from integer smallest units;
 //! - [`output`]: writing several output files all or nothing.
 //!
@@ -19,4 +20,5 @@ pub mod ledger;
 pub mod odds;
 pub mod output;
 pub mod payouts;
+pub mod policy;
 pub mod unlock;

@@ -185,6 +185,10 @@ struct PlanInputs {
 	/// A per-account commission, PK=RATE (repeatable).
 	#[arg(long = "account-commission", value_name = "PK=RATE")]
 	account_commission: Vec<String>,
+	/// A share class, NAME:RATE:FILE (repeatable): every key of the address list FILE that the
+	/// ledger holds pays commission RATE (a key's own --account-commission wins).
+	#[arg(long = "share-class", value_name = "NAME:RATE:FILE")]
+	share_class: Vec<String>,
 	/// Payouts below this amount are carried to the next plan.
 	#[arg(long, default_value = "0")]
 	min_payout: String,
@@ -458,6 +462,30 @@ fn make_plan(inputs: &PlanInputs) -> Result<payouts::Plan, String> {
 		}
 		if commissions.insert(pk.to_string(), rate).is_some() {
 			return Err(format!("--account-commission {pk}: given twice"));
+		}
+	}
+	// Share classes: their keys that the ledger holds, unless negotiated on their own.
+	let negotiated: std::collections::BTreeSet<String> = commissions.keys().cloned().collect();
+	let held: std::collections::BTreeSet<&str> =
+		ledger.accounts.iter().map(|a| a.pk.as_str()).collect();
+	let mut class_of: BTreeMap<String, String> = BTreeMap::new();
+	for text in &inputs.share_class {
+		let class = staking_service::policy::parse_class_flag(text)?;
+		let path = PathBuf::from(&class.file);
+		let keys = staking_service::policy::parse_address_list(&class.file, &read(&path)?)
+			.map_err(|e| e.to_string())?;
+		for key in keys {
+			if let Some(other) = class_of.insert(key.clone(), class.name.clone()) {
+				if other != class.name {
+					return Err(format!(
+						"{key} is in two share classes, {other} and {}: which commission applies?",
+						class.name
+					));
+				}
+			}
+			if held.contains(key.as_str()) && !negotiated.contains(&key) {
+				commissions.insert(key, class.rate);
+			}
 		}
 	}
 	let policy = Policy {

@@ -413,6 +413,43 @@ fn epochs_and_their_slots() {
 	assert!(stderr(&out).contains("epoch 700000 is beyond Mina's last slot"), "{}", stderr(&out));
 }
 
+/// A share class from a published-style list (byte-order mark, CRLF): B, listed, pays 8%
+/// instead of the default 5%: gross 539.602847508, commission floor(539,602,847,508 * 8%) =
+/// 43,168,227,800, payout 496.434619708. A is listed too, but its own `B62qA=0%` wins.
+#[test]
+fn share_classes_take_their_commission_from_their_list() {
+	let dir = workdir("classes");
+	let d = dir.display().to_string();
+	let list = dir.join("in-foundation.csv");
+	fs::write(&list, "\u{feff}B62qB\r\nB62qA\r\nB62qSOMEONEELSE\r\n").unwrap();
+	let class = format!("foundation:8%:{}", list.display());
+	let args = plan_args(&d, &fixture("ledger.json"), &["--share-class", &class]);
+	let out = run(&args.iter().map(String::as_str).collect::<Vec<_>>());
+	assert!(out.status.success(), "{}", stderr(&out));
+	let csv = fs::read_to_string(dir.join("plan.csv")).unwrap();
+	let line =
+		|pk: &str| csv.lines().find(|l| l.starts_with(&format!("{pk},"))).unwrap().to_string();
+	assert_eq!(line("B62qB"), "B62qB,3000,539.602847508,8%,43.1682278,0,496.434619708,0");
+	assert!(line("B62qA").contains(",0%,0,0,179.867615836,0"), "{}", line("B62qA"));
+	// The same key in two classes.
+	let other = dir.join("in-o1.csv");
+	fs::write(&other, "B62qB\n").unwrap();
+	let second = format!("o1labs:5%:{}", other.display());
+	let args = plan_args(
+		&d,
+		&fixture("ledger.json"),
+		&["--share-class", &class, "--share-class", &second],
+	);
+	let out = run(&args.iter().map(String::as_str).collect::<Vec<_>>());
+	assert!(!out.status.success());
+	assert!(
+		stderr(&out).contains("B62qB is in two share classes, foundation and o1labs"),
+		"{}",
+		stderr(&out)
+	);
+	fs::remove_dir_all(&dir).unwrap();
+}
+
 #[test]
 fn refuses_flags_mina_cannot_mean() {
 	let dir = workdir("flags");
