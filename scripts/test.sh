@@ -45,20 +45,48 @@ finish_step() {
 }
 
 # Groups of tests running beside the main one (each its own process group), killed on exit.
-round_pid=""
 side_pids=()
-work_dir=""
+side_logs=()
+work_dir="$(mktemp -d)"
+
+# Runs a command beside the main one, in its own process group (setsid) with its output in a
+# log, so that an exit kills all of it.
+beside() {
+	local log
+	log="$work_dir/side-${#side_pids[@]}.log"
+	setsid "$@" >"$log" 2>&1 &
+	side_pids+=("$!")
+	side_logs+=("$log")
+}
+
+# Waits for every command started with `beside`, prints each one's log after the line
+# "==> <its label>, exit <code>" (labels in the order of the commands), and returns 1 if any
+# failed.
+await_beside() {
+	local i rc failed=0
+	for i in "${!side_pids[@]}"; do
+		rc=0
+		wait "${side_pids[$i]}" || rc=$?
+		echo "==> $1, exit $rc"
+		shift
+		cat "${side_logs[$i]}"
+		if [ "$rc" != 0 ]; then failed=1; fi
+	done
+	side_pids=()
+	side_logs=()
+	return "$failed"
+}
 
 summary() {
 	local rc=$?
 	local pid
-	for pid in $round_pid "${side_pids[@]}"; do
+	for pid in "${side_pids[@]}"; do
 		kill -- -"$pid" 2>/dev/null || kill "$pid" 2>/dev/null || true
 	done
-	if [ -n "$round_pid" ] || [ "${#side_pids[@]}" != 0 ]; then
+	if [ "${#side_pids[@]}" != 0 ]; then
 		# What outlives a TERM (a browser in its own group is closed by its driver first).
 		sleep 1
-		for pid in $round_pid "${side_pids[@]}"; do
+		for pid in "${side_pids[@]}"; do
 			kill -KILL -- -"$pid" 2>/dev/null || true
 		done
 	fi
@@ -110,30 +138,24 @@ build_dashboard
 # browser test: it waits on the page for every state it checks and seals the blocks it counts
 # itself, so a busy machine only slows it.
 step "cargo test, and beside it the target-scale round, the short soak and the dashboard's browser test"
-work_dir="$(mktemp -d)"
 ROUND_TEST=a_round_at_the_stake_pools_target_scale
 SOAK_TEST=soak_both_pallets_with_every_invariant_after_every_block
 BESIDE_E2E=(dashboard.test.js)
-# Its own process group (setsid), so that an exit kills all of it.
+E2E=(node --test --test-concurrency=1 --test-timeout=600000)
 # shellcheck disable=SC2016
-setsid bash -c '
+beside bash -c '
 	rc=0
 	cargo test --workspace --features "$FEATURES" --test round --test soak -- --nocapture "$1" "$2" || rc=$?
-	cd tests/e2e && node --test --test-concurrency=1 --test-timeout=600000 "${@:3}" || rc=$?
+	shift 2
+	cd tests/e2e && "$@" || rc=$?
 	exit "$rc"
-' side "$ROUND_TEST" "$SOAK_TEST" "${BESIDE_E2E[@]}" >"$work_dir/round.log" 2>&1 &
-round_pid=$!
+' side "$ROUND_TEST" "$SOAK_TEST" "${E2E[@]}" "${BESIDE_E2E[@]}"
 cargo_rc=0
 cargo test --workspace --features "$FEATURES" -- --skip "$ROUND_TEST" --skip "$SOAK_TEST" || cargo_rc=$?
-round_rc=0
-wait "$round_pid" || round_rc=$?
-round_pid=""
-echo "==> the target-scale round (runtime/tests/round.rs), the short soak (runtime/tests/soak.rs) and the dashboard (tests/e2e/dashboard.test.js), exit $round_rc"
-cat "$work_dir/round.log"
-rm -rf "$work_dir"
-work_dir=""
-if [ "$cargo_rc" != 0 ] || [ "$round_rc" != 0 ]; then
-	echo "error: cargo test exited $cargo_rc; the round, the soak and the dashboard $round_rc" >&2
+beside_rc=0
+await_beside "the target-scale round (runtime/tests/round.rs), the short soak (runtime/tests/soak.rs) and the dashboard (tests/e2e/dashboard.test.js)" || beside_rc=$?
+if [ "$cargo_rc" != 0 ] || [ "$beside_rc" != 0 ]; then
+	echo "error: cargo test exited $cargo_rc; the round, the soak or the dashboard failed ($beside_rc)" >&2
 	exit 1
 fi
 
@@ -155,19 +177,11 @@ for file in tests/e2e/*.test.js; do
 		*) first_group+=("$file") ;;
 	esac
 done
-work_dir="$(mktemp -d)"
-E2E=(node --test --test-concurrency=1 --test-timeout=600000)
-(cd tests/e2e && exec setsid "${E2E[@]}" "${second_group[@]}") >"$work_dir/e2e.log" 2>&1 &
-side_pids+=("$!")
+beside bash -c 'cd tests/e2e && exec "$@"' side "${E2E[@]}" "${second_group[@]}"
 first_rc=0
 (cd tests/e2e && "${E2E[@]}" "${first_group[@]}") || first_rc=$?
 second_rc=0
-wait "${side_pids[0]}" || second_rc=$?
-side_pids=()
-echo "==> the second group of end-to-end tests (${second_group[*]}), exit $second_rc"
-cat "$work_dir/e2e.log"
-rm -rf "$work_dir"
-work_dir=""
+await_beside "the second group of end-to-end tests (${second_group[*]})" || second_rc=$?
 if [ "$first_rc" != 0 ] || [ "$second_rc" != 0 ]; then
 	echo "error: the end-to-end tests exited $first_rc (first group) and $second_rc (second group)" >&2
 	exit 1
