@@ -89,22 +89,16 @@ pub struct SourceBlock {
 }
 
 impl SourceBlock {
-	/// The block as a plan pays it: the coinbase, and the fees net of what the coinbase paid
-	/// for SNARK work (taken from the coinbase when the fees do not cover it).
+	/// The block as a plan pays it: the coinbase, the fees to its receiver and the SNARK work
+	/// bought with the coinbase ([`WonBlock::reward`] nets them).
 	pub fn won_block(&self) -> WonBlock {
-		let to = self.fee_transfer_to_receiver;
-		let from = self.fee_transfer_from_coinbase;
-		let (coinbase, fees) = if to >= from {
-			(self.coinbase, to.saturating_sub(from))
-		} else {
-			(self.coinbase.saturating_sub(from.saturating_sub(to)), 0)
-		};
 		WonBlock {
 			height: self.height,
 			slot: self.slot,
 			state_hash: self.state_hash.clone(),
-			coinbase,
-			fees,
+			coinbase: self.coinbase,
+			fees: self.fee_transfer_to_receiver,
+			snark_fees: self.fee_transfer_from_coinbase,
 		}
 	}
 
@@ -765,7 +759,8 @@ mod tests {
 		);
 		// 720 MINA coinbase, 0.01 - 0.004 MINA of fees.
 		let won = b.won_block();
-		assert_eq!((won.coinbase, won.fees), (720 * NANO, 6_000_000));
+		assert_eq!(won.net_fees(), Some(6_000_000));
+		assert_eq!(won.reward(), 720 * NANO + 6_000_000);
 		assert!(err(r#"{"errors": [{"message": "boom"}]}"#).contains("reports errors"));
 	}
 
@@ -783,7 +778,8 @@ mod tests {
 			fee_transfer_from_coinbase: 3_000_000,
 		};
 		let won = b.won_block();
-		assert_eq!((won.coinbase, won.fees), (720 * NANO - 2_000_000, 0));
+		assert_eq!((won.coinbase, won.fees, won.snark_fees), (720 * NANO, 1_000_000, 3_000_000));
+		assert_eq!(won.net_fees(), Some(-2_000_000));
 		assert_eq!(won.reward(), 720 * NANO + 1_000_000 - 3_000_000);
 	}
 

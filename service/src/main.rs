@@ -176,6 +176,11 @@ struct PlanInputs {
 	/// delegator, the commission inside the floor: the public payout tools' rule).
 	#[arg(long, default_value = "per-plan")]
 	rounding: String,
+	/// Who shares the fees: all (every delegator shares each block's whole reward), common
+	/// (the coinbase to all, the fees net of SNARK work only to delegators in no share class),
+	/// keep (the coinbase to all, the fees to the operator).
+	#[arg(long, default_value = "all")]
+	fees: String,
 	/// The staking ledger's hash: a block won with another ledger is refused.
 	#[arg(long)]
 	ledger_hash: Option<String>,
@@ -499,6 +504,8 @@ fn make_plan(inputs: &PlanInputs) -> Result<payouts::Plan, String> {
 			.map(|b| parse_amount("--supercharge-base", b, d))
 			.transpose()?,
 		rounding: inputs.rounding.parse()?,
+		fees: inputs.fees.parse()?,
+		classes: class_of,
 	};
 	let carry_in = match &inputs.carry_in {
 		Some(path) => payouts::parse_carry(&path.display().to_string(), &read(path)?, d)
@@ -571,6 +578,15 @@ fn run_payouts(command: PayoutsCommand) -> Result<(), String> {
 					plan.display(),
 					name(&file.plan.rounding),
 					name(&recomputed.rounding)
+				));
+			}
+			if recomputed.fees != file.plan.fees {
+				let name = |r: &Option<String>| r.clone().unwrap_or_else(|| "all".into());
+				return Err(format!(
+					"{}: the plan shares fees with {}, these inputs with {} (--fees)",
+					plan.display(),
+					name(&file.plan.fees),
+					name(&recomputed.fees)
 				));
 			}
 			if hash != file.plan_hash {

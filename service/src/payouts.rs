@@ -40,16 +40,25 @@ pub struct WonBlock {
 	pub slot: u64,
 	/// Its hash.
 	pub state_hash: String,
-	/// The coinbase it paid.
+	/// The coinbase it minted.
 	pub coinbase: Amount,
-	/// Transaction fees kept (after SNARK work), if any.
+	/// Fees it paid the coinbase receiver (fee transfers to the receiver), if any.
 	pub fees: Amount,
+	/// What the coinbase itself paid for SNARK work (fee transfers via the coinbase).
+	pub snark_fees: Amount,
 }
 
 impl WonBlock {
-	/// Coinbase plus fees.
+	/// What the block earned: `coinbase + fees - snark_fees` (the coinbase pays for SNARK work
+	/// the fees do not cover).
 	pub fn reward(&self) -> Amount {
-		self.coinbase.saturating_add(self.fees)
+		self.coinbase.saturating_add(self.fees).saturating_sub(self.snark_fees)
+	}
+
+	/// The fees net of SNARK work bought with the coinbase: negative when that work cost more
+	/// than the block's fees. `None` if an amount does not fit `i128`.
+	pub fn net_fees(&self) -> Option<i128> {
+		i128::try_from(self.fees).ok()?.checked_sub(i128::try_from(self.snark_fees).ok()?)
 	}
 }
 
@@ -69,7 +78,11 @@ pub fn check_mina_blocks(name: &str, blocks: &[WonBlock]) -> Result<(), InputErr
 				format!("slot {} is beyond Mina's last slot ({MINA_MAX_SLOT}, a u32)", block.slot),
 			));
 		}
-		for (field, value) in [("coinbase", block.coinbase), ("fees", block.fees)] {
+		for (field, value) in [
+			("coinbase", block.coinbase),
+			("fees", block.fees),
+			("fee transfer via coinbase", block.snark_fees),
+		] {
 			if value > MINA_MAX_AMOUNT {
 				return Err(InputError::new(
 					at(field),
@@ -83,8 +96,7 @@ pub fn check_mina_blocks(name: &str, blocks: &[WonBlock]) -> Result<(), InputErr
 			}
 		}
 		// Mina pays a fixed coinbase: 720 MINA (1,440 supercharged before Berkeley, 360 after
-		// Mesa), or none (less what SNARK work beyond the block's fees took from it). Less than
-		// 1 MINA, or more than 1,440, is an amount in the wrong unit.
+		// Mesa), or none. Less than 1 MINA, or more than 1,440, is an amount in the wrong unit.
 		let coinbase = block.coinbase;
 		if coinbase != 0 && !(1_000_000_000..=1_440_000_000_000).contains(&coinbase) {
 			return Err(InputError::new(
@@ -92,6 +104,17 @@ pub fn check_mina_blocks(name: &str, blocks: &[WonBlock]) -> Result<(), InputErr
 				format!(
 					"{} MINA is no Mina coinbase (720, 1440 supercharged, 360 after Mesa): an \
 					 amount in the wrong unit?",
+					amount::format(coinbase, MINA_DECIMALS)
+				),
+			));
+		}
+		if block.snark_fees > coinbase {
+			return Err(InputError::new(
+				at("fee transfer via coinbase"),
+				format!(
+					"{} MINA paid out of a coinbase of {} MINA: a coinbase cannot pay more than \
+					 it mints",
+					amount::format(block.snark_fees, MINA_DECIMALS),
 					amount::format(coinbase, MINA_DECIMALS)
 				),
 			));
@@ -144,6 +167,47 @@ impl core::str::FromStr for Rounding {
 	}
 }
 
+/// Who shares a block's fees.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum FeePolicy {
+	/// Everyone: each block's reward (coinbase, plus fees, less SNARK work bought with the
+	/// coinbase) is shared by stake.
+	#[default]
+	All,
+	/// The coinbase is shared by every delegator, the fees net of SNARK work bought with the
+	/// coinbase only by the delegators outside the share classes ("coinbase to all, fees to
+	/// ordinary delegators only", the public payout tools' default). Net fees can be negative:
+	/// then those delegators bear the SNARK work. With no such delegator the operator keeps
+	/// (or bears) the net fees.
+	Common,
+	/// Every delegator shares the coinbase only; the operator keeps the fees and pays the
+	/// SNARK work.
+	Keep,
+}
+
+impl FeePolicy {
+	/// Its name on the command line and in a plan.
+	pub fn name(self) -> &'static str {
+		match self {
+			Self::All => "all",
+			Self::Common => "common",
+			Self::Keep => "keep",
+		}
+	}
+}
+
+impl core::str::FromStr for FeePolicy {
+	type Err = String;
+	fn from_str(s: &str) -> Result<Self, Self::Err> {
+		match s {
+			"all" => Ok(Self::All),
+			"common" => Ok(Self::Common),
+			"keep" => Ok(Self::Keep),
+			other => Err(format!("unknown fee policy {other:?}: expected all, common or keep")),
+		}
+	}
+}
+
 /// How to share.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Policy {
@@ -158,6 +222,11 @@ pub struct Policy {
 	pub supercharge_base: Option<Amount>,
 	/// Where to round down.
 	pub rounding: Rounding,
+	/// Who shares the fees.
+	pub fees: FeePolicy,
+	/// The share class of each key listed in one (its name); keys not listed are ordinary
+	/// delegators.
+	pub classes: BTreeMap<String, String>,
 }
 
 /// One delegator's line of a plan.
@@ -179,6 +248,9 @@ pub struct PayoutLine {
 	pub payout: String,
 	/// What is carried to the next plan (below the minimum payout).
 	pub carry_out: String,
+	/// Its share class, if it is listed in one.
+	#[serde(default, skip_serializing_if = "Option::is_none")]
+	pub share_class: Option<String>,
 }
 
 /// Totals of a plan.
@@ -238,6 +310,9 @@ pub struct Plan {
 	/// the option keep their hash).
 	#[serde(default, skip_serializing_if = "Option::is_none")]
 	pub rounding: Option<String>,
+	/// `common` or `keep` when the fees are not shared by everyone (absent: `all`).
+	#[serde(default, skip_serializing_if = "Option::is_none")]
+	pub fees: Option<String>,
 	/// The blocks paid for, by height.
 	pub blocks: Vec<PlanBlock>,
 	/// Totals.
@@ -339,6 +414,9 @@ pub enum PlanError {
 	NoBlocks,
 	/// An amount times a stake does not fit 128 bits.
 	Overflow,
+	/// A delegator's share came out negative: SNARK work bought with the coinbase, charged to
+	/// the delegators who share fees, cost it more than its share of the coinbase.
+	NegativeShare(String),
 }
 
 impl core::fmt::Display for PlanError {
@@ -349,6 +427,12 @@ impl core::fmt::Display for PlanError {
 			},
 			Self::NoBlocks => write!(f, "the blocks file lists no block"),
 			Self::Overflow => write!(f, "amounts too large for 128-bit arithmetic"),
+			Self::NegativeShare(pk) => write!(
+				f,
+				"{pk}'s share is negative: under --fees common the SNARK work the coinbase paid \
+				 for is charged to the ordinary delegators, and it cost {pk} more than its share \
+				 of the coinbase (use --fees all or keep)"
+			),
 		}
 	}
 }
@@ -431,6 +515,39 @@ fn mul_div_rate(a: u128, b: u128, k: u128, c: u128) -> Option<u128> {
 	(quotient <= U256::from(u128::MAX)).then(|| quotient.low_u128())
 }
 
+/// `floor(a * b * k / (c * BILLION))` for a signed `a`, rounding toward minus infinity; `None`
+/// if `c == 0` or the result does not fit.
+fn mul_div_signed(a: i128, b: u128, k: u128, c: u128) -> Option<i128> {
+	use sp_core::U256;
+	let numerator =
+		U256::from(a.unsigned_abs()).checked_mul(U256::from(b))?.checked_mul(U256::from(k))?;
+	let denominator = U256::from(c).checked_mul(U256::from(BILLION))?;
+	if denominator.is_zero() {
+		return None;
+	}
+	let (quotient, remainder) = numerator.div_mod(denominator);
+	if quotient > U256::from(i128::MAX.unsigned_abs()) {
+		return None;
+	}
+	let quotient = i128::try_from(quotient.low_u128()).ok()?;
+	if a >= 0 {
+		Some(quotient)
+	} else if remainder.is_zero() {
+		Some(quotient.checked_neg()?)
+	} else {
+		quotient.checked_neg()?.checked_sub(1)
+	}
+}
+
+/// `a + b` for a signed `b`, `None` below zero or above `u128::MAX`.
+fn add_signed(a: u128, b: i128) -> Option<u128> {
+	if b >= 0 {
+		a.checked_add(b.unsigned_abs())
+	} else {
+		a.checked_sub(b.unsigned_abs())
+	}
+}
+
 /// Make the plan for `delegate`.
 pub fn plan(
 	ledger: &Ledger,
@@ -480,6 +597,13 @@ pub fn plan(
 	});
 	let total_stake = delegators.iter().fold(0u128, |s, d| s.saturating_add(d.stake));
 
+	// Ordinary delegators (in no share class) and their stake: they alone share the fees
+	// under `FeePolicy::Common`.
+	let common = |pk: &str| !policy.classes.contains_key(pk);
+	let common_stake =
+		delegators.iter().filter(|d| common(d.pk)).fold(0u128, |s, d| s.saturating_add(d.stake));
+	let fees_to_common = policy.fees == FeePolicy::Common && common_stake > 0;
+
 	// The blocks in order, each with its reward and, with the bonus on, the unlocked set's
 	// size and stake: a cheap pass over the delegators per block. Unlocking is monotone in the
 	// slot, so "unlocked at this block's slot" is all a delegator needs to know per block.
@@ -490,16 +614,17 @@ pub fn plan(
 	}
 	let mut distributable: Amount = 0;
 	let mut base_pool: Amount = 0;
+	let mut fee_pool: i128 = 0;
 	let mut bonus_total: Amount = 0;
 	let mut plan_blocks = Vec::with_capacity(blocks.len());
 	let mut bonuses: Vec<BlockBonus> = Vec::new();
-	// With per-block rounding: each block's reward outside the bonus, in block order.
-	let mut base_rewards: Vec<Amount> = Vec::new();
+	// With per-block rounding: each block's part shared by everyone outside the bonus, and its
+	// net fees shared by the ordinary delegators, in block order.
+	let mut base_rewards: Vec<(Amount, i128)> = Vec::new();
 	let mut sorted: Vec<&WonBlock> = blocks.iter().collect();
 	sorted.sort_by(|a, b| (a.height, &a.state_hash).cmp(&(b.height, &b.state_hash)));
 	for block in sorted {
 		let reward = block.reward();
-		distributable = distributable.checked_add(reward).ok_or(PlanError::Overflow)?;
 		let mut unlocked_count = None;
 		let mut bonus: Amount = 0;
 		if let Some(base) = policy.supercharge_base {
@@ -514,9 +639,26 @@ pub fn plan(
 				bonuses.push(BlockBonus { slot, bonus, unlocked_stake });
 			}
 		}
+		// What everyone shares besides the bonus, and the ordinary delegators' net fees.
+		let (base, fees) = match policy.fees {
+			FeePolicy::All => (reward.saturating_sub(bonus), 0),
+			FeePolicy::Keep => (block.coinbase.saturating_sub(bonus), 0),
+			FeePolicy::Common if fees_to_common => {
+				(block.coinbase.saturating_sub(bonus), block.net_fees().ok_or(PlanError::Overflow)?)
+			},
+			FeePolicy::Common => (block.coinbase.saturating_sub(bonus), 0),
+		};
+		// The coinbase covers any SNARK work, so base + bonus + fees >= 0.
+		let shared = i128::try_from(base.checked_add(bonus).ok_or(PlanError::Overflow)?)
+			.ok()
+			.and_then(|s| s.checked_add(fees))
+			.and_then(|s| u128::try_from(s).ok())
+			.ok_or(PlanError::Overflow)?;
+		distributable = distributable.checked_add(shared).ok_or(PlanError::Overflow)?;
 		bonus_total = bonus_total.saturating_add(bonus);
-		base_pool = base_pool.saturating_add(reward.saturating_sub(bonus));
-		base_rewards.push(reward.saturating_sub(bonus));
+		base_pool = base_pool.checked_add(base).ok_or(PlanError::Overflow)?;
+		fee_pool = fee_pool.checked_add(fees).ok_or(PlanError::Overflow)?;
+		base_rewards.push((base, fees));
 		plan_blocks.push(PlanBlock {
 			height: block.height,
 			slot: block.slot,
@@ -526,8 +668,9 @@ pub fn plan(
 		});
 	}
 	// Each delegator's gross share: its share of each block's bonus while unlocked, in block
-	// order, then its share of the base pool. Independent per delegator, so the delegators are
-	// split between the cores (the 128-bit divisions dominate the plan's time).
+	// order, then its share of the base pool (and, if it shares them, of the fees). Independent
+	// per delegator, so the delegators are split between the cores (the 128-bit divisions
+	// dominate the plan's time).
 	let per_block = policy.rounding == Rounding::PerBlock;
 	let shares = par_chunks_mut(&mut delegators, |chunk| -> Result<(), PlanError> {
 		for d in chunk {
@@ -545,18 +688,37 @@ pub fn plan(
 					d.net = d.net.saturating_add(net);
 				}
 			}
+			let shares_fees = fees_to_common && common(d.pk);
+			// The fee part, signed: floors toward minus infinity when the net fees are negative.
+			let (mut fee_gross, mut fee_net) = (0i128, 0i128);
 			if per_block {
-				for &reward in &base_rewards {
+				for &(reward, fees) in &base_rewards {
 					let share = mul_div(reward, d.stake, total_stake).ok_or(PlanError::Overflow)?;
 					d.gross = d.gross.saturating_add(share);
 					let net = mul_div_rate(reward, d.stake, keep, total_stake)
 						.ok_or(PlanError::Overflow)?;
 					d.net = d.net.saturating_add(net);
+					if shares_fees && fees != 0 {
+						let g = mul_div_signed(fees, d.stake, BILLION, common_stake)
+							.ok_or(PlanError::Overflow)?;
+						let n = mul_div_signed(fees, d.stake, keep, common_stake)
+							.ok_or(PlanError::Overflow)?;
+						fee_gross = fee_gross.checked_add(g).ok_or(PlanError::Overflow)?;
+						fee_net = fee_net.checked_add(n).ok_or(PlanError::Overflow)?;
+					}
 				}
 			} else {
 				let share = mul_div(base_pool, d.stake, total_stake).ok_or(PlanError::Overflow)?;
 				d.gross = d.gross.saturating_add(share);
+				if shares_fees {
+					fee_gross = mul_div_signed(fee_pool, d.stake, BILLION, common_stake)
+						.ok_or(PlanError::Overflow)?;
+				}
 			}
+			d.gross = add_signed(d.gross, fee_gross)
+				.ok_or_else(|| PlanError::NegativeShare(d.pk.to_string()))?;
+			d.net = add_signed(d.net, fee_net)
+				.ok_or_else(|| PlanError::NegativeShare(d.pk.to_string()))?;
 		}
 		Ok(())
 	});
@@ -608,6 +770,7 @@ pub fn plan(
 						carry_in: amount::format(carried_in, d),
 						payout: amount::format(payout, d),
 						carry_out: amount::format(carry_out, d),
+						share_class: policy.classes.get(pk).cloned(),
 					},
 					gross: g,
 					commission,
@@ -641,6 +804,7 @@ pub fn plan(
 		min_payout: amount::format(policy.min_payout, d),
 		supercharge_base: policy.supercharge_base.map(|b| amount::format(b, d)),
 		rounding: per_block.then(|| "per-block".to_string()),
+		fees: (policy.fees != FeePolicy::All).then(|| policy.fees.name().to_string()),
 		blocks: plan_blocks,
 		totals: Totals {
 			stake: amount::format(total_stake, d),
@@ -695,13 +859,22 @@ mod tests {
 				schedules: vec![],
 			}],
 		};
-		let block = WonBlock { height: 1, slot: 1, state_hash: "h".into(), coinbase: 7, fees: 0 };
+		let block = WonBlock {
+			height: 1,
+			slot: 1,
+			state_hash: "h".into(),
+			coinbase: 7,
+			fees: 0,
+			snark_fees: 0,
+		};
 		let policy = Policy {
 			default_commission: 0,
 			commissions: BTreeMap::new(),
 			min_payout: 0,
 			supercharge_base: None,
 			rounding: Rounding::PerPlan,
+			fees: FeePolicy::All,
+			classes: BTreeMap::new(),
 		};
 		let plan = plan(&ledger, "K", &[block], &policy, &BTreeMap::new()).unwrap();
 		let (bytes, hash) = plan.to_file();
@@ -750,6 +923,7 @@ mod tests {
 				state_hash: "ten".into(),
 				coinbase: 1_440_000_000_000,
 				fees: 300_000_000,
+				snark_fees: 0,
 			},
 			WonBlock {
 				height: 11,
@@ -757,6 +931,7 @@ mod tests {
 				state_hash: "eleven".into(),
 				coinbase: 720_000_000_000,
 				fees: 0,
+				snark_fees: 0,
 			},
 		];
 		let policy = |rounding| Policy {
@@ -765,6 +940,8 @@ mod tests {
 			min_payout: 0,
 			supercharge_base: None,
 			rounding,
+			fees: FeePolicy::All,
+			classes: BTreeMap::new(),
 		};
 		let line = |plan: &Plan, pk: &str| plan.lines.iter().find(|l| l.pk == pk).unwrap().clone();
 		let per_plan =
@@ -782,6 +959,101 @@ mod tests {
 		assert_eq!(per_plan.rounding, None);
 		assert_eq!(per_block.rounding.as_deref(), Some("per-block"));
 		assert_ne!(per_plan.hash(), per_block.hash());
+	}
+
+	/// The three fee policies on one block, worked out by hand: coinbase 720 MINA, fees of
+	/// 0.01 MINA to the receiver, 0.04 MINA of SNARK work bought with the coinbase (net fees
+	/// -0.03 MINA). A stakes 1,000 MINA at 5%, F 3,000 MINA in the foundation class at 8%.
+	/// - all: the reward 719.97 MINA by stake: A floor(719.97e9 * 0.95 / 4) = 170,992,875,000,
+	///   F floor(719.97e9 * 0.92 * 3 / 4) = 496,779,300,000;
+	/// - common: the coinbase by stake, the net fees to A alone: A floor(720e9 * 0.95 / 4) +
+	///   floor(-30e6 * 0.95) = 171,000,000,000 - 28,500,000 = 170,971,500,000 (gross
+	///   179,970,000,000), F floor(720e9 * 0.92 * 3 / 4) = 496,800,000,000;
+	/// - keep: the coinbase alone: A 171,000,000,000, F 496,800,000,000; the operator keeps the
+	///   fees and pays the SNARK work.
+	///
+	/// And a share made negative: A with 1 MINA beside 99,999 in the class, SNARK work of 0.5
+	/// MINA: A's coinbase share 7,200,000 nanomina cannot bear -500,000,000.
+	#[test]
+	fn fee_policies_share_the_coinbase_and_the_fees_as_worked_out_by_hand() {
+		let account = |pk: &str, balance: u128| Account {
+			pk: pk.into(),
+			balance,
+			delegate: Some("POOL".into()),
+			stakes: vec![],
+			timing: None,
+			schedules: vec![],
+		};
+		let ledger = |a: u128, f: u128| Ledger {
+			source: Source::Mina,
+			decimals: 9,
+			accounts: vec![account("A", a), account("F", f)],
+		};
+		let block = |snark_fees: u128| WonBlock {
+			height: 1,
+			slot: 1,
+			state_hash: "h".into(),
+			coinbase: 720_000_000_000,
+			fees: 10_000_000,
+			snark_fees,
+		};
+		let policy = |fees, rounding| Policy {
+			default_commission: 50_000_000,
+			commissions: BTreeMap::from([("F".to_string(), 80_000_000)]),
+			min_payout: 0,
+			supercharge_base: None,
+			rounding,
+			fees,
+			classes: BTreeMap::from([("F".to_string(), "foundation".to_string())]),
+		};
+		let pays = |fees, rounding| {
+			let p = plan(
+				&ledger(1_000_000_000_000, 3_000_000_000_000),
+				"POOL",
+				&[block(40_000_000)],
+				&policy(fees, rounding),
+				&BTreeMap::new(),
+			)
+			.unwrap();
+			let payout = |pk: &str| p.lines.iter().find(|l| l.pk == pk).unwrap().payout.clone();
+			(payout("A"), payout("F"), p.totals.distributable.clone(), p.fees.clone())
+		};
+		for rounding in [Rounding::PerBlock, Rounding::PerPlan] {
+			assert_eq!(
+				pays(FeePolicy::All, rounding),
+				("170.992875".into(), "496.7793".into(), "719.97".into(), None)
+			);
+			assert_eq!(
+				pays(FeePolicy::Common, rounding),
+				("170.9715".into(), "496.8".into(), "719.97".into(), Some("common".into()))
+			);
+			assert_eq!(
+				pays(FeePolicy::Keep, rounding),
+				("171".into(), "496.8".into(), "720".into(), Some("keep".into()))
+			);
+		}
+		let common = plan(
+			&ledger(1_000_000_000_000, 3_000_000_000_000),
+			"POOL",
+			&[block(40_000_000)],
+			&policy(FeePolicy::Common, Rounding::PerBlock),
+			&BTreeMap::new(),
+		)
+		.unwrap();
+		let a = common.lines.iter().find(|l| l.pk == "A").unwrap();
+		assert_eq!((a.gross.as_str(), a.commission.as_str()), ("179.97", "8.9985"));
+		assert_eq!(a.share_class, None);
+		assert_eq!(common.lines[1].share_class.as_deref(), Some("foundation"));
+		assert_eq!(common.totals.dust, "0");
+		// A negative share is refused, naming the delegator.
+		let negative = plan(
+			&ledger(1_000_000_000, 99_999_000_000_000),
+			"POOL",
+			&[block(510_000_000)],
+			&policy(FeePolicy::Common, Rounding::PerBlock),
+			&BTreeMap::new(),
+		);
+		assert_eq!(negative, Err(PlanError::NegativeShare("A".into())));
 	}
 
 	/// 10,000 delegators: above the threshold at which the plan splits its work between cores.
@@ -816,6 +1088,7 @@ mod tests {
 				state_hash: format!("h{i}"),
 				coinbase: 1_440_000_000_000,
 				fees: 1_000_000 * u128::from(i),
+				snark_fees: 0,
 			})
 			.collect();
 		let policy = Policy {
@@ -824,6 +1097,8 @@ mod tests {
 			min_payout: 0,
 			supercharge_base: Some(720_000_000_000),
 			rounding: Rounding::PerPlan,
+			fees: FeePolicy::All,
+			classes: BTreeMap::new(),
 		};
 		let plan = plan(&ledger, "K", &blocks, &policy, &BTreeMap::new()).unwrap();
 
@@ -906,16 +1181,32 @@ mod tests {
 		#[test]
 		fn plans_conserve_every_unit(
 			ledger in ledgers(),
-			rewards in prop::collection::vec((0u128..2_000_000_000_000u128, 0u128..1_000_000_000u128, 0u64..2_000), 1..10),
+			rewards in prop::collection::vec(
+				(0u128..2_000_000_000_000u128, 0u128..1_000_000_000u128, 0u128..=1_000u128, 0u64..2_000), 1..10),
 			rate in 0u128..=BILLION,
 			min_payout in 0u128..1_000_000_000_000u128,
 			carry in prop::collection::vec(0u128..10_000_000_000u128, 0..5),
 			bonus in prop::option::of(0u128..1_500_000_000_000u128),
 			per_block in any::<bool>(),
+			fee_policy in 0usize..3,
+			class_every in 1usize..5,
 		) {
-			let blocks: Vec<WonBlock> = rewards.iter().enumerate().map(|(i, (coinbase, fees, slot))| WonBlock {
+			// SNARK work bought with the coinbase: up to a thousandth of it (so that net fees
+			// are negative in many blocks).
+			let blocks: Vec<WonBlock> = rewards.iter().enumerate().map(|(i, (coinbase, fees, snark, slot))| WonBlock {
 				height: i as u64, slot: *slot, state_hash: format!("h{i}"), coinbase: *coinbase, fees: *fees,
+				snark_fees: coinbase * snark / 1_000_000,
 			}).collect();
+			let fees = [FeePolicy::All, FeePolicy::Common, FeePolicy::Keep][fee_policy];
+			// Every `class_every`-th account is in a share class (with 1: all of them).
+			let classes: BTreeMap<String, String> = ledger.accounts.iter().enumerate()
+				.filter(|(i, _)| i % class_every == 0)
+				.map(|(_, a)| (a.pk.clone(), "foundation".to_string()))
+				.collect();
+			let common_stake: u128 = ledger.accounts.iter()
+				.filter(|a| !classes.contains_key(&a.pk))
+				.map(|a| a.stake_for("K"))
+				.sum();
 			let carry_in: BTreeMap<String, Amount> =
 				carry.iter().enumerate().map(|(i, c)| (format!("pk{:03}", i * 7), *c)).collect();
 			let policy = Policy {
@@ -924,10 +1215,21 @@ mod tests {
 				min_payout,
 				supercharge_base: bonus,
 				rounding: if per_block { Rounding::PerBlock } else { Rounding::PerPlan },
+				fees,
+				classes,
 			};
-			let plan = plan(&ledger, "K", &blocks, &policy, &carry_in).unwrap();
+			let plan = match plan(&ledger, "K", &blocks, &policy, &carry_in) {
+				// Only SNARK work charged to the ordinary delegators can make a share negative.
+				Err(PlanError::NegativeShare(_)) if fees == FeePolicy::Common => return Ok(()),
+				other => other.unwrap(),
+			};
 			let t = &plan.totals;
-			let distributable: u128 = blocks.iter().map(|b| b.reward()).sum();
+			// What is shared: the rewards, or only the coinbase when the operator keeps the fees.
+			let distributable: u128 = match fees {
+				FeePolicy::Common if common_stake > 0 => blocks.iter().map(|b| b.reward()).sum(),
+				FeePolicy::All => blocks.iter().map(|b| b.reward()).sum(),
+				_ => blocks.iter().map(|b| b.coinbase).sum(),
+			};
 			let carried_in: u128 = carry_in.values().sum();
 			prop_assert_eq!(parse(&t.distributable), distributable);
 			prop_assert_eq!(
@@ -944,9 +1246,10 @@ mod tests {
 				prop_assert!(p == 0 || co == 0);
 				prop_assert!(p == 0 || p >= min_payout);
 			}
-			// Rounding down loses less than one unit per delegator and bonus share.
+			// Rounding down loses less than one unit per delegator and share floored: the
+			// bonus of each block, the base (per block or once), the fees (likewise).
 			let lines = plan.lines.len() as u128;
-			prop_assert!(distributable - gross_sum <= lines * (1 + blocks.len() as u128));
+			prop_assert!(distributable - gross_sum <= lines * (1 + 3 * blocks.len() as u128));
 		}
 	}
 }

@@ -486,3 +486,93 @@ fn refuses_bad_flags_with_a_clear_message() {
 	assert!(!out.status.success());
 	assert!(stderr(&out).contains("cannot read /nonexistent/ledger.json"), "{}", stderr(&out));
 }
+
+/// Nanomina from a plan's decimal MINA string.
+fn nanomina(text: &str) -> u128 {
+	let (whole, frac) = text.split_once('.').unwrap_or((text, ""));
+	let frac = format!("{frac:0<9}");
+	whole.parse::<u128>().unwrap() * 1_000_000_000 + frac.parse::<u128>().unwrap()
+}
+
+/// The public payout tool's published regression figures for a real pool's epoch 34 (after the
+/// Berkeley fork): 12 won blocks, a staking ledger of 151 delegators, two of them in the Mina
+/// Foundation's program (8%), four in O(1) Labs' (5%), everyone else at 5%. With the same
+/// policy and per-block rounding, every payout agrees to the nanomina under each fee policy
+/// (tests/fixtures/mina-epoch-34/README.md).
+#[test]
+fn per_block_rounding_pays_what_the_public_tool_paid_in_epoch_34() {
+	let dir = workdir("epoch-34");
+	let d = dir.display().to_string();
+	let at = |name: &str| fixture(&format!("mina-epoch-34/{name}"));
+	let expected: serde_json::Value =
+		serde_json::from_slice(&fs::read(at("expected.json")).unwrap()).unwrap();
+	let pool = expected["pool"].as_str().unwrap();
+	let (foundation, o1labs) = (
+		format!("foundation:8%:{}", at("foundation.csv")),
+		format!("o1labs:5%:{}", at("o1labs.csv")),
+	);
+	for fees in ["common", "keep", "all"] {
+		let (ledger, blocks) = (at("ledger.json"), at("blocks.json"));
+		let plan = format!("{d}/plan-{fees}.json");
+		let out = run(&[
+			"payouts",
+			"plan",
+			"--ledger",
+			&ledger,
+			"--delegate",
+			pool,
+			"--blocks",
+			&blocks,
+			"--blocks-format",
+			"archive-json",
+			"--tip-height",
+			"491700",
+			"--epoch",
+			"34",
+			"--fork-start-slot",
+			"564480",
+			"--ledger-hash",
+			"jwjmGqiXosGg6Yo9Nz3EnDh9v8iHdbtgAS5KWVyrGAp7cnzavX8",
+			"--commission",
+			"5%",
+			"--share-class",
+			&foundation,
+			"--share-class",
+			&o1labs,
+			"--rounding",
+			"per-block",
+			"--fees",
+			fees,
+			"--out",
+			&plan,
+			"--csv",
+			&format!("{d}/plan-{fees}.csv"),
+			"--carry-out",
+			&format!("{d}/carry-{fees}.json"),
+		]);
+		assert!(out.status.success(), "{fees}: {}", stderr(&out));
+		let file: serde_json::Value = serde_json::from_slice(&fs::read(&plan).unwrap()).unwrap();
+		let want = &expected["calculators"][fees];
+		let payouts = want["payouts"].as_object().unwrap();
+		let mut total = 0;
+		let mut paid = 0;
+		for line in file["plan"]["lines"].as_array().unwrap() {
+			let pk = line["pk"].as_str().unwrap();
+			let payout = nanomina(line["payout"].as_str().unwrap());
+			let published = payouts.get(pk).map_or(0, |p| p["amount"].as_u64().unwrap() as u128);
+			assert_eq!(payout, published, "{fees}: {pk}");
+			total += payout;
+			paid += u32::from(payout > 0);
+		}
+		assert_eq!(paid as usize, payouts.len(), "{fees}: every published payee is in the plan");
+		assert_eq!(total, want["total"].as_u64().unwrap() as u128, "{fees}");
+		assert_eq!(nanomina(file["plan"]["totals"]["paid"].as_str().unwrap()), total);
+	}
+	// The published totals, as the issue quotes them.
+	let totals: Vec<u64> = ["common", "keep", "all"]
+		.iter()
+		.map(|f| expected["calculators"][f]["total"].as_u64().unwrap())
+		.collect();
+	assert_eq!(totals, [8_104_391_825_179, 8_099_757_012_288, 8_104_330_704_375]);
+	fs::remove_dir_all(&dir).unwrap();
+}
