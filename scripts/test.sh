@@ -119,8 +119,10 @@ cargo test --workspace --features "$FEATURES" --no-run
 step "pool-node and the binaries for the end-to-end tests"
 cargo build --workspace --features "$FEATURES"
 
-step "the end-to-end tests' npm packages, and chromium for the dashboard's"
+step "the end-to-end tests' npm packages (and the Mina signer's), and chromium for the dashboard's"
 npm_ci tests/e2e
+# o1-labs' mina-signer: signs the payment batches of tests/e2e/payouts.test.js.
+npm_ci service/signer
 ensure_chromium
 # Chopsticks' optional sqlite3 would compile a native module (or download one) in its install
 # script; the tests keep no database, so no install scripts run.

@@ -8,6 +8,8 @@
 //!   or CSV), the payouts API or GraphQL, with the canonical, confirmation and epoch checks;
 //! - [`payouts`]: payout plans with commission, carry-over of small payouts, dust and a hash;
 //! - [`policy`]: delegation-program share classes from published address lists;
+//! - [`payments`]: a plan paid on Mina: payment batches, the signed batch sent with a
+//!   write-ahead journal, resends; [`graphql`]: the daemon's GraphQL API they use;
 //! - [`amount`]: decimal strings to and from integer smallest units;
 //! - [`output`]: writing several output files all or nothing.
 //!
@@ -16,9 +18,11 @@
 pub mod amount;
 pub mod blocks;
 pub mod chain;
+pub mod graphql;
 pub mod ledger;
 pub mod odds;
 pub mod output;
+pub mod payments;
 pub mod payouts;
 pub mod policy;
 pub mod unlock;

@@ -142,6 +142,74 @@ enum PayoutsCommand {
 		#[command(flatten)]
 		inputs: PlanInputs,
 	},
+	/// Unsigned Mina payments for a plan (fee, memo, nonces, funds needed), for
+	/// service/signer/sign.mjs to sign.
+	Batch(BatchArgs),
+	/// Send a signed batch to a Mina daemon, journaled so that a crash never pays twice or
+	/// skips a payee.
+	Send(SendArgs),
+	/// Submit sent payments again (a node that lost them from its pool).
+	Resend(ResendArgs),
+}
+
+#[derive(Args, Debug)]
+struct BatchArgs {
+	/// The signed-off plan (payouts plan --out).
+	#[arg(long)]
+	plan: PathBuf,
+	/// The sender: the key that pays (and signs).
+	#[arg(long)]
+	from: String,
+	/// The fee of each payment, in MINA (at least 0.001).
+	#[arg(long)]
+	fee: String,
+	/// The memo of each payment (at most 32 bytes).
+	#[arg(long, default_value = "")]
+	memo: String,
+	/// A share class's own memo, CLASS=MEMO (repeatable): the Mina Foundation's program asks
+	/// for the MD5 of the pool's key.
+	#[arg(long = "class-memo", value_name = "CLASS=MEMO")]
+	class_memo: Vec<String>,
+	/// mainnet or testnet: the network the payments are signed for.
+	#[arg(long, default_value = "mainnet")]
+	network: String,
+	/// The daemon's GraphQL URL: the sender's next nonce and what it can spend.
+	#[arg(long)]
+	graphql: Option<String>,
+	/// The sender's next nonce (without --graphql; with it, it must agree with the node's).
+	#[arg(long)]
+	nonce: Option<u32>,
+	/// The last global slot at which the payments may be included.
+	#[arg(long, default_value_t = u32::MAX)]
+	valid_until: u32,
+	/// Print the payments and the funds needed; write nothing.
+	#[arg(long)]
+	dry_run: bool,
+	/// Where to write the batch.
+	#[arg(long, required_unless_present = "dry_run")]
+	out: Option<PathBuf>,
+}
+
+#[derive(Args, Debug)]
+struct SendArgs {
+	/// The signed batch (service/signer/sign.mjs --out).
+	#[arg(long)]
+	signed: PathBuf,
+	/// The daemon's GraphQL URL (http://127.0.0.1:3085/graphql).
+	#[arg(long)]
+	graphql: String,
+	/// The journal (default: the signed batch's path with .journal added).
+	#[arg(long)]
+	journal: Option<PathBuf>,
+}
+
+#[derive(Args, Debug)]
+struct ResendArgs {
+	#[command(flatten)]
+	send: SendArgs,
+	/// The nonces to submit again, A-B (or one nonce).
+	#[arg(long)]
+	nonces: String,
 }
 
 #[derive(Args, Debug)]
@@ -557,6 +625,9 @@ fn run_payouts(command: PayoutsCommand) -> Result<(), String> {
 			);
 			Ok(())
 		},
+		PayoutsCommand::Batch(args) => run_batch(args),
+		PayoutsCommand::Send(args) => run_send(args),
+		PayoutsCommand::Resend(args) => run_resend(args),
 		PayoutsCommand::Verify { plan, inputs } => {
 			let bytes = read(&plan)?;
 			let file: SignedOffPlan = serde_json::from_slice(&bytes)
@@ -600,6 +671,152 @@ fn run_payouts(command: PayoutsCommand) -> Result<(), String> {
 			Ok(())
 		},
 	}
+}
+
+/// Read a signed batch and open its journal.
+fn signed_and_journal(
+	args: &SendArgs,
+) -> Result<(staking_service::payments::SignedBatch, staking_service::payments::Journal), String> {
+	use staking_service::payments;
+	let bytes = read(&args.signed)?;
+	let signed: payments::SignedBatch = serde_json::from_slice(&bytes)
+		.map_err(|e| format!("{}: not a signed batch: {e}", args.signed.display()))?;
+	payments::check_signed(&signed).map_err(|e| format!("{}: {e}", args.signed.display()))?;
+	let path = args.journal.clone().unwrap_or_else(|| {
+		let mut name = args.signed.clone().into_os_string();
+		name.push(".journal");
+		PathBuf::from(name)
+	});
+	let journal = payments::Journal::open(&path, &signed.batch_hash)?;
+	Ok((signed, journal))
+}
+
+fn run_batch(args: BatchArgs) -> Result<(), String> {
+	use staking_service::{graphql::Daemon, payments};
+	let bytes = read(&args.plan)?;
+	let file: SignedOffPlan = serde_json::from_slice(&bytes)
+		.map_err(|e| format!("{}: not a payout plan: {e}", args.plan.display()))?;
+	let mut class_memos = BTreeMap::new();
+	for entry in &args.class_memo {
+		let (class, memo) = entry
+			.split_once('=')
+			.ok_or_else(|| format!("--class-memo {entry:?}: expected CLASS=MEMO"))?;
+		if class_memos.insert(class.to_string(), memo.to_string()).is_some() {
+			return Err(format!("--class-memo {class}: given twice"));
+		}
+	}
+	let fee = parse_amount("--fee", &args.fee, 9)?;
+	// The sender as the node knows it, if asked.
+	let account = match &args.graphql {
+		Some(url) => {
+			let mut daemon = staking_service::graphql::HttpDaemon::new(url)?;
+			Some(daemon.account(&args.from)?.ok_or_else(|| {
+				format!("the node has no account {}: nothing can be sent from it", args.from)
+			})?)
+		},
+		None => None,
+	};
+	let first_nonce = match (&account, args.nonce) {
+		(Some(a), Some(n)) if a.inferred_nonce != n => {
+			return Err(format!(
+				"--nonce {n}: the node's next nonce for {} is {}",
+				args.from, a.inferred_nonce
+			))
+		},
+		(Some(a), _) => a.inferred_nonce,
+		(None, Some(n)) => n,
+		(None, None) => {
+			return Err("give --graphql (the node tells the sender's next nonce) or --nonce".into())
+		},
+	};
+	let options = payments::BatchOptions {
+		from: args.from.clone(),
+		fee,
+		memo: args.memo.clone(),
+		class_memos,
+		network: args.network.clone(),
+		first_nonce,
+		valid_until: args.valid_until,
+	};
+	let (batch_file, skipped_sender) = payments::make_batch(&file, &options)
+		.map_err(|e| format!("{}: {e}", args.plan.display()))?;
+	let batch = &batch_file.batch;
+	let mina = |text: &str| amount::format(text.parse::<Amount>().unwrap_or_default(), 9);
+	let last = batch.payments.last().map(|p| p.nonce.as_str()).unwrap_or_default();
+	println!("plan          {}", batch.plan_hash);
+	println!("sender        {} ({})", batch.from, batch.network);
+	println!("payments      {} (nonces {first_nonce}-{last})", batch.count);
+	if skipped_sender {
+		println!("              the sender's own payout is not sent (it would move nothing)");
+	}
+	println!("amounts       {} MINA", mina(&batch.amount));
+	println!("fees          {} MINA", mina(&batch.fees));
+	println!("funds needed  {} MINA", mina(&batch.needed));
+	let needed: Amount = batch.needed.parse().unwrap_or_default();
+	if let Some(account) = &account {
+		println!("sender can spend {} MINA", amount::format(account.liquid, 9));
+		if account.liquid < needed {
+			let short = amount::format(needed.saturating_sub(account.liquid), 9);
+			if !args.dry_run {
+				return Err(format!(
+					"{} can spend {} MINA, the batch needs {} MINA ({short} MINA short): no \
+					 batch written",
+					batch.from,
+					amount::format(account.liquid, 9),
+					mina(&batch.needed)
+				));
+			}
+			println!("short by      {short} MINA");
+		}
+	}
+	if args.dry_run {
+		println!("dry run: nothing written");
+		return Ok(());
+	}
+	let out = args.out.ok_or("--out is required")?;
+	write_all(&[(out.clone(), json(&batch_file)?.into_bytes())])?;
+	println!("batch hash    {}", batch_file.batch_hash);
+	println!("written       {}", out.display());
+	println!(
+		"next          node service/signer/sign.mjs --batch {} --key-file KEY --out SIGNED",
+		out.display()
+	);
+	Ok(())
+}
+
+fn run_send(args: SendArgs) -> Result<(), String> {
+	use staking_service::payments;
+	let (signed, mut journal) = signed_and_journal(&args)?;
+	let mut daemon = staking_service::graphql::HttpDaemon::new(&args.graphql)?;
+	let report =
+		payments::send(&signed, &mut daemon, &mut journal, &mut |line| println!("{line}"))?;
+	println!(
+		"done: {} sent now, {} found delivered, {} sent before; all {} payments of batch {} are \
+		 with the node",
+		report.sent, report.delivered, report.already, signed.batch.count, signed.batch_hash
+	);
+	Ok(())
+}
+
+fn run_resend(args: ResendArgs) -> Result<(), String> {
+	use staking_service::payments;
+	let range = match args.nonces.split_once('-') {
+		Some((a, b)) => (a.trim().parse::<u32>(), b.trim().parse::<u32>()),
+		None => (args.nonces.trim().parse::<u32>(), args.nonces.trim().parse::<u32>()),
+	};
+	let (Ok(from), Ok(to)) = range else {
+		return Err(format!("--nonces {:?}: expected A-B or one nonce", args.nonces));
+	};
+	if from > to {
+		return Err(format!("--nonces {}: the first is above the last", args.nonces));
+	}
+	let (signed, mut journal) = signed_and_journal(&args.send)?;
+	let mut daemon = staking_service::graphql::HttpDaemon::new(&args.send.graphql)?;
+	let resent = payments::resend(&signed, &mut daemon, &mut journal, (from, to), &mut |line| {
+		println!("{line}")
+	})?;
+	println!("done: {resent} payments accepted again");
+	Ok(())
 }
 
 fn run_export(args: ExportArgs) -> Result<(), String> {

@@ -1,0 +1,285 @@
+//! A Mina daemon's GraphQL API, as the payment commands use it: the sender's account (balance,
+//! nonce, the nonce after the transactions in the node's pool) and `sendPayment`.
+//!
+//! The daemon serves GraphQL over plain HTTP on its own machine (`mina daemon
+//! --insecure-rest-server` or an SSH tunnel to `127.0.0.1:3085/graphql`); this client speaks
+//! HTTP/1.1 over a TCP connection, one request per connection, and refuses `https://` URLs by
+//! name. Every request has a time limit, so a node that stops answering ends the command with an
+//! error instead of hanging it.
+
+use serde_json::{json, Value};
+use std::{
+	io::{Read, Write},
+	net::{TcpStream, ToSocketAddrs},
+	time::Duration,
+};
+
+/// How long one request may take.
+const TIMEOUT: Duration = Duration::from_secs(60);
+/// The largest answer read.
+const MAX_ANSWER: u64 = 16 * 1024 * 1024;
+
+/// The sender's account as the node knows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AccountState {
+	/// Its balance, nanomina.
+	pub balance: u128,
+	/// What it may spend now (its balance less what its vesting still locks), nanomina.
+	pub liquid: u128,
+	/// The nonce of its next transaction counting those in the node's pool.
+	pub inferred_nonce: u32,
+}
+
+/// A signed payment as `sendPayment` takes it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SendPayment<'a> {
+	/// The payment's fields (`from`, `to`, `amount`, `fee`, `nonce`, `memo`, `validUntil`).
+	pub input: &'a Value,
+	/// `{"field", "scalar"}`, decimal strings.
+	pub signature: &'a Value,
+}
+
+/// What the payment commands need of a daemon (a trait so that tests can stand in for it).
+pub trait Daemon {
+	/// The account of `pk`, `None` if the ledger has none.
+	fn account(&mut self, pk: &str) -> Result<Option<AccountState>, String>;
+	/// Submit a signed payment; its transaction hash.
+	fn send_payment(&mut self, payment: SendPayment<'_>) -> Result<String, String>;
+}
+
+/// A daemon at a GraphQL URL (`http://127.0.0.1:3085/graphql`).
+#[derive(Debug, Clone)]
+pub struct HttpDaemon {
+	host: String,
+	port: u16,
+	path: String,
+}
+
+impl HttpDaemon {
+	/// Parse `url`: `http://HOST[:PORT][/PATH]`.
+	pub fn new(url: &str) -> Result<Self, String> {
+		if url.starts_with("https://") {
+			return Err(format!(
+				"--graphql {url}: https is not supported; reach the daemon's GraphQL port over \
+				 http on its machine or through an SSH tunnel (docs/staking-service.md)"
+			));
+		}
+		let rest = url
+			.strip_prefix("http://")
+			.ok_or_else(|| format!("--graphql {url}: expected http://HOST:PORT/graphql"))?;
+		let (authority, path) = match rest.find('/') {
+			Some(i) => rest.split_at(i),
+			None => (rest, "/graphql"),
+		};
+		let (host, port) = match authority.rsplit_once(':') {
+			Some((host, port)) => (
+				host,
+				port.parse::<u16>().map_err(|_| format!("--graphql {url}: bad port {port:?}"))?,
+			),
+			None => (authority, 80),
+		};
+		if host.is_empty() {
+			return Err(format!("--graphql {url}: no host"));
+		}
+		Ok(Self { host: host.to_string(), port, path: path.to_string() })
+	}
+
+	/// POST a GraphQL request; its `data`, or the errors it reports.
+	fn request(&self, query: &str, variables: Value) -> Result<Value, String> {
+		let body = serde_json::to_vec(&json!({"query": query, "variables": variables}))
+			.map_err(|e| e.to_string())?;
+		let answer = self.post(&body)?;
+		let value: Value = serde_json::from_slice(&answer)
+			.map_err(|e| format!("{}: the answer is not JSON: {e}", self.url()))?;
+		if let Some(errors) = value.get("errors").and_then(Value::as_array) {
+			if !errors.is_empty() {
+				let messages: Vec<String> = errors
+					.iter()
+					.map(|e| {
+						e.get("message")
+							.and_then(Value::as_str)
+							.map_or_else(|| e.to_string(), str::to_string)
+					})
+					.collect();
+				return Err(messages.join("; "));
+			}
+		}
+		value.get("data").cloned().ok_or_else(|| format!("{}: no data in the answer", self.url()))
+	}
+
+	fn url(&self) -> String {
+		format!("http://{}:{}{}", self.host, self.port, self.path)
+	}
+
+	fn post(&self, body: &[u8]) -> Result<Vec<u8>, String> {
+		let url = self.url();
+		let address = (self.host.as_str(), self.port)
+			.to_socket_addrs()
+			.map_err(|e| format!("{url}: {e}"))?
+			.next()
+			.ok_or_else(|| format!("{url}: the host has no address"))?;
+		let mut stream = TcpStream::connect_timeout(&address, TIMEOUT)
+			.map_err(|e| format!("{url}: cannot connect: {e}"))?;
+		stream.set_read_timeout(Some(TIMEOUT)).map_err(|e| e.to_string())?;
+		stream.set_write_timeout(Some(TIMEOUT)).map_err(|e| e.to_string())?;
+		let head = format!(
+			"POST {} HTTP/1.1\r\nHost: {}:{}\r\nContent-Type: application/json\r\nAccept: \
+			 application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+			self.path,
+			self.host,
+			self.port,
+			body.len()
+		);
+		stream
+			.write_all(head.as_bytes())
+			.and_then(|()| stream.write_all(body))
+			.map_err(|e| format!("{url}: sending the request: {e}"))?;
+		let mut answer = Vec::new();
+		stream
+			.take(MAX_ANSWER)
+			.read_to_end(&mut answer)
+			.map_err(|e| format!("{url}: reading the answer: {e}"))?;
+		parse_response(&answer).map_err(|e| format!("{url}: {e}"))
+	}
+}
+
+/// The body of an HTTP/1.1 response read to its end (status 200 only; `Content-Length` or
+/// chunked).
+fn parse_response(bytes: &[u8]) -> Result<Vec<u8>, String> {
+	let end = bytes
+		.windows(4)
+		.position(|w| w == b"\r\n\r\n")
+		.ok_or("the answer is not HTTP (no end of headers)")?;
+	let (head, rest) = bytes.split_at(end);
+	let body = rest.get(4..).unwrap_or_default();
+	let head = String::from_utf8_lossy(head);
+	let mut lines = head.split("\r\n");
+	let status = lines.next().unwrap_or_default();
+	let code = status.split_whitespace().nth(1).unwrap_or_default();
+	let mut chunked = false;
+	let mut length = None;
+	for line in lines {
+		let Some((name, value)) = line.split_once(':') else { continue };
+		let (name, value) = (name.trim().to_ascii_lowercase(), value.trim());
+		if name == "transfer-encoding" && value.eq_ignore_ascii_case("chunked") {
+			chunked = true;
+		} else if name == "content-length" {
+			length = value.parse::<usize>().ok();
+		}
+	}
+	let body = if chunked {
+		dechunk(body)?
+	} else if let Some(length) = length {
+		body.get(..length).ok_or("the answer ended early")?.to_vec()
+	} else {
+		body.to_vec()
+	};
+	if code != "200" {
+		return Err(format!("HTTP {status}: {}", String::from_utf8_lossy(&body)));
+	}
+	Ok(body)
+}
+
+fn dechunk(mut body: &[u8]) -> Result<Vec<u8>, String> {
+	let mut out = Vec::new();
+	loop {
+		let line_end =
+			body.windows(2).position(|w| w == b"\r\n").ok_or("a chunk without its size line")?;
+		let size_text = String::from_utf8_lossy(body.get(..line_end).unwrap_or_default());
+		let size_text = size_text.split(';').next().unwrap_or_default().trim();
+		let size = usize::from_str_radix(size_text, 16)
+			.map_err(|_| format!("bad chunk size {size_text:?}"))?;
+		let start = line_end.checked_add(2).ok_or("chunk too large")?;
+		if size == 0 {
+			return Ok(out);
+		}
+		let stop = start.checked_add(size).ok_or("chunk too large")?;
+		out.extend_from_slice(body.get(start..stop).ok_or("the answer ended inside a chunk")?);
+		body = body.get(stop.checked_add(2).ok_or("chunk too large")?..).unwrap_or_default();
+	}
+}
+
+/// A number the daemon may give as a string or a number.
+fn number(value: Option<&Value>, what: &str) -> Result<u128, String> {
+	match value {
+		Some(Value::String(s)) => {
+			s.parse::<u128>().map_err(|_| format!("the node's {what} {s:?} is not a number"))
+		},
+		Some(Value::Number(n)) => {
+			n.as_u64().map(u128::from).ok_or_else(|| format!("the node's {what} {n} is not whole"))
+		},
+		_ => Err(format!("the node's answer has no {what}")),
+	}
+}
+
+impl Daemon for HttpDaemon {
+	fn account(&mut self, pk: &str) -> Result<Option<AccountState>, String> {
+		let data = self.request(
+			"query($pk: PublicKey!) { account(publicKey: $pk) { nonce inferredNonce \
+			 balance { total liquid } } }",
+			json!({"pk": pk}),
+		)?;
+		let account = match data.get("account") {
+			None | Some(Value::Null) => return Ok(None),
+			Some(account) => account,
+		};
+		let balance = number(account.pointer("/balance/total"), "balance")?;
+		// `liquid` is null on some daemons for untimed accounts: all of it is liquid then.
+		let liquid = match account.pointer("/balance/liquid") {
+			None | Some(Value::Null) => balance,
+			some => number(some, "liquid balance")?,
+		};
+		let inferred = number(account.get("inferredNonce"), "inferred nonce")?;
+		Ok(Some(AccountState {
+			balance,
+			liquid,
+			inferred_nonce: u32::try_from(inferred)
+				.map_err(|_| format!("the node's inferred nonce {inferred} is not a u32"))?,
+		}))
+	}
+
+	fn send_payment(&mut self, payment: SendPayment<'_>) -> Result<String, String> {
+		let data = self.request(
+			"mutation($input: SendPaymentInput!, $signature: SignatureInput) { \
+			 sendPayment(input: $input, signature: $signature) { payment { hash nonce } } }",
+			json!({"input": payment.input, "signature": payment.signature}),
+		)?;
+		data.pointer("/sendPayment/payment/hash")
+			.and_then(Value::as_str)
+			.map(str::to_string)
+			.ok_or_else(|| "the node accepted the payment but named no hash".to_string())
+	}
+}
+
+#[cfg(test)]
+#[allow(clippy::indexing_slicing)]
+mod tests {
+	use super::*;
+
+	#[test]
+	fn urls() {
+		let d = HttpDaemon::new("http://127.0.0.1:3085/graphql").unwrap();
+		assert_eq!((d.host.as_str(), d.port, d.path.as_str()), ("127.0.0.1", 3085, "/graphql"));
+		let d = HttpDaemon::new("http://node").unwrap();
+		assert_eq!((d.port, d.path.as_str()), (80, "/graphql"));
+		assert!(HttpDaemon::new("https://node/graphql").unwrap_err().contains("https"));
+		assert!(HttpDaemon::new("node:3085").unwrap_err().contains("expected http://"));
+		assert!(HttpDaemon::new("http://node:x/").unwrap_err().contains("bad port"));
+	}
+
+	#[test]
+	fn responses() {
+		let plain = b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n{}trailing";
+		assert_eq!(parse_response(plain).unwrap(), b"{}");
+		let chunked =
+			b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\n{\"a\r\n4;x=1\r\n\":1}\r\n0\r\n\r\n";
+		assert_eq!(parse_response(chunked).unwrap(), b"{\"a\":1}");
+		let error = b"HTTP/1.1 500 Internal Server Error\r\nContent-Length: 4\r\n\r\noops";
+		assert!(parse_response(error).unwrap_err().contains("500 Internal Server Error: oops"));
+		assert!(parse_response(b"garbage").is_err());
+		let short = b"HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\n{}";
+		assert!(parse_response(short).unwrap_err().contains("ended early"));
+		let torn = b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nff\r\nabc";
+		assert!(parse_response(torn).unwrap_err().contains("inside a chunk"));
+	}
+}

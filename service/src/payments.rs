@@ -1,0 +1,843 @@
+//! Paying a plan on Mina: **batch**, **sign**, **send**, with a write-ahead journal.
+//!
+//! 1. `payouts batch` turns a signed-off plan into unsigned payments, one per payee with
+//!    something to pay: the amount, a fee per transaction paid by the sender, a memo (per share
+//!    class where a delegation program asks for its own), consecutive nonces from the sender's
+//!    next one (asked of the node, or given), and the funds needed. `--dry-run` prints the
+//!    funds needed (and the sender's shortfall) and writes nothing.
+//! 2. The batch is signed by o1-labs' `mina-signer` (`service/signer/sign.mjs`): no Mina signing
+//!    library is published for Rust, and a payout tool should not carry its own copy of
+//!    Mina's signature scheme. The signed batch carries the batch unchanged, and for each
+//!    payment its signature and transaction hash.
+//! 3. `payouts send` submits the signed payments in nonce order to the daemon's GraphQL API.
+//!    Before each it appends `sending` to the journal and syncs it to disk; after the node's
+//!    answer, `sent` with the transaction hash. Restarted after a crash, it skips what was sent,
+//!    and for a payment journaled `sending` without an answer it asks the node for the sender's
+//!    next nonce: a nonce the node has used was that payment (the journal's lock keeps any other
+//!    `send` of this batch away, and a nonce the sender used otherwise is refused before
+//!    anything is sent), so it is recorded as delivered; otherwise it is sent again. A signed
+//!    payment can pay at most once (its nonce can be used once), so nothing is paid twice, and
+//!    nothing is skipped: a payment the node refuses stops the run before the next nonce.
+//! 4. `payouts resend --nonces A-B` submits sent payments again, for a node that lost them
+//!    from its pool (a restart): the same signed transactions, so again at most once each.
+
+use crate::{
+	amount::{self, Amount},
+	graphql::{Daemon, SendPayment},
+	ledger::hex,
+	payouts::SignedOffPlan,
+};
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
+use std::{
+	collections::BTreeMap,
+	fs::{File, OpenOptions},
+	io::{Read, Seek, SeekFrom, Write},
+	path::{Path, PathBuf},
+};
+
+/// The `format` tag of a batch of unsigned payments.
+pub const BATCH_FORMAT: &str = "stake-suite-payment-batch/1";
+/// The `format` tag of a signed batch (written by `service/signer/sign.mjs`).
+pub const SIGNED_FORMAT: &str = "stake-suite-signed-batch/1";
+/// The first line of a journal.
+pub const JOURNAL_FORMAT: &str = "stake-suite-payment-journal/1";
+/// The smallest fee a Mina node accepts: 0.001 MINA.
+pub const MIN_FEE: Amount = 1_000_000;
+/// The longest memo, in bytes.
+pub const MEMO_MAX_BYTES: usize = 32;
+/// Mina's largest amount, a u64 of nanomina.
+const MAX_AMOUNT: Amount = u64::MAX as Amount;
+/// Decimals of MINA.
+const DECIMALS: u32 = 9;
+
+/// One unsigned payment, its fields named and written as `mina-signer` and the daemon's
+/// `sendPayment` take them (amounts in nanomina).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Payment {
+	/// The payee.
+	pub to: String,
+	/// The sender (pays the fee).
+	pub from: String,
+	/// The fee, nanomina.
+	pub fee: String,
+	/// The amount, nanomina.
+	pub amount: String,
+	/// The sender's nonce for it.
+	pub nonce: String,
+	/// Its memo (at most 32 bytes).
+	pub memo: String,
+	/// The last global slot at which it may be included.
+	#[serde(rename = "validUntil")]
+	pub valid_until: String,
+}
+
+/// Unsigned payments for one plan.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Batch {
+	/// [`BATCH_FORMAT`].
+	pub format: String,
+	/// `mainnet` or `testnet`: the network the signatures are for.
+	pub network: String,
+	/// The hash of the plan paid.
+	pub plan_hash: String,
+	/// The sender.
+	pub from: String,
+	/// How many payments.
+	pub count: u32,
+	/// Their amounts, nanomina.
+	pub amount: String,
+	/// Their fees, nanomina.
+	pub fees: String,
+	/// Amounts plus fees: what the sender must be able to spend, nanomina.
+	pub needed: String,
+	/// The payments, in nonce order.
+	pub payments: Vec<Payment>,
+}
+
+impl Batch {
+	/// blake2-256 of its canonical JSON, 0x-hex.
+	pub fn hash(&self) -> String {
+		hex(&sp_crypto_hashing::blake2_256(&serde_json::to_vec(self).unwrap_or_default()))
+	}
+}
+
+/// A batch with its hash, as written to a file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BatchFile {
+	/// The batch.
+	pub batch: Batch,
+	/// [`Batch::hash`].
+	pub batch_hash: String,
+}
+
+/// A Schnorr signature as `mina-signer` gives it and `sendPayment` takes it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Signature {
+	/// Decimal.
+	pub field: String,
+	/// Decimal.
+	pub scalar: String,
+}
+
+/// One payment's signature.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PaymentSignature {
+	/// The payment's nonce (the signatures are in the batch's order; this is checked).
+	pub nonce: String,
+	/// Its signature.
+	pub signature: Signature,
+	/// Its transaction hash.
+	pub hash: String,
+}
+
+/// A signed batch.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SignedBatch {
+	/// [`SIGNED_FORMAT`].
+	pub format: String,
+	/// The batch, unchanged.
+	pub batch: Batch,
+	/// Its hash as the batch file recorded it.
+	pub batch_hash: String,
+	/// One per payment, in order.
+	pub signatures: Vec<PaymentSignature>,
+}
+
+/// What `payouts batch` is told.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BatchOptions {
+	/// The sender.
+	pub from: String,
+	/// The fee of each payment, nanomina.
+	pub fee: Amount,
+	/// The memo of each payment outside the classes below.
+	pub memo: String,
+	/// A share class's own memo.
+	pub class_memos: BTreeMap<String, String>,
+	/// `mainnet` or `testnet`.
+	pub network: String,
+	/// The sender's next nonce.
+	pub first_nonce: u32,
+	/// The last global slot the payments may be included at.
+	pub valid_until: u32,
+}
+
+/// Refuse anything but a Mina public key: base58check, version byte 0xcb, 40 bytes. A typo in
+/// a payee's key would send its payout where nobody can spend it.
+pub fn check_public_key(pk: &str) -> Result<(), String> {
+	let bytes = bs58::decode(pk)
+		.into_vec()
+		.map_err(|e| format!("{pk:?} is not a Mina public key (not base58: {e})"))?;
+	if bytes.len() != 40 || bytes.first() != Some(&0xcb) {
+		return Err(format!("{pk:?} is not a Mina public key (B62..., 55 characters)"));
+	}
+	let (body, checksum) = bytes.split_at(36);
+	let digest = sp_crypto_hashing::sha2_256(&sp_crypto_hashing::sha2_256(body));
+	if digest.get(..4) != Some(checksum) {
+		return Err(format!("{pk:?}: its checksum does not match (a typo?)"));
+	}
+	Ok(())
+}
+
+fn check_memo(memo: &str, what: &str) -> Result<(), String> {
+	if memo.len() > MEMO_MAX_BYTES {
+		return Err(format!(
+			"{what} {memo:?} is {} bytes: a Mina memo holds at most {MEMO_MAX_BYTES}",
+			memo.len()
+		));
+	}
+	Ok(())
+}
+
+/// The unsigned payments of a signed-off plan: every line with something to pay, in the plan's
+/// order (by key), at consecutive nonces. The sender's own line, if any, is left out (paying
+/// itself moves nothing and costs a fee); the second value says whether it was.
+pub fn make_batch(
+	file: &SignedOffPlan,
+	options: &BatchOptions,
+) -> Result<(BatchFile, bool), String> {
+	let plan = &file.plan;
+	if plan.hash() != file.plan_hash {
+		return Err(format!(
+			"the plan was edited: its content hashes to {}, not the recorded {}",
+			plan.hash(),
+			file.plan_hash
+		));
+	}
+	if plan.decimals != DECIMALS {
+		return Err(format!(
+			"the plan's amounts have {} decimals: not a Mina plan (9)",
+			plan.decimals
+		));
+	}
+	if !matches!(options.network.as_str(), "mainnet" | "testnet") {
+		return Err(format!("--network {:?}: expected mainnet or testnet", options.network));
+	}
+	check_public_key(&options.from).map_err(|e| format!("--from: {e}"))?;
+	if options.fee < MIN_FEE {
+		return Err(format!(
+			"--fee {} MINA is below the 0.001 MINA a node accepts",
+			amount::format(options.fee, DECIMALS)
+		));
+	}
+	if options.fee > MAX_AMOUNT {
+		return Err("--fee is more than Mina can represent".into());
+	}
+	check_memo(&options.memo, "--memo")?;
+	for (class, memo) in &options.class_memos {
+		check_memo(memo, &format!("--class-memo {class}"))?;
+		// A memo for a class no line is in is a typo that would go unnoticed.
+		if !plan.lines.iter().any(|l| l.share_class.as_deref() == Some(class.as_str())) {
+			return Err(format!(
+				"--class-memo {class}: no line of the plan is in that share class"
+			));
+		}
+	}
+	let mut payments = Vec::new();
+	let (mut total, mut fees) = (0u128, 0u128);
+	let mut skipped_sender = false;
+	let mut nonce = options.first_nonce;
+	for line in &plan.lines {
+		let payout = amount::parse(&line.payout, DECIMALS)
+			.map_err(|e| format!("the plan's payout to {}: {e}", line.pk))?;
+		if payout == 0 {
+			continue;
+		}
+		if line.pk == options.from {
+			skipped_sender = true;
+			continue;
+		}
+		check_public_key(&line.pk).map_err(|e| format!("the plan's payee {e}"))?;
+		if payout > MAX_AMOUNT {
+			return Err(format!("the payout to {} is more than Mina can represent", line.pk));
+		}
+		let memo = line
+			.share_class
+			.as_ref()
+			.and_then(|class| options.class_memos.get(class))
+			.unwrap_or(&options.memo);
+		payments.push(Payment {
+			to: line.pk.clone(),
+			from: options.from.clone(),
+			fee: options.fee.to_string(),
+			amount: payout.to_string(),
+			nonce: nonce.to_string(),
+			memo: memo.clone(),
+			valid_until: options.valid_until.to_string(),
+		});
+		total = total.checked_add(payout).ok_or("amounts overflow")?;
+		fees = fees.checked_add(options.fee).ok_or("fees overflow")?;
+		nonce =
+			nonce.checked_add(1).ok_or("the sender's nonces run out (u32) within this batch")?;
+	}
+	if payments.is_empty() {
+		return Err("the plan pays nobody: nothing to batch".into());
+	}
+	let needed = total.checked_add(fees).ok_or("amounts overflow")?;
+	let batch = Batch {
+		format: BATCH_FORMAT.into(),
+		network: options.network.clone(),
+		plan_hash: file.plan_hash.clone(),
+		from: options.from.clone(),
+		count: u32::try_from(payments.len()).map_err(|_| "too many payments")?,
+		amount: total.to_string(),
+		fees: fees.to_string(),
+		needed: needed.to_string(),
+		payments,
+	};
+	let batch_hash = batch.hash();
+	Ok((BatchFile { batch, batch_hash }, skipped_sender))
+}
+
+/// A nanomina field of a batch.
+fn nano(text: &str, what: &str) -> Result<Amount, String> {
+	text.parse::<Amount>().map_err(|_| format!("the batch's {what} {text:?} is not nanomina"))
+}
+
+fn nonce_of(p: &Payment) -> Result<u32, String> {
+	p.nonce.parse::<u32>().map_err(|_| format!("the batch's nonce {:?} is not a u32", p.nonce))
+}
+
+/// Check a signed batch: its format, the batch's hash, one signature per payment in order,
+/// consecutive nonces, the totals.
+pub fn check_signed(signed: &SignedBatch) -> Result<(), String> {
+	if signed.format != SIGNED_FORMAT {
+		return Err(format!("not a signed batch (format {:?})", signed.format));
+	}
+	let batch = &signed.batch;
+	if batch.hash() != signed.batch_hash {
+		return Err(format!(
+			"the batch was changed after it was made: it hashes to {}, not the recorded {}",
+			batch.hash(),
+			signed.batch_hash
+		));
+	}
+	if signed.signatures.len() != batch.payments.len() {
+		return Err(format!(
+			"{} signatures for {} payments",
+			signed.signatures.len(),
+			batch.payments.len()
+		));
+	}
+	let mut total = 0u128;
+	let mut previous: Option<u32> = None;
+	for (p, s) in batch.payments.iter().zip(&signed.signatures) {
+		let nonce = nonce_of(p)?;
+		if s.nonce != p.nonce {
+			return Err(format!(
+				"the signature for nonce {} is listed at nonce {}",
+				s.nonce, p.nonce
+			));
+		}
+		if previous.is_some_and(|n| n.checked_add(1) != Some(nonce)) {
+			return Err(format!("the batch's nonces are not consecutive at {nonce}"));
+		}
+		if p.from != batch.from {
+			return Err(format!("nonce {nonce} is sent from {}, not the batch's sender", p.from));
+		}
+		previous = Some(nonce);
+		total = total
+			.checked_add(nano(&p.amount, "amount")?)
+			.and_then(|t| t.checked_add(nano(&p.fee, "fee").ok()?))
+			.ok_or("amounts overflow")?;
+	}
+	if total != nano(&batch.needed, "needed")? {
+		return Err("the batch's total does not match its payments".into());
+	}
+	Ok(())
+}
+
+/// What the journal knows of a payment.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Entry {
+	/// About to be submitted: the node's answer was not recorded.
+	Sending,
+	/// The node accepted it, with this transaction hash.
+	Sent(String),
+	/// Found used by the node after a `sending` without an answer.
+	Delivered,
+}
+
+/// The append-only journal of a batch's payments, locked while open.
+#[derive(Debug)]
+pub struct Journal {
+	file: File,
+	path: PathBuf,
+	entries: BTreeMap<u32, Entry>,
+}
+
+impl Journal {
+	/// Open (or create) the journal of the batch `batch_hash` at `path`, take its lock, and read
+	/// it. A last line cut short by a crash is dropped (it was never acted on: an event is
+	/// written before what it announces).
+	pub fn open(path: &Path, batch_hash: &str) -> Result<Self, String> {
+		let name = path.display();
+		let mut file = OpenOptions::new()
+			.read(true)
+			.append(true)
+			.create(true)
+			.open(path)
+			.map_err(|e| format!("{name}: {e}"))?;
+		file.try_lock()
+			.map_err(|_| format!("{name}: another payouts send or resend is using this journal"))?;
+		let mut text = String::new();
+		file.read_to_string(&mut text).map_err(|e| format!("{name}: {e}"))?;
+		let complete = match text.rfind('\n') {
+			Some(i) => i.saturating_add(1),
+			None => 0,
+		};
+		if complete < text.len() {
+			file.set_len(complete as u64).map_err(|e| format!("{name}: {e}"))?;
+			file.seek(SeekFrom::End(0)).map_err(|e| format!("{name}: {e}"))?;
+		}
+		let mut journal = Self { file, path: path.to_path_buf(), entries: BTreeMap::new() };
+		let mut lines = text.get(..complete).unwrap_or_default().lines();
+		match lines.next() {
+			None => {
+				journal.append(&json!({"journal": JOURNAL_FORMAT, "batch_hash": batch_hash}))?
+			},
+			Some(header) => {
+				let header: Value = serde_json::from_str(header)
+					.map_err(|_| format!("{name}: not a payment journal"))?;
+				if header.get("journal").and_then(Value::as_str) != Some(JOURNAL_FORMAT) {
+					return Err(format!("{name}: not a payment journal"));
+				}
+				let theirs = header.get("batch_hash").and_then(Value::as_str).unwrap_or_default();
+				if theirs != batch_hash {
+					return Err(format!(
+						"{name} is the journal of batch {theirs}, not of this one ({batch_hash})"
+					));
+				}
+			},
+		}
+		for (i, line) in lines.enumerate() {
+			let event: Value = serde_json::from_str(line)
+				.map_err(|e| format!("{name}, line {}: {e}", i.saturating_add(2)))?;
+			let nonce = event
+				.get("nonce")
+				.and_then(Value::as_u64)
+				.and_then(|n| u32::try_from(n).ok())
+				.ok_or_else(|| format!("{name}, line {}: no nonce", i.saturating_add(2)))?;
+			let entry = match event.get("event").and_then(Value::as_str) {
+				Some("sending") => Entry::Sending,
+				Some("sent") => Entry::Sent(
+					event.get("hash").and_then(Value::as_str).unwrap_or_default().to_string(),
+				),
+				Some("delivered") => Entry::Delivered,
+				// A resend or a refusal changes nothing of what is known.
+				Some("resent" | "refused") => continue,
+				other => return Err(format!("{name}: unknown event {other:?}")),
+			};
+			journal.entries.insert(nonce, entry);
+		}
+		Ok(journal)
+	}
+
+	/// What the journal knows of `nonce`.
+	pub fn entry(&self, nonce: u32) -> Option<&Entry> {
+		self.entries.get(&nonce)
+	}
+
+	/// Append one event and sync it to disk before returning.
+	fn append(&mut self, event: &Value) -> Result<(), String> {
+		let mut line = serde_json::to_vec(event).map_err(|e| e.to_string())?;
+		line.push(b'\n');
+		self.file
+			.write_all(&line)
+			.and_then(|()| self.file.sync_data())
+			.map_err(|e| format!("{}: {e}", self.path.display()))
+	}
+
+	fn record(&mut self, nonce: u32, entry: Entry) -> Result<(), String> {
+		let event = match &entry {
+			Entry::Sending => json!({"nonce": nonce, "event": "sending"}),
+			Entry::Sent(hash) => json!({"nonce": nonce, "event": "sent", "hash": hash}),
+			Entry::Delivered => json!({"nonce": nonce, "event": "delivered"}),
+		};
+		self.append(&event)?;
+		self.entries.insert(nonce, entry);
+		Ok(())
+	}
+}
+
+/// What a `send` did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SendReport {
+	/// Submitted and accepted in this run.
+	pub sent: u32,
+	/// Found delivered (journaled `sending` in a run that ended before the node's answer).
+	pub delivered: u32,
+	/// Sent by an earlier run.
+	pub already: u32,
+}
+
+fn input(p: &Payment) -> Value {
+	json!({
+		"from": p.from, "to": p.to, "amount": p.amount, "fee": p.fee,
+		"nonce": p.nonce, "memo": p.memo, "validUntil": p.valid_until,
+	})
+}
+
+/// Send a signed batch (see the module docs); `log` gets one line per payment.
+pub fn send(
+	signed: &SignedBatch,
+	daemon: &mut dyn Daemon,
+	journal: &mut Journal,
+	log: &mut dyn FnMut(String),
+) -> Result<SendReport, String> {
+	check_signed(signed)?;
+	let batch = &signed.batch;
+	let account = daemon.account(&batch.from)?.ok_or_else(|| {
+		format!("the node has no account {}: nothing can be sent from it", batch.from)
+	})?;
+	let mut next = account.inferred_nonce;
+	// A payment the journal calls sent that the node no longer counts: it lost it (a restart
+	// empties its pool). Sending later nonces would leave them stuck behind the gap.
+	if let Some((nonce, _)) =
+		journal.entries.iter().find(|(n, e)| matches!(e, Entry::Sent(_)) && **n >= next)
+	{
+		return Err(format!(
+			"payment nonce {nonce} was sent, but the node's next nonce for {} is {next}: it no \
+			 longer has it (restarted?). Submit it again first: payouts resend --nonces \
+			 {nonce}-{}",
+			batch.from,
+			batch.payments.last().map(|p| p.nonce.as_str()).unwrap_or_default()
+		));
+	}
+	// The funds for what is still to send, checked before anything is sent.
+	let mut needed = 0u128;
+	for p in &batch.payments {
+		let nonce = nonce_of(p)?;
+		let to_send = match journal.entry(nonce) {
+			None => true,
+			Some(Entry::Sending) => nonce >= next,
+			Some(Entry::Sent(_) | Entry::Delivered) => false,
+		};
+		if to_send {
+			needed = needed
+				.checked_add(nano(&p.amount, "amount")?)
+				.and_then(|n| n.checked_add(nano(&p.fee, "fee").ok()?))
+				.ok_or("amounts overflow")?;
+		}
+	}
+	if needed > account.liquid {
+		return Err(format!(
+			"{} can spend {} MINA, the payments still to send need {} MINA: nothing sent",
+			batch.from,
+			amount::format(account.liquid, DECIMALS),
+			amount::format(needed, DECIMALS)
+		));
+	}
+	let mut report = SendReport::default();
+	for (p, s) in batch.payments.iter().zip(&signed.signatures) {
+		let nonce = nonce_of(p)?;
+		let what = format!(
+			"nonce {nonce}: {} MINA to {}",
+			amount::format(nano(&p.amount, "amount")?, DECIMALS),
+			p.to
+		);
+		match journal.entry(nonce) {
+			Some(Entry::Sent(_) | Entry::Delivered) => {
+				report.already = report.already.saturating_add(1);
+				continue;
+			},
+			Some(Entry::Sending) if nonce < next => {
+				journal.record(nonce, Entry::Delivered)?;
+				log(format!("{what}: delivered (the node had used its nonce)"));
+				report.delivered = report.delivered.saturating_add(1);
+				continue;
+			},
+			_ => {},
+		}
+		if nonce < next {
+			return Err(format!(
+				"{what}: nonce {nonce} is already used by another transaction of {} (the node's \
+				 next nonce is {next}). This batch cannot be sent as signed: make a new batch \
+				 of the payments not yet sent (payouts batch --nonce {next})",
+				batch.from
+			));
+		}
+		if nonce > next {
+			return Err(format!(
+				"{what}: the node's next nonce for {} is {next}, so this payment would wait \
+				 behind a gap: send nonce {next} first",
+				batch.from
+			));
+		}
+		journal.record(nonce, Entry::Sending)?;
+		match daemon.send_payment(SendPayment {
+			input: &input(p),
+			signature: &json!({"field": s.signature.field, "scalar": s.signature.scalar}),
+		}) {
+			Ok(hash) => {
+				journal.record(nonce, Entry::Sent(hash.clone()))?;
+				log(format!("{what}: sent, {hash}"));
+				report.sent = report.sent.saturating_add(1);
+				next = next.checked_add(1).ok_or("nonce overflow")?;
+			},
+			Err(refused) => {
+				// The answer may be an error for a payment the node has taken (a duplicate):
+				// the nonce says.
+				let now = daemon.account(&batch.from)?.map(|a| a.inferred_nonce).unwrap_or(next);
+				if now > nonce {
+					journal.record(nonce, Entry::Delivered)?;
+					log(format!(
+						"{what}: delivered (the node answered {refused:?} but used its nonce)"
+					));
+					report.delivered = report.delivered.saturating_add(1);
+					next = now;
+				} else {
+					journal
+						.append(&json!({"nonce": nonce, "event": "refused", "error": refused}))?;
+					return Err(format!(
+						"{what}: the node refused it: {refused}. Nothing after it was sent; \
+						 run payouts send again once the cause is fixed (a payment pays at most \
+						 once: its nonce is used once)"
+					));
+				}
+			},
+		}
+	}
+	Ok(report)
+}
+
+/// Submit again the sent payments with nonces in `from..=to`. Each answer is logged; a refusal
+/// (already in the node's pool, or included) is not an error.
+pub fn resend(
+	signed: &SignedBatch,
+	daemon: &mut dyn Daemon,
+	journal: &mut Journal,
+	(from, to): (u32, u32),
+	log: &mut dyn FnMut(String),
+) -> Result<u32, String> {
+	check_signed(signed)?;
+	let mut resent = 0u32;
+	let in_range: Vec<_> = signed
+		.batch
+		.payments
+		.iter()
+		.zip(&signed.signatures)
+		.filter(|(p, _)| nonce_of(p).is_ok_and(|n| (from..=to).contains(&n)))
+		.collect();
+	if in_range.is_empty() {
+		return Err(format!("no payment of the batch has a nonce in {from}-{to}"));
+	}
+	for (p, s) in in_range {
+		let nonce = nonce_of(p)?;
+		match journal.entry(nonce) {
+			Some(Entry::Sent(_) | Entry::Delivered) => {},
+			_ => {
+				return Err(format!(
+					"nonce {nonce} was never sent: payouts send sends it (nothing resent from \
+					 nonce {nonce} on)"
+				))
+			},
+		}
+		match daemon.send_payment(SendPayment {
+			input: &input(p),
+			signature: &json!({"field": s.signature.field, "scalar": s.signature.scalar}),
+		}) {
+			Ok(hash) => {
+				journal.append(&json!({"nonce": nonce, "event": "resent", "hash": hash}))?;
+				log(format!("nonce {nonce}: resent, {hash}"));
+				resent = resent.saturating_add(1);
+			},
+			Err(refused) => {
+				journal.append(&json!({"nonce": nonce, "event": "refused", "error": refused}))?;
+				log(format!("nonce {nonce}: the node refused it again ({refused}): already in its pool or included"));
+			},
+		}
+	}
+	Ok(resent)
+}
+
+#[cfg(test)]
+#[allow(clippy::indexing_slicing, clippy::arithmetic_side_effects)]
+mod tests {
+	use super::*;
+	use crate::graphql::AccountState;
+
+	/// Two real keys (mina-signer's `genKeys`), for the checksum check.
+	const SENDER: &str = "B62qikFaJEhiXw1HE6YPHqJeMDfu8BgXaS1sVdcpqwdYxFYG2fug9ow";
+	const PAYEE: &str = "B62qkMHwdwanQkTDF5GsNLm5SeSw7NzKUaTpWuJDngz6tvrEXn9LhWP";
+
+	#[test]
+	fn public_keys_are_checked_to_their_checksum() {
+		assert_eq!(check_public_key(SENDER), Ok(()));
+		assert_eq!(check_public_key(PAYEE), Ok(()));
+		// One character changed.
+		let typo = SENDER.replace("ikFa", "ikFb");
+		assert!(check_public_key(&typo).unwrap_err().contains("checksum does not match"));
+		assert!(check_public_key("B62qA").unwrap_err().contains("not a Mina public key"));
+		assert!(check_public_key("B62q0OIl").unwrap_err().contains("not base58"));
+	}
+
+	/// A daemon that takes payments in nonce order; `lose_answer` makes it take one and then
+	/// fail to answer (a connection cut after the node acted).
+	struct Fake {
+		next: u32,
+		liquid: u128,
+		taken: Vec<u32>,
+		lose_answer: Option<u32>,
+	}
+
+	impl Daemon for Fake {
+		fn account(&mut self, _: &str) -> Result<Option<AccountState>, String> {
+			Ok(Some(AccountState {
+				balance: self.liquid,
+				liquid: self.liquid,
+				inferred_nonce: self.next,
+			}))
+		}
+		fn send_payment(&mut self, payment: SendPayment<'_>) -> Result<String, String> {
+			let nonce: u32 = payment.input["nonce"].as_str().unwrap().parse().unwrap();
+			if nonce != self.next {
+				return Err(format!("Invalid_nonce: expected {}", self.next));
+			}
+			self.next += 1;
+			self.taken.push(nonce);
+			if self.lose_answer == Some(nonce) {
+				return Err("connection reset".into());
+			}
+			Ok(format!("5Ju{nonce}"))
+		}
+	}
+
+	/// `count` payments of 1 MINA with a fee of 0.01 from nonce `first`, signatures made up
+	/// (the fake daemon does not check them).
+	fn signed(count: u32, first: u32) -> SignedBatch {
+		let payments: Vec<Payment> = (0..count)
+			.map(|i| Payment {
+				to: PAYEE.into(),
+				from: SENDER.into(),
+				fee: "10000000".into(),
+				amount: "1000000000".into(),
+				nonce: (first + i).to_string(),
+				memo: format!("payee {i}"),
+				valid_until: u32::MAX.to_string(),
+			})
+			.collect();
+		let signatures = payments
+			.iter()
+			.map(|p| PaymentSignature {
+				nonce: p.nonce.clone(),
+				signature: Signature { field: "1".into(), scalar: "2".into() },
+				hash: format!("5Ju{}", p.nonce),
+			})
+			.collect();
+		let batch = Batch {
+			format: BATCH_FORMAT.into(),
+			network: "testnet".into(),
+			plan_hash: "0xplan".into(),
+			from: SENDER.into(),
+			count,
+			amount: (u128::from(count) * 1_000_000_000).to_string(),
+			fees: (u128::from(count) * 10_000_000).to_string(),
+			needed: (u128::from(count) * 1_010_000_000).to_string(),
+			payments,
+		};
+		let batch_hash = batch.hash();
+		SignedBatch { format: SIGNED_FORMAT.into(), batch, batch_hash, signatures }
+	}
+
+	fn journal_path(name: &str) -> PathBuf {
+		let path = std::env::temp_dir()
+			.join(format!("staking-service-journal-{name}-{}", std::process::id()));
+		let _ = std::fs::remove_file(&path);
+		path
+	}
+
+	#[test]
+	fn an_answer_lost_after_the_node_took_a_payment_is_found_by_its_nonce() {
+		let batch = signed(5, 40);
+		let path = journal_path("lost");
+		let mut daemon =
+			Fake { next: 40, liquid: 10_000_000_000, taken: vec![], lose_answer: Some(42) };
+		let mut journal = Journal::open(&path, &batch.batch_hash).unwrap();
+		let report = send(&batch, &mut daemon, &mut journal, &mut |_| {}).unwrap();
+		assert_eq!(report, SendReport { sent: 4, delivered: 1, already: 0 });
+		assert_eq!(daemon.taken, vec![40, 41, 42, 43, 44]);
+		drop(journal);
+		// Again, from the journal on disk: nothing is sent twice.
+		let mut journal = Journal::open(&path, &batch.batch_hash).unwrap();
+		let report = send(&batch, &mut daemon, &mut journal, &mut |_| {}).unwrap();
+		assert_eq!(report, SendReport { sent: 0, delivered: 0, already: 5 });
+		assert_eq!(daemon.taken.len(), 5);
+		std::fs::remove_file(&path).unwrap();
+	}
+
+	#[test]
+	fn a_crash_between_sending_and_the_answer_resends_only_what_the_node_lacks() {
+		let batch = signed(3, 0);
+		let path = journal_path("crash");
+		// A run that wrote `sending` for nonce 0 and died before the request left, and a line
+		// torn by the crash.
+		std::fs::write(
+			&path,
+			format!(
+				"{{\"journal\":\"{JOURNAL_FORMAT}\",\"batch_hash\":\"{}\"}}\n{{\"nonce\":0,\"event\":\"sending\"}}\n{{\"nonce\":0,\"ev",
+				batch.batch_hash
+			),
+		)
+		.unwrap();
+		let mut daemon = Fake { next: 0, liquid: 10_000_000_000, taken: vec![], lose_answer: None };
+		let mut journal = Journal::open(&path, &batch.batch_hash).unwrap();
+		assert_eq!(journal.entry(0), Some(&Entry::Sending));
+		let report = send(&batch, &mut daemon, &mut journal, &mut |_| {}).unwrap();
+		assert_eq!(report, SendReport { sent: 3, delivered: 0, already: 0 });
+		assert_eq!(daemon.taken, vec![0, 1, 2]);
+		let text = std::fs::read_to_string(&path).unwrap();
+		assert!(text.ends_with("\"event\":\"sent\",\"hash\":\"5Ju2\",\"nonce\":2}\n"), "{text}");
+		assert!(!text.contains("\"ev{"), "the torn line was dropped: {text}");
+		std::fs::remove_file(&path).unwrap();
+	}
+
+	#[test]
+	fn refuses_before_sending_anything() {
+		let batch = signed(3, 7);
+		// Funds short.
+		let path = journal_path("refuse");
+		let mut daemon = Fake { next: 7, liquid: 3_000_000_000, taken: vec![], lose_answer: None };
+		let mut journal = Journal::open(&path, &batch.batch_hash).unwrap();
+		let e = send(&batch, &mut daemon, &mut journal, &mut |_| {}).unwrap_err();
+		assert!(e.contains("need 3.03 MINA: nothing sent"), "{e}");
+		// The sender's nonce already past the batch's first (another transaction).
+		daemon.liquid = 10_000_000_000;
+		daemon.next = 8;
+		let e = send(&batch, &mut daemon, &mut journal, &mut |_| {}).unwrap_err();
+		assert!(e.contains("nonce 7 is already used by another transaction"), "{e}");
+		// Below the batch's first: a gap.
+		daemon.next = 5;
+		let e = send(&batch, &mut daemon, &mut journal, &mut |_| {}).unwrap_err();
+		assert!(e.contains("would wait behind a gap: send nonce 5 first"), "{e}");
+		assert!(daemon.taken.is_empty());
+		// The journal of another batch; a second holder of the lock.
+		let other = signed(2, 7);
+		let e = Journal::open(&path, &other.batch_hash).unwrap_err();
+		assert!(
+			e.contains("another payouts send or resend") || e.contains("not of this one"),
+			"{e}"
+		);
+		drop(journal);
+		let e = Journal::open(&path, &other.batch_hash).unwrap_err();
+		assert!(e.contains("not of this one"), "{e}");
+		let _held = Journal::open(&path, &batch.batch_hash).unwrap();
+		let e = Journal::open(&path, &batch.batch_hash).unwrap_err();
+		assert!(e.contains("another payouts send or resend is using this journal"), "{e}");
+		std::fs::remove_file(&path).unwrap();
+	}
+
+	#[test]
+	fn a_changed_batch_is_refused() {
+		let mut batch = signed(2, 0);
+		batch.batch.payments[1].amount = "2000000000".into();
+		assert!(check_signed(&batch).unwrap_err().contains("changed after it was made"));
+		let mut batch = signed(2, 0);
+		batch.signatures.swap(0, 1);
+		assert!(check_signed(&batch).unwrap_err().contains("listed at nonce"));
+		let mut batch = signed(2, 0);
+		batch.signatures.pop();
+		assert!(check_signed(&batch).unwrap_err().contains("1 signatures for 2 payments"));
+	}
+}

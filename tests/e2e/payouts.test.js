@@ -1,0 +1,234 @@
+// End to end: a Mina payout paid from a plan. `staking-service payouts plan`, then `batch`
+// (nonce and funds from the node), `service/signer/sign.mjs` (o1-labs' mina-signer), `send`,
+// against the stand-in of the daemon's GraphQL API (service/signer/standin.mjs: the real daemon
+// cannot run here), which checks each signature as the daemon does and records what it takes.
+// The send is killed (SIGKILL) mid-batch and restarted: every payee is paid exactly once.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFile, spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { Client, startStandin } from '../../service/signer/standin.mjs';
+
+const targetDir = process.env.CARGO_TARGET_DIR ?? `${process.env.HOME}/.cache/stake-suite/target`;
+const SERVICE = process.env.STAKING_SERVICE ?? `${targetDir}/debug/staking-service`;
+const SIGN = fileURLToPath(new URL('../../service/signer/sign.mjs', import.meta.url));
+const NANO = 10n ** 9n;
+const FIRST_NONCE = 7;
+
+const exec = promisify(execFile);
+/** Run a command; its exit code, stdout and stderr (never throws on a failure exit). */
+async function run(file, args, env = {}) {
+  try {
+    const { stdout, stderr } = await exec(file, args, { env: { ...process.env, ...env } });
+    return { code: 0, stdout, stderr };
+  } catch (e) {
+    if (typeof e.code !== 'number') throw e;
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+const service = (...args) => run(SERVICE, args);
+
+/** Nanomina from a plan's decimal MINA string. */
+function nano(text) {
+  const [whole, fraction = ''] = text.split('.');
+  return BigInt(whole) * NANO + BigInt(fraction.padEnd(9, '0'));
+}
+
+describe('paying a Mina payout plan through the daemon\'s GraphQL API (stand-in)', () => {
+  const client = new Client({ network: 'testnet' });
+  const pool = client.genKeys();
+  const payees = Array.from({ length: 12 }, () => client.genKeys());
+  const foundationMemo = createHash('md5').update(pool.publicKey).digest('hex');
+  let dir;
+  let plan;
+
+  before(async () => {
+    if (!existsSync(SERVICE)) throw new Error(`staking-service not found at ${SERVICE}: run ./scripts/test.sh`);
+    dir = mkdtempSync(join(tmpdir(), 'payouts-e2e-'));
+    // Twelve delegators (1,000 to 12,000 MINA) and the pool's own 500 MINA; payee 0 is in the
+    // Foundation's program.
+    const ledger = payees.map((k, i) => ({ pk: k.publicKey, balance: `${1000 * (i + 1)}`, delegate: pool.publicKey }));
+    ledger.push({ pk: pool.publicKey, balance: '500', delegate: pool.publicKey });
+    writeFileSync(join(dir, 'ledger.json'), JSON.stringify(ledger));
+    writeFileSync(join(dir, 'blocks.json'), JSON.stringify({
+      unit: 'MINA',
+      blocks: [
+        { height: 100, slot: 7200, state_hash: '3NKa', coinbase: '720', fees: '0.25' },
+        { height: 130, slot: 7260, state_hash: '3NKb', coinbase: '720', fees: '0.1' },
+      ],
+    }));
+    writeFileSync(join(dir, 'foundation.csv'), `${payees[0].publicKey}\n`);
+    const planned = await service(
+      'payouts', 'plan', '--ledger', join(dir, 'ledger.json'), '--delegate', pool.publicKey,
+      '--blocks', join(dir, 'blocks.json'), '--commission', '5%',
+      '--share-class', `foundation:8%:${join(dir, 'foundation.csv')}`,
+      '--out', join(dir, 'plan.json'), '--csv', join(dir, 'plan.csv'), '--carry-out', join(dir, 'carry.json'),
+    );
+    assert.equal(planned.code, 0, planned.stderr);
+    plan = JSON.parse(readFileSync(join(dir, 'plan.json'), 'utf8')).plan;
+  });
+  after(() => dir && rmSync(dir, { recursive: true, force: true }));
+
+  /** A stand-in whose sender holds `balance` at FIRST_NONCE, a batch and its signed file. */
+  async function prepared(name, balance = 10_000n * NANO) {
+    const standin = await startStandin({ network: 'testnet', accounts: { [pool.publicKey]: { balance, nonce: FIRST_NONCE } } });
+    const batch = join(dir, `${name}.batch.json`);
+    const signed = join(dir, `${name}.signed.json`);
+    const made = await service(
+      'payouts', 'batch', '--plan', join(dir, 'plan.json'), '--from', pool.publicKey, '--fee', '0.01',
+      '--memo', 'pool payout epoch 1', '--class-memo', `foundation=${foundationMemo}`,
+      '--network', 'testnet', '--graphql', standin.url, '--out', batch,
+    );
+    assert.equal(made.code, 0, made.stderr);
+    const sign = await run('node', [SIGN, '--batch', batch, '--out', signed], { MINA_PRIVATE_KEY: pool.privateKey });
+    assert.equal(sign.code, 0, sign.stderr);
+    return { standin, batch, signed };
+  }
+
+  /** Every payee paid exactly once, its plan payout, at consecutive nonces, with its memo. */
+  function assertPaidOnce(standin) {
+    const accepted = standin.accepted();
+    const expected = plan.lines.filter((l) => nano(l.payout) > 0n && l.pk !== pool.publicKey);
+    assert.equal(expected.length, 12);
+    assert.equal(accepted.length, expected.length, 'one payment per payee');
+    for (const line of expected) {
+      const paid = accepted.filter((p) => p.to === line.pk);
+      assert.equal(paid.length, 1, `${line.pk} paid once`);
+      assert.equal(BigInt(paid[0].amount), nano(line.payout), `${line.pk}'s amount`);
+      assert.equal(paid[0].fee, String(10_000_000n));
+      assert.equal(paid[0].memo, line.pk === payees[0].publicKey ? foundationMemo : 'pool payout epoch 1');
+    }
+    assert.deepEqual(accepted.map((p) => Number(p.nonce)), expected.map((_, i) => FIRST_NONCE + i));
+  }
+
+  it('plans the payees as worked out by hand, and batches them with the funds needed', async () => {
+    // S = 78,500 MINA (1,000 + ... + 12,000 + 500); the blocks pay 1,440.35 MINA. Payee 11
+    // (12,000 MINA, 5%): floor(1,440.35e9 * 12,000 / 78,500) = 220,180,891,719 gross, less
+    // floor(gross / 20) = 11,009,044,585: 209,171,847,134 nanomina.
+    const line = plan.lines.find((l) => l.pk === payees[11].publicKey);
+    assert.equal(line.payout, '209.171847134');
+    // Payee 0 (1,000 MINA) in the Foundation's class at 8%: floor(1,440.35e9 / 78.5) =
+    // 18,348,407,643, less floor(gross * 0.08) = 1,467,872,611: 16,880,535,032.
+    assert.equal(plan.lines.find((l) => l.pk === payees[0].publicKey).payout, '16.880535032');
+    const standin = await startStandin({ network: 'testnet', accounts: { [pool.publicKey]: { balance: 1000n * NANO, nonce: 3 } } });
+    try {
+      const dry = await service(
+        'payouts', 'batch', '--plan', join(dir, 'plan.json'), '--from', pool.publicKey, '--fee', '0.01',
+        '--network', 'testnet', '--graphql', standin.url, '--dry-run',
+      );
+      assert.equal(dry.code, 0, dry.stderr);
+      const paid = plan.lines.filter((l) => l.pk !== pool.publicKey).reduce((s, l) => s + nano(l.payout), 0n);
+      const needed = paid + 12n * 10_000_000n;
+      const mina = (n) => `${n / NANO}.${String(n % NANO).padStart(9, '0')}`.replace(/\.?0+$/, '');
+      assert.match(dry.stdout, new RegExp(`payments +12 \\(nonces 3-14\\)`));
+      assert.match(dry.stdout, new RegExp(`funds needed +${mina(needed).replace('.', '\\.')} MINA`));
+      assert.match(dry.stdout, new RegExp(`short by +${mina(needed - 1000n * NANO).replace('.', '\\.')} MINA`));
+      assert.match(dry.stdout, /the sender's own payout is not sent/);
+      // Without --dry-run the shortfall is refused and nothing is written.
+      const refused = await service(
+        'payouts', 'batch', '--plan', join(dir, 'plan.json'), '--from', pool.publicKey, '--fee', '0.01',
+        '--network', 'testnet', '--graphql', standin.url, '--out', join(dir, 'short.json'),
+      );
+      assert.notEqual(refused.code, 0);
+      assert.match(refused.stderr, /MINA short\): no batch written/);
+      assert.equal(existsSync(join(dir, 'short.json')), false);
+      // A memo too long for Mina, a fee below its minimum.
+      const long = await service('payouts', 'batch', '--plan', join(dir, 'plan.json'), '--from', pool.publicKey,
+        '--fee', '0.01', '--nonce', '0', '--memo', 'x'.repeat(33), '--out', join(dir, 'x.json'));
+      assert.match(long.stderr, /is 33 bytes: a Mina memo holds at most 32/);
+      const cheap = await service('payouts', 'batch', '--plan', join(dir, 'plan.json'), '--from', pool.publicKey,
+        '--fee', '0.0001', '--nonce', '0', '--out', join(dir, 'x.json'));
+      assert.match(cheap.stderr, /below the 0.001 MINA a node accepts/);
+      assert.equal(standin.requests.length, 0, 'nothing sent');
+    } finally {
+      await standin.close();
+    }
+  });
+
+  for (const accept of [true, false]) {
+    it(`killed mid-batch ${accept ? 'after the node took a payment' : 'before the node took it'}, restarted: every payee paid once`, async () => {
+      const { standin, signed } = await prepared(accept ? 'after' : 'before');
+      try {
+        // The fifth payment: the node takes it (or not) and never answers; the sender is killed.
+        const hung = standin.hangOn(FIRST_NONCE + 4, { accept });
+        const child = spawn(SERVICE, ['payouts', 'send', '--signed', signed, '--graphql', standin.url], { stdio: 'ignore' });
+        const exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+        await hung;
+        child.kill('SIGKILL');
+        assert.equal((await exited).signal, 'SIGKILL');
+        assert.equal(standin.accepted().length, accept ? 5 : 4);
+        const journal = readFileSync(`${signed}.journal`, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+        assert.deepEqual(journal.at(-1), { nonce: FIRST_NONCE + 4, event: 'sending' });
+
+        const again = await service('payouts', 'send', '--signed', signed, '--graphql', standin.url);
+        assert.equal(again.code, 0, again.stderr);
+        assert.match(again.stdout, accept
+          ? /done: 7 sent now, 1 found delivered, 4 sent before/
+          : /done: 8 sent now, 0 found delivered, 4 sent before/);
+        assertPaidOnce(standin);
+        // A third run sends nothing.
+        const third = await service('payouts', 'send', '--signed', signed, '--graphql', standin.url);
+        assert.equal(third.code, 0, third.stderr);
+        assert.match(third.stdout, /done: 0 sent now, 0 found delivered, 12 sent before/);
+        assertPaidOnce(standin);
+      } finally {
+        await standin.close();
+      }
+    });
+  }
+
+  it('a node that lost its pool gets the same payments again with resend, still once each', async () => {
+    const { standin, signed } = await prepared('lost');
+    try {
+      const sent = await service('payouts', 'send', '--signed', signed, '--graphql', standin.url);
+      assert.equal(sent.code, 0, sent.stderr);
+      standin.losePool(pool.publicKey);
+      const blocked = await service('payouts', 'send', '--signed', signed, '--graphql', standin.url);
+      assert.notEqual(blocked.code, 0);
+      assert.match(blocked.stderr, new RegExp(`payouts resend --nonces ${FIRST_NONCE}-${FIRST_NONCE + 11}`));
+      const resent = await service('payouts', 'resend', '--signed', signed, '--graphql', standin.url,
+        '--nonces', `${FIRST_NONCE}-${FIRST_NONCE + 11}`);
+      assert.equal(resent.code, 0, resent.stderr);
+      assert.match(resent.stdout, /done: 12 payments accepted again/);
+      assertPaidOnce(standin);
+      // Resending what the node holds is refused by it, and changes nothing.
+      const twice = await service('payouts', 'resend', '--signed', signed, '--graphql', standin.url, '--nonces', `${FIRST_NONCE}`);
+      assert.equal(twice.code, 0, twice.stderr);
+      assert.match(twice.stdout, /refused it again \(Duplicate/);
+      standin.include();
+      assertPaidOnce(standin);
+    } finally {
+      await standin.close();
+    }
+  });
+
+  it('refuses a nonce taken by another transaction, an edited batch and a wrong key, sending nothing', async () => {
+    const { standin, batch, signed } = await prepared('refused');
+    try {
+      standin.useNonce(pool.publicKey);
+      const taken = await service('payouts', 'send', '--signed', signed, '--graphql', standin.url);
+      assert.notEqual(taken.code, 0);
+      assert.match(taken.stderr, new RegExp(`nonce ${FIRST_NONCE} is already used by another transaction`));
+      // An amount raised after signing.
+      const edited = JSON.parse(readFileSync(signed, 'utf8'));
+      edited.batch.payments[0].amount = String(BigInt(edited.batch.payments[0].amount) + 1n);
+      writeFileSync(join(dir, 'edited.json'), JSON.stringify(edited));
+      const changed = await service('payouts', 'send', '--signed', join(dir, 'edited.json'), '--graphql', standin.url);
+      assert.notEqual(changed.code, 0);
+      assert.match(changed.stderr, /the batch was changed after it was made/);
+      // Signed with another key than the sender's.
+      const other = client.genKeys();
+      const wrong = await run('node', [SIGN, '--batch', batch, '--out', join(dir, 'wrong.json')], { MINA_PRIVATE_KEY: other.privateKey });
+      assert.notEqual(wrong.code, 0);
+      assert.match(wrong.stderr, new RegExp(`the key is ${other.publicKey}'s, the batch is sent from ${pool.publicKey}`));
+      assert.equal(standin.requests.length, 0, 'nothing sent');
+    } finally {
+      await standin.close();
+    }
+  });
+});
