@@ -86,6 +86,9 @@ pub struct SourceBlock {
 	pub fee_transfer_to_receiver: Amount,
 	/// Fee transfers paid out of the coinbase (SNARK work bought with it).
 	pub fee_transfer_from_coinbase: Amount,
+	/// The account whose stake won the slot (a delegator of the producer), where the source
+	/// gives it.
+	pub winner: Option<String>,
 }
 
 impl SourceBlock {
@@ -99,6 +102,7 @@ impl SourceBlock {
 			coinbase: self.coinbase,
 			fees: self.fee_transfer_to_receiver,
 			snark_fees: self.fee_transfer_from_coinbase,
+			winner: self.winner.clone(),
 		}
 	}
 
@@ -328,6 +332,7 @@ fn parse_tool(
 				coinbase: amount_of("coinbase")?,
 				fee_transfer_to_receiver: amount_of("fees")?,
 				fee_transfer_from_coinbase: 0,
+				winner: optional_string(name, i, height, row, "winner")?,
 			})
 		})
 		.collect()
@@ -446,6 +451,7 @@ fn row_block(name: &str, i: usize, row: &Map<String, Value>) -> Result<SourceBlo
 		coinbase: nanomina(name, i, height, row, "coinbase")?,
 		fee_transfer_to_receiver: nanomina(name, i, height, row, "feetransfertoreceiver")?,
 		fee_transfer_from_coinbase: nanomina(name, i, height, row, "feetransferfromcoinbase")?,
+		winner: optional_string(name, i, height, row, "winnerpublickey")?,
 	})
 }
 
@@ -583,6 +589,11 @@ fn parse_graphql(name: &str, value: &Value) -> Result<Vec<SourceBlock>, InputErr
 				coinbase,
 				fee_transfer_to_receiver: to_receiver,
 				fee_transfer_from_coinbase: from_coinbase,
+				winner: block
+					.get("winnerAccount")
+					.and_then(|a| a.get("publicKey"))
+					.and_then(Value::as_str)
+					.map(str::to_string),
 			})
 		})
 		.collect()
@@ -776,6 +787,7 @@ mod tests {
 			coinbase: 720 * NANO,
 			fee_transfer_to_receiver: 1_000_000,
 			fee_transfer_from_coinbase: 3_000_000,
+			winner: None,
 		};
 		let won = b.won_block();
 		assert_eq!((won.coinbase, won.fees, won.snark_fees), (720 * NANO, 1_000_000, 3_000_000));

@@ -249,6 +249,14 @@ struct PlanInputs {
 	/// keep (the coinbase to all, the fees to the operator).
 	#[arg(long, default_value = "all")]
 	fees: String,
+	/// With --supercharge-base: a share class whose won slots burn the bonus (repeatable): a
+	/// supercharged block won by the stake of one of its keys pays its bonus to --burn-address
+	/// (the delegation programs' rule for the Foundation's and investors' stake).
+	#[arg(long = "burn-bonus-won-by", value_name = "CLASS")]
+	burn_bonus_won_by: Vec<String>,
+	/// Where burned amounts are paid.
+	#[arg(long, default_value = payouts::BURN_ADDRESS)]
+	burn_address: String,
 	/// The staking ledger's hash: a block won with another ledger is refused.
 	#[arg(long)]
 	ledger_hash: Option<String>,
@@ -561,6 +569,19 @@ fn make_plan(inputs: &PlanInputs) -> Result<payouts::Plan, String> {
 			}
 		}
 	}
+	// Classes whose won slots burn the bonus: they must be classes given.
+	let mut burn_bonus_won_by = std::collections::BTreeSet::new();
+	for class in &inputs.burn_bonus_won_by {
+		if inputs.supercharge_base.is_none() {
+			return Err(format!(
+				"--burn-bonus-won-by {class}: there is no bonus to burn without --supercharge-base"
+			));
+		}
+		if !class_of.values().any(|c| c == class) {
+			return Err(format!("--burn-bonus-won-by {class}: no --share-class of that name"));
+		}
+		burn_bonus_won_by.insert(class.clone());
+	}
 	let policy = Policy {
 		default_commission: payouts::parse_rate(&inputs.commission)
 			.map_err(|e| format!("--commission: {e}"))?,
@@ -574,6 +595,8 @@ fn make_plan(inputs: &PlanInputs) -> Result<payouts::Plan, String> {
 		rounding: inputs.rounding.parse()?,
 		fees: inputs.fees.parse()?,
 		classes: class_of,
+		burn_bonus_won_by,
+		burn_address: inputs.burn_address.clone(),
 	};
 	let carry_in = match &inputs.carry_in {
 		Some(path) => payouts::parse_carry(&path.display().to_string(), &read(path)?, d)

@@ -28,6 +28,9 @@ use std::collections::BTreeMap;
 /// Parts per billion: `1_000_000_000` is 100%.
 pub const BILLION: u128 = 1_000_000_000;
 
+/// Mina's burn address: a valid key nobody can hold the private key of.
+pub const BURN_ADDRESS: &str = "B62qiburnzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzmp7r7UN6X";
+
 /// The `format` tag of a plan.
 pub const PLAN_FORMAT: &str = "stake-suite-payout-plan/1";
 
@@ -46,6 +49,8 @@ pub struct WonBlock {
 	pub fees: Amount,
 	/// What the coinbase itself paid for SNARK work (fee transfers via the coinbase).
 	pub snark_fees: Amount,
+	/// The account whose stake won the slot, if known (decides a burn of the bonus).
+	pub winner: Option<String>,
 }
 
 impl WonBlock {
@@ -227,6 +232,11 @@ pub struct Policy {
 	/// The share class of each key listed in one (its name); keys not listed are ordinary
 	/// delegators.
 	pub classes: BTreeMap<String, String>,
+	/// Classes whose won slots burn the bonus: a supercharged block won by the stake of one of
+	/// them pays its bonus to [`Policy::burn_address`] instead of the unlocked delegators.
+	pub burn_bonus_won_by: std::collections::BTreeSet<String>,
+	/// Where burned amounts are paid (Mina's burn address has no known private key).
+	pub burn_address: String,
 }
 
 /// One delegator's line of a plan.
@@ -272,6 +282,9 @@ pub struct Totals {
 	pub commission: String,
 	/// Left over by rounding down.
 	pub dust: String,
+	/// Bonuses burned (paid to the burn address, a line of the plan), if any.
+	#[serde(default, skip_serializing_if = "Option::is_none")]
+	pub burned: Option<String>,
 }
 
 /// A block as listed in a plan.
@@ -285,8 +298,11 @@ pub struct PlanBlock {
 	pub state_hash: String,
 	/// Coinbase plus fees.
 	pub reward: String,
-	/// Delegators unlocked at its slot (with the bonus policy).
+	/// Delegators outside the share classes unlocked at its slot (with the bonus policy).
 	pub unlocked_delegators: Option<u32>,
+	/// Its bonus, burned (the slot was won by the stake of a class whose bonus is burned).
+	#[serde(default, skip_serializing_if = "Option::is_none")]
+	pub burned: Option<String>,
 }
 
 /// A payout plan, canonical: field order fixed, amounts as decimal strings, lines by `pk`.
@@ -414,6 +430,10 @@ pub enum PlanError {
 	NoBlocks,
 	/// An amount times a stake does not fit 128 bits.
 	Overflow,
+	/// A supercharged block names no winner, so whether its bonus burns cannot be told.
+	NoWinner(u64),
+	/// The burn address is a delegator.
+	BurnAddressDelegates(String),
 	/// A delegator's share came out negative: SNARK work bought with the coinbase, charged to
 	/// the delegators who share fees, cost it more than its share of the coinbase.
 	NegativeShare(String),
@@ -427,6 +447,17 @@ impl core::fmt::Display for PlanError {
 			},
 			Self::NoBlocks => write!(f, "the blocks file lists no block"),
 			Self::Overflow => write!(f, "amounts too large for 128-bit arithmetic"),
+			Self::NoWinner(height) => write!(
+				f,
+				"block {height} names no winner (the account whose stake won its slot): with \
+				 --burn-bonus-won-by its bonus may have to be burned; give blocks with \
+				 winnerpublickey"
+			),
+			Self::BurnAddressDelegates(pk) => write!(
+				f,
+				"the burn address {pk} has a line of its own in the plan (a delegator, or carried \
+				 in): choose another --burn-address"
+			),
 			Self::NegativeShare(pk) => write!(
 				f,
 				"{pk}'s share is negative: under --fees common the SNARK work the coinbase paid \
@@ -616,6 +647,7 @@ pub fn plan(
 	let mut base_pool: Amount = 0;
 	let mut fee_pool: i128 = 0;
 	let mut bonus_total: Amount = 0;
+	let mut burned_total: Amount = 0;
 	let mut plan_blocks = Vec::with_capacity(blocks.len());
 	let mut bonuses: Vec<BlockBonus> = Vec::new();
 	// With per-block rounding: each block's part shared by everyone outside the bonus, and its
@@ -627,15 +659,33 @@ pub fn plan(
 		let reward = block.reward();
 		let mut unlocked_count = None;
 		let mut bonus: Amount = 0;
+		let mut burned: Option<Amount> = None;
 		if let Some(base) = policy.supercharge_base {
 			let slot = u128::from(block.slot);
+			// The bonus is for unlocked stake outside the share classes (the delegation
+			// programs' stake is paid as if no block were supercharged).
 			let (count, unlocked_stake) = delegators
 				.iter()
-				.filter(|d| unlocked_at(d.unlock, slot))
+				.filter(|d| common(d.pk) && unlocked_at(d.unlock, slot))
 				.fold((0u32, 0u128), |(n, s), d| (n.saturating_add(1), s.saturating_add(d.stake)));
 			unlocked_count = Some(count);
-			if unlocked_stake > 0 {
-				bonus = block.coinbase.saturating_sub(base);
+			let extra = block.coinbase.saturating_sub(base);
+			// Burned when the slot was won by the stake of a class whose bonus is burned.
+			let burn = extra > 0
+				&& !policy.burn_bonus_won_by.is_empty()
+				&& match &block.winner {
+					Some(winner) => policy
+						.classes
+						.get(winner)
+						.is_some_and(|class| policy.burn_bonus_won_by.contains(class)),
+					None => return Err(PlanError::NoWinner(block.height)),
+				};
+			if burn {
+				bonus = extra;
+				burned = Some(extra);
+				burned_total = burned_total.checked_add(extra).ok_or(PlanError::Overflow)?;
+			} else if unlocked_stake > 0 {
+				bonus = extra;
 				bonuses.push(BlockBonus { slot, bonus, unlocked_stake });
 			}
 		}
@@ -665,6 +715,7 @@ pub fn plan(
 			state_hash: block.state_hash.clone(),
 			reward: amount::format(reward, ledger.decimals),
 			unlocked_delegators: unlocked_count,
+			burned: burned.map(|b| amount::format(b, ledger.decimals)),
 		});
 	}
 	// Each delegator's gross share: its share of each block's bonus while unlocked, in block
@@ -678,7 +729,8 @@ pub fn plan(
 			let keep = BILLION.saturating_sub(
 				policy.commissions.get(d.pk).copied().unwrap_or(policy.default_commission),
 			);
-			for b in bonuses.iter().filter(|b| unlocked_at(d.unlock, b.slot)) {
+			let bonuses = bonuses.iter().filter(|b| common(d.pk) && unlocked_at(d.unlock, b.slot));
+			for b in bonuses {
 				let share =
 					mul_div(b.bonus, d.stake, b.unlocked_stake).ok_or(PlanError::Overflow)?;
 				d.gross = d.gross.saturating_add(share);
@@ -794,6 +846,30 @@ pub fn plan(
 			lines.push(l.line);
 		}
 	}
+	// The burned bonuses: one line paying the burn address, no commission taken from it.
+	if burned_total > 0 {
+		let at = match lines.binary_search_by(|l| l.pk.as_str().cmp(policy.burn_address.as_str())) {
+			Ok(_) => return Err(PlanError::BurnAddressDelegates(policy.burn_address.clone())),
+			Err(at) => at,
+		};
+		let burned = amount::format(burned_total, d);
+		lines.insert(
+			at,
+			PayoutLine {
+				pk: policy.burn_address.clone(),
+				stake: "0".into(),
+				gross: burned.clone(),
+				commission_rate: format_rate(0),
+				commission: "0".into(),
+				carry_in: "0".into(),
+				payout: burned,
+				carry_out: "0".into(),
+				share_class: Some("burn".into()),
+			},
+		);
+		sum_gross = sum_gross.saturating_add(burned_total);
+		sum_paid = sum_paid.saturating_add(burned_total);
+	}
 	let dust = distributable.saturating_sub(sum_gross);
 	Ok(Plan {
 		format: PLAN_FORMAT.to_string(),
@@ -815,6 +891,7 @@ pub fn plan(
 			carry_out: amount::format(sum_carry_out, d),
 			commission: amount::format(sum_commission, d),
 			dust: amount::format(dust, d),
+			burned: (burned_total > 0).then(|| amount::format(burned_total, d)),
 		},
 		lines,
 	})
@@ -866,6 +943,7 @@ mod tests {
 			coinbase: 7,
 			fees: 0,
 			snark_fees: 0,
+			winner: None,
 		};
 		let policy = Policy {
 			default_commission: 0,
@@ -875,6 +953,8 @@ mod tests {
 			rounding: Rounding::PerPlan,
 			fees: FeePolicy::All,
 			classes: BTreeMap::new(),
+			burn_bonus_won_by: Default::default(),
+			burn_address: BURN_ADDRESS.into(),
 		};
 		let plan = plan(&ledger, "K", &[block], &policy, &BTreeMap::new()).unwrap();
 		let (bytes, hash) = plan.to_file();
@@ -924,6 +1004,7 @@ mod tests {
 				coinbase: 1_440_000_000_000,
 				fees: 300_000_000,
 				snark_fees: 0,
+				winner: None,
 			},
 			WonBlock {
 				height: 11,
@@ -932,6 +1013,7 @@ mod tests {
 				coinbase: 720_000_000_000,
 				fees: 0,
 				snark_fees: 0,
+				winner: None,
 			},
 		];
 		let policy = |rounding| Policy {
@@ -942,6 +1024,8 @@ mod tests {
 			rounding,
 			fees: FeePolicy::All,
 			classes: BTreeMap::new(),
+			burn_bonus_won_by: Default::default(),
+			burn_address: BURN_ADDRESS.into(),
 		};
 		let line = |plan: &Plan, pk: &str| plan.lines.iter().find(|l| l.pk == pk).unwrap().clone();
 		let per_plan =
@@ -996,6 +1080,7 @@ mod tests {
 			coinbase: 720_000_000_000,
 			fees: 10_000_000,
 			snark_fees,
+			winner: None,
 		};
 		let policy = |fees, rounding| Policy {
 			default_commission: 50_000_000,
@@ -1005,6 +1090,8 @@ mod tests {
 			rounding,
 			fees,
 			classes: BTreeMap::from([("F".to_string(), "foundation".to_string())]),
+			burn_bonus_won_by: Default::default(),
+			burn_address: BURN_ADDRESS.into(),
 		};
 		let pays = |fees, rounding| {
 			let p = plan(
@@ -1056,6 +1143,88 @@ mod tests {
 		assert_eq!(negative, Err(PlanError::NegativeShare("A".into())));
 	}
 
+	/// The unlocked-stake bonus under the delegation programs' rules, worked out by hand: A
+	/// stakes 1,000 MINA at 5%, F 3,000 in the foundation class at 8%, both unlocked. Two
+	/// supercharged blocks (1,440 MINA, base 720): the first won by F's stake, whose class
+	/// burns the bonus; the second by A's, whose bonus goes to the unlocked stake outside the
+	/// classes, A alone.
+	/// - base, each block: A floor(720e9 * 0.95 / 4) = 171e9, F floor(720e9 * 0.92 * 3 / 4) =
+	///   496.8e9;
+	/// - block 1's bonus: 720 MINA to the burn address (a line of its own, no commission);
+	/// - block 2's bonus: A floor(720e9 * 0.95) = 684e9.
+	///
+	/// A is paid 1,026 MINA (commission 54), F 993.6 (commission 86.4), the burn address 720:
+	/// 2,739.6 + 140.4 = 2,880, everything the blocks paid.
+	#[test]
+	fn a_bonus_won_by_a_burning_class_is_burned_and_classes_get_no_bonus() {
+		let account = |pk: &str, balance: u128| Account {
+			pk: pk.into(),
+			balance,
+			delegate: Some("POOL".into()),
+			stakes: vec![],
+			timing: None,
+			schedules: vec![],
+		};
+		let ledger = Ledger {
+			source: Source::Mina,
+			decimals: 9,
+			accounts: vec![account("A", 1_000_000_000_000), account("F", 3_000_000_000_000)],
+		};
+		let block = |height: u64, winner: Option<&str>| WonBlock {
+			height,
+			slot: height,
+			state_hash: format!("h{height}"),
+			coinbase: 1_440_000_000_000,
+			fees: 0,
+			snark_fees: 0,
+			winner: winner.map(str::to_string),
+		};
+		let policy = Policy {
+			default_commission: 50_000_000,
+			commissions: BTreeMap::from([("F".to_string(), 80_000_000)]),
+			min_payout: 0,
+			supercharge_base: Some(720_000_000_000),
+			rounding: Rounding::PerBlock,
+			fees: FeePolicy::All,
+			classes: BTreeMap::from([("F".to_string(), "foundation".to_string())]),
+			burn_bonus_won_by: ["foundation".to_string()].into(),
+			burn_address: "BURN".into(),
+		};
+		let blocks = [block(1, Some("F")), block(2, Some("A"))];
+		let p = plan(&ledger, "POOL", &blocks, &policy, &BTreeMap::new()).unwrap();
+		let line = |pk: &str| p.lines.iter().find(|l| l.pk == pk).unwrap().clone();
+		assert_eq!((line("A").payout.as_str(), line("A").commission.as_str()), ("1026", "54"));
+		assert_eq!((line("F").payout.as_str(), line("F").commission.as_str()), ("993.6", "86.4"));
+		let burn = line("BURN");
+		assert_eq!((burn.payout.as_str(), burn.commission.as_str()), ("720", "0"));
+		assert_eq!(burn.share_class.as_deref(), Some("burn"));
+		assert_eq!(p.totals.burned.as_deref(), Some("720"));
+		assert_eq!((p.totals.distributable.as_str(), p.totals.paid.as_str()), ("2880", "2739.6"));
+		assert_eq!((p.totals.commission.as_str(), p.totals.dust.as_str()), ("140.4", "0"));
+		assert_eq!(p.blocks[0].burned.as_deref(), Some("720"));
+		assert_eq!(
+			(p.blocks[0].unlocked_delegators, p.blocks[1].burned.as_deref()),
+			(Some(1), None)
+		);
+		// A block that does not say who won cannot be judged.
+		let unknown = [block(1, None)];
+		assert_eq!(
+			plan(&ledger, "POOL", &unknown, &policy, &BTreeMap::new()),
+			Err(PlanError::NoWinner(1))
+		);
+		// Without burning, F's bonus goes to A too: A 171 + 684 twice.
+		let keep = Policy { burn_bonus_won_by: Default::default(), ..policy.clone() };
+		let p = plan(&ledger, "POOL", &blocks, &keep, &BTreeMap::new()).unwrap();
+		assert_eq!(p.lines.iter().find(|l| l.pk == "A").unwrap().payout, "1710");
+		assert_eq!(p.totals.burned, None);
+		// The burn address may not be a delegator.
+		let clash = Policy { burn_address: "A".into(), ..policy };
+		assert_eq!(
+			plan(&ledger, "POOL", &blocks, &clash, &BTreeMap::new()),
+			Err(PlanError::BurnAddressDelegates("A".into()))
+		);
+	}
+
 	/// 10,000 delegators: above the threshold at which the plan splits its work between cores.
 	/// Every gross share is checked against the rule computed here on its own, one delegator at
 	/// a time: its share of each block's bonus while unlocked, floored, then of the base pool.
@@ -1089,6 +1258,7 @@ mod tests {
 				coinbase: 1_440_000_000_000,
 				fees: 1_000_000 * u128::from(i),
 				snark_fees: 0,
+				winner: None,
 			})
 			.collect();
 		let policy = Policy {
@@ -1099,6 +1269,8 @@ mod tests {
 			rounding: Rounding::PerPlan,
 			fees: FeePolicy::All,
 			classes: BTreeMap::new(),
+			burn_bonus_won_by: Default::default(),
+			burn_address: BURN_ADDRESS.into(),
 		};
 		let plan = plan(&ledger, "K", &blocks, &policy, &BTreeMap::new()).unwrap();
 
@@ -1196,6 +1368,7 @@ mod tests {
 			let blocks: Vec<WonBlock> = rewards.iter().enumerate().map(|(i, (coinbase, fees, snark, slot))| WonBlock {
 				height: i as u64, slot: *slot, state_hash: format!("h{i}"), coinbase: *coinbase, fees: *fees,
 				snark_fees: coinbase * snark / 1_000_000,
+				winner: None,
 			}).collect();
 			let fees = [FeePolicy::All, FeePolicy::Common, FeePolicy::Keep][fee_policy];
 			// Every `class_every`-th account is in a share class (with 1: all of them).
@@ -1217,6 +1390,8 @@ mod tests {
 				rounding: if per_block { Rounding::PerBlock } else { Rounding::PerPlan },
 				fees,
 				classes,
+				burn_bonus_won_by: Default::default(),
+				burn_address: BURN_ADDRESS.into(),
 			};
 			let plan = match plan(&ledger, "K", &blocks, &policy, &carry_in) {
 				// Only SNARK work charged to the ordinary delegators can make a share negative.

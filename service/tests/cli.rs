@@ -576,3 +576,68 @@ fn per_block_rounding_pays_what_the_public_tool_paid_in_epoch_34() {
 	assert_eq!(totals, [8_104_391_825_179, 8_099_757_012_288, 8_104_330_704_375]);
 	fs::remove_dir_all(&dir).unwrap();
 }
+
+/// The public payout tool's published figures for the same pool's epoch 71, before the Berkeley
+/// fork: 9 supercharged blocks (1,440 MINA), 42 delegators, two of them locked (an unlocked
+/// stake bonus of 720 MINA per block for the others). With `--supercharge-base 720 --fees
+/// common --rounding per-block` (the coinbase's 720 to all, the fees and the bonus to ordinary
+/// delegators, each floored apart per block: its `isolateSuperCharge` rule), every payout agrees
+/// to the nanomina (tests/fixtures/mina-epoch-34/README.md).
+#[test]
+fn the_unlocked_stake_bonus_pays_what_the_public_tool_paid_in_epoch_71() {
+	let dir = workdir("epoch-71");
+	let d = dir.display().to_string();
+	let at = |name: &str| fixture(&format!("mina-epoch-71/{name}"));
+	let expected: serde_json::Value =
+		serde_json::from_slice(&fs::read(at("expected.json")).unwrap()).unwrap();
+	let pool = expected["pool"].as_str().unwrap();
+	let plan = format!("{d}/plan.json");
+	let out = run(&[
+		"payouts",
+		"plan",
+		"--ledger",
+		&at("ledger.json"),
+		"--delegate",
+		pool,
+		"--blocks",
+		&at("blocks.json"),
+		"--tip-height",
+		"331967",
+		"--epoch",
+		"71",
+		"--commission",
+		"5%",
+		"--supercharge-base",
+		"720",
+		"--fees",
+		"common",
+		"--rounding",
+		"per-block",
+		"--out",
+		&plan,
+		"--csv",
+		&format!("{d}/plan.csv"),
+		"--carry-out",
+		&format!("{d}/carry.json"),
+	]);
+	assert!(out.status.success(), "{}", stderr(&out));
+	let file: serde_json::Value = serde_json::from_slice(&fs::read(&plan).unwrap()).unwrap();
+	let want = &expected["calculators"]["isolate-supercharge"];
+	let payouts = want["payouts"].as_object().unwrap();
+	let mut total = 0;
+	for line in file["plan"]["lines"].as_array().unwrap() {
+		let pk = line["pk"].as_str().unwrap();
+		let payout = nanomina(line["payout"].as_str().unwrap());
+		let published = payouts.get(pk).map_or(0, |p| p["amount"].as_u64().unwrap() as u128);
+		assert_eq!(payout, published, "{pk}");
+		total += payout;
+	}
+	assert_eq!(total, 12_318_160_164_555);
+	assert_eq!(want["total"].as_u64(), Some(12_318_160_164_555));
+	// The two locked delegators got no bonus: 38 delegators have stake (4 of the 42 none), 36
+	// of them unlocked at every block (slots 507,460-513,778; the locked two until 691,201).
+	for block in file["plan"]["blocks"].as_array().unwrap() {
+		assert_eq!(block["unlocked_delegators"], 36, "{block}");
+	}
+	fs::remove_dir_all(&dir).unwrap();
+}
