@@ -83,7 +83,9 @@ for (const payment of batch.payments) {
   if (payment.from !== batch.from) fail(`nonce ${payment.nonce} is sent from ${payment.from}`);
   let signed;
   try {
-    signed = client.signPayment(payment, key);
+    // The transaction's fields only (a batch also names the delegator of a redirected payout).
+    const { to, from, fee, amount, nonce, memo, validUntil } = payment;
+    signed = client.signPayment({ to, from, fee, amount, nonce, memo, validUntil }, key);
   } catch (e) {
     fail(`nonce ${payment.nonce} to ${payment.to}: ${e.message}`);
   }

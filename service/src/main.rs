@@ -182,6 +182,10 @@ struct BatchArgs {
 	/// The last global slot at which the payments may be included.
 	#[arg(long, default_value_t = u32::MAX)]
 	valid_until: u32,
+	/// A redirection file (repeatable): `FROM|TO`, `FROM|EXCLUDE`, `FROM|SPLIT|OTHER|SHARE`
+	/// per line (a delegation program's substitution list, the operator's own exclusions).
+	#[arg(long = "pay-to", value_name = "FILE")]
+	pay_to: Vec<PathBuf>,
 	/// Print the payments and the funds needed; write nothing.
 	#[arg(long)]
 	dry_run: bool,
@@ -729,6 +733,15 @@ fn run_batch(args: BatchArgs) -> Result<(), String> {
 		}
 	}
 	let fee = parse_amount("--fee", &args.fee, 9)?;
+	let mut pay_to = BTreeMap::new();
+	for path in &args.pay_to {
+		staking_service::policy::parse_pay_to(
+			&path.display().to_string(),
+			&read(path)?,
+			&mut pay_to,
+		)
+		.map_err(|e| e.to_string())?;
+	}
 	// The sender as the node knows it, if asked.
 	let account = match &args.graphql {
 		Some(url) => {
@@ -760,6 +773,7 @@ fn run_batch(args: BatchArgs) -> Result<(), String> {
 		network: args.network.clone(),
 		first_nonce,
 		valid_until: args.valid_until,
+		pay_to,
 	};
 	let (batch_file, skipped_sender) = payments::make_batch(&file, &options)
 		.map_err(|e| format!("{}: {e}", args.plan.display()))?;
@@ -771,6 +785,23 @@ fn run_batch(args: BatchArgs) -> Result<(), String> {
 	println!("payments      {} (nonces {first_nonce}-{last})", batch.count);
 	if skipped_sender {
 		println!("              the sender's own payout is not sent (it would move nothing)");
+	}
+	let redirected = batch.payments.iter().filter(|p| p.for_account.is_some()).count();
+	if redirected > 0 {
+		println!(
+			"              {redirected} of them to another key than the delegator's (--pay-to)"
+		);
+	}
+	if !batch.excluded.is_empty() {
+		let kept = batch
+			.excluded
+			.iter()
+			.fold(0u128, |s, e| s.saturating_add(e.amount.parse::<Amount>().unwrap_or_default()));
+		println!(
+			"excluded      {} payouts, {} MINA not paid (--pay-to)",
+			batch.excluded.len(),
+			amount::format(kept, 9)
+		);
 	}
 	println!("amounts       {} MINA", mina(&batch.amount));
 	println!("fees          {} MINA", mina(&batch.fees));

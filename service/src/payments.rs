@@ -25,7 +25,8 @@ use crate::{
 	amount::{self, Amount},
 	graphql::{Daemon, SendPayment},
 	ledger::hex,
-	payouts::SignedOffPlan,
+	payouts::{SignedOffPlan, BILLION},
+	policy::PayTo,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
@@ -70,6 +71,19 @@ pub struct Payment {
 	/// The last global slot at which it may be included.
 	#[serde(rename = "validUntil")]
 	pub valid_until: String,
+	/// The delegator whose payout this is, when it is paid to another key (a redirection or a
+	/// split). Not part of the signed transaction.
+	#[serde(rename = "for", default, skip_serializing_if = "Option::is_none")]
+	pub for_account: Option<String>,
+}
+
+/// A payout the redirections exclude: not paid, the operator keeps it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Excluded {
+	/// The delegator.
+	pub pk: String,
+	/// Its payout, nanomina.
+	pub amount: String,
 }
 
 /// Unsigned payments for one plan.
@@ -93,6 +107,8 @@ pub struct Batch {
 	pub needed: String,
 	/// The payments, in nonce order.
 	pub payments: Vec<Payment>,
+	/// Payouts of the plan not paid, by the redirections.
+	pub excluded: Vec<Excluded>,
 }
 
 impl Batch {
@@ -161,6 +177,8 @@ pub struct BatchOptions {
 	pub first_nonce: u32,
 	/// The last global slot the payments may be included at.
 	pub valid_until: u32,
+	/// Redirections, exclusions and splits, by delegator.
+	pub pay_to: BTreeMap<String, PayTo>,
 }
 
 /// Refuse anything but a Mina public key: base58check, version byte 0xcb, 40 bytes. A typo in
@@ -191,8 +209,9 @@ fn check_memo(memo: &str, what: &str) -> Result<(), String> {
 }
 
 /// The unsigned payments of a signed-off plan: every line with something to pay, in the plan's
-/// order (by key), at consecutive nonces. The sender's own line, if any, is left out (paying
-/// itself moves nothing and costs a fee); the second value says whether it was.
+/// order (by key), at consecutive nonces, each to the key the redirections name (a split pays
+/// two keys, an exclusion none). A payment to the sender itself is left out (it would move
+/// nothing and cost a fee); the second value says whether one was.
 pub fn make_batch(
 	file: &SignedOffPlan,
 	options: &BatchOptions,
@@ -234,7 +253,17 @@ pub fn make_batch(
 			));
 		}
 	}
+	// Every key a redirection pays must be a real one, whether or not it is used here.
+	for (from, rule) in &options.pay_to {
+		match rule {
+			PayTo::Redirect(to) => check_public_key(to),
+			PayTo::Split { other, .. } => check_public_key(other),
+			PayTo::Exclude => Ok(()),
+		}
+		.map_err(|e| format!("--pay-to, the rule for {from}: {e}"))?;
+	}
 	let mut payments = Vec::new();
+	let mut excluded = Vec::new();
 	let (mut total, mut fees) = (0u128, 0u128);
 	let mut skipped_sender = false;
 	let mut nonce = options.first_nonce;
@@ -244,32 +273,57 @@ pub fn make_batch(
 		if payout == 0 {
 			continue;
 		}
-		if line.pk == options.from {
-			skipped_sender = true;
-			continue;
-		}
-		check_public_key(&line.pk).map_err(|e| format!("the plan's payee {e}"))?;
 		if payout > MAX_AMOUNT {
 			return Err(format!("the payout to {} is more than Mina can represent", line.pk));
 		}
+		// Where it goes: the delegator, another key, two keys, or nowhere.
+		let destinations: Vec<(&str, Amount)> = match options.pay_to.get(&line.pk) {
+			None => vec![(line.pk.as_str(), payout)],
+			Some(PayTo::Redirect(to)) => vec![(to.as_str(), payout)],
+			Some(PayTo::Exclude) => {
+				excluded.push(Excluded { pk: line.pk.clone(), amount: payout.to_string() });
+				continue;
+			},
+			Some(PayTo::Split { other, keep }) => {
+				// The delegator's part rounded up, as the public payout tool splits.
+				let kept = payout
+					.checked_mul(*keep)
+					.and_then(|n| n.checked_add(BILLION - 1))
+					.map(|n| n / BILLION)
+					.ok_or("amounts overflow")?;
+				vec![(line.pk.as_str(), kept), (other.as_str(), payout.saturating_sub(kept))]
+			},
+		};
 		let memo = line
 			.share_class
 			.as_ref()
 			.and_then(|class| options.class_memos.get(class))
 			.unwrap_or(&options.memo);
-		payments.push(Payment {
-			to: line.pk.clone(),
-			from: options.from.clone(),
-			fee: options.fee.to_string(),
-			amount: payout.to_string(),
-			nonce: nonce.to_string(),
-			memo: memo.clone(),
-			valid_until: options.valid_until.to_string(),
-		});
-		total = total.checked_add(payout).ok_or("amounts overflow")?;
-		fees = fees.checked_add(options.fee).ok_or("fees overflow")?;
-		nonce =
-			nonce.checked_add(1).ok_or("the sender's nonces run out (u32) within this batch")?;
+		for (to, amount) in destinations {
+			if amount == 0 {
+				continue;
+			}
+			if to == options.from {
+				skipped_sender = true;
+				continue;
+			}
+			check_public_key(to).map_err(|e| format!("the plan's payee {e}"))?;
+			payments.push(Payment {
+				to: to.to_string(),
+				from: options.from.clone(),
+				fee: options.fee.to_string(),
+				amount: amount.to_string(),
+				nonce: nonce.to_string(),
+				memo: memo.clone(),
+				valid_until: options.valid_until.to_string(),
+				for_account: (to != line.pk).then(|| line.pk.clone()),
+			});
+			total = total.checked_add(amount).ok_or("amounts overflow")?;
+			fees = fees.checked_add(options.fee).ok_or("fees overflow")?;
+			nonce = nonce
+				.checked_add(1)
+				.ok_or("the sender's nonces run out (u32) within this batch")?;
+		}
 	}
 	if payments.is_empty() {
 		return Err("the plan pays nobody: nothing to batch".into());
@@ -285,6 +339,7 @@ pub fn make_batch(
 		fees: fees.to_string(),
 		needed: needed.to_string(),
 		payments,
+		excluded,
 	};
 	let batch_hash = batch.hash();
 	Ok((BatchFile { batch, batch_hash }, skipped_sender))
@@ -716,6 +771,7 @@ mod tests {
 				nonce: (first + i).to_string(),
 				memo: format!("payee {i}"),
 				valid_until: u32::MAX.to_string(),
+				for_account: None,
 			})
 			.collect();
 		let signatures = payments
@@ -736,6 +792,7 @@ mod tests {
 			fees: (u128::from(count) * 10_000_000).to_string(),
 			needed: (u128::from(count) * 1_010_000_000).to_string(),
 			payments,
+			excluded: vec![],
 		};
 		let batch_hash = batch.hash();
 		SignedBatch { format: SIGNED_FORMAT.into(), batch, batch_hash, signatures }

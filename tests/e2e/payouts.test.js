@@ -182,6 +182,57 @@ describe('paying a Mina payout plan through the daemon\'s GraphQL API (stand-in)
     });
   }
 
+  it('pays redirected, split and excluded payouts where the redirection file says', async () => {
+    const program = client.genKeys();
+    const other = client.genKeys();
+    // Payee 1's payout goes to the program's address, payee 2 is not paid, payee 3 keeps 40%
+    // (rounded up) and the rest goes to `other`; a rule for a key of another pool is ignored.
+    writeFileSync(join(dir, 'pay-to.txt'), [
+      '# program substitutions',
+      `${payees[1].publicKey}|${program.publicKey}`,
+      `${payees[2].publicKey}|EXCLUDE`,
+      `${payees[3].publicKey}|SPLIT|${other.publicKey}|40%`,
+      `${client.genKeys().publicKey}|${program.publicKey}`,
+    ].join('\n'));
+    const standin = await startStandin({ network: 'testnet', accounts: { [pool.publicKey]: { balance: 10_000n * NANO, nonce: 0 } } });
+    try {
+      const batch = join(dir, 'redirect.batch.json');
+      const signed = join(dir, 'redirect.signed.json');
+      const made = await service('payouts', 'batch', '--plan', join(dir, 'plan.json'), '--from', pool.publicKey,
+        '--fee', '0.01', '--memo', 'epoch 1', '--network', 'testnet', '--graphql', standin.url,
+        '--pay-to', join(dir, 'pay-to.txt'), '--out', batch);
+      assert.equal(made.code, 0, made.stderr);
+      const payout = (i) => nano(plan.lines.find((l) => l.pk === payees[i].publicKey).payout);
+      assert.match(made.stdout, /payments +12 \(nonces 0-11\)/);
+      assert.match(made.stdout, /2 of them to another key than the delegator's/);
+      const excludedMina = `${payout(2) / NANO}.${String(payout(2) % NANO).padStart(9, '0')}`.replace(/\.?0+$/, '');
+      assert.match(made.stdout, new RegExp(`excluded +1 payouts, ${excludedMina.replace('.', '\\.')} MINA not paid`));
+      const sign = await run('node', [SIGN, '--batch', batch, '--out', signed], { MINA_PRIVATE_KEY: pool.privateKey });
+      assert.equal(sign.code, 0, sign.stderr);
+      const sent = await service('payouts', 'send', '--signed', signed, '--graphql', standin.url);
+      assert.equal(sent.code, 0, sent.stderr);
+      const paid = (pk) => standin.accepted().filter((p) => p.to === pk).map((p) => BigInt(p.amount));
+      assert.deepEqual(paid(program.publicKey), [payout(1)]);
+      assert.deepEqual(paid(payees[1].publicKey), []);
+      assert.deepEqual(paid(payees[2].publicKey), []);
+      const kept = (payout(3) * 4n + 9n) / 10n;
+      assert.deepEqual(paid(payees[3].publicKey), [kept]);
+      assert.deepEqual(paid(other.publicKey), [payout(3) - kept]);
+      assert.deepEqual(paid(payees[5].publicKey), [payout(5)]);
+      assert.equal(standin.accepted().length, 12);
+      // A redirection to a key with a typo is refused before anything is written.
+      const typo = program.publicKey.slice(0, -1) + (program.publicKey.endsWith('a') ? 'b' : 'a');
+      writeFileSync(join(dir, 'typo.txt'), `${payees[1].publicKey}|${typo}\n`);
+      const refused = await service('payouts', 'batch', '--plan', join(dir, 'plan.json'), '--from', pool.publicKey,
+        '--fee', '0.01', '--nonce', '12', '--pay-to', join(dir, 'typo.txt'), '--out', join(dir, 'typo.json'));
+      assert.notEqual(refused.code, 0);
+      assert.match(refused.stderr, /--pay-to, the rule for .*(checksum does not match|not a Mina public key)/);
+      assert.equal(existsSync(join(dir, 'typo.json')), false);
+    } finally {
+      await standin.close();
+    }
+  });
+
   it('a node that lost its pool gets the same payments again with resend, still once each', async () => {
     const { standin, signed } = await prepared('lost');
     try {
