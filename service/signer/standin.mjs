@@ -1,9 +1,12 @@
 #!/usr/bin/env node
 // A stand-in for a Mina daemon's GraphQL API, for rehearsing and testing payouts: the real
-// daemon cannot run here (it needs a synced network). It answers the two things
-// `staking-service payouts batch/send/resend` ask, as the daemon does:
+// daemon cannot run here (it needs a synced network). It answers what `staking-service payouts
+// batch/send/resend/confirm` ask, as the daemon does:
 //
 // - `account(publicKey)`: `nonce`, `inferredNonce` (counting its pool), `balance {total liquid}`;
+// - `pooledUserCommands(publicKey)`: the sender's transactions waiting, `hash amount fee`;
+// - `bestChain(maxLength)`: its blocks (`include()` makes one of the pool), with
+//   `protocolState.consensusState.blockHeight` and `transactions.userCommands.hash`;
 // - `sendPayment(input, signature)`: checks the signature with mina-signer (the network's),
 //   the nonce (the next one; a payment already taken is refused as a duplicate, another one at
 //   a used nonce as a bad nonce), the funds, then takes the payment into its pool.
@@ -34,6 +37,7 @@ export function startStandin({ network = 'testnet', accounts = {}, port = 0 } = 
   }
   const requests = [];
   const applied = [];
+  const blocks = [];
   const hangs = new Map();
   const held = new Set();
   let onHang = () => {};
@@ -67,7 +71,7 @@ export function startStandin({ network = 'testnet', accounts = {}, port = 0 } = 
     const record = { nonce: Number(input.nonce), to: input.to, amount: input.amount, memo: input.memo };
     requests.push(record);
     if (!ok) return [null, 'Invalid_signature'];
-    const hash = client.hashPayment(signed);
+    const hash = client.hashPayment(signed, { berkeley: true });
     record.hash = hash;
     const a = state.get(input.from);
     if (!a) return [null, 'Account_not_found'];
@@ -107,6 +111,15 @@ export function startStandin({ network = 'testnet', accounts = {}, port = 0 } = 
             return;
           }
           answer = error ? { data: null, errors: [{ message: error }] } : { data };
+        } else if (query.includes('pooledUserCommands')) {
+          const a = state.get(variables.pk);
+          answer = { data: { pooledUserCommands: (a?.pool ?? []).map((p) => ({ hash: p.hash, amount: p.amount, fee: p.fee })) } };
+        } else if (query.includes('bestChain')) {
+          const last = blocks.slice(-(variables.n ?? 290));
+          answer = { data: { bestChain: last.map((b) => ({
+            protocolState: { consensusState: { blockHeight: String(b.height) } },
+            transactions: { userCommands: b.hashes.map((hash) => ({ hash })) },
+          })) } };
         } else if (query.includes('account(')) {
           answer = { data: { account: account(variables.pk) } };
         } else {
@@ -139,6 +152,8 @@ export function startStandin({ network = 'testnet', accounts = {}, port = 0 } = 
         },
         /** Move every pooled payment into a block. */
         include() {
+          const block = { height: 1000 + blocks.length, hashes: [] };
+          blocks.push(block);
           for (const a of state.values()) {
             for (const p of a.pool) {
               a.balance -= BigInt(p.amount) + BigInt(p.fee);
@@ -146,6 +161,7 @@ export function startStandin({ network = 'testnet', accounts = {}, port = 0 } = 
               to.balance += BigInt(p.amount);
               state.set(p.to, to);
               applied.push(p);
+              block.hashes.push(p.hash);
               a.nonce += 1;
             }
             a.pool = [];
@@ -153,8 +169,13 @@ export function startStandin({ network = 'testnet', accounts = {}, port = 0 } = 
         },
         /** A restarted node: its pool is gone. */
         losePool(pk) { state.get(pk).pool = []; },
-        /** Another transaction of `pk` takes its next nonce. */
-        useNonce(pk) { state.get(pk).nonce += 1; },
+        /** Another transaction of `pk` takes its next nonce (included in a block of its own). */
+        useNonce(pk) {
+          const a = state.get(pk);
+          if (a.pool.length) throw new Error('useNonce: the pool is not empty');
+          a.nonce += 1;
+          blocks.push({ height: 1000 + blocks.length, hashes: [`5Jother${a.nonce}`] });
+        },
         close() {
           for (const res of held) res.destroy();
           return new Promise((r) => server.close(r));

@@ -1,5 +1,7 @@
 //! A Mina daemon's GraphQL API, as the payment commands use it: the sender's account (balance,
-//! nonce, the nonce after the transactions in the node's pool) and `sendPayment`.
+//! nonce, the nonce after the transactions in the node's pool), the sender's transactions in
+//! the pool, the transactions of the node's best chain (its last 290 blocks) and
+//! `sendPayment`.
 //!
 //! The daemon serves GraphQL over plain HTTP on its own machine (`mina daemon
 //! --insecure-rest-server` or an SSH tunnel to `127.0.0.1:3085/graphql`); this client speaks
@@ -9,12 +11,13 @@
 
 use serde_json::{json, Value};
 use std::{
+	collections::BTreeMap,
 	io::{Read, Write},
-	net::{TcpStream, ToSocketAddrs},
-	time::Duration,
+	net::{SocketAddr, TcpStream, ToSocketAddrs},
+	time::{Duration, Instant},
 };
 
-/// How long one request may take.
+/// How long one request may take, from connecting to the answer's last byte.
 const TIMEOUT: Duration = Duration::from_secs(60);
 /// The largest answer read.
 const MAX_ANSWER: u64 = 16 * 1024 * 1024;
@@ -29,6 +32,18 @@ pub struct AccountState {
 	/// The nonce of its next transaction counting those in the node's pool.
 	pub inferred_nonce: u32,
 }
+
+/// A transaction of the sender waiting in the node's pool.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Pooled {
+	/// Its hash.
+	pub hash: String,
+	/// Its amount plus its fee: what it will take from the sender, nanomina.
+	pub spends: u128,
+}
+
+/// How many blocks of its best chain a node keeps (Mina's `k`).
+pub const BEST_CHAIN: u32 = 290;
 
 /// A signed payment as `sendPayment` takes it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -45,6 +60,27 @@ pub trait Daemon {
 	fn account(&mut self, pk: &str) -> Result<Option<AccountState>, String>;
 	/// Submit a signed payment; its transaction hash.
 	fn send_payment(&mut self, payment: SendPayment<'_>) -> Result<String, String>;
+	/// The transactions of `pk` in the node's pool.
+	fn pooled(&mut self, pk: &str) -> Result<Vec<Pooled>, String>;
+	/// The hashes of the user commands in the node's best chain, each with its block's height.
+	fn best_chain(&mut self) -> Result<std::collections::BTreeMap<String, u64>, String>;
+}
+
+/// Where the node has a transaction.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Known {
+	/// Waiting in its pool.
+	Pooled,
+	/// In a block of its best chain, at this height.
+	Included(u64),
+}
+
+/// Whether the node has the transaction `hash` of `pk`, in its pool or its best chain.
+pub fn known(daemon: &mut dyn Daemon, pk: &str, hash: &str) -> Result<Option<Known>, String> {
+	if daemon.pooled(pk)?.iter().any(|p| p.hash == hash) {
+		return Ok(Some(Known::Pooled));
+	}
+	Ok(daemon.best_chain()?.get(hash).map(|height| Known::Included(*height)))
 }
 
 /// A daemon at a GraphQL URL (`http://127.0.0.1:3085/graphql`).
@@ -113,14 +149,13 @@ impl HttpDaemon {
 
 	fn post(&self, body: &[u8]) -> Result<Vec<u8>, String> {
 		let url = self.url();
-		let address = (self.host.as_str(), self.port)
+		// Every address of the host (`localhost` may give ::1 first to a daemon on 127.0.0.1).
+		let addresses: Vec<SocketAddr> = (self.host.as_str(), self.port)
 			.to_socket_addrs()
 			.map_err(|e| format!("{url}: {e}"))?
-			.next()
-			.ok_or_else(|| format!("{url}: the host has no address"))?;
-		let mut stream = TcpStream::connect_timeout(&address, TIMEOUT)
-			.map_err(|e| format!("{url}: cannot connect: {e}"))?;
-		stream.set_read_timeout(Some(TIMEOUT)).map_err(|e| e.to_string())?;
+			.collect();
+		let deadline = Instant::now().checked_add(TIMEOUT).ok_or("the clock overflows")?;
+		let mut stream = connect(&addresses, &url)?;
 		stream.set_write_timeout(Some(TIMEOUT)).map_err(|e| e.to_string())?;
 		let head = format!(
 			"POST {} HTTP/1.1\r\nHost: {}:{}\r\nContent-Type: application/json\r\nAccept: \
@@ -134,13 +169,39 @@ impl HttpDaemon {
 			.write_all(head.as_bytes())
 			.and_then(|()| stream.write_all(body))
 			.map_err(|e| format!("{url}: sending the request: {e}"))?;
+		// The whole answer within the deadline, however slowly it trickles in.
 		let mut answer = Vec::new();
-		stream
-			.take(MAX_ANSWER)
-			.read_to_end(&mut answer)
-			.map_err(|e| format!("{url}: reading the answer: {e}"))?;
+		let mut buffer = [0u8; 16 * 1024];
+		loop {
+			let left = deadline.saturating_duration_since(Instant::now());
+			if left.is_zero() {
+				return Err(format!("{url}: no complete answer within {} s", TIMEOUT.as_secs()));
+			}
+			stream.set_read_timeout(Some(left)).map_err(|e| e.to_string())?;
+			match stream.read(&mut buffer) {
+				Ok(0) => break,
+				Ok(n) => answer.extend_from_slice(buffer.get(..n).unwrap_or_default()),
+				Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+				Err(e) => return Err(format!("{url}: reading the answer: {e}")),
+			}
+			if answer.len() as u64 > MAX_ANSWER {
+				return Err(format!("{url}: the answer is larger than {MAX_ANSWER} bytes"));
+			}
+		}
 		parse_response(&answer).map_err(|e| format!("{url}: {e}"))
 	}
+}
+
+/// A connection to the first of `addresses` that answers.
+fn connect(addresses: &[SocketAddr], url: &str) -> Result<TcpStream, String> {
+	let mut last = format!("{url}: the host has no address");
+	for address in addresses {
+		match TcpStream::connect_timeout(address, TIMEOUT) {
+			Ok(stream) => return Ok(stream),
+			Err(e) => last = format!("{url}: cannot connect to {address}: {e}"),
+		}
+	}
+	Err(last)
 }
 
 /// The body of an HTTP/1.1 response read to its end (status 200 only; `Content-Length` or
@@ -248,6 +309,54 @@ impl Daemon for HttpDaemon {
 			.and_then(Value::as_str)
 			.map(str::to_string)
 			.ok_or_else(|| "the node accepted the payment but named no hash".to_string())
+	}
+
+	fn pooled(&mut self, pk: &str) -> Result<Vec<Pooled>, String> {
+		let data = self.request(
+			"query($pk: PublicKey!) { pooledUserCommands(publicKey: $pk) { hash amount fee } }",
+			json!({"pk": pk}),
+		)?;
+		let Some(Value::Array(commands)) = data.get("pooledUserCommands") else {
+			return Err("the node's answer has no pooledUserCommands".into());
+		};
+		commands
+			.iter()
+			.map(|c| {
+				let hash = c.get("hash").and_then(Value::as_str).unwrap_or_default().to_string();
+				// A delegation has no amount.
+				let amount = match c.get("amount") {
+					None | Some(Value::Null) => 0,
+					some => number(some, "pooled amount")?,
+				};
+				let fee = number(c.get("fee"), "pooled fee")?;
+				Ok(Pooled { hash, spends: amount.saturating_add(fee) })
+			})
+			.collect()
+	}
+
+	fn best_chain(&mut self) -> Result<BTreeMap<String, u64>, String> {
+		let data = self.request(
+			"query($n: Int) { bestChain(maxLength: $n) { protocolState { consensusState { \
+			 blockHeight } } transactions { userCommands { hash } } } }",
+			json!({"n": BEST_CHAIN}),
+		)?;
+		let Some(Value::Array(blocks)) = data.get("bestChain") else {
+			return Err("the node's answer has no bestChain".into());
+		};
+		let mut hashes = BTreeMap::new();
+		for block in blocks {
+			let height =
+				number(block.pointer("/protocolState/consensusState/blockHeight"), "height")?;
+			let height = u64::try_from(height).map_err(|_| "a block height above u64")?;
+			if let Some(Value::Array(commands)) = block.pointer("/transactions/userCommands") {
+				for c in commands {
+					if let Some(hash) = c.get("hash").and_then(Value::as_str) {
+						hashes.insert(hash.to_string(), height);
+					}
+				}
+			}
+		}
+		Ok(hashes)
 	}
 }
 

@@ -147,9 +147,12 @@ enum PayoutsCommand {
 	Batch(BatchArgs),
 	/// Send a signed batch to a Mina daemon, journaled so that a crash never pays twice or
 	/// skips a payee.
-	Send(SendArgs),
+	Send(SendCommandArgs),
 	/// Submit sent payments again (a node that lost them from its pool).
 	Resend(ResendArgs),
+	/// Check that the node has every sent payment of a batch in a block (exit 1 until it
+	/// has), and record the blocks in the journal.
+	Confirm(SendArgs),
 }
 
 #[derive(Args, Debug)]
@@ -189,6 +192,10 @@ struct BatchArgs {
 	/// Print the payments and the funds needed; write nothing.
 	#[arg(long)]
 	dry_run: bool,
+	/// The plan's payment journal, whose paid payees are left out (default:
+	/// payout-<plan hash>.journal beside --out, or beside --plan with --dry-run).
+	#[arg(long)]
+	journal: Option<PathBuf>,
 	/// Where to write the batch.
 	#[arg(long, required_unless_present = "dry_run")]
 	out: Option<PathBuf>,
@@ -202,9 +209,24 @@ struct SendArgs {
 	/// The daemon's GraphQL URL (http://127.0.0.1:3085/graphql).
 	#[arg(long)]
 	graphql: String,
-	/// The journal (default: the signed batch's path with .journal added).
+	/// The plan's payment journal (default: payout-<plan hash>.journal beside the signed
+	/// batch).
 	#[arg(long)]
 	journal: Option<PathBuf>,
+}
+
+#[derive(Args, Debug)]
+struct SendCommandArgs {
+	#[command(flatten)]
+	send: SendArgs,
+	/// A payment journaled as sending whose nonce the node used without having it: an
+	/// explorer shows it included (repeatable).
+	#[arg(long, value_name = "NONCE")]
+	delivered: Vec<u32>,
+	/// Likewise, but no explorer shows it: another transaction took its nonce, its payee is
+	/// unpaid by this batch (repeatable).
+	#[arg(long, value_name = "NONCE")]
+	unpaid: Vec<u32>,
 }
 
 #[derive(Args, Debug)]
@@ -655,6 +677,7 @@ fn run_payouts(command: PayoutsCommand) -> Result<(), String> {
 		PayoutsCommand::Batch(args) => run_batch(args),
 		PayoutsCommand::Send(args) => run_send(args),
 		PayoutsCommand::Resend(args) => run_resend(args),
+		PayoutsCommand::Confirm(args) => run_confirm(args),
 		PayoutsCommand::Verify { plan, inputs } => {
 			let bytes = read(&plan)?;
 			let file: SignedOffPlan = serde_json::from_slice(&bytes)
@@ -709,12 +732,11 @@ fn signed_and_journal(
 	let signed: payments::SignedBatch = serde_json::from_slice(&bytes)
 		.map_err(|e| format!("{}: not a signed batch: {e}", args.signed.display()))?;
 	payments::check_signed(&signed).map_err(|e| format!("{}: {e}", args.signed.display()))?;
-	let path = args.journal.clone().unwrap_or_else(|| {
-		let mut name = args.signed.clone().into_os_string();
-		name.push(".journal");
-		PathBuf::from(name)
-	});
-	let journal = payments::Journal::open(&path, &signed.batch_hash)?;
+	let path = args
+		.journal
+		.clone()
+		.unwrap_or_else(|| payments::journal_path(&args.signed, &signed.batch.plan_hash));
+	let journal = payments::Journal::open(&path, &signed.batch.plan_hash)?;
 	Ok((signed, journal))
 }
 
@@ -765,6 +787,17 @@ fn run_batch(args: BatchArgs) -> Result<(), String> {
 			return Err("give --graphql (the node tells the sender's next nonce) or --nonce".into())
 		},
 	};
+	// The plan's journal, if payments of it were made: paid payees are left out.
+	let journal_path = args.journal.clone().unwrap_or_else(|| {
+		payments::journal_path(args.out.as_deref().unwrap_or(&args.plan), &file.plan_hash)
+	});
+	let (paid, unresolved) = if journal_path.exists() {
+		let journal = payments::Journal::open(&journal_path, &file.plan_hash)?;
+		let (paid, unresolved) = journal.paid_and_unresolved();
+		(paid.into_iter().collect(), unresolved.into_iter().collect())
+	} else {
+		Default::default()
+	};
 	let options = payments::BatchOptions {
 		from: args.from.clone(),
 		fee,
@@ -774,8 +807,10 @@ fn run_batch(args: BatchArgs) -> Result<(), String> {
 		first_nonce,
 		valid_until: args.valid_until,
 		pay_to,
+		paid,
+		unresolved,
 	};
-	let (batch_file, skipped_sender) = payments::make_batch(&file, &options)
+	let (batch_file, left_out) = payments::make_batch(&file, &options)
 		.map_err(|e| format!("{}: {e}", args.plan.display()))?;
 	let batch = &batch_file.batch;
 	let mina = |text: &str| amount::format(text.parse::<Amount>().unwrap_or_default(), 9);
@@ -783,8 +818,15 @@ fn run_batch(args: BatchArgs) -> Result<(), String> {
 	println!("plan          {}", batch.plan_hash);
 	println!("sender        {} ({})", batch.from, batch.network);
 	println!("payments      {} (nonces {first_nonce}-{last})", batch.count);
-	if skipped_sender {
+	if left_out.sender {
 		println!("              the sender's own payout is not sent (it would move nothing)");
+	}
+	if left_out.paid > 0 {
+		println!(
+			"              {} payments left out: paid by an earlier batch ({})",
+			left_out.paid,
+			journal_path.display()
+		);
 	}
 	let redirected = batch.payments.iter().filter(|p| p.for_account.is_some()).count();
 	if redirected > 0 {
@@ -838,17 +880,43 @@ fn run_batch(args: BatchArgs) -> Result<(), String> {
 	Ok(())
 }
 
-fn run_send(args: SendArgs) -> Result<(), String> {
+fn run_send(args: SendCommandArgs) -> Result<(), String> {
+	use staking_service::payments;
+	let (signed, mut journal) = signed_and_journal(&args.send)?;
+	let mut daemon = staking_service::graphql::HttpDaemon::new(&args.send.graphql)?;
+	let verdicts = payments::Verdicts { delivered: args.delivered, unpaid: args.unpaid };
+	let report = payments::send(&signed, &mut daemon, &mut journal, &verdicts, &mut |line| {
+		println!("{line}")
+	})?;
+	println!(
+		"done: {} sent now, {} found delivered, {} sent before, {} lost; batch {}",
+		report.sent, report.delivered, report.already, report.lost, signed.batch_hash
+	);
+	if report.lost > 0 {
+		println!(
+			"{} payees are unpaid by this batch: make a new batch of the plan (it leaves out \
+			 the payees its journal shows paid)",
+			report.lost
+		);
+	} else {
+		println!(
+			"all {} payments are with the node: payouts confirm checks them in blocks",
+			signed.batch.count
+		);
+	}
+	Ok(())
+}
+
+fn run_confirm(args: SendArgs) -> Result<(), String> {
 	use staking_service::payments;
 	let (signed, mut journal) = signed_and_journal(&args)?;
 	let mut daemon = staking_service::graphql::HttpDaemon::new(&args.graphql)?;
-	let report =
-		payments::send(&signed, &mut daemon, &mut journal, &mut |line| println!("{line}"))?;
-	println!(
-		"done: {} sent now, {} found delivered, {} sent before; all {} payments of batch {} are \
-		 with the node",
-		report.sent, report.delivered, report.already, signed.batch.count, signed.batch_hash
-	);
+	let all =
+		payments::confirm(&signed, &mut daemon, &mut journal, &mut |line| println!("{line}"))?;
+	if !all {
+		return Err("not every payment is in a block yet: run payouts confirm again later".into());
+	}
+	println!("confirmed: every payment of batch {} is in a block", signed.batch_hash);
 	Ok(())
 }
 

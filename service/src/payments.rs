@@ -23,7 +23,7 @@
 
 use crate::{
 	amount::{self, Amount},
-	graphql::{Daemon, SendPayment},
+	graphql::{known, Daemon, SendPayment, BEST_CHAIN},
 	ledger::hex,
 	payouts::{SignedOffPlan, BILLION},
 	policy::PayTo,
@@ -179,6 +179,19 @@ pub struct BatchOptions {
 	pub valid_until: u32,
 	/// Redirections, exclusions and splits, by delegator.
 	pub pay_to: BTreeMap<String, PayTo>,
+	/// Payees (delegator, key paid) the plan's journal shows paid: left out.
+	pub paid: std::collections::BTreeSet<(String, String)>,
+	/// Payees with a payment still unresolved in the plan's journal: refused.
+	pub unresolved: std::collections::BTreeSet<(String, String)>,
+}
+
+/// What `make_batch` left out.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LeftOut {
+	/// A payment to the sender itself (it would move nothing and cost a fee).
+	pub sender: bool,
+	/// Payments the plan's journal shows made by an earlier batch.
+	pub paid: u32,
 }
 
 /// Refuse anything but a Mina public key: base58check, version byte 0xcb, 40 bytes. A typo in
@@ -210,12 +223,12 @@ fn check_memo(memo: &str, what: &str) -> Result<(), String> {
 
 /// The unsigned payments of a signed-off plan: every line with something to pay, in the plan's
 /// order (by key), at consecutive nonces, each to the key the redirections name (a split pays
-/// two keys, an exclusion none). A payment to the sender itself is left out (it would move
-/// nothing and cost a fee); the second value says whether one was.
+/// two keys, an exclusion none). Left out: a payment to the sender itself (it would move
+/// nothing and cost a fee) and payments the plan's journal shows made by an earlier batch.
 pub fn make_batch(
 	file: &SignedOffPlan,
 	options: &BatchOptions,
-) -> Result<(BatchFile, bool), String> {
+) -> Result<(BatchFile, LeftOut), String> {
 	let plan = &file.plan;
 	if plan.hash() != file.plan_hash {
 		return Err(format!(
@@ -265,8 +278,7 @@ pub fn make_batch(
 	let mut payments = Vec::new();
 	let mut excluded = Vec::new();
 	let (mut total, mut fees) = (0u128, 0u128);
-	let mut skipped_sender = false;
-	let mut nonce = options.first_nonce;
+	let mut left_out = LeftOut::default();
 	for line in &plan.lines {
 		let payout = amount::parse(&line.payout, DECIMALS)
 			.map_err(|e| format!("the plan's payout to {}: {e}", line.pk))?;
@@ -304,10 +316,26 @@ pub fn make_batch(
 				continue;
 			}
 			if to == options.from {
-				skipped_sender = true;
+				left_out.sender = true;
+				continue;
+			}
+			let key = (line.pk.clone(), to.to_string());
+			if options.unresolved.contains(&key) {
+				return Err(format!(
+					"the plan's journal has a payment to {to} (for {}) still unresolved: run \
+					 payouts send on its batch first, so that it is not paid twice",
+					line.pk
+				));
+			}
+			if options.paid.contains(&key) {
+				left_out.paid = left_out.paid.saturating_add(1);
 				continue;
 			}
 			check_public_key(to).map_err(|e| format!("the plan's payee {e}"))?;
+			let nonce = u32::try_from(payments.len())
+				.ok()
+				.and_then(|i| options.first_nonce.checked_add(i))
+				.ok_or("the sender's nonces run out (u32) within this batch")?;
 			payments.push(Payment {
 				to: to.to_string(),
 				from: options.from.clone(),
@@ -320,13 +348,17 @@ pub fn make_batch(
 			});
 			total = total.checked_add(amount).ok_or("amounts overflow")?;
 			fees = fees.checked_add(options.fee).ok_or("fees overflow")?;
-			nonce = nonce
-				.checked_add(1)
-				.ok_or("the sender's nonces run out (u32) within this batch")?;
 		}
 	}
 	if payments.is_empty() {
-		return Err("the plan pays nobody: nothing to batch".into());
+		return Err(if left_out.paid > 0 {
+			format!(
+				"every payee of the plan is paid already ({} payments): nothing to batch",
+				left_out.paid
+			)
+		} else {
+			"the plan pays nobody: nothing to batch".into()
+		});
 	}
 	let needed = total.checked_add(fees).ok_or("amounts overflow")?;
 	let batch = Batch {
@@ -342,7 +374,7 @@ pub fn make_batch(
 		excluded,
 	};
 	let batch_hash = batch.hash();
-	Ok((BatchFile { batch, batch_hash }, skipped_sender))
+	Ok((BatchFile { batch, batch_hash }, left_out))
 }
 
 /// A nanomina field of a batch.
@@ -375,7 +407,7 @@ pub fn check_signed(signed: &SignedBatch) -> Result<(), String> {
 			batch.payments.len()
 		));
 	}
-	let mut total = 0u128;
+	let (mut total, mut amounts, mut fees) = (0u128, 0u128, 0u128);
 	let mut previous: Option<u32> = None;
 	for (p, s) in batch.payments.iter().zip(&signed.signatures) {
 		let nonce = nonce_of(p)?;
@@ -392,13 +424,18 @@ pub fn check_signed(signed: &SignedBatch) -> Result<(), String> {
 			return Err(format!("nonce {nonce} is sent from {}, not the batch's sender", p.from));
 		}
 		previous = Some(nonce);
-		total = total
-			.checked_add(nano(&p.amount, "amount")?)
-			.and_then(|t| t.checked_add(nano(&p.fee, "fee").ok()?))
-			.ok_or("amounts overflow")?;
+		let (amount, fee) = (nano(&p.amount, "amount")?, nano(&p.fee, "fee")?);
+		amounts = amounts.checked_add(amount).ok_or("amounts overflow")?;
+		fees = fees.checked_add(fee).ok_or("amounts overflow")?;
+		total =
+			total.checked_add(amount).and_then(|t| t.checked_add(fee)).ok_or("amounts overflow")?;
 	}
-	if total != nano(&batch.needed, "needed")? {
-		return Err("the batch's total does not match its payments".into());
+	if total != nano(&batch.needed, "needed")?
+		|| amounts != nano(&batch.amount, "amount")?
+		|| fees != nano(&batch.fees, "fees")?
+		|| usize::try_from(batch.count).ok() != Some(batch.payments.len())
+	{
+		return Err("the batch's totals do not match its payments".into());
 	}
 	Ok(())
 }
@@ -410,24 +447,54 @@ pub enum Entry {
 	Sending,
 	/// The node accepted it, with this transaction hash.
 	Sent(String),
-	/// Found used by the node after a `sending` without an answer.
+	/// Found in the node's pool or best chain after a `sending` without an answer.
 	Delivered,
+	/// Seen in a block of the node's best chain, at this height (`payouts confirm`).
+	Included(u64),
+	/// Its nonce went to another transaction: it can never be included, its payee is unpaid
+	/// by it (recorded by the operator with `payouts send --unpaid NONCE` after checking).
+	Lost,
 }
 
-/// The append-only journal of a batch's payments, locked while open.
+impl Entry {
+	/// Whether the payment is with the node (or in a block).
+	fn delivered(&self) -> bool {
+		matches!(self, Self::Sent(_) | Self::Delivered | Self::Included(_))
+	}
+}
+
+/// Who a payment pays: the delegator whose payout it is and the key it goes to.
+type Payee = (String, String);
+
+fn payee(p: &Payment) -> Payee {
+	(p.for_account.clone().unwrap_or_else(|| p.to.clone()), p.to.clone())
+}
+
+/// The append-only journal of a plan's payments (every batch made from the plan), locked while
+/// open. One journal per plan is what keeps two batches of the same plan from paying a payee
+/// twice: `payouts send` refuses a payment the journal shows paid by another batch, and
+/// `payouts batch` leaves such payees out.
 #[derive(Debug)]
 pub struct Journal {
 	file: File,
 	path: PathBuf,
-	entries: BTreeMap<u32, Entry>,
+	entries: BTreeMap<(String, u32), (Payee, Entry)>,
+}
+
+/// The journal of `plan_hash` beside `file` (a batch or a signed batch):
+/// `payout-<the plan hash's first 16 hex digits>.journal` in the same directory.
+pub fn journal_path(file: &Path, plan_hash: &str) -> PathBuf {
+	let short: String = plan_hash.trim_start_matches("0x").chars().take(16).collect();
+	file.parent().unwrap_or(Path::new(".")).join(format!("payout-{short}.journal"))
 }
 
 impl Journal {
-	/// Open (or create) the journal of the batch `batch_hash` at `path`, take its lock, and read
+	/// Open (or create) the journal of the plan `plan_hash` at `path`, take its lock, and read
 	/// it. A last line cut short by a crash is dropped (it was never acted on: an event is
-	/// written before what it announces).
-	pub fn open(path: &Path, batch_hash: &str) -> Result<Self, String> {
+	/// written and synced before what it announces).
+	pub fn open(path: &Path, plan_hash: &str) -> Result<Self, String> {
 		let name = path.display();
+		let existed = path.exists();
 		let mut file = OpenOptions::new()
 			.read(true)
 			.append(true)
@@ -435,7 +502,13 @@ impl Journal {
 			.open(path)
 			.map_err(|e| format!("{name}: {e}"))?;
 		file.try_lock()
-			.map_err(|_| format!("{name}: another payouts send or resend is using this journal"))?;
+			.map_err(|_| format!("{name}: another payouts command is using this journal"))?;
+		if !existed {
+			// The new file's name must survive a crash too.
+			if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+				File::open(dir).and_then(|d| d.sync_all()).map_err(|e| format!("{name}: {e}"))?;
+			}
+		}
 		let mut text = String::new();
 		file.read_to_string(&mut text).map_err(|e| format!("{name}: {e}"))?;
 		let complete = match text.rfind('\n') {
@@ -449,49 +522,84 @@ impl Journal {
 		let mut journal = Self { file, path: path.to_path_buf(), entries: BTreeMap::new() };
 		let mut lines = text.get(..complete).unwrap_or_default().lines();
 		match lines.next() {
-			None => {
-				journal.append(&json!({"journal": JOURNAL_FORMAT, "batch_hash": batch_hash}))?
-			},
+			None => journal.append(&json!({"journal": JOURNAL_FORMAT, "plan_hash": plan_hash}))?,
 			Some(header) => {
 				let header: Value = serde_json::from_str(header)
 					.map_err(|_| format!("{name}: not a payment journal"))?;
 				if header.get("journal").and_then(Value::as_str) != Some(JOURNAL_FORMAT) {
 					return Err(format!("{name}: not a payment journal"));
 				}
-				let theirs = header.get("batch_hash").and_then(Value::as_str).unwrap_or_default();
-				if theirs != batch_hash {
+				let theirs = header.get("plan_hash").and_then(Value::as_str).unwrap_or_default();
+				if theirs != plan_hash {
 					return Err(format!(
-						"{name} is the journal of batch {theirs}, not of this one ({batch_hash})"
+						"{name} is the journal of plan {theirs}, not of this one ({plan_hash})"
 					));
 				}
 			},
 		}
 		for (i, line) in lines.enumerate() {
-			let event: Value = serde_json::from_str(line)
-				.map_err(|e| format!("{name}, line {}: {e}", i.saturating_add(2)))?;
+			let at = || format!("{name}, line {}", i.saturating_add(2));
+			let event: Value = serde_json::from_str(line).map_err(|e| format!("{}: {e}", at()))?;
+			let text = |field: &str| event.get(field).and_then(Value::as_str).map(str::to_string);
 			let nonce = event
 				.get("nonce")
 				.and_then(Value::as_u64)
 				.and_then(|n| u32::try_from(n).ok())
-				.ok_or_else(|| format!("{name}, line {}: no nonce", i.saturating_add(2)))?;
-			let entry = match event.get("event").and_then(Value::as_str) {
-				Some("sending") => Entry::Sending,
-				Some("sent") => Entry::Sent(
-					event.get("hash").and_then(Value::as_str).unwrap_or_default().to_string(),
-				),
+				.ok_or_else(|| format!("{}: no nonce", at()))?;
+			let batch = text("batch").ok_or_else(|| format!("{}: no batch", at()))?;
+			let key = (batch, nonce);
+			let entry = match text("event").as_deref() {
+				Some("sending") => {
+					let to = text("to").ok_or_else(|| format!("{}: no payee", at()))?;
+					let payee = (text("for").unwrap_or_else(|| to.clone()), to);
+					journal.entries.insert(key, (payee, Entry::Sending));
+					continue;
+				},
+				Some("sent") => Entry::Sent(text("hash").unwrap_or_default()),
 				Some("delivered") => Entry::Delivered,
+				Some("included") => {
+					Entry::Included(event.get("height").and_then(Value::as_u64).unwrap_or_default())
+				},
+				Some("lost") => Entry::Lost,
 				// A resend or a refusal changes nothing of what is known.
 				Some("resent" | "refused") => continue,
-				other => return Err(format!("{name}: unknown event {other:?}")),
+				other => return Err(format!("{}: unknown event {other:?}", at())),
 			};
-			journal.entries.insert(nonce, entry);
+			match journal.entries.get_mut(&key) {
+				Some(known) => known.1 = entry,
+				None => return Err(format!("{}: an event before the payment's `sending`", at())),
+			}
 		}
 		Ok(journal)
 	}
 
-	/// What the journal knows of `nonce`.
-	pub fn entry(&self, nonce: u32) -> Option<&Entry> {
-		self.entries.get(&nonce)
+	/// What the journal knows of payment `nonce` of batch `batch`.
+	pub fn entry(&self, batch: &str, nonce: u32) -> Option<&Entry> {
+		self.entries.get(&(batch.to_string(), nonce)).map(|(_, e)| e)
+	}
+
+	/// A payment of another batch than `batch` to the same payee, delivered or still
+	/// unresolved (`sending`): its batch, nonce and state.
+	pub fn other_payment(&self, batch: &str, payee: &Payee) -> Option<(&str, u32, &Entry)> {
+		self.entries
+			.iter()
+			.find(|((b, _), (p, e))| b != batch && p == payee && *e != Entry::Lost)
+			.map(|((b, n), (_, e))| (b.as_str(), *n, e))
+	}
+
+	/// The payees the journal shows paid (delivered payments), and those with a payment still
+	/// unresolved (`sending` without an answer).
+	pub fn paid_and_unresolved(&self) -> (Vec<Payee>, Vec<Payee>) {
+		let mut paid = Vec::new();
+		let mut unresolved = Vec::new();
+		for (payee, entry) in self.entries.values() {
+			match entry {
+				Entry::Sending => unresolved.push(payee.clone()),
+				e if e.delivered() => paid.push(payee.clone()),
+				_ => {},
+			}
+		}
+		(paid, unresolved)
 	}
 
 	/// Append one event and sync it to disk before returning.
@@ -504,15 +612,43 @@ impl Journal {
 			.map_err(|e| format!("{}: {e}", self.path.display()))
 	}
 
-	fn record(&mut self, nonce: u32, entry: Entry) -> Result<(), String> {
-		let event = match &entry {
-			Entry::Sending => json!({"nonce": nonce, "event": "sending"}),
-			Entry::Sent(hash) => json!({"nonce": nonce, "event": "sent", "hash": hash}),
-			Entry::Delivered => json!({"nonce": nonce, "event": "delivered"}),
-		};
-		self.append(&event)?;
-		self.entries.insert(nonce, entry);
+	fn record(&mut self, batch: &str, p: &Payment, entry: Entry) -> Result<(), String> {
+		let nonce = nonce_of(p)?;
+		let mut event = serde_json::Map::new();
+		let mut put = |key: &str, value: Value| event.insert(key.to_string(), value);
+		put("batch", json!(batch));
+		put("nonce", json!(nonce));
+		match &entry {
+			Entry::Sending => {
+				put("event", json!("sending"));
+				put("to", json!(p.to));
+				put("amount", json!(p.amount));
+				if let Some(account) = &p.for_account {
+					put("for", json!(account));
+				}
+			},
+			Entry::Sent(hash) => {
+				put("event", json!("sent"));
+				put("hash", json!(hash));
+			},
+			Entry::Delivered => {
+				put("event", json!("delivered"));
+			},
+			Entry::Included(height) => {
+				put("event", json!("included"));
+				put("height", json!(height));
+			},
+			Entry::Lost => {
+				put("event", json!("lost"));
+			},
+		}
+		self.append(&Value::Object(event))?;
+		self.entries.insert((batch.to_string(), nonce), (payee(p), entry));
 		Ok(())
+	}
+
+	fn note(&mut self, batch: &str, nonce: u32, event: &str, detail: Value) -> Result<(), String> {
+		self.append(&json!({"batch": batch, "nonce": nonce, "event": event, "detail": detail}))
 	}
 }
 
@@ -521,10 +657,12 @@ impl Journal {
 pub struct SendReport {
 	/// Submitted and accepted in this run.
 	pub sent: u32,
-	/// Found delivered (journaled `sending` in a run that ended before the node's answer).
+	/// Found with the node (journaled `sending` in a run that ended before the node's answer).
 	pub delivered: u32,
 	/// Sent by an earlier run.
 	pub already: u32,
+	/// Recorded lost (their nonce went to another transaction), skipped.
+	pub lost: u32,
 }
 
 fn input(p: &Payment) -> Value {
@@ -534,40 +672,107 @@ fn input(p: &Payment) -> Value {
 	})
 }
 
+fn signature(s: &PaymentSignature) -> Value {
+	json!({"field": s.signature.field, "scalar": s.signature.scalar})
+}
+
+fn describe(p: &Payment) -> Result<String, String> {
+	let nonce = nonce_of(p)?;
+	let amount = amount::format(nano(&p.amount, "amount")?, DECIMALS);
+	Ok(match &p.for_account {
+		Some(account) => format!("nonce {nonce}: {amount} MINA to {} (for {account})", p.to),
+		None => format!("nonce {nonce}: {amount} MINA to {}", p.to),
+	})
+}
+
+/// The operator's word on payments journaled `sending` whose nonce the node has used but whose
+/// transaction it does not have (`--delivered N`: an explorer shows it included; `--unpaid
+/// N`: it does not, another transaction took the nonce).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Verdicts {
+	/// Nonces checked included.
+	pub delivered: Vec<u32>,
+	/// Nonces checked lost.
+	pub unpaid: Vec<u32>,
+}
+
 /// Send a signed batch (see the module docs); `log` gets one line per payment.
 pub fn send(
 	signed: &SignedBatch,
 	daemon: &mut dyn Daemon,
 	journal: &mut Journal,
+	verdicts: &Verdicts,
 	log: &mut dyn FnMut(String),
 ) -> Result<SendReport, String> {
 	check_signed(signed)?;
 	let batch = &signed.batch;
+	let id = signed.batch_hash.as_str();
 	let account = daemon.account(&batch.from)?.ok_or_else(|| {
 		format!("the node has no account {}: nothing can be sent from it", batch.from)
 	})?;
 	let mut next = account.inferred_nonce;
-	// A payment the journal calls sent that the node no longer counts: it lost it (a restart
-	// empties its pool). Sending later nonces would leave them stuck behind the gap.
-	if let Some((nonce, _)) =
-		journal.entries.iter().find(|(n, e)| matches!(e, Entry::Sent(_)) && **n >= next)
-	{
+	let pairs: Vec<(&Payment, &PaymentSignature)> =
+		batch.payments.iter().zip(&signed.signatures).collect();
+	// The operator's verdicts first: only on payments journaled `sending` whose nonce is used.
+	for (p, _) in &pairs {
+		let nonce = nonce_of(p)?;
+		let verdict = match (verdicts.delivered.contains(&nonce), verdicts.unpaid.contains(&nonce))
+		{
+			(true, true) => return Err(format!("nonce {nonce}: --delivered and --unpaid both")),
+			(true, false) => Entry::Delivered,
+			(false, true) => Entry::Lost,
+			(false, false) => continue,
+		};
+		if journal.entry(id, nonce) != Some(&Entry::Sending) || nonce >= next {
+			return Err(format!(
+				"--delivered/--unpaid {nonce}: only for a payment journaled `sending` whose \
+				 nonce the node has used"
+			));
+		}
+		journal.record(id, p, verdict)?;
+	}
+	// Nothing is sent if a payee was paid by another batch of the plan, or may have been.
+	for (p, _) in &pairs {
+		let nonce = nonce_of(p)?;
+		if journal.entry(id, nonce).is_some_and(|e| e.delivered() || *e == Entry::Lost) {
+			continue;
+		}
+		if let Some((other, n, entry)) = journal.other_payment(id, &payee(p)) {
+			return Err(format!(
+				"{}: batch {other} already {} it (its nonce {n}); this batch would pay it twice. \
+				 Nothing sent. Make a new batch of the plan: payouts batch leaves out the payees \
+				 its journal shows paid",
+				describe(p)?,
+				if *entry == Entry::Sending { "may have sent" } else { "sent" },
+			));
+		}
+	}
+	// A payment the journal calls delivered that the node no longer counts: it lost it (a
+	// restart empties its pool). Later nonces would be stuck behind the gap.
+	let delivered_nonces: Vec<u32> = pairs
+		.iter()
+		.filter_map(|(p, _)| nonce_of(p).ok())
+		.filter(|n| journal.entry(id, *n).is_some_and(Entry::delivered))
+		.collect();
+	if let Some(first) = delivered_nonces.iter().find(|n| **n >= next) {
+		let last = delivered_nonces.iter().max().copied().unwrap_or(*first);
 		return Err(format!(
-			"payment nonce {nonce} was sent, but the node's next nonce for {} is {next}: it no \
-			 longer has it (restarted?). Submit it again first: payouts resend --nonces \
-			 {nonce}-{}",
-			batch.from,
-			batch.payments.last().map(|p| p.nonce.as_str()).unwrap_or_default()
+			"payment nonce {first} was sent, but the node's next nonce for {} is {next}: it no \
+			 longer has it (restarted?). Submit the sent ones again first: payouts resend \
+			 --nonces {first}-{last}",
+			batch.from
 		));
 	}
-	// The funds for what is still to send, checked before anything is sent.
+	// The funds for what is still to send, against what the sender can spend less what its
+	// transactions in the pool will take.
+	let pending = daemon.pooled(&batch.from)?.iter().fold(0u128, |s, p| s.saturating_add(p.spends));
 	let mut needed = 0u128;
-	for p in &batch.payments {
+	for (p, _) in &pairs {
 		let nonce = nonce_of(p)?;
-		let to_send = match journal.entry(nonce) {
+		let to_send = match journal.entry(id, nonce) {
 			None => true,
 			Some(Entry::Sending) => nonce >= next,
-			Some(Entry::Sent(_) | Entry::Delivered) => false,
+			Some(_) => false,
 		};
 		if to_send {
 			needed = needed
@@ -576,40 +781,62 @@ pub fn send(
 				.ok_or("amounts overflow")?;
 		}
 	}
-	if needed > account.liquid {
+	let available = account.liquid.saturating_sub(pending);
+	if needed > available {
 		return Err(format!(
-			"{} can spend {} MINA, the payments still to send need {} MINA: nothing sent",
+			"{} can spend {} MINA (after its {} MINA of transactions waiting in the pool), the \
+			 payments still to send need {} MINA: nothing sent",
 			batch.from,
-			amount::format(account.liquid, DECIMALS),
+			amount::format(available, DECIMALS),
+			amount::format(pending, DECIMALS),
 			amount::format(needed, DECIMALS)
 		));
 	}
 	let mut report = SendReport::default();
-	for (p, s) in batch.payments.iter().zip(&signed.signatures) {
+	for (p, s) in pairs {
 		let nonce = nonce_of(p)?;
-		let what = format!(
-			"nonce {nonce}: {} MINA to {}",
-			amount::format(nano(&p.amount, "amount")?, DECIMALS),
-			p.to
-		);
-		match journal.entry(nonce) {
-			Some(Entry::Sent(_) | Entry::Delivered) => {
+		let what = describe(p)?;
+		match journal.entry(id, nonce) {
+			Some(e) if e.delivered() => {
 				report.already = report.already.saturating_add(1);
 				continue;
 			},
-			Some(Entry::Sending) if nonce < next => {
-				journal.record(nonce, Entry::Delivered)?;
-				log(format!("{what}: delivered (the node had used its nonce)"));
-				report.delivered = report.delivered.saturating_add(1);
+			Some(Entry::Lost) => {
+				log(format!("{what}: lost (its nonce went to another transaction), skipped"));
+				report.lost = report.lost.saturating_add(1);
 				continue;
+			},
+			Some(Entry::Sending) if nonce < next => {
+				// Sent by a run that ended before the answer, or another transaction took the
+				// nonce: the node says which.
+				match known(daemon, &batch.from, &s.hash)? {
+					Some(_) => {
+						journal.record(id, p, Entry::Delivered)?;
+						log(format!("{what}: delivered (the node has {})", s.hash));
+						report.delivered = report.delivered.saturating_add(1);
+						continue;
+					},
+					None => {
+						return Err(format!(
+							"{what}: its nonce is used, but neither the node's pool nor its last \
+							 {BEST_CHAIN} blocks hold this payment ({}). Another transaction \
+							 took the nonce, or it was included longer ago. Look the hash up in \
+							 an explorer: included, run payouts send again with --delivered \
+							 {nonce}; not there, with --unpaid {nonce} (the rest of the batch \
+							 is then sent; make a new batch for this payee afterwards)",
+							s.hash
+						))
+					},
+				}
 			},
 			_ => {},
 		}
 		if nonce < next {
 			return Err(format!(
 				"{what}: nonce {nonce} is already used by another transaction of {} (the node's \
-				 next nonce is {next}). This batch cannot be sent as signed: make a new batch \
-				 of the payments not yet sent (payouts batch --nonce {next})",
+				 next nonce is {next}); this batch cannot be sent as signed. Make a new batch of \
+				 the plan with --nonce {next} (payouts batch leaves out the payees its journal \
+				 shows paid)",
 				batch.from
 			));
 		}
@@ -620,36 +847,45 @@ pub fn send(
 				batch.from
 			));
 		}
-		journal.record(nonce, Entry::Sending)?;
-		match daemon.send_payment(SendPayment {
-			input: &input(p),
-			signature: &json!({"field": s.signature.field, "scalar": s.signature.scalar}),
-		}) {
+		journal.record(id, p, Entry::Sending)?;
+		match daemon.send_payment(SendPayment { input: &input(p), signature: &signature(s) }) {
 			Ok(hash) => {
-				journal.record(nonce, Entry::Sent(hash.clone()))?;
-				log(format!("{what}: sent, {hash}"));
+				journal.record(id, p, Entry::Sent(hash.clone()))?;
+				if hash != s.hash {
+					log(format!("{what}: sent, the node names it {hash} (signed as {})", s.hash));
+				} else {
+					log(format!("{what}: sent, {hash}"));
+				}
 				report.sent = report.sent.saturating_add(1);
 				next = next.checked_add(1).ok_or("nonce overflow")?;
 			},
 			Err(refused) => {
-				// The answer may be an error for a payment the node has taken (a duplicate):
-				// the nonce says.
-				let now = daemon.account(&batch.from)?.map(|a| a.inferred_nonce).unwrap_or(next);
-				if now > nonce {
-					journal.record(nonce, Entry::Delivered)?;
-					log(format!(
-						"{what}: delivered (the node answered {refused:?} but used its nonce)"
-					));
-					report.delivered = report.delivered.saturating_add(1);
-					next = now;
-				} else {
-					journal
-						.append(&json!({"nonce": nonce, "event": "refused", "error": refused}))?;
-					return Err(format!(
-						"{what}: the node refused it: {refused}. Nothing after it was sent; \
-						 run payouts send again once the cause is fixed (a payment pays at most \
-						 once: its nonce is used once)"
-					));
+				// An error answer for a payment the node has taken (a duplicate, a lost
+				// connection): the node says whether it has it.
+				match known(daemon, &batch.from, &s.hash) {
+					Ok(Some(_)) => {
+						journal.record(id, p, Entry::Delivered)?;
+						log(format!(
+							"{what}: delivered (the node answered {refused:?} but has it)"
+						));
+						report.delivered = report.delivered.saturating_add(1);
+						next = next.checked_add(1).ok_or("nonce overflow")?;
+					},
+					Ok(None) => {
+						journal.note(id, nonce, "refused", json!(refused))?;
+						return Err(format!(
+							"{what}: the node refused it: {refused}. Nothing after it was sent; \
+							 run payouts send again once the cause is fixed (a payment pays at \
+							 most once: its nonce is used once)"
+						));
+					},
+					Err(asking) => {
+						return Err(format!(
+							"{what}: the node answered {refused:?}, and asking it whether it has \
+							 the payment failed ({asking}); run payouts send again (the journal \
+							 has it as sending: it is resolved then)"
+						))
+					},
 				}
 			},
 		}
@@ -657,8 +893,8 @@ pub fn send(
 	Ok(report)
 }
 
-/// Submit again the sent payments with nonces in `from..=to`. Each answer is logged; a refusal
-/// (already in the node's pool, or included) is not an error.
+/// Submit again the delivered payments with nonces in `from..=to`. Each answer is logged; a
+/// refusal (already in the node's pool, or included) is not an error.
 pub fn resend(
 	signed: &SignedBatch,
 	daemon: &mut dyn Daemon,
@@ -667,6 +903,7 @@ pub fn resend(
 	log: &mut dyn FnMut(String),
 ) -> Result<u32, String> {
 	check_signed(signed)?;
+	let id = signed.batch_hash.as_str();
 	let mut resent = 0u32;
 	let in_range: Vec<_> = signed
 		.batch
@@ -678,40 +915,87 @@ pub fn resend(
 	if in_range.is_empty() {
 		return Err(format!("no payment of the batch has a nonce in {from}-{to}"));
 	}
+	// Only payments sent before: checked for the whole range first.
+	for (p, _) in &in_range {
+		let nonce = nonce_of(p)?;
+		if !journal.entry(id, nonce).is_some_and(Entry::delivered) {
+			return Err(format!(
+				"nonce {nonce} was never sent (or is unresolved): payouts send sends it; \
+				 nothing resent"
+			));
+		}
+	}
 	for (p, s) in in_range {
 		let nonce = nonce_of(p)?;
-		match journal.entry(nonce) {
-			Some(Entry::Sent(_) | Entry::Delivered) => {},
-			_ => {
-				return Err(format!(
-					"nonce {nonce} was never sent: payouts send sends it (nothing resent from \
-					 nonce {nonce} on)"
-				))
-			},
-		}
-		match daemon.send_payment(SendPayment {
-			input: &input(p),
-			signature: &json!({"field": s.signature.field, "scalar": s.signature.scalar}),
-		}) {
+		match daemon.send_payment(SendPayment { input: &input(p), signature: &signature(s) }) {
 			Ok(hash) => {
-				journal.append(&json!({"nonce": nonce, "event": "resent", "hash": hash}))?;
+				journal.note(id, nonce, "resent", json!(hash))?;
 				log(format!("nonce {nonce}: resent, {hash}"));
 				resent = resent.saturating_add(1);
 			},
 			Err(refused) => {
-				journal.append(&json!({"nonce": nonce, "event": "refused", "error": refused}))?;
-				log(format!("nonce {nonce}: the node refused it again ({refused}): already in its pool or included"));
+				journal.note(id, nonce, "refused", json!(refused))?;
+				log(format!("nonce {nonce}: the node refused it again: {refused}"));
 			},
 		}
 	}
 	Ok(resent)
 }
 
+/// Where each delivered payment of a batch is: included (recorded in the journal), waiting in
+/// the pool, or unknown to the node. `Ok(true)` when every one is included.
+pub fn confirm(
+	signed: &SignedBatch,
+	daemon: &mut dyn Daemon,
+	journal: &mut Journal,
+	log: &mut dyn FnMut(String),
+) -> Result<bool, String> {
+	check_signed(signed)?;
+	let id = signed.batch_hash.as_str();
+	let from = &signed.batch.from;
+	let pooled: Vec<String> = daemon.pooled(from)?.into_iter().map(|p| p.hash).collect();
+	let chain = daemon.best_chain()?;
+	let mut all = true;
+	for (p, s) in signed.batch.payments.iter().zip(&signed.signatures) {
+		let nonce = nonce_of(p)?;
+		let what = describe(p)?;
+		let entry = journal.entry(id, nonce).cloned();
+		let hash = match &entry {
+			Some(Entry::Sent(hash)) if !hash.is_empty() => hash.clone(),
+			_ => s.hash.clone(),
+		};
+		match entry {
+			Some(Entry::Included(height)) => log(format!("{what}: included at height {height}")),
+			Some(e) if e.delivered() => {
+				if let Some(height) = chain.get(&hash).or_else(|| chain.get(&s.hash)) {
+					journal.record(id, p, Entry::Included(*height))?;
+					log(format!("{what}: included at height {height}"));
+				} else if pooled.contains(&hash) || pooled.contains(&s.hash) {
+					all = false;
+					log(format!("{what}: waiting in the node's pool"));
+				} else {
+					all = false;
+					log(format!(
+						"{what}: unknown to the node ({hash}): not in its pool nor its last \
+						 {BEST_CHAIN} blocks: resend it if an explorer does not show it"
+					));
+				}
+			},
+			Some(Entry::Lost) => log(format!("{what}: lost, unpaid by this batch")),
+			_ => {
+				all = false;
+				log(format!("{what}: not sent"));
+			},
+		}
+	}
+	Ok(all)
+}
+
 #[cfg(test)]
 #[allow(clippy::indexing_slicing, clippy::arithmetic_side_effects)]
 mod tests {
 	use super::*;
-	use crate::graphql::AccountState;
+	use crate::graphql::{AccountState, Pooled};
 
 	/// Two real keys (mina-signer's `genKeys`), for the checksum check.
 	const SENDER: &str = "B62qikFaJEhiXw1HE6YPHqJeMDfu8BgXaS1sVdcpqwdYxFYG2fug9ow";
@@ -728,13 +1012,23 @@ mod tests {
 		assert!(check_public_key("B62q0OIl").unwrap_err().contains("not base58"));
 	}
 
-	/// A daemon that takes payments in nonce order; `lose_answer` makes it take one and then
-	/// fail to answer (a connection cut after the node acted).
+	/// A daemon that takes payments in nonce order into its pool (hash `5Ju<nonce>`);
+	/// `lose_answer` makes it take one and then fail to answer (a connection cut after the node
+	/// acted); `other` marks nonces another transaction took.
 	struct Fake {
 		next: u32,
 		liquid: u128,
-		taken: Vec<u32>,
+		pool: Vec<(u32, String)>,
 		lose_answer: Option<u32>,
+	}
+
+	impl Fake {
+		fn new(next: u32) -> Self {
+			Self { next, liquid: 10_000_000_000, pool: vec![], lose_answer: None }
+		}
+		fn taken(&self) -> Vec<u32> {
+			self.pool.iter().map(|(n, _)| *n).collect()
+		}
 	}
 
 	impl Daemon for Fake {
@@ -751,20 +1045,30 @@ mod tests {
 				return Err(format!("Invalid_nonce: expected {}", self.next));
 			}
 			self.next += 1;
-			self.taken.push(nonce);
+			self.pool.push((nonce, format!("5Ju{nonce}")));
 			if self.lose_answer == Some(nonce) {
 				return Err("connection reset".into());
 			}
 			Ok(format!("5Ju{nonce}"))
 		}
+		fn pooled(&mut self, _: &str) -> Result<Vec<Pooled>, String> {
+			Ok(self
+				.pool
+				.iter()
+				.map(|(_, hash)| Pooled { hash: hash.clone(), spends: 1_010_000_000 })
+				.collect())
+		}
+		fn best_chain(&mut self) -> Result<BTreeMap<String, u64>, String> {
+			Ok(BTreeMap::new())
+		}
 	}
 
-	/// `count` payments of 1 MINA with a fee of 0.01 from nonce `first`, signatures made up
-	/// (the fake daemon does not check them).
+	/// `count` payments of 1 MINA with a fee of 0.01 from nonce `first`, each to a payee of
+	/// its own (`PAYEE<i>`: the fake daemon does not check keys), signatures made up.
 	fn signed(count: u32, first: u32) -> SignedBatch {
 		let payments: Vec<Payment> = (0..count)
 			.map(|i| Payment {
-				to: PAYEE.into(),
+				to: format!("{PAYEE}{i}"),
 				from: SENDER.into(),
 				fee: "10000000".into(),
 				amount: "1000000000".into(),
@@ -805,22 +1109,23 @@ mod tests {
 		path
 	}
 
+	fn run(batch: &SignedBatch, daemon: &mut Fake, path: &Path) -> Result<SendReport, String> {
+		let mut journal = Journal::open(path, "0xplan")?;
+		send(batch, daemon, &mut journal, &Verdicts::default(), &mut |_| {})
+	}
+
 	#[test]
-	fn an_answer_lost_after_the_node_took_a_payment_is_found_by_its_nonce() {
+	fn an_answer_lost_after_the_node_took_a_payment_is_found_in_its_pool() {
 		let batch = signed(5, 40);
 		let path = journal_path("lost");
-		let mut daemon =
-			Fake { next: 40, liquid: 10_000_000_000, taken: vec![], lose_answer: Some(42) };
-		let mut journal = Journal::open(&path, &batch.batch_hash).unwrap();
-		let report = send(&batch, &mut daemon, &mut journal, &mut |_| {}).unwrap();
-		assert_eq!(report, SendReport { sent: 4, delivered: 1, already: 0 });
-		assert_eq!(daemon.taken, vec![40, 41, 42, 43, 44]);
-		drop(journal);
+		let mut daemon = Fake { lose_answer: Some(42), ..Fake::new(40) };
+		let report = run(&batch, &mut daemon, &path).unwrap();
+		assert_eq!(report, SendReport { sent: 4, delivered: 1, already: 0, lost: 0 });
+		assert_eq!(daemon.taken(), vec![40, 41, 42, 43, 44]);
 		// Again, from the journal on disk: nothing is sent twice.
-		let mut journal = Journal::open(&path, &batch.batch_hash).unwrap();
-		let report = send(&batch, &mut daemon, &mut journal, &mut |_| {}).unwrap();
-		assert_eq!(report, SendReport { sent: 0, delivered: 0, already: 5 });
-		assert_eq!(daemon.taken.len(), 5);
+		let report = run(&batch, &mut daemon, &path).unwrap();
+		assert_eq!(report, SendReport { sent: 0, delivered: 0, already: 5, lost: 0 });
+		assert_eq!(daemon.taken().len(), 5);
 		std::fs::remove_file(&path).unwrap();
 	}
 
@@ -833,55 +1138,123 @@ mod tests {
 		std::fs::write(
 			&path,
 			format!(
-				"{{\"journal\":\"{JOURNAL_FORMAT}\",\"batch_hash\":\"{}\"}}\n{{\"nonce\":0,\"event\":\"sending\"}}\n{{\"nonce\":0,\"ev",
+				"{{\"journal\":\"{JOURNAL_FORMAT}\",\"plan_hash\":\"0xplan\"}}\n\
+				 {{\"batch\":\"{0}\",\"nonce\":0,\"event\":\"sending\",\"to\":\"{PAYEE}0\",\"amount\":\"1000000000\"}}\n\
+				 {{\"batch\":\"{0}\",\"nonce\":0,\"ev",
 				batch.batch_hash
 			),
 		)
 		.unwrap();
-		let mut daemon = Fake { next: 0, liquid: 10_000_000_000, taken: vec![], lose_answer: None };
-		let mut journal = Journal::open(&path, &batch.batch_hash).unwrap();
-		assert_eq!(journal.entry(0), Some(&Entry::Sending));
-		let report = send(&batch, &mut daemon, &mut journal, &mut |_| {}).unwrap();
-		assert_eq!(report, SendReport { sent: 3, delivered: 0, already: 0 });
-		assert_eq!(daemon.taken, vec![0, 1, 2]);
+		let mut daemon = Fake::new(0);
+		let report = run(&batch, &mut daemon, &path).unwrap();
+		assert_eq!(report, SendReport { sent: 3, delivered: 0, already: 0, lost: 0 });
+		assert_eq!(daemon.taken(), vec![0, 1, 2]);
 		let text = std::fs::read_to_string(&path).unwrap();
 		assert!(text.ends_with("\"event\":\"sent\",\"hash\":\"5Ju2\",\"nonce\":2}\n"), "{text}");
 		assert!(!text.contains("\"ev{"), "the torn line was dropped: {text}");
 		std::fs::remove_file(&path).unwrap();
 	}
 
+	/// The attack the nonce check alone would miss: `sending` journaled, the process killed
+	/// before the request left, and another transaction of the sender takes that nonce. The
+	/// node's next nonce has moved on, but it does not have this payment: not "delivered".
+	#[test]
+	fn a_nonce_taken_by_another_transaction_is_not_taken_for_the_payment() {
+		let batch = signed(3, 0);
+		let path = journal_path("stolen");
+		let mut journal = Journal::open(&path, "0xplan").unwrap();
+		journal.record(&batch.batch_hash, &batch.batch.payments[0], Entry::Sending).unwrap();
+		drop(journal);
+		let mut daemon = Fake::new(1);
+		let e = run(&batch, &mut daemon, &path).unwrap_err();
+		assert!(
+			e.contains("its nonce is used, but neither the node's pool nor its last 290"),
+			"{e}"
+		);
+		assert!(e.contains("--unpaid 0"), "{e}");
+		assert!(daemon.taken().is_empty());
+		// The operator checked: not included. The rest is sent, payee 0 is left unpaid.
+		let mut journal = Journal::open(&path, "0xplan").unwrap();
+		let verdicts = Verdicts { delivered: vec![], unpaid: vec![0] };
+		let report = send(&batch, &mut daemon, &mut journal, &verdicts, &mut |_| {}).unwrap();
+		assert_eq!(report, SendReport { sent: 2, delivered: 0, already: 0, lost: 1 });
+		assert_eq!(daemon.taken(), vec![1, 2]);
+		// A new batch of the plan leaves out the paid and includes payee 0 again.
+		let (paid, unresolved) = journal.paid_and_unresolved();
+		assert!(unresolved.is_empty());
+		let mut paid: Vec<String> = paid.into_iter().map(|(_, to)| to).collect();
+		paid.sort();
+		assert_eq!(paid, [format!("{PAYEE}1"), format!("{PAYEE}2")]);
+		std::fs::remove_file(&path).unwrap();
+	}
+
+	#[test]
+	fn a_second_batch_of_the_plan_cannot_pay_a_payee_twice() {
+		let first = signed(2, 0);
+		let path = journal_path("twice");
+		let mut daemon = Fake::new(0);
+		run(&first, &mut daemon, &path).unwrap();
+		// The same payees at new nonces (re-batched without the journal).
+		let second = signed(2, 2);
+		let e = run(&second, &mut daemon, &path).unwrap_err();
+		assert!(e.contains("already sent it (its nonce 0)"), "{e}");
+		assert!(e.contains("Nothing sent"), "{e}");
+		assert_eq!(daemon.taken(), vec![0, 1]);
+		std::fs::remove_file(&path).unwrap();
+	}
+
 	#[test]
 	fn refuses_before_sending_anything() {
 		let batch = signed(3, 7);
-		// Funds short.
 		let path = journal_path("refuse");
-		let mut daemon = Fake { next: 7, liquid: 3_000_000_000, taken: vec![], lose_answer: None };
-		let mut journal = Journal::open(&path, &batch.batch_hash).unwrap();
-		let e = send(&batch, &mut daemon, &mut journal, &mut |_| {}).unwrap_err();
+		// Funds short: 3.03 MINA needed, 3 MINA liquid.
+		let mut daemon = Fake { liquid: 3_000_000_000, ..Fake::new(7) };
+		let e = run(&batch, &mut daemon, &path).unwrap_err();
 		assert!(e.contains("need 3.03 MINA: nothing sent"), "{e}");
 		// The sender's nonce already past the batch's first (another transaction).
 		daemon.liquid = 10_000_000_000;
 		daemon.next = 8;
-		let e = send(&batch, &mut daemon, &mut journal, &mut |_| {}).unwrap_err();
+		let e = run(&batch, &mut daemon, &path).unwrap_err();
 		assert!(e.contains("nonce 7 is already used by another transaction"), "{e}");
 		// Below the batch's first: a gap.
 		daemon.next = 5;
-		let e = send(&batch, &mut daemon, &mut journal, &mut |_| {}).unwrap_err();
+		let e = run(&batch, &mut daemon, &path).unwrap_err();
 		assert!(e.contains("would wait behind a gap: send nonce 5 first"), "{e}");
-		assert!(daemon.taken.is_empty());
-		// The journal of another batch; a second holder of the lock.
-		let other = signed(2, 7);
-		let e = Journal::open(&path, &other.batch_hash).unwrap_err();
-		assert!(
-			e.contains("another payouts send or resend") || e.contains("not of this one"),
-			"{e}"
-		);
-		drop(journal);
-		let e = Journal::open(&path, &other.batch_hash).unwrap_err();
+		assert!(daemon.taken().is_empty());
+		// Funds: what the sender's pooled transactions will take is not available.
+		daemon.next = 7;
+		daemon.liquid = 4_000_000_000;
+		daemon.pool.push((6, "5Juother".into()));
+		let e = run(&batch, &mut daemon, &path).unwrap_err();
+		assert!(e.contains("can spend 2.99 MINA (after its 1.01 MINA"), "{e}");
+		// The journal of another plan; a second holder of the lock.
+		let e = Journal::open(&path, "0xother").unwrap_err();
 		assert!(e.contains("not of this one"), "{e}");
-		let _held = Journal::open(&path, &batch.batch_hash).unwrap();
-		let e = Journal::open(&path, &batch.batch_hash).unwrap_err();
-		assert!(e.contains("another payouts send or resend is using this journal"), "{e}");
+		let _held = Journal::open(&path, "0xplan").unwrap();
+		let e = Journal::open(&path, "0xplan").unwrap_err();
+		assert!(e.contains("another payouts command is using this journal"), "{e}");
+		std::fs::remove_file(&path).unwrap();
+	}
+
+	#[test]
+	fn a_node_that_lost_sent_payments_is_told_to_take_them_again() {
+		let batch = signed(4, 0);
+		let path = journal_path("forgot");
+		let mut daemon = Fake::new(0);
+		run(&batch, &mut daemon, &path).unwrap();
+		// Restarted: its pool is empty, its next nonce back to 0.
+		daemon.pool.clear();
+		daemon.next = 0;
+		let e = run(&batch, &mut daemon, &path).unwrap_err();
+		assert!(e.contains("payouts resend --nonces 0-3"), "{e}");
+		let mut journal = Journal::open(&path, "0xplan").unwrap();
+		let n = resend(&batch, &mut daemon, &mut journal, (0, 3), &mut |_| {}).unwrap();
+		assert_eq!(n, 4);
+		assert_eq!(daemon.taken(), vec![0, 1, 2, 3]);
+		// Not sent before: resend refuses the whole range.
+		let other = signed(1, 9);
+		let e = resend(&other, &mut daemon, &mut journal, (9, 9), &mut |_| {}).unwrap_err();
+		assert!(e.contains("nonce 9 was never sent"), "{e}");
 		std::fs::remove_file(&path).unwrap();
 	}
 

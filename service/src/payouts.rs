@@ -434,6 +434,8 @@ pub enum PlanError {
 	NoWinner(u64),
 	/// The burn address is a delegator.
 	BurnAddressDelegates(String),
+	/// The epochs' ledgers count in different units.
+	MixedDecimals,
 	/// A delegator's share came out negative: SNARK work bought with the coinbase, charged to
 	/// the delegators who share fees, cost it more than its share of the coinbase.
 	NegativeShare(String),
@@ -458,6 +460,7 @@ impl core::fmt::Display for PlanError {
 				"the burn address {pk} has a line of its own in the plan (a delegator, or carried \
 				 in): choose another --burn-address"
 			),
+			Self::MixedDecimals => write!(f, "the epochs' ledgers have different decimals"),
 			Self::NegativeShare(pk) => write!(
 				f,
 				"{pk}'s share is negative: under --fees common the SNARK work the coinbase paid \
@@ -579,7 +582,7 @@ fn add_signed(a: u128, b: i128) -> Option<u128> {
 	}
 }
 
-/// Make the plan for `delegate`.
+/// Make the plan for `delegate` from one staking ledger and the blocks won with it.
 pub fn plan(
 	ledger: &Ledger,
 	delegate: &str,
@@ -587,6 +590,27 @@ pub fn plan(
 	policy: &Policy,
 	carry_in: &BTreeMap<String, Amount>,
 ) -> Result<Plan, PlanError> {
+	plan_epochs(&[(ledger, blocks)], delegate, policy, carry_in)
+}
+
+/// One epoch's part of a plan: each delegator's stake, gross share and (per block) net share,
+/// by `pk`, and the epoch's totals and blocks.
+struct EpochShares<'a> {
+	rows: Vec<(&'a str, Amount, Amount, Amount)>,
+	total_stake: Amount,
+	distributable: Amount,
+	bonus_total: Amount,
+	burned_total: Amount,
+	plan_blocks: Vec<PlanBlock>,
+}
+
+/// The shares of one epoch: its ledger and the blocks won with it.
+fn epoch_shares<'a>(
+	ledger: &'a Ledger,
+	delegate: &str,
+	blocks: &[WonBlock],
+	policy: &Policy,
+) -> Result<EpochShares<'a>, PlanError> {
 	if blocks.is_empty() {
 		return Err(PlanError::NoBlocks);
 	}
@@ -776,17 +800,68 @@ pub fn plan(
 	});
 	shares.into_iter().collect::<Result<Vec<()>, PlanError>>()?;
 
+	Ok(EpochShares {
+		rows: delegators.iter().map(|d| (d.pk, d.stake, d.gross, d.net)).collect(),
+		total_stake,
+		distributable,
+		bonus_total,
+		burned_total,
+		plan_blocks,
+	})
+}
+
+/// Make the plan for `delegate` over several epochs, each a staking ledger and the blocks won
+/// with it: every block is paid from its own epoch's ledger, and each delegator's shares of
+/// all of them are added up before the commission (per plan), the carry and the minimum
+/// payout apply. A line's `stake` is then its stake summed over the epochs.
+pub fn plan_epochs(
+	epochs: &[(&Ledger, &[WonBlock])],
+	delegate: &str,
+	policy: &Policy,
+	carry_in: &BTreeMap<String, Amount>,
+) -> Result<Plan, PlanError> {
+	let d = epochs.first().map(|(ledger, _)| ledger.decimals).ok_or(PlanError::NoBlocks)?;
+	if epochs.iter().any(|(ledger, _)| ledger.decimals != d) {
+		return Err(PlanError::MixedDecimals);
+	}
+	let per_block = policy.rounding == Rounding::PerBlock;
+	let (mut total_stake, mut distributable, mut bonus_total, mut burned_total) =
+		(0u128, 0u128, 0u128, 0u128);
+	let mut plan_blocks = Vec::new();
+	let mut all: Vec<(&str, Amount, Amount, Amount)> = Vec::new();
+	for (ledger, blocks) in epochs {
+		let epoch = epoch_shares(ledger, delegate, blocks, policy)?;
+		total_stake = total_stake.checked_add(epoch.total_stake).ok_or(PlanError::Overflow)?;
+		distributable =
+			distributable.checked_add(epoch.distributable).ok_or(PlanError::Overflow)?;
+		bonus_total = bonus_total.checked_add(epoch.bonus_total).ok_or(PlanError::Overflow)?;
+		burned_total = burned_total.checked_add(epoch.burned_total).ok_or(PlanError::Overflow)?;
+		plan_blocks.extend(epoch.plan_blocks);
+		all.extend(epoch.rows);
+	}
+	plan_blocks.sort_by(|a, b| (a.height, &a.state_hash).cmp(&(b.height, &b.state_hash)));
+	// One row per delegator, its epochs added up (one epoch: already sorted, nothing merged).
+	all.sort_by(|a, b| a.0.cmp(b.0));
+	let mut delegators: Vec<(&str, Amount, Amount, Amount)> = Vec::with_capacity(all.len());
+	for row in all {
+		match delegators.last_mut() {
+			Some(last) if last.0 == row.0 => {
+				last.1 = last.1.checked_add(row.1).ok_or(PlanError::Overflow)?;
+				last.2 = last.2.checked_add(row.2).ok_or(PlanError::Overflow)?;
+				last.3 = last.3.checked_add(row.3).ok_or(PlanError::Overflow)?;
+			},
+			_ => delegators.push(row),
+		}
+	}
 	// Lines for every delegator and every account with something carried in, by pk: merge
 	// the two sorted lists.
-	let mut rows: Vec<(&str, Amount, Amount, Amount)> =
-		delegators.iter().map(|d| (d.pk, d.stake, d.gross, d.net)).collect();
+	let mut rows = delegators.clone();
 	for pk in carry_in.keys() {
-		if delegators.binary_search_by(|d| d.pk.cmp(pk.as_str())).is_err() {
+		if delegators.binary_search_by(|row| row.0.cmp(pk.as_str())).is_err() {
 			rows.push((pk.as_str(), 0, 0, 0));
 		}
 	}
 	rows.sort_by(|a, b| a.0.cmp(b.0));
-	let d = ledger.decimals;
 	// Each line on its own (formatting eight amounts per line is most of this), in parallel;
 	// the totals are summed afterwards in order.
 	struct Line {

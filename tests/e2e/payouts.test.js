@@ -7,9 +7,9 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { Client, startStandin } from '../../service/signer/standin.mjs';
@@ -74,20 +74,37 @@ describe('paying a Mina payout plan through the daemon\'s GraphQL API (stand-in)
   });
   after(() => dir && rmSync(dir, { recursive: true, force: true }));
 
-  /** A stand-in whose sender holds `balance` at FIRST_NONCE, a batch and its signed file. */
-  async function prepared(name, balance = 10_000n * NANO) {
-    const standin = await startStandin({ network: 'testnet', accounts: { [pool.publicKey]: { balance, nonce: FIRST_NONCE } } });
-    const batch = join(dir, `${name}.batch.json`);
-    const signed = join(dir, `${name}.signed.json`);
+  /** The batch hash `payouts batch` printed. */
+  const printedHash = (stdout) => stdout.match(/batch hash +(0x[0-9a-f]{64})/)[1];
+
+  /** Batch the plan into `scenario`'s directory (where the plan's journal lives) and sign it. */
+  async function batchAndSign(scenario, standin, name = 'batch', extra = []) {
+    const batch = join(scenario, `${name}.json`);
+    const signed = join(scenario, `${name}.signed.json`);
     const made = await service(
       'payouts', 'batch', '--plan', join(dir, 'plan.json'), '--from', pool.publicKey, '--fee', '0.01',
       '--memo', 'pool payout epoch 1', '--class-memo', `foundation=${foundationMemo}`,
-      '--network', 'testnet', '--graphql', standin.url, '--out', batch,
+      '--network', 'testnet', '--graphql', standin.url, '--out', batch, ...extra,
     );
     assert.equal(made.code, 0, made.stderr);
-    const sign = await run('node', [SIGN, '--batch', batch, '--out', signed], { MINA_PRIVATE_KEY: pool.privateKey });
+    const sign = await run('node', [SIGN, '--batch', batch, '--expect-hash', printedHash(made.stdout), '--out', signed],
+      { MINA_PRIVATE_KEY: pool.privateKey });
     assert.equal(sign.code, 0, sign.stderr);
-    return { standin, batch, signed };
+    return { batch, signed, made };
+  }
+
+  /** A stand-in whose sender holds `balance` at FIRST_NONCE, a directory of its own, a signed batch. */
+  async function prepared(name, balance = 10_000n * NANO) {
+    const standin = await startStandin({ network: 'testnet', accounts: { [pool.publicKey]: { balance, nonce: FIRST_NONCE } } });
+    const scenario = join(dir, name);
+    mkdirSync(scenario);
+    return { standin, scenario, ...(await batchAndSign(scenario, standin)) };
+  }
+
+  /** The plan's journal in `scenario`, as JSON events. */
+  function journalOf(scenario) {
+    const name = readdirSync(scenario).find((f) => f.endsWith('.journal'));
+    return readFileSync(join(scenario, name), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
   }
 
   /** Every payee paid exactly once, its plan payout, at consecutive nonces, with its memo. */
@@ -162,20 +179,34 @@ describe('paying a Mina payout plan through the daemon\'s GraphQL API (stand-in)
         child.kill('SIGKILL');
         assert.equal((await exited).signal, 'SIGKILL');
         assert.equal(standin.accepted().length, accept ? 5 : 4);
-        const journal = readFileSync(`${signed}.journal`, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
-        assert.deepEqual(journal.at(-1), { nonce: FIRST_NONCE + 4, event: 'sending' });
+        const last = journalOf(dirname(signed)).at(-1);
+        assert.deepEqual([last.nonce, last.event], [FIRST_NONCE + 4, 'sending']);
 
         const again = await service('payouts', 'send', '--signed', signed, '--graphql', standin.url);
         assert.equal(again.code, 0, again.stderr);
         assert.match(again.stdout, accept
-          ? /done: 7 sent now, 1 found delivered, 4 sent before/
-          : /done: 8 sent now, 0 found delivered, 4 sent before/);
+          ? /done: 7 sent now, 1 found delivered, 4 sent before, 0 lost/
+          : /done: 8 sent now, 0 found delivered, 4 sent before, 0 lost/);
         assertPaidOnce(standin);
         // A third run sends nothing.
         const third = await service('payouts', 'send', '--signed', signed, '--graphql', standin.url);
         assert.equal(third.code, 0, third.stderr);
-        assert.match(third.stdout, /done: 0 sent now, 0 found delivered, 12 sent before/);
+        assert.match(third.stdout, /done: 0 sent now, 0 found delivered, 12 sent before, 0 lost/);
         assertPaidOnce(standin);
+        // In the pool, not yet in a block: confirm says so and fails; after a block it passes.
+        const waiting = await service('payouts', 'confirm', '--signed', signed, '--graphql', standin.url);
+        assert.notEqual(waiting.code, 0);
+        assert.match(waiting.stdout, /waiting in the node's pool/);
+        standin.include();
+        const confirmed = await service('payouts', 'confirm', '--signed', signed, '--graphql', standin.url);
+        assert.equal(confirmed.code, 0, confirmed.stderr + confirmed.stdout);
+        assert.match(confirmed.stdout, /included at height 1000/);
+        assert.match(confirmed.stdout, /confirmed: every payment of batch/);
+        // A new batch of the plan pays nobody: the journal shows everyone paid.
+        const again2 = await service('payouts', 'batch', '--plan', join(dir, 'plan.json'), '--from', pool.publicKey,
+          '--fee', '0.01', '--network', 'testnet', '--graphql', standin.url, '--out', join(dirname(signed), 'again.json'));
+        assert.notEqual(again2.code, 0);
+        assert.match(again2.stderr, /every payee of the plan is paid already \(12 payments\)/);
       } finally {
         await standin.close();
       }
@@ -196,8 +227,10 @@ describe('paying a Mina payout plan through the daemon\'s GraphQL API (stand-in)
     ].join('\n'));
     const standin = await startStandin({ network: 'testnet', accounts: { [pool.publicKey]: { balance: 10_000n * NANO, nonce: 0 } } });
     try {
-      const batch = join(dir, 'redirect.batch.json');
-      const signed = join(dir, 'redirect.signed.json');
+      const scenario = join(dir, 'redirect');
+      mkdirSync(scenario);
+      const batch = join(scenario, 'batch.json');
+      const signed = join(scenario, 'batch.signed.json');
       const made = await service('payouts', 'batch', '--plan', join(dir, 'plan.json'), '--from', pool.publicKey,
         '--fee', '0.01', '--memo', 'epoch 1', '--network', 'testnet', '--graphql', standin.url,
         '--pay-to', join(dir, 'pay-to.txt'), '--out', batch);
@@ -207,7 +240,8 @@ describe('paying a Mina payout plan through the daemon\'s GraphQL API (stand-in)
       assert.match(made.stdout, /2 of them to another key than the delegator's/);
       const excludedMina = `${payout(2) / NANO}.${String(payout(2) % NANO).padStart(9, '0')}`.replace(/\.?0+$/, '');
       assert.match(made.stdout, new RegExp(`excluded +1 payouts, ${excludedMina.replace('.', '\\.')} MINA not paid`));
-      const sign = await run('node', [SIGN, '--batch', batch, '--out', signed], { MINA_PRIVATE_KEY: pool.privateKey });
+      const sign = await run('node', [SIGN, '--batch', batch, '--expect-hash', printedHash(made.stdout), '--out', signed],
+        { MINA_PRIVATE_KEY: pool.privateKey });
       assert.equal(sign.code, 0, sign.stderr);
       const sent = await service('payouts', 'send', '--signed', signed, '--graphql', standin.url);
       assert.equal(sent.code, 0, sent.stderr);
@@ -224,10 +258,48 @@ describe('paying a Mina payout plan through the daemon\'s GraphQL API (stand-in)
       const typo = program.publicKey.slice(0, -1) + (program.publicKey.endsWith('a') ? 'b' : 'a');
       writeFileSync(join(dir, 'typo.txt'), `${payees[1].publicKey}|${typo}\n`);
       const refused = await service('payouts', 'batch', '--plan', join(dir, 'plan.json'), '--from', pool.publicKey,
-        '--fee', '0.01', '--nonce', '12', '--pay-to', join(dir, 'typo.txt'), '--out', join(dir, 'typo.json'));
+        '--fee', '0.01', '--nonce', '12', '--pay-to', join(dir, 'typo.txt'), '--out', join(scenario, 'typo.json'));
       assert.notEqual(refused.code, 0);
       assert.match(refused.stderr, /--pay-to, the rule for .*(checksum does not match|not a Mina public key)/);
-      assert.equal(existsSync(join(dir, 'typo.json')), false);
+      assert.equal(existsSync(join(scenario, 'typo.json')), false);
+    } finally {
+      await standin.close();
+    }
+  });
+
+  it('a nonce taken by another transaction after a kill: the payee is found unpaid and paid by a new batch, once', async () => {
+    const { standin, scenario, signed } = await prepared('stolen');
+    try {
+      // Killed before the node took nonce FIRST_NONCE + 2; then another wallet uses that nonce.
+      const hung = standin.hangOn(FIRST_NONCE + 2, { accept: false });
+      const child = spawn(SERVICE, ['payouts', 'send', '--signed', signed, '--graphql', standin.url], { stdio: 'ignore' });
+      const exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+      await hung;
+      child.kill('SIGKILL');
+      await exited;
+      standin.include();
+      standin.useNonce(pool.publicKey);
+      const stuck = await service('payouts', 'send', '--signed', signed, '--graphql', standin.url);
+      assert.notEqual(stuck.code, 0);
+      assert.match(stuck.stderr, /its nonce is used, but neither the node's pool nor its last 290 blocks hold this payment/);
+      assert.match(stuck.stderr, new RegExp(`--unpaid ${FIRST_NONCE + 2}`));
+      // Checked in an explorer: not there. The rest of the batch goes out.
+      const rest = await service('payouts', 'send', '--signed', signed, '--graphql', standin.url, '--unpaid', String(FIRST_NONCE + 2));
+      assert.equal(rest.code, 0, rest.stderr);
+      assert.match(rest.stdout, /done: 9 sent now, 0 found delivered, 2 sent before, 1 lost/);
+      // A new batch of the plan holds that payee alone, at the next nonce.
+      const { signed: second, made } = await batchAndSign(scenario, standin, 'second');
+      assert.match(made.stdout, /payments +1 \(nonces 19-19\)/);
+      assert.match(made.stdout, /11 payments left out: paid by an earlier batch/);
+      const last = await service('payouts', 'send', '--signed', second, '--graphql', standin.url);
+      assert.equal(last.code, 0, last.stderr);
+      // Every payee once, the lost nonce aside.
+      const accepted = standin.accepted();
+      const expected = plan.lines.filter((l) => nano(l.payout) > 0n && l.pk !== pool.publicKey);
+      for (const line of expected) {
+        assert.deepEqual(accepted.filter((p) => p.to === line.pk).map((p) => BigInt(p.amount)), [nano(line.payout)], line.pk);
+      }
+      assert.equal(accepted.length, 12);
     } finally {
       await standin.close();
     }
@@ -250,7 +322,7 @@ describe('paying a Mina payout plan through the daemon\'s GraphQL API (stand-in)
       // Resending what the node holds is refused by it, and changes nothing.
       const twice = await service('payouts', 'resend', '--signed', signed, '--graphql', standin.url, '--nonces', `${FIRST_NONCE}`);
       assert.equal(twice.code, 0, twice.stderr);
-      assert.match(twice.stdout, /refused it again \(Duplicate/);
+      assert.match(twice.stdout, /nonce 7: the node refused it again: Duplicate/);
       standin.include();
       assertPaidOnce(standin);
     } finally {
@@ -259,7 +331,7 @@ describe('paying a Mina payout plan through the daemon\'s GraphQL API (stand-in)
   });
 
   it('refuses a nonce taken by another transaction, an edited batch and a wrong key, sending nothing', async () => {
-    const { standin, batch, signed } = await prepared('refused');
+    const { standin, scenario, batch, signed, made } = await prepared('refused');
     try {
       standin.useNonce(pool.publicKey);
       const taken = await service('payouts', 'send', '--signed', signed, '--graphql', standin.url);
@@ -274,9 +346,25 @@ describe('paying a Mina payout plan through the daemon\'s GraphQL API (stand-in)
       assert.match(changed.stderr, /the batch was changed after it was made/);
       // Signed with another key than the sender's.
       const other = client.genKeys();
-      const wrong = await run('node', [SIGN, '--batch', batch, '--out', join(dir, 'wrong.json')], { MINA_PRIVATE_KEY: other.privateKey });
+      const hash = printedHash(made.stdout);
+      const wrong = await run('node', [SIGN, '--batch', batch, '--expect-hash', hash, '--out', join(scenario, 'wrong.json')],
+        { MINA_PRIVATE_KEY: other.privateKey });
       assert.notEqual(wrong.code, 0);
       assert.match(wrong.stderr, new RegExp(`the key is ${other.publicKey}'s, the batch is sent from ${pool.publicKey}`));
+      // A batch edited after review (a payee swapped), even with its recorded hash redone, is
+      // not signed: it is not the batch whose hash the operator gives.
+      const file = JSON.parse(readFileSync(batch, 'utf8'));
+      file.batch.payments[0].to = other.publicKey;
+      writeFileSync(join(scenario, 'swapped.json'), JSON.stringify(file));
+      const swapped = await run('node', [SIGN, '--batch', join(scenario, 'swapped.json'), '--expect-hash', hash,
+        '--out', join(scenario, 'swapped.signed.json')], { MINA_PRIVATE_KEY: pool.privateKey });
+      assert.notEqual(swapped.code, 0);
+      assert.match(swapped.stderr, /it was edited/);
+      // And an existing signed batch is never overwritten.
+      const over = await run('node', [SIGN, '--batch', batch, '--expect-hash', hash, '--out', signed], { MINA_PRIVATE_KEY: pool.privateKey });
+      assert.notEqual(over.code, 0);
+      assert.match(over.stderr, /exists: a signed batch is never overwritten/);
+      assert.equal(existsSync(join(scenario, 'swapped.signed.json')), false);
       assert.equal(standin.requests.length, 0, 'nothing sent');
     } finally {
       await standin.close();
