@@ -285,6 +285,11 @@ pub struct Totals {
 	/// Bonuses burned (paid to the burn address, a line of the plan), if any.
 	#[serde(default, skip_serializing_if = "Option::is_none")]
 	pub burned: Option<String>,
+	/// What the operator bore so that no share is negative (SNARK work bought with the coinbase
+	/// beyond a fee sharer's coinbase share), if anything: paid + carried out + commission +
+	/// dust = distributable + carried in + borne.
+	#[serde(default, skip_serializing_if = "Option::is_none")]
+	pub borne: Option<String>,
 }
 
 /// A block as listed in a plan.
@@ -436,9 +441,6 @@ pub enum PlanError {
 	BurnAddressDelegates(String),
 	/// The epochs' ledgers count in different units.
 	MixedDecimals,
-	/// A delegator's share came out negative: SNARK work bought with the coinbase, charged to
-	/// the delegators who share fees, cost it more than its share of the coinbase.
-	NegativeShare(String),
 }
 
 impl core::fmt::Display for PlanError {
@@ -461,12 +463,6 @@ impl core::fmt::Display for PlanError {
 				 in): choose another --burn-address"
 			),
 			Self::MixedDecimals => write!(f, "the epochs' ledgers have different decimals"),
-			Self::NegativeShare(pk) => write!(
-				f,
-				"{pk}'s share is negative: under --fees common the SNARK work the coinbase paid \
-				 for is charged to the ordinary delegators, and it cost {pk} more than its share \
-				 of the coinbase (use --fees all or keep)"
-			),
 		}
 	}
 }
@@ -601,6 +597,7 @@ struct EpochShares<'a> {
 	distributable: Amount,
 	bonus_total: Amount,
 	burned_total: Amount,
+	borne_total: Amount,
 	plan_blocks: Vec<PlanBlock>,
 }
 
@@ -623,6 +620,8 @@ fn epoch_shares<'a>(
 		gross: Amount,
 		/// With per-block rounding: its payout before carry, summed block by block.
 		net: Amount,
+		/// What the operator bears so that its share is not negative.
+		borne: Amount,
 	}
 	let mut delegators: Vec<Delegator> = ledger
 		.accounts
@@ -635,6 +634,7 @@ fn epoch_shares<'a>(
 				unlock: account.unlock(),
 				gross: 0,
 				net: 0,
+				borne: 0,
 			})
 		})
 		.collect();
@@ -693,7 +693,10 @@ fn epoch_shares<'a>(
 				.filter(|d| common(d.pk) && unlocked_at(d.unlock, slot))
 				.fold((0u32, 0u128), |(n, s), d| (n.saturating_add(1), s.saturating_add(d.stake)));
 			unlocked_count = Some(count);
-			let extra = block.coinbase.saturating_sub(base);
+			// With everyone sharing the fees, SNARK work beyond them and the base comes out of
+			// the bonus: never more shared than the block earned.
+			let cap = if policy.fees == FeePolicy::All { reward } else { block.coinbase };
+			let extra = block.coinbase.saturating_sub(base).min(cap);
 			// Burned when the slot was won by the stake of a class whose bonus is burned.
 			let burn = extra > 0
 				&& !policy.burn_bonus_won_by.is_empty()
@@ -791,16 +794,23 @@ fn epoch_shares<'a>(
 						.ok_or(PlanError::Overflow)?;
 				}
 			}
-			d.gross = add_signed(d.gross, fee_gross)
-				.ok_or_else(|| PlanError::NegativeShare(d.pk.to_string()))?;
-			d.net = add_signed(d.net, fee_net)
-				.ok_or_else(|| PlanError::NegativeShare(d.pk.to_string()))?;
+			// SNARK work charged to the fee sharers can exceed a small delegator's share of
+			// the coinbase (a dust stake floors to nothing, its fee share to -1): its share
+			// stops at zero and the operator bears the rest.
+			let gross = i128::try_from(d.gross)
+				.ok()
+				.and_then(|g| g.checked_add(fee_gross))
+				.ok_or(PlanError::Overflow)?;
+			d.borne = u128::try_from(gross.min(0).unsigned_abs()).unwrap_or(u128::MAX);
+			d.gross = u128::try_from(gross.max(0)).unwrap_or_default();
+			d.net = add_signed(d.net, fee_net).unwrap_or_default();
 		}
 		Ok(())
 	});
 	shares.into_iter().collect::<Result<Vec<()>, PlanError>>()?;
 
 	Ok(EpochShares {
+		borne_total: delegators.iter().fold(0u128, |s, d| s.saturating_add(d.borne)),
 		rows: delegators.iter().map(|d| (d.pk, d.stake, d.gross, d.net)).collect(),
 		total_stake,
 		distributable,
@@ -825,8 +835,8 @@ pub fn plan_epochs(
 		return Err(PlanError::MixedDecimals);
 	}
 	let per_block = policy.rounding == Rounding::PerBlock;
-	let (mut total_stake, mut distributable, mut bonus_total, mut burned_total) =
-		(0u128, 0u128, 0u128, 0u128);
+	let (mut total_stake, mut distributable, mut bonus_total, mut burned_total, mut borne_total) =
+		(0u128, 0u128, 0u128, 0u128, 0u128);
 	let mut plan_blocks = Vec::new();
 	let mut all: Vec<(&str, Amount, Amount, Amount)> = Vec::new();
 	for (ledger, blocks) in epochs {
@@ -836,6 +846,7 @@ pub fn plan_epochs(
 			distributable.checked_add(epoch.distributable).ok_or(PlanError::Overflow)?;
 		bonus_total = bonus_total.checked_add(epoch.bonus_total).ok_or(PlanError::Overflow)?;
 		burned_total = burned_total.checked_add(epoch.burned_total).ok_or(PlanError::Overflow)?;
+		borne_total = borne_total.checked_add(epoch.borne_total).ok_or(PlanError::Overflow)?;
 		plan_blocks.extend(epoch.plan_blocks);
 		all.extend(epoch.rows);
 	}
@@ -945,7 +956,8 @@ pub fn plan_epochs(
 		sum_gross = sum_gross.saturating_add(burned_total);
 		sum_paid = sum_paid.saturating_add(burned_total);
 	}
-	let dust = distributable.saturating_sub(sum_gross);
+	// What the operator bore is shared too: the shares add up to at most both.
+	let dust = distributable.saturating_add(borne_total).saturating_sub(sum_gross);
 	Ok(Plan {
 		format: PLAN_FORMAT.to_string(),
 		delegate: delegate.to_string(),
@@ -967,6 +979,7 @@ pub fn plan_epochs(
 			commission: amount::format(sum_commission, d),
 			dust: amount::format(dust, d),
 			burned: (burned_total > 0).then(|| amount::format(burned_total, d)),
+			borne: (borne_total > 0).then(|| amount::format(borne_total, d)),
 		},
 		lines,
 	})
@@ -1131,8 +1144,9 @@ mod tests {
 	/// - keep: the coinbase alone: A 171,000,000,000, F 496,800,000,000; the operator keeps the
 	///   fees and pays the SNARK work.
 	///
-	/// And a share made negative: A with 1 MINA beside 99,999 in the class, SNARK work of 0.5
-	/// MINA: A's coinbase share 7,200,000 nanomina cannot bear -500,000,000.
+	/// And a share made negative: A with 1 MINA beside 99,999 in the class, SNARK work of 0.51
+	/// MINA against 0.01 of fees: A's coinbase share of 7,200,000 nanomina cannot bear
+	/// -500,000,000; A is paid nothing and the operator bears 492,800,000.
 	#[test]
 	fn fee_policies_share_the_coinbase_and_the_fees_as_worked_out_by_hand() {
 		let account = |pk: &str, balance: u128| Account {
@@ -1215,7 +1229,17 @@ mod tests {
 			&policy(FeePolicy::Common, Rounding::PerBlock),
 			&BTreeMap::new(),
 		);
-		assert_eq!(negative, Err(PlanError::NegativeShare("A".into())));
+		let negative = negative.unwrap();
+		let a = negative.lines.iter().find(|l| l.pk == "A").unwrap();
+		assert_eq!((a.gross.as_str(), a.payout.as_str()), ("0", "0"));
+		assert_eq!(negative.totals.borne.as_deref(), Some("0.4928"));
+		// Everything still adds up: F's gross floor(720e9 * 99,999 / 100,000) = 719,992,800,000,
+		// paid floor(720e9 * 0.92 * 0.99999) = 662,393,376,000, commission the rest; shared
+		// 720 - 0.5 = 719.5 MINA plus the 0.4928 borne: no dust.
+		assert_eq!(negative.totals.paid, "662.393376");
+		assert_eq!(negative.totals.commission, "57.599424");
+		assert_eq!(negative.totals.distributable, "719.5");
+		assert_eq!(negative.totals.dust, "0");
 	}
 
 	/// The unlocked-stake bonus under the delegation programs' rules, worked out by hand: A
@@ -1468,11 +1492,7 @@ mod tests {
 				burn_bonus_won_by: Default::default(),
 				burn_address: BURN_ADDRESS.into(),
 			};
-			let plan = match plan(&ledger, "K", &blocks, &policy, &carry_in) {
-				// Only SNARK work charged to the ordinary delegators can make a share negative.
-				Err(PlanError::NegativeShare(_)) if fees == FeePolicy::Common => return Ok(()),
-				other => other.unwrap(),
-			};
+			let plan = plan(&ledger, "K", &blocks, &policy, &carry_in).unwrap();
 			let t = &plan.totals;
 			// What is shared: the rewards, or only the coinbase when the operator keeps the fees.
 			let distributable: u128 = match fees {
@@ -1482,9 +1502,12 @@ mod tests {
 			};
 			let carried_in: u128 = carry_in.values().sum();
 			prop_assert_eq!(parse(&t.distributable), distributable);
+			// Only SNARK work charged to the fee sharers can make the operator bear anything.
+			let borne = t.borne.as_deref().map(parse).unwrap_or_default();
+			prop_assert!(borne == 0 || fees == FeePolicy::Common);
 			prop_assert_eq!(
 				parse(&t.paid) + parse(&t.carry_out) + parse(&t.commission) + parse(&t.dust),
-				distributable + carried_in
+				distributable + carried_in + borne
 			);
 			let mut gross_sum = 0;
 			for l in &plan.lines {
@@ -1499,7 +1522,7 @@ mod tests {
 			// Rounding down loses less than one unit per delegator and share floored: the
 			// bonus of each block, the base (per block or once), the fees (likewise).
 			let lines = plan.lines.len() as u128;
-			prop_assert!(distributable - gross_sum <= lines * (1 + 3 * blocks.len() as u128));
+			prop_assert!(distributable + borne - gross_sum <= lines * (1 + 3 * blocks.len() as u128));
 		}
 	}
 }
