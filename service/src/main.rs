@@ -241,8 +241,12 @@ struct ResendArgs {
 #[derive(Args, Debug)]
 struct PlanInputs {
 	/// The staking ledger of the epoch (Mina export or snapshot).
-	#[arg(long)]
-	ledger: PathBuf,
+	#[arg(long, required_unless_present = "epoch_ledger", conflicts_with = "epoch_ledger")]
+	ledger: Option<PathBuf>,
+	/// One epoch's staking ledger, EPOCH=FILE (repeatable): a plan over several epochs, each
+	/// block paid from the ledger of its epoch (counted from --fork-start-slot).
+	#[arg(long = "epoch-ledger", value_name = "EPOCH=FILE", conflicts_with_all = ["epoch", "ledger_hash"])]
+	epoch_ledger: Vec<String>,
 	/// The delegate (block producer key, pool account, pool id or owner) paid for.
 	#[arg(long)]
 	delegate: String,
@@ -486,7 +490,28 @@ fn run_unlock(args: UnlockArgs) -> Result<(), String> {
 }
 
 fn make_plan(inputs: &PlanInputs) -> Result<payouts::Plan, String> {
-	let ledger = load_ledger(&inputs.ledger)?;
+	// One ledger, or one per epoch.
+	let mut ledgers: BTreeMap<Option<u64>, Ledger> = BTreeMap::new();
+	if let Some(path) = &inputs.ledger {
+		ledgers.insert(None, load_ledger(path)?);
+	}
+	for entry in &inputs.epoch_ledger {
+		let (epoch, path) = entry
+			.split_once('=')
+			.ok_or_else(|| format!("--epoch-ledger {entry:?}: expected EPOCH=FILE"))?;
+		let epoch: u64 =
+			epoch.parse().map_err(|_| format!("--epoch-ledger {entry:?}: bad epoch {epoch:?}"))?;
+		if ledgers.insert(Some(epoch), load_ledger(&PathBuf::from(path))?).is_some() {
+			return Err(format!("--epoch-ledger: epoch {epoch} given twice"));
+		}
+	}
+	let ledger = ledgers.values().next().ok_or("give --ledger or --epoch-ledger")?;
+	let kind = |l: &Ledger| (l.decimals, std::mem::discriminant(&l.source));
+	if ledgers.values().any(|l| kind(l) != kind(ledger)) {
+		return Err("--epoch-ledger: the ledgers are not all Mina exports, or all snapshots of \
+		            one chain"
+			.into());
+	}
 	let d = ledger.decimals;
 	let blocks_name = inputs.blocks.display().to_string();
 	let bytes = read(&inputs.blocks)?;
@@ -519,13 +544,13 @@ fn make_plan(inputs: &PlanInputs) -> Result<payouts::Plan, String> {
 			));
 		}
 	}
-	// Each block is paid from the ledger it was won with: one ledger per plan.
+	// Each block is paid from the ledger it was won with: one ledger per plan, or per epoch.
 	let hashes: std::collections::BTreeSet<&str> =
 		source_blocks.iter().filter_map(|b| b.staking_ledger_hash.as_deref()).collect();
-	if hashes.len() > 1 {
+	if hashes.len() > 1 && inputs.epoch_ledger.is_empty() {
 		return Err(format!(
-			"{blocks_name}: the blocks were won with {} staking ledgers ({}): plan each epoch \
-			 with its own ledger (--epoch, --ledger-hash)",
+			"{blocks_name}: the blocks were won with {} staking ledgers ({}): give each epoch's \
+			 ledger (--epoch-ledger EPOCH=FILE), or plan each epoch apart (--epoch, --ledger-hash)",
 			hashes.len(),
 			hashes.iter().copied().collect::<Vec<_>>().join(", ")
 		));
@@ -564,7 +589,7 @@ fn make_plan(inputs: &PlanInputs) -> Result<payouts::Plan, String> {
 		let rate =
 			payouts::parse_rate(rate).map_err(|e| format!("--account-commission {pk}: {e}"))?;
 		// A rate for a key the ledger does not hold is a typo that would go unnoticed.
-		if !ledger.accounts.iter().any(|a| a.pk == pk) {
+		if !ledgers.values().any(|l| l.accounts.iter().any(|a| a.pk == pk)) {
 			return Err(format!("--account-commission {pk}: no such account in the ledger"));
 		}
 		if commissions.insert(pk.to_string(), rate).is_some() {
@@ -574,7 +599,7 @@ fn make_plan(inputs: &PlanInputs) -> Result<payouts::Plan, String> {
 	// Share classes: their keys that the ledger holds, unless negotiated on their own.
 	let negotiated: std::collections::BTreeSet<String> = commissions.keys().cloned().collect();
 	let held: std::collections::BTreeSet<&str> =
-		ledger.accounts.iter().map(|a| a.pk.as_str()).collect();
+		ledgers.values().flat_map(|l| l.accounts.iter().map(|a| a.pk.as_str())).collect();
 	let mut class_of: BTreeMap<String, String> = BTreeMap::new();
 	for text in &inputs.share_class {
 		let class = staking_service::policy::parse_class_flag(text)?;
@@ -629,7 +654,54 @@ fn make_plan(inputs: &PlanInputs) -> Result<payouts::Plan, String> {
 			.map_err(|e| e.to_string())?,
 		None => BTreeMap::new(),
 	};
-	payouts::plan(&ledger, &inputs.delegate, &blocks, &policy, &carry_in).map_err(|e| e.to_string())
+	// The blocks of each ledger: all of them, or those of its epoch.
+	let mut groups: BTreeMap<Option<u64>, Vec<payouts::WonBlock>> = BTreeMap::new();
+	for (source, block) in source_blocks.iter().zip(blocks) {
+		let key = if inputs.epoch_ledger.is_empty() {
+			None
+		} else {
+			let epoch = source.epoch(inputs.fork_start_slot).ok_or_else(|| {
+				format!(
+					"{blocks_name}: block {} is before --fork-start-slot {}",
+					source.height, inputs.fork_start_slot
+				)
+			})?;
+			if !ledgers.contains_key(&Some(epoch)) {
+				return Err(format!(
+					"{blocks_name}: block {} is of epoch {epoch}, which has no --epoch-ledger",
+					source.height
+				));
+			}
+			Some(epoch)
+		};
+		groups.entry(key).or_default().push(block);
+	}
+	for epoch in groups.keys() {
+		// Mina's blocks of one epoch are all won with its one staking ledger.
+		let hashes: std::collections::BTreeSet<&str> = source_blocks
+			.iter()
+			.filter(|b| epoch.is_none() || b.epoch(inputs.fork_start_slot) == *epoch)
+			.filter_map(|b| b.staking_ledger_hash.as_deref())
+			.collect();
+		if let (Some(epoch), true) = (epoch, hashes.len() > 1) {
+			return Err(format!(
+				"{blocks_name}: the blocks of epoch {epoch} name {} staking ledgers: {}",
+				hashes.len(),
+				hashes.into_iter().collect::<Vec<_>>().join(", ")
+			));
+		}
+	}
+	if let Some(epoch) = ledgers.keys().flatten().find(|e| !groups.contains_key(&Some(**e))) {
+		return Err(format!(
+			"--epoch-ledger {epoch}: no block of epoch {epoch} is in {blocks_name} (check the \
+			 epochs, or drop it)"
+		));
+	}
+	let epochs: Vec<(&Ledger, &[payouts::WonBlock])> = groups
+		.iter()
+		.filter_map(|(epoch, blocks)| ledgers.get(epoch).map(|l| (l, blocks.as_slice())))
+		.collect();
+	payouts::plan_epochs(&epochs, &inputs.delegate, &policy, &carry_in).map_err(|e| e.to_string())
 }
 
 fn run_payouts(command: PayoutsCommand) -> Result<(), String> {

@@ -641,3 +641,84 @@ fn the_unlocked_stake_bonus_pays_what_the_public_tool_paid_in_epoch_71() {
 	}
 	fs::remove_dir_all(&dir).unwrap();
 }
+
+/// A plan over two epochs, each block paid from its own epoch's ledger. Epoch 0 is the
+/// fixture's ledger (S = 12,010.5 MINA) with block 10 (1,440.3 MINA); in epoch 1 A has left and
+/// D (5,000) joined (S = 16,010.5) and block 7300 (slot 7,200) paid 720 MINA. Per block, at 5%:
+/// - A, epoch 0 only: floor(1,440.3e9 * 0.95 * 1,000 / 12,010.5) = 113,924,066,441;
+/// - D, epoch 1 only: floor(720e9 * 0.95 * 5,000 / 16,010.5) = 213,609,818,556;
+/// - B, both: 341,772,199,325 + floor(720e9 * 0.95 * 3,000 / 16,010.5) = 128,165,891,133,
+///   469,938,090,458 in all, its stake shown summed (6,000).
+#[test]
+fn a_plan_over_two_epochs_pays_each_block_from_its_own_ledger() {
+	let dir = workdir("epochs");
+	let d = dir.display().to_string();
+	let epoch1 = dir.join("ledger-1.json");
+	let ledger0 = fs::read_to_string(fixture("ledger.json")).unwrap();
+	fs::write(
+		&epoch1,
+		ledger0
+			.replace(
+				r#""pk": "B62qA", "balance": "1000", "delegate": "B62qPOOL""#,
+				r#""pk": "B62qA", "balance": "1000", "delegate": "B62qOTHER""#,
+			)
+			.replace(
+				r#""pk": "B62qD", "balance": "5000", "delegate": "B62qOTHER""#,
+				r#""pk": "B62qD", "balance": "5000", "delegate": "B62qPOOL""#,
+			),
+	)
+	.unwrap();
+	let blocks = dir.join("blocks.json");
+	fs::write(
+		&blocks,
+		r#"[{"height": 10, "slot": 120, "state_hash": "3NblockTen", "coinbase": "1440 MINA", "fees": "0.3 MINA"},
+		    {"height": 7300, "slot": 7200, "state_hash": "3NblockLater", "coinbase": "720 MINA"}]"#,
+	)
+	.unwrap();
+	let (blocks, epoch1) = (blocks.display().to_string(), epoch1.display().to_string());
+	let plan = |ledgers: &[&str], out: &str| {
+		let mut args = vec!["payouts", "plan", "--delegate", "B62qPOOL", "--blocks", &blocks];
+		args.extend_from_slice(ledgers);
+		let (out, csv, carry) =
+			(format!("{d}/{out}.json"), format!("{d}/{out}.csv"), format!("{d}/{out}-carry.json"));
+		args.extend_from_slice(&[
+			"--commission",
+			"5%",
+			"--rounding",
+			"per-block",
+			"--out",
+			&out,
+			"--csv",
+			&csv,
+			"--carry-out",
+			&carry,
+		]);
+		let o = run(&args);
+		(o.status.success(), stderr(&o), fs::read_to_string(&csv).unwrap_or_default())
+	};
+	let zero = format!("0={}", fixture("ledger.json"));
+	let one = format!("1={epoch1}");
+	let (ok, err, csv) = plan(&["--epoch-ledger", &zero, "--epoch-ledger", &one], "both");
+	assert!(ok, "{err}");
+	let line =
+		|pk: &str| csv.lines().find(|l| l.starts_with(&format!("{pk},"))).unwrap().to_string();
+	let field = |pk: &str, i: usize| line(pk).split(',').nth(i).unwrap().to_string();
+	assert_eq!(field("B62qA", 6), "113.924066441");
+	assert_eq!(field("B62qD", 6), "213.609818556");
+	assert_eq!(
+		(field("B62qB", 1), field("B62qB", 6)),
+		("6000".to_string(), "469.938090458".to_string())
+	);
+	// A block of an epoch without a ledger, an epoch ledger without a block.
+	let (ok, err, _) = plan(&["--epoch-ledger", &zero], "partial");
+	assert!(!ok && err.contains("block 7300 is of epoch 1, which has no --epoch-ledger"), "{err}");
+	let two = format!("2={epoch1}");
+	let (ok, err, _) =
+		plan(&["--epoch-ledger", &zero, "--epoch-ledger", &one, "--epoch-ledger", &two], "extra");
+	assert!(!ok && err.contains("--epoch-ledger 2: no block of epoch 2"), "{err}");
+	// One ledger for both epochs is what --ledger means: it is refused together with these.
+	let (ok, err, _) =
+		plan(&["--ledger", &fixture("ledger.json"), "--epoch-ledger", &zero], "mixed");
+	assert!(!ok && err.contains("cannot be used with"), "{err}");
+	fs::remove_dir_all(&dir).unwrap();
+}
