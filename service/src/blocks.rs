@@ -613,6 +613,22 @@ pub struct Selection {
 /// Check every block against `selection`; a block that fails is refused with the reason, never
 /// dropped silently (an operator wants to know a block will not be paid).
 pub fn check(name: &str, blocks: &[SourceBlock], selection: &Selection) -> Result<(), InputError> {
+	// Two blocks at one height cannot both be on the canonical chain: one is a fork.
+	let mut heights: std::collections::BTreeMap<u64, &str> = std::collections::BTreeMap::new();
+	for block in blocks {
+		if let Some(other) = heights.insert(block.height, &block.state_hash) {
+			if other != block.state_hash {
+				return Err(InputError::new(
+					format!("{name}: height {}", block.height),
+					format!(
+						"two blocks, {other} and {}: only one of them can be canonical (select \
+						 canonical blocks only, or give their chain status)",
+						block.state_hash
+					),
+				));
+			}
+		}
+	}
 	for (i, block) in blocks.iter().enumerate() {
 		let at = |field: &str| format!("{name}: block {} (#{i}), field `{field}`", block.height);
 		if let Some(status) = &block.chain_status {
@@ -814,6 +830,14 @@ mod tests {
 		b[0].chain_status = Some("orphaned".into());
 		let e = check("b", &b, &Selection::default()).unwrap_err();
 		assert!(e.to_string().contains("orphaned, not canonical"), "{e}");
+		// Two blocks at one height from a source without chain status: a fork.
+		let mut fork = read(&format!("[{ROW}]")).unwrap();
+		let mut other = fork[0].clone();
+		other.state_hash = "3NKother".into();
+		fork.push(other);
+		let e = check("b", &fork, &Selection::default()).unwrap_err().to_string();
+		assert!(e.contains("height 489137: two blocks"), "{e}");
+		assert!(e.contains("only one of them can be canonical"), "{e}");
 	}
 
 	#[test]
