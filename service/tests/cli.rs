@@ -722,3 +722,47 @@ fn a_plan_over_two_epochs_pays_each_block_from_its_own_ledger() {
 	assert!(!ok && err.contains("cannot be used with"), "{err}");
 	fs::remove_dir_all(&dir).unwrap();
 }
+
+/// A real mainnet staking-ledger export, read by `unlock` and `odds`, against an independent
+/// reading of it from Mina's rules (tests/fixtures/mina-ledger/reference.py, expected.json):
+/// the unlock slot of all 1,392 timed accounts, and the delegators, stakes and total of the
+/// three delegates with the most delegators.
+#[test]
+fn a_real_mainnet_ledger_reads_as_mina_reads_it() {
+	let ledger = fixture("mina-ledger/jx7buQVWFLsXTtzRgSxbYcT8EYLS8KCZbLrfDcJxMtyy4thw2Ee.json");
+	let expected: serde_json::Value =
+		serde_json::from_slice(&fs::read(fixture("mina-ledger/expected.json")).unwrap()).unwrap();
+	let out = run(&["unlock", "--ledger", &ledger, "--format", "json"]);
+	assert!(out.status.success(), "{}", stderr(&out));
+	let unlocks: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+	let unlocks = unlocks.as_array().unwrap();
+	let want = expected["unlock"].as_object().unwrap();
+	assert_eq!(unlocks.len(), 1392);
+	assert_eq!(want.len(), 1392);
+	for u in unlocks {
+		let pk = u["pk"].as_str().unwrap();
+		assert_eq!(u["unlock"], want[pk], "{pk}");
+	}
+	let mut delegates: Vec<(&String, &serde_json::Value)> =
+		expected["delegates"].as_object().unwrap().iter().collect();
+	delegates.sort_by_key(|(_, d)| std::cmp::Reverse(d["delegators"].as_u64().unwrap()));
+	for (delegate, want) in delegates.into_iter().take(3) {
+		let out = run(&["odds", "--ledger", &ledger, "--delegate", delegate, "--format", "json"]);
+		assert!(out.status.success(), "{}", stderr(&out));
+		let odds: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+		assert_eq!(
+			nanomina(odds["total"].as_str().unwrap()).to_string(),
+			expected["total_nanomina"].as_str().unwrap()
+		);
+		// One row per delegator with a stake, and the delegate's "(all)" row.
+		let (all, accounts): (Vec<&serde_json::Value>, Vec<&serde_json::Value>) = odds["accounts"]
+			.as_array()
+			.unwrap()
+			.iter()
+			.partition(|a| a["pk"].as_str().unwrap().ends_with(" (all)"));
+		assert_eq!(accounts.len() as u64, want["delegators"].as_u64().unwrap(), "{delegate}");
+		let stake: u128 = accounts.iter().map(|a| nanomina(a["stake"].as_str().unwrap())).sum();
+		assert_eq!(stake.to_string(), want["stake_nanomina"].as_str().unwrap(), "{delegate}");
+		assert_eq!(nanomina(all[0]["stake"].as_str().unwrap()), stake, "{delegate}");
+	}
+}
