@@ -43,6 +43,11 @@ export function startStandin({ network = 'testnet', accounts = {}, port = 0 } = 
   let onHang = () => {};
 
   const inferred = (account) => account.nonce + account.pool.length;
+  // A user command as the daemon's GraphQL gives it (amounts and nonce as its scalars).
+  const command = (p) => ({
+    hash: p.hash, nonce: Number(p.nonce), amount: p.amount, fee: p.fee,
+    feePayer: { publicKey: p.from }, receiver: { publicKey: p.to },
+  });
   const pending = (account) => account.pool.reduce((sum, p) => sum + BigInt(p.amount) + BigInt(p.fee), 0n);
 
   function account(pk) {
@@ -113,13 +118,12 @@ export function startStandin({ network = 'testnet', accounts = {}, port = 0 } = 
           answer = error ? { data: null, errors: [{ message: error }] } : { data };
         } else if (query.includes('pooledUserCommands')) {
           const a = state.get(variables.pk);
-          answer = { data: { pooledUserCommands: (a?.pool ?? []).map((p) => ({ hash: p.hash, amount: p.amount, fee: p.fee })) } };
+          answer = { data: { pooledUserCommands: (a?.pool ?? []).map(command) } };
         } else if (query.includes('bestChain')) {
           const last = blocks.slice(-(variables.n ?? 290));
           answer = { data: { bestChain: last.map((b) => ({
             protocolState: { consensusState: { blockHeight: String(b.height) } },
-            transactions: { userCommands: b.hashes.map((hash) => ({ hash })) },
-          })) } };
+            transactions: { userCommands: b.commands.map(command) } })) } };
         } else if (query.includes('account(')) {
           answer = { data: { account: account(variables.pk) } };
         } else {
@@ -152,7 +156,7 @@ export function startStandin({ network = 'testnet', accounts = {}, port = 0 } = 
         },
         /** Move every pooled payment into a block. */
         include() {
-          const block = { height: 1000 + blocks.length, hashes: [] };
+          const block = { height: 1000 + blocks.length, commands: [] };
           blocks.push(block);
           for (const a of state.values()) {
             for (const p of a.pool) {
@@ -161,7 +165,7 @@ export function startStandin({ network = 'testnet', accounts = {}, port = 0 } = 
               to.balance += BigInt(p.amount);
               state.set(p.to, to);
               applied.push(p);
-              block.hashes.push(p.hash);
+              block.commands.push(p);
               a.nonce += 1;
             }
             a.pool = [];
@@ -174,7 +178,13 @@ export function startStandin({ network = 'testnet', accounts = {}, port = 0 } = 
           const a = state.get(pk);
           if (a.pool.length) throw new Error('useNonce: the pool is not empty');
           a.nonce += 1;
-          blocks.push({ height: 1000 + blocks.length, hashes: [`5Jother${a.nonce}`] });
+          blocks.push({ height: 1000 + blocks.length, commands: [{
+            hash: `5Jother${a.nonce}`, nonce: a.nonce - 1, amount: '1', fee: '10000000', from: pk, to: pk,
+          }] });
+        },
+        /** `n` blocks with no transaction. */
+        mine(n) {
+          for (let i = 0; i < n; i += 1) blocks.push({ height: 1000 + blocks.length, commands: [] });
         },
         close() {
           for (const res of held) res.destroy();

@@ -11,7 +11,6 @@
 
 use serde_json::{json, Value};
 use std::{
-	collections::BTreeMap,
 	io::{Read, Write},
 	net::{SocketAddr, TcpStream, ToSocketAddrs},
 	time::{Duration, Instant},
@@ -29,17 +28,37 @@ pub struct AccountState {
 	pub balance: u128,
 	/// What it may spend now (its balance less what its vesting still locks), nanomina.
 	pub liquid: u128,
+	/// The nonce of its next transaction in the ledger of the node's best tip: every lower
+	/// nonce is used by a transaction in a block.
+	pub nonce: u32,
 	/// The nonce of its next transaction counting those in the node's pool.
 	pub inferred_nonce: u32,
 }
 
-/// A transaction of the sender waiting in the node's pool.
+/// A user command of the sender, waiting in the node's pool or in a block of its best chain.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Pooled {
-	/// Its hash.
+pub struct Command {
+	/// Its hash (as the node computes it).
 	pub hash: String,
-	/// Its amount plus its fee: what it will take from the sender, nanomina.
+	/// Its nonce.
+	pub nonce: u32,
+	/// Its receiver.
+	pub to: String,
+	/// Its amount (0 for a delegation), nanomina.
+	pub amount: u128,
+	/// Its amount plus its fee: what it takes from the sender, nanomina.
 	pub spends: u128,
+	/// The height of its block, `None` in the pool.
+	pub height: Option<u64>,
+}
+
+/// The node's best chain as far as it keeps it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct BestChain {
+	/// The height of its tip.
+	pub tip: u64,
+	/// The sender's commands in it.
+	pub commands: Vec<Command>,
 }
 
 /// How many blocks of its best chain a node keeps (Mina's `k`).
@@ -60,27 +79,26 @@ pub trait Daemon {
 	fn account(&mut self, pk: &str) -> Result<Option<AccountState>, String>;
 	/// Submit a signed payment; its transaction hash.
 	fn send_payment(&mut self, payment: SendPayment<'_>) -> Result<String, String>;
-	/// The transactions of `pk` in the node's pool.
-	fn pooled(&mut self, pk: &str) -> Result<Vec<Pooled>, String>;
-	/// The hashes of the user commands in the node's best chain, each with its block's height.
-	fn best_chain(&mut self) -> Result<std::collections::BTreeMap<String, u64>, String>;
+	/// The commands of `pk` in the node's pool.
+	fn pooled(&mut self, pk: &str) -> Result<Vec<Command>, String>;
+	/// The commands of `pk` in the node's best chain (its last [`BEST_CHAIN`] blocks).
+	fn best_chain(&mut self, pk: &str) -> Result<BestChain, String>;
 }
 
-/// Where the node has a transaction.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Known {
-	/// Waiting in its pool.
-	Pooled,
-	/// In a block of its best chain, at this height.
-	Included(u64),
-}
-
-/// Whether the node has the transaction `hash` of `pk`, in its pool or its best chain.
-pub fn known(daemon: &mut dyn Daemon, pk: &str, hash: &str) -> Result<Option<Known>, String> {
-	if daemon.pooled(pk)?.iter().any(|p| p.hash == hash) {
-		return Ok(Some(Known::Pooled));
+/// The node's command from `pk` at `nonce` paying `amount` to `to`, in its pool or its best
+/// chain, if it has one. A payment is found by what it does, not only by its hash: a node of
+/// another version may hash it otherwise, and a sender's nonce is used once, so a command from
+/// it at that nonce, to that key, of that amount is that payment.
+pub fn find(
+	daemon: &mut dyn Daemon,
+	pk: &str,
+	(nonce, to, amount): (u32, &str, u128),
+) -> Result<Option<Command>, String> {
+	let same = |c: &Command| c.nonce == nonce && c.to == to && c.amount == amount;
+	if let Some(c) = daemon.pooled(pk)?.into_iter().find(same) {
+		return Ok(Some(c));
 	}
-	Ok(daemon.best_chain()?.get(hash).map(|height| Known::Included(*height)))
+	Ok(daemon.best_chain(pk)?.commands.into_iter().find(same))
 }
 
 /// A daemon at a GraphQL URL (`http://127.0.0.1:3085/graphql`).
@@ -291,9 +309,12 @@ impl Daemon for HttpDaemon {
 			some => number(some, "liquid balance")?,
 		};
 		let inferred = number(account.get("inferredNonce"), "inferred nonce")?;
+		let nonce = number(account.get("nonce"), "nonce")?;
 		Ok(Some(AccountState {
 			balance,
 			liquid,
+			nonce: u32::try_from(nonce)
+				.map_err(|_| format!("the node's nonce {nonce} is not a u32"))?,
 			inferred_nonce: u32::try_from(inferred)
 				.map_err(|_| format!("the node's inferred nonce {inferred} is not a u32"))?,
 		}))
@@ -311,53 +332,68 @@ impl Daemon for HttpDaemon {
 			.ok_or_else(|| "the node accepted the payment but named no hash".to_string())
 	}
 
-	fn pooled(&mut self, pk: &str) -> Result<Vec<Pooled>, String> {
+	fn pooled(&mut self, pk: &str) -> Result<Vec<Command>, String> {
 		let data = self.request(
-			"query($pk: PublicKey!) { pooledUserCommands(publicKey: $pk) { hash amount fee } }",
+			"query($pk: PublicKey!) { pooledUserCommands(publicKey: $pk) { hash nonce \
+			 receiver { publicKey } amount fee } }",
 			json!({"pk": pk}),
 		)?;
 		let Some(Value::Array(commands)) = data.get("pooledUserCommands") else {
 			return Err("the node's answer has no pooledUserCommands".into());
 		};
-		commands
-			.iter()
-			.map(|c| {
-				let hash = c.get("hash").and_then(Value::as_str).unwrap_or_default().to_string();
-				// A delegation has no amount.
-				let amount = match c.get("amount") {
-					None | Some(Value::Null) => 0,
-					some => number(some, "pooled amount")?,
-				};
-				let fee = number(c.get("fee"), "pooled fee")?;
-				Ok(Pooled { hash, spends: amount.saturating_add(fee) })
-			})
-			.collect()
+		commands.iter().map(|c| command(c, None)).collect()
 	}
 
-	fn best_chain(&mut self) -> Result<BTreeMap<String, u64>, String> {
+	fn best_chain(&mut self, pk: &str) -> Result<BestChain, String> {
 		let data = self.request(
 			"query($n: Int) { bestChain(maxLength: $n) { protocolState { consensusState { \
-			 blockHeight } } transactions { userCommands { hash } } } }",
+			 blockHeight } } transactions { userCommands { hash nonce feePayer { publicKey } \
+			 receiver { publicKey } amount fee } } } }",
 			json!({"n": BEST_CHAIN}),
 		)?;
 		let Some(Value::Array(blocks)) = data.get("bestChain") else {
 			return Err("the node's answer has no bestChain".into());
 		};
-		let mut hashes = BTreeMap::new();
+		let mut chain = BestChain::default();
 		for block in blocks {
 			let height =
 				number(block.pointer("/protocolState/consensusState/blockHeight"), "height")?;
 			let height = u64::try_from(height).map_err(|_| "a block height above u64")?;
+			chain.tip = chain.tip.max(height);
 			if let Some(Value::Array(commands)) = block.pointer("/transactions/userCommands") {
 				for c in commands {
-					if let Some(hash) = c.get("hash").and_then(Value::as_str) {
-						hashes.insert(hash.to_string(), height);
+					if c.pointer("/feePayer/publicKey").and_then(Value::as_str) == Some(pk) {
+						chain.commands.push(command(c, Some(height))?);
 					}
 				}
 			}
 		}
-		Ok(hashes)
+		Ok(chain)
 	}
+}
+
+/// A user command as the daemon gives it.
+fn command(c: &Value, height: Option<u64>) -> Result<Command, String> {
+	let hash = c.get("hash").and_then(Value::as_str).unwrap_or_default().to_string();
+	let nonce = number(c.get("nonce"), "command nonce")?;
+	// A delegation has no amount.
+	let amount = match c.get("amount") {
+		None | Some(Value::Null) => 0,
+		some => number(some, "command amount")?,
+	};
+	let fee = number(c.get("fee"), "command fee")?;
+	Ok(Command {
+		hash,
+		nonce: u32::try_from(nonce).map_err(|_| format!("a command nonce {nonce} above u32"))?,
+		to: c
+			.pointer("/receiver/publicKey")
+			.and_then(Value::as_str)
+			.unwrap_or_default()
+			.to_string(),
+		amount,
+		spends: amount.saturating_add(fee),
+		height,
+	})
 }
 
 #[cfg(test)]

@@ -152,7 +152,7 @@ enum PayoutsCommand {
 	Resend(ResendArgs),
 	/// Check that the node has every sent payment of a batch in a block (exit 1 until it
 	/// has), and record the blocks in the journal.
-	Confirm(SendArgs),
+	Confirm(ConfirmArgs),
 }
 
 #[derive(Args, Debug)]
@@ -192,8 +192,9 @@ struct BatchArgs {
 	/// Print the payments and the funds needed; write nothing.
 	#[arg(long)]
 	dry_run: bool,
-	/// The plan's payment journal, whose paid payees are left out (default:
-	/// payout-<plan hash>.journal beside --out, or beside --plan with --dry-run).
+	/// The plan's payment journal: what earlier batches of the plan delivered is left out, and
+	/// the batch is registered in it (default: payout-<plan hash>.journal beside --out, or with
+	/// --dry-run and no --out, beside --plan).
 	#[arg(long)]
 	journal: Option<PathBuf>,
 	/// Where to write the batch.
@@ -209,10 +210,25 @@ struct SendArgs {
 	/// The daemon's GraphQL URL (http://127.0.0.1:3085/graphql).
 	#[arg(long)]
 	graphql: String,
-	/// The plan's payment journal (default: payout-<plan hash>.journal beside the signed
-	/// batch).
+	/// The plan's payment journal (default: the one the batch was registered in, whose path
+	/// the batch records).
 	#[arg(long)]
 	journal: Option<PathBuf>,
+}
+
+#[derive(Args, Debug)]
+struct ConfirmArgs {
+	#[command(flatten)]
+	send: SendArgs,
+	/// Blocks a payment's block must be below the tip. Mina's blocks are final at 290 deep,
+	/// but a node keeps only its last 290 blocks, so a payment is looked up there and counted
+	/// confirmed at this depth (at most 289).
+	#[arg(long, default_value_t = 15, value_parser = clap::value_parser!(u64).range(0..=289))]
+	confirmations: u64,
+	/// A payment whose nonce is used in a block older than the node keeps, checked included in
+	/// an explorer (repeatable).
+	#[arg(long, value_name = "NONCE")]
+	included: Vec<u32>,
 }
 
 #[derive(Args, Debug)]
@@ -243,8 +259,10 @@ struct PlanInputs {
 	/// The staking ledger of the epoch (Mina export or snapshot).
 	#[arg(long, required_unless_present = "epoch_ledger", conflicts_with = "epoch_ledger")]
 	ledger: Option<PathBuf>,
-	/// One epoch's staking ledger, EPOCH=FILE (repeatable): a plan over several epochs, each
-	/// block paid from the ledger of its epoch (counted from --fork-start-slot).
+	/// One epoch's staking ledger, EPOCH=FILE or EPOCH=FILE@HASH (repeatable): a plan over
+	/// several epochs, each block paid from the ledger of its epoch (counted from
+	/// --fork-start-slot); with @HASH, a block of that epoch naming another staking ledger is
+	/// refused.
 	#[arg(long = "epoch-ledger", value_name = "EPOCH=FILE", conflicts_with_all = ["epoch", "ledger_hash"])]
 	epoch_ledger: Vec<String>,
 	/// The delegate (block producer key, pool account, pool id or owner) paid for.
@@ -492,24 +510,37 @@ fn run_unlock(args: UnlockArgs) -> Result<(), String> {
 fn make_plan(inputs: &PlanInputs) -> Result<payouts::Plan, String> {
 	// One ledger, or one per epoch.
 	let mut ledgers: BTreeMap<Option<u64>, Ledger> = BTreeMap::new();
+	let mut epoch_hashes: BTreeMap<u64, String> = BTreeMap::new();
 	if let Some(path) = &inputs.ledger {
 		ledgers.insert(None, load_ledger(path)?);
 	}
 	for entry in &inputs.epoch_ledger {
 		let (epoch, path) = entry
 			.split_once('=')
-			.ok_or_else(|| format!("--epoch-ledger {entry:?}: expected EPOCH=FILE"))?;
+			.ok_or_else(|| format!("--epoch-ledger {entry:?}: expected EPOCH=FILE[@HASH]"))?;
+		// A staking-ledger hash after the last '@' (base58: no '/' or '.').
+		let (path, hash) = match path.rsplit_once('@') {
+			Some((file, hash))
+				if !hash.is_empty() && hash.bytes().all(|b| b.is_ascii_alphanumeric()) =>
+			{
+				(file, Some(hash))
+			},
+			_ => (path, None),
+		};
 		let epoch: u64 =
 			epoch.parse().map_err(|_| format!("--epoch-ledger {entry:?}: bad epoch {epoch:?}"))?;
 		if ledgers.insert(Some(epoch), load_ledger(&PathBuf::from(path))?).is_some() {
 			return Err(format!("--epoch-ledger: epoch {epoch} given twice"));
 		}
+		if let Some(hash) = hash {
+			epoch_hashes.insert(epoch, hash.to_string());
+		}
 	}
 	let ledger = ledgers.values().next().ok_or("give --ledger or --epoch-ledger")?;
 	let kind = |l: &Ledger| (l.decimals, std::mem::discriminant(&l.source));
 	if ledgers.values().any(|l| kind(l) != kind(ledger)) {
-		return Err("--epoch-ledger: the ledgers are not all Mina exports, or all snapshots of \
-		            one chain"
+		return Err("--epoch-ledger: the ledgers are not all Mina exports, or all snapshots with \
+		            the same decimals"
 			.into());
 	}
 	let d = ledger.decimals;
@@ -690,6 +721,29 @@ fn make_plan(inputs: &PlanInputs) -> Result<payouts::Plan, String> {
 				hashes.into_iter().collect::<Vec<_>>().join(", ")
 			));
 		}
+		// The ledger given for the epoch is the one its blocks were won with.
+		if let Some(want) = epoch.and_then(|e| epoch_hashes.get(&e)) {
+			for block in source_blocks.iter().filter(|b| b.epoch(inputs.fork_start_slot) == *epoch)
+			{
+				match &block.staking_ledger_hash {
+					Some(hash) if hash == want => {},
+					Some(hash) => {
+						return Err(format!(
+							"{blocks_name}: block {} was won with staking ledger {hash}, not the \
+							 {want} given for its epoch: swapped ledger files?",
+							block.height
+						))
+					},
+					None => {
+						return Err(format!(
+							"{blocks_name}: block {} names no staking ledger: @{want} cannot be \
+							 checked",
+							block.height
+						))
+					},
+				}
+			}
+		}
 	}
 	if let Some(epoch) = ledgers.keys().flatten().find(|e| !groups.contains_key(&Some(**e))) {
 		return Err(format!(
@@ -804,10 +858,8 @@ fn signed_and_journal(
 	let signed: payments::SignedBatch = serde_json::from_slice(&bytes)
 		.map_err(|e| format!("{}: not a signed batch: {e}", args.signed.display()))?;
 	payments::check_signed(&signed).map_err(|e| format!("{}: {e}", args.signed.display()))?;
-	let path = args
-		.journal
-		.clone()
-		.unwrap_or_else(|| payments::journal_path(&args.signed, &signed.batch.plan_hash));
+	// The journal the batch was registered in, unless another is given.
+	let path = args.journal.clone().unwrap_or_else(|| PathBuf::from(&signed.batch.journal));
 	let journal = payments::Journal::open(&path, &signed.batch.plan_hash)?;
 	Ok((signed, journal))
 }
@@ -837,16 +889,20 @@ fn run_batch(args: BatchArgs) -> Result<(), String> {
 		.map_err(|e| e.to_string())?;
 	}
 	// The sender as the node knows it, if asked.
+	// The sender as the node knows it, and what its pooled transactions will spend.
 	let account = match &args.graphql {
 		Some(url) => {
 			let mut daemon = staking_service::graphql::HttpDaemon::new(url)?;
-			Some(daemon.account(&args.from)?.ok_or_else(|| {
+			let account = daemon.account(&args.from)?.ok_or_else(|| {
 				format!("the node has no account {}: nothing can be sent from it", args.from)
-			})?)
+			})?;
+			let pending =
+				daemon.pooled(&args.from)?.iter().fold(0u128, |s, c| s.saturating_add(c.spends));
+			Some((account, pending))
 		},
 		None => None,
 	};
-	let first_nonce = match (&account, args.nonce) {
+	let first_nonce = match (account.as_ref().map(|(a, _)| a), args.nonce) {
 		(Some(a), Some(n)) if a.inferred_nonce != n => {
 			return Err(format!(
 				"--nonce {n}: the node's next nonce for {} is {}",
@@ -859,17 +915,16 @@ fn run_batch(args: BatchArgs) -> Result<(), String> {
 			return Err("give --graphql (the node tells the sender's next nonce) or --nonce".into())
 		},
 	};
-	// The plan's journal, if payments of it were made: paid payees are left out.
-	let journal_path = args.journal.clone().unwrap_or_else(|| {
-		payments::journal_path(args.out.as_deref().unwrap_or(&args.plan), &file.plan_hash)
-	});
-	let (paid, unresolved) = if journal_path.exists() {
-		let journal = payments::Journal::open(&journal_path, &file.plan_hash)?;
-		let (paid, unresolved) = journal.paid_and_unresolved();
-		(paid.into_iter().collect(), unresolved.into_iter().collect())
-	} else {
-		Default::default()
-	};
+	// The plan's journal: what earlier batches delivered is left out. A dry run only reads it.
+	let journal_path =
+		args.journal.clone().map(|p| std::path::absolute(&p).unwrap_or(p)).unwrap_or_else(|| {
+			payments::journal_path(args.out.as_deref().unwrap_or(&args.plan), &file.plan_hash)
+		});
+	let mut journal = journal_path
+		.exists()
+		.then(|| payments::Journal::open(&journal_path, &file.plan_hash))
+		.transpose()?;
+	let (delivered, in_flight) = journal.as_ref().map(|j| j.delivered()).unwrap_or_default();
 	let options = payments::BatchOptions {
 		from: args.from.clone(),
 		fee,
@@ -879,8 +934,9 @@ fn run_batch(args: BatchArgs) -> Result<(), String> {
 		first_nonce,
 		valid_until: args.valid_until,
 		pay_to,
-		paid,
-		unresolved,
+		delivered,
+		in_flight,
+		journal: journal_path.display().to_string(),
 	};
 	let (batch_file, left_out) = payments::make_batch(&file, &options)
 		.map_err(|e| format!("{}: {e}", args.plan.display()))?;
@@ -893,10 +949,12 @@ fn run_batch(args: BatchArgs) -> Result<(), String> {
 	if left_out.sender {
 		println!("              the sender's own payout is not sent (it would move nothing)");
 	}
-	if left_out.paid > 0 {
+	if left_out.paid > 0 || left_out.partly_paid > 0 {
 		println!(
-			"              {} payments left out: paid by an earlier batch ({})",
+			"              {} delegators left out, paid by earlier batches, {} paid in part \
+			 ({})",
 			left_out.paid,
+			left_out.partly_paid,
 			journal_path.display()
 		);
 	}
@@ -921,16 +979,22 @@ fn run_batch(args: BatchArgs) -> Result<(), String> {
 	println!("fees          {} MINA", mina(&batch.fees));
 	println!("funds needed  {} MINA", mina(&batch.needed));
 	let needed: Amount = batch.needed.parse().unwrap_or_default();
-	if let Some(account) = &account {
-		println!("sender can spend {} MINA", amount::format(account.liquid, 9));
-		if account.liquid < needed {
-			let short = amount::format(needed.saturating_sub(account.liquid), 9);
+	if let Some((account, pending)) = &account {
+		// What its transactions waiting in the pool will take is not there to spend.
+		let available = account.liquid.saturating_sub(*pending);
+		println!(
+			"sender can spend {} MINA (after {} MINA waiting in the pool)",
+			amount::format(available, 9),
+			amount::format(*pending, 9)
+		);
+		if available < needed {
+			let short = amount::format(needed.saturating_sub(available), 9);
 			if !args.dry_run {
 				return Err(format!(
 					"{} can spend {} MINA, the batch needs {} MINA ({short} MINA short): no \
 					 batch written",
 					batch.from,
-					amount::format(account.liquid, 9),
+					amount::format(available, 9),
 					mina(&batch.needed)
 				));
 			}
@@ -942,12 +1006,26 @@ fn run_batch(args: BatchArgs) -> Result<(), String> {
 		return Ok(());
 	}
 	let out = args.out.ok_or("--out is required")?;
+	// Registered in the plan's journal (created with the plan's payouts if new) before the
+	// batch file exists: a batch is never sent without its journal knowing it.
+	let mut journal = match journal.take() {
+		Some(journal) => journal,
+		None => payments::Journal::create_or_open(
+			&journal_path,
+			&file.plan_hash,
+			&payments::owed(&file)?,
+		)?,
+	};
+	journal.register(&batch_file.batch_hash)?;
 	write_all(&[(out.clone(), json(&batch_file)?.into_bytes())])?;
 	println!("batch hash    {}", batch_file.batch_hash);
 	println!("written       {}", out.display());
+	println!("journal       {}", journal_path.display());
 	println!(
-		"next          node service/signer/sign.mjs --batch {} --key-file KEY --out SIGNED",
-		out.display()
+		"next          node service/signer/sign.mjs --batch {} --expect-hash {} --key-file KEY \
+		 --out SIGNED",
+		out.display(),
+		batch_file.batch_hash
 	);
 	Ok(())
 }
@@ -979,16 +1057,25 @@ fn run_send(args: SendCommandArgs) -> Result<(), String> {
 	Ok(())
 }
 
-fn run_confirm(args: SendArgs) -> Result<(), String> {
+fn run_confirm(args: ConfirmArgs) -> Result<(), String> {
 	use staking_service::payments;
-	let (signed, mut journal) = signed_and_journal(&args)?;
-	let mut daemon = staking_service::graphql::HttpDaemon::new(&args.graphql)?;
-	let all =
-		payments::confirm(&signed, &mut daemon, &mut journal, &mut |line| println!("{line}"))?;
+	let (signed, mut journal) = signed_and_journal(&args.send)?;
+	let mut daemon = staking_service::graphql::HttpDaemon::new(&args.send.graphql)?;
+	let all = payments::confirm(
+		&signed,
+		&mut daemon,
+		&mut journal,
+		args.confirmations,
+		&args.included,
+		&mut |line| println!("{line}"),
+	)?;
 	if !all {
-		return Err("not every payment is in a block yet: run payouts confirm again later".into());
+		return Err("not every payment of the batch is confirmed: see above".into());
 	}
-	println!("confirmed: every payment of batch {} is in a block", signed.batch_hash);
+	println!(
+		"confirmed: every payment of batch {} is in a block at least {} deep",
+		signed.batch_hash, args.confirmations
+	);
 	Ok(())
 }
 

@@ -3,27 +3,31 @@
 //! 1. `payouts batch` turns a signed-off plan into unsigned payments, one per payee with
 //!    something to pay: the amount, a fee per transaction paid by the sender, a memo (per share
 //!    class where a delegation program asks for its own), consecutive nonces from the sender's
-//!    next one (asked of the node, or given), and the funds needed. `--dry-run` prints the
-//!    funds needed (and the sender's shortfall) and writes nothing.
+//!    next one (asked of the node, or given), and the funds needed. It registers the batch in
+//!    the plan's journal, whose path the batch records. `--dry-run` prints the funds needed (and
+//!    the sender's shortfall) and writes nothing.
 //! 2. The batch is signed by o1-labs' `mina-signer` (`service/signer/sign.mjs`): no Mina signing
 //!    library is published for Rust, and a payout tool should not carry its own copy of
 //!    Mina's signature scheme. The signed batch carries the batch unchanged, and for each
 //!    payment its signature and transaction hash.
 //! 3. `payouts send` submits the signed payments in nonce order to the daemon's GraphQL API.
 //!    Before each it appends `sending` to the journal and syncs it to disk; after the node's
-//!    answer, `sent` with the transaction hash. Restarted after a crash, it skips what was sent,
-//!    and for a payment journaled `sending` without an answer it asks the node for the sender's
-//!    next nonce: a nonce the node has used was that payment (the journal's lock keeps any other
-//!    `send` of this batch away, and a nonce the sender used otherwise is refused before
-//!    anything is sent), so it is recorded as delivered; otherwise it is sent again. A signed
-//!    payment can pay at most once (its nonce can be used once), so nothing is paid twice, and
-//!    nothing is skipped: a payment the node refuses stops the run before the next nonce.
-//! 4. `payouts resend --nonces A-B` submits sent payments again, for a node that lost them
+//!    answer, `sent` with the transaction hash. Restarted after a crash, it skips what was
+//!    sent; a payment journaled `sending` without an answer is looked for at the node (its pool
+//!    and best chain, by sender, nonce, receiver and amount): found, it is recorded delivered;
+//!    its nonce still the next, it is sent again; its nonce used by something else, `send`
+//!    stops and asks the operator (`--delivered N` / `--unpaid N`).
+//! 4. **At most its payout per delegator**: the journal is one per plan and holds the plan's
+//!    payout of every delegator; `send` refuses a batch whose payments would take a
+//!    delegator's delivered and in-flight payments above it, whatever the batches, the
+//!    redirections or the splits, and `batch` batches only what is left to pay.
+//! 5. `payouts resend --nonces A-B` submits sent payments again, for a node that lost them
 //!    from its pool (a restart): the same signed transactions, so again at most once each.
+//!    `payouts confirm` records the block of each delivered payment once it is deep enough.
 
 use crate::{
 	amount::{self, Amount},
-	graphql::{known, Daemon, SendPayment, BEST_CHAIN},
+	graphql::{find, Daemon, SendPayment, BEST_CHAIN},
 	ledger::hex,
 	payouts::{SignedOffPlan, BILLION},
 	policy::PayTo,
@@ -109,6 +113,8 @@ pub struct Batch {
 	pub payments: Vec<Payment>,
 	/// Payouts of the plan not paid, by the redirections.
 	pub excluded: Vec<Excluded>,
+	/// The plan's journal (absolute path), where the batch is registered.
+	pub journal: String,
 }
 
 impl Batch {
@@ -179,19 +185,23 @@ pub struct BatchOptions {
 	pub valid_until: u32,
 	/// Redirections, exclusions and splits, by delegator.
 	pub pay_to: BTreeMap<String, PayTo>,
-	/// Payees (delegator, key paid) the plan's journal shows paid: left out.
-	pub paid: std::collections::BTreeSet<(String, String)>,
-	/// Payees with a payment still unresolved in the plan's journal: refused.
-	pub unresolved: std::collections::BTreeSet<(String, String)>,
+	/// What the plan's journal shows delivered for each delegator: batched is only the rest.
+	pub delivered: BTreeMap<String, Amount>,
+	/// Delegators with a payment in flight (`sending`, unanswered) in the journal: refused.
+	pub in_flight: std::collections::BTreeSet<String>,
+	/// The plan's journal (absolute path), recorded in the batch.
+	pub journal: String,
 }
 
 /// What `make_batch` left out.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct LeftOut {
-	/// A payment to the sender itself (it would move nothing and cost a fee).
+	/// A payment to the sender itself (its own payout: it would move nothing and cost a fee).
 	pub sender: bool,
-	/// Payments the plan's journal shows made by an earlier batch.
+	/// Delegators the plan's journal shows paid in full by earlier batches.
 	pub paid: u32,
+	/// Delegators paid in part by earlier batches: only the rest is batched.
+	pub partly_paid: u32,
 }
 
 /// Refuse anything but a Mina public key: base58check, version byte 0xcb, 40 bytes. A typo in
@@ -288,6 +298,34 @@ pub fn make_batch(
 		if payout > MAX_AMOUNT {
 			return Err(format!("the payout to {} is more than Mina can represent", line.pk));
 		}
+		if options.in_flight.contains(&line.pk) {
+			return Err(format!(
+				"the plan's journal has a payment for {} still unanswered (sending): run payouts \
+				 send on its batch first, so that it is not paid twice",
+				line.pk
+			));
+		}
+		// What earlier batches of the plan did not pay yet.
+		let delivered = options.delivered.get(&line.pk).copied().unwrap_or_default();
+		let payout = match payout.checked_sub(delivered) {
+			Some(0) => {
+				left_out.paid = left_out.paid.saturating_add(1);
+				continue;
+			},
+			Some(rest) => {
+				if delivered > 0 {
+					left_out.partly_paid = left_out.partly_paid.saturating_add(1);
+				}
+				rest
+			},
+			None => {
+				return Err(format!(
+					"the plan's journal shows more delivered for {} than its payout: not this \
+					 plan's journal?",
+					line.pk
+				))
+			},
+		};
 		// Where it goes: the delegator, another key, two keys, or nowhere.
 		let destinations: Vec<(&str, Amount)> = match options.pay_to.get(&line.pk) {
 			None => vec![(line.pk.as_str(), payout)],
@@ -315,21 +353,17 @@ pub fn make_batch(
 			if amount == 0 {
 				continue;
 			}
-			if to == options.from {
+			if to == options.from && to == line.pk {
+				// The sender's own payout: it would move nothing.
 				left_out.sender = true;
 				continue;
 			}
-			let key = (line.pk.clone(), to.to_string());
-			if options.unresolved.contains(&key) {
+			if to == options.from {
 				return Err(format!(
-					"the plan's journal has a payment to {to} (for {}) still unresolved: run \
-					 payouts send on its batch first, so that it is not paid twice",
-					line.pk
+					"--pay-to sends {}'s payout to the sender itself: it would move nothing (use \
+					 {}|EXCLUDE to keep it)",
+					line.pk, line.pk
 				));
-			}
-			if options.paid.contains(&key) {
-				left_out.paid = left_out.paid.saturating_add(1);
-				continue;
 			}
 			check_public_key(to).map_err(|e| format!("the plan's payee {e}"))?;
 			let nonce = u32::try_from(payments.len())
@@ -353,7 +387,7 @@ pub fn make_batch(
 	if payments.is_empty() {
 		return Err(if left_out.paid > 0 {
 			format!(
-				"every payee of the plan is paid already ({} payments): nothing to batch",
+				"every payee of the plan is paid already ({} delegators): nothing to batch",
 				left_out.paid
 			)
 		} else {
@@ -372,6 +406,7 @@ pub fn make_batch(
 		needed: needed.to_string(),
 		payments,
 		excluded,
+		journal: options.journal.clone(),
 	};
 	let batch_hash = batch.hash();
 	Ok((BatchFile { batch, batch_hash }, left_out))
@@ -443,87 +478,154 @@ pub fn check_signed(signed: &SignedBatch) -> Result<(), String> {
 /// What the journal knows of a payment.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Entry {
-	/// About to be submitted: the node's answer was not recorded.
+	/// About to be submitted: the node's answer was not recorded (in flight).
 	Sending,
 	/// The node accepted it, with this transaction hash.
 	Sent(String),
-	/// Found in the node's pool or best chain after a `sending` without an answer.
+	/// Found at the node after a `sending` without an answer, or checked by the operator.
 	Delivered,
-	/// Seen in a block of the node's best chain, at this height (`payouts confirm`).
+	/// In a block of the node's best chain, at this height, deep enough (`payouts confirm`).
 	Included(u64),
-	/// Its nonce went to another transaction: it can never be included, its payee is unpaid
-	/// by it (recorded by the operator with `payouts send --unpaid NONCE` after checking).
+	/// The node refused it and does not have it: not delivered; `send` may submit it again.
+	Refused,
+	/// Its nonce went to another transaction: it can never be included; its delegator is
+	/// unpaid by it (`payouts send --unpaid NONCE`, after the operator checked).
 	Lost,
 }
 
 impl Entry {
 	/// Whether the payment is with the node (or in a block).
-	fn delivered(&self) -> bool {
+	pub fn delivered(&self) -> bool {
 		matches!(self, Self::Sent(_) | Self::Delivered | Self::Included(_))
 	}
 }
 
-/// Who a payment pays: the delegator whose payout it is and the key it goes to.
-type Payee = (String, String);
-
-fn payee(p: &Payment) -> Payee {
-	(p.for_account.clone().unwrap_or_else(|| p.to.clone()), p.to.clone())
+/// One payment as the journal knows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Record {
+	/// The delegator whose payout it pays.
+	delegator: String,
+	/// The key paid.
+	to: String,
+	/// Its amount.
+	amount: Amount,
+	/// Its state.
+	entry: Entry,
 }
 
-/// The append-only journal of a plan's payments (every batch made from the plan), locked while
-/// open. One journal per plan is what keeps two batches of the same plan from paying a payee
-/// twice: `payouts send` refuses a payment the journal shows paid by another batch, and
-/// `payouts batch` leaves such payees out.
+/// The delegator whose payout a payment pays.
+fn delegator(p: &Payment) -> &str {
+	p.for_account.as_deref().unwrap_or(&p.to)
+}
+
+/// The append-only journal of a plan's payments, over every batch made from the plan, locked
+/// while open. Its first line holds the plan's payout of every delegator; `payouts batch`
+/// registers each batch in it. It is what keeps any delegator from being paid more than its
+/// payout: `send` refuses a batch whose payments would exceed it, `batch` batches the rest.
 #[derive(Debug)]
 pub struct Journal {
 	file: File,
 	path: PathBuf,
-	entries: BTreeMap<(String, u32), (Payee, Entry)>,
+	owed: BTreeMap<String, Amount>,
+	batches: std::collections::BTreeSet<String>,
+	records: BTreeMap<(String, u32), Record>,
 }
 
-/// The journal of `plan_hash` beside `file` (a batch or a signed batch):
-/// `payout-<the plan hash's first 16 hex digits>.journal` in the same directory.
+/// The default journal of `plan_hash` beside `file`: `payout-<the plan hash's first 16 hex
+/// digits>.journal` in the same directory, as an absolute path.
 pub fn journal_path(file: &Path, plan_hash: &str) -> PathBuf {
 	let short: String = plan_hash.trim_start_matches("0x").chars().take(16).collect();
-	file.parent().unwrap_or(Path::new(".")).join(format!("payout-{short}.journal"))
+	let dir = file.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+	let path = dir.join(format!("payout-{short}.journal"));
+	std::path::absolute(&path).unwrap_or(path)
+}
+
+/// The plan's payout of every delegator paid (nanomina), as the journal's header holds it.
+pub fn owed(file: &SignedOffPlan) -> Result<BTreeMap<String, Amount>, String> {
+	let mut owed = BTreeMap::new();
+	for line in &file.plan.lines {
+		let payout = amount::parse(&line.payout, DECIMALS)
+			.map_err(|e| format!("the plan's payout to {}: {e}", line.pk))?;
+		if payout > 0 {
+			owed.insert(line.pk.clone(), payout);
+		}
+	}
+	Ok(owed)
 }
 
 impl Journal {
-	/// Open (or create) the journal of the plan `plan_hash` at `path`, take its lock, and read
-	/// it. A last line cut short by a crash is dropped (it was never acted on: an event is
-	/// written and synced before what it announces).
+	/// Open the journal of the plan `plan_hash` at `path` for `payouts batch`: created with the
+	/// plan's payouts `owed` if it does not exist.
+	pub fn create_or_open(
+		path: &Path,
+		plan_hash: &str,
+		owed: &BTreeMap<String, Amount>,
+	) -> Result<Self, String> {
+		Self::open_at(path, plan_hash, Some(owed))
+	}
+
+	/// Open the existing journal of the plan `plan_hash` at `path` (send, resend, confirm).
 	pub fn open(path: &Path, plan_hash: &str) -> Result<Self, String> {
+		if !path.exists() {
+			return Err(format!(
+				"{}: no such journal. It is written by payouts batch (the batch records its \
+				 path); give --journal with that path",
+				path.display()
+			));
+		}
+		Self::open_at(path, plan_hash, None)
+	}
+
+	/// Open, lock and read. A last line cut short by a crash is dropped (it was never acted
+	/// on: an event is written and synced before what it announces).
+	fn open_at(
+		path: &Path,
+		plan_hash: &str,
+		create: Option<&BTreeMap<String, Amount>>,
+	) -> Result<Self, String> {
 		let name = path.display();
 		let existed = path.exists();
-		let mut file = OpenOptions::new()
-			.read(true)
-			.append(true)
-			.create(true)
-			.open(path)
-			.map_err(|e| format!("{name}: {e}"))?;
+		let mut options = OpenOptions::new();
+		options.read(true).append(true).create(create.is_some());
+		let mut file = options.open(path).map_err(|e| format!("{name}: {e}"))?;
 		file.try_lock()
 			.map_err(|_| format!("{name}: another payouts command is using this journal"))?;
-		if !existed {
-			// The new file's name must survive a crash too.
-			if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-				File::open(dir).and_then(|d| d.sync_all()).map_err(|e| format!("{name}: {e}"))?;
-			}
-		}
 		let mut text = String::new();
-		file.read_to_string(&mut text).map_err(|e| format!("{name}: {e}"))?;
+		file.read_to_string(&mut text).map_err(|e| format!("{name}: not a journal: {e}"))?;
+		let mut journal = Self {
+			file,
+			path: path.to_path_buf(),
+			owed: BTreeMap::new(),
+			batches: Default::default(),
+			records: BTreeMap::new(),
+		};
 		let complete = match text.rfind('\n') {
 			Some(i) => i.saturating_add(1),
 			None => 0,
 		};
-		if complete < text.len() {
-			file.set_len(complete as u64).map_err(|e| format!("{name}: {e}"))?;
-			file.seek(SeekFrom::End(0)).map_err(|e| format!("{name}: {e}"))?;
-		}
-		let mut journal = Self { file, path: path.to_path_buf(), entries: BTreeMap::new() };
 		let mut lines = text.get(..complete).unwrap_or_default().lines();
-		match lines.next() {
-			None => journal.append(&json!({"journal": JOURNAL_FORMAT, "plan_hash": plan_hash}))?,
-			Some(header) => {
+		match (lines.next(), create) {
+			// New, or its header cut short by a crash while it was being created.
+			(None, Some(owed)) if text.is_empty() || text.starts_with("{\"journal\":") => {
+				journal.file.set_len(0).map_err(|e| format!("{name}: {e}"))?;
+				journal.owed = owed.clone();
+				let owed: BTreeMap<&String, String> =
+					owed.iter().map(|(k, v)| (k, v.to_string())).collect();
+				journal.append(
+					&json!({"journal": JOURNAL_FORMAT, "plan_hash": plan_hash, "owed": owed}),
+				)?;
+				if !existed {
+					// The new file's name must survive a crash too.
+					let dir = path.parent().filter(|d| !d.as_os_str().is_empty());
+					File::open(dir.unwrap_or(Path::new(".")))
+						.and_then(|d| d.sync_all())
+						.map_err(|e| format!("{name}: {e}"))?;
+				}
+				return Ok(journal);
+			},
+			(None, _) => return Err(format!("{name}: not a payment journal")),
+			(Some(header), _) => {
+				// The header first: a file given by mistake is refused before it is touched.
 				let header: Value = serde_json::from_str(header)
 					.map_err(|_| format!("{name}: not a payment journal"))?;
 				if header.get("journal").and_then(Value::as_str) != Some(JOURNAL_FORMAT) {
@@ -535,24 +637,47 @@ impl Journal {
 						"{name} is the journal of plan {theirs}, not of this one ({plan_hash})"
 					));
 				}
+				let Some(Value::Object(owed)) = header.get("owed") else {
+					return Err(format!("{name}: the header holds no payouts"));
+				};
+				for (pk, amount) in owed {
+					let amount = amount
+						.as_str()
+						.and_then(|a| a.parse::<Amount>().ok())
+						.ok_or_else(|| format!("{name}: the payout of {pk} is not nanomina"))?;
+					journal.owed.insert(pk.clone(), amount);
+				}
 			},
+		}
+		if complete < text.len() {
+			journal.file.set_len(complete as u64).map_err(|e| format!("{name}: {e}"))?;
+			journal.file.seek(SeekFrom::End(0)).map_err(|e| format!("{name}: {e}"))?;
 		}
 		for (i, line) in lines.enumerate() {
 			let at = || format!("{name}, line {}", i.saturating_add(2));
 			let event: Value = serde_json::from_str(line).map_err(|e| format!("{}: {e}", at()))?;
 			let text = |field: &str| event.get(field).and_then(Value::as_str).map(str::to_string);
+			let batch = text("batch").ok_or_else(|| format!("{}: no batch", at()))?;
+			if text("event").as_deref() == Some("batch") {
+				journal.batches.insert(batch);
+				continue;
+			}
 			let nonce = event
 				.get("nonce")
 				.and_then(Value::as_u64)
 				.and_then(|n| u32::try_from(n).ok())
 				.ok_or_else(|| format!("{}: no nonce", at()))?;
-			let batch = text("batch").ok_or_else(|| format!("{}: no batch", at()))?;
 			let key = (batch, nonce);
 			let entry = match text("event").as_deref() {
 				Some("sending") => {
 					let to = text("to").ok_or_else(|| format!("{}: no payee", at()))?;
-					let payee = (text("for").unwrap_or_else(|| to.clone()), to);
-					journal.entries.insert(key, (payee, Entry::Sending));
+					let amount = text("amount")
+						.and_then(|a| a.parse::<Amount>().ok())
+						.ok_or_else(|| format!("{}: no amount", at()))?;
+					let delegator = text("for").unwrap_or_else(|| to.clone());
+					journal
+						.records
+						.insert(key, Record { delegator, to, amount, entry: Entry::Sending });
 					continue;
 				},
 				Some("sent") => Entry::Sent(text("hash").unwrap_or_default()),
@@ -560,46 +685,52 @@ impl Journal {
 				Some("included") => {
 					Entry::Included(event.get("height").and_then(Value::as_u64).unwrap_or_default())
 				},
+				Some("refused") => Entry::Refused,
 				Some("lost") => Entry::Lost,
-				// A resend or a refusal changes nothing of what is known.
-				Some("resent" | "refused") => continue,
+				// A resend changes nothing of what is known.
+				Some("resent" | "note") => continue,
 				other => return Err(format!("{}: unknown event {other:?}", at())),
 			};
-			match journal.entries.get_mut(&key) {
-				Some(known) => known.1 = entry,
+			match journal.records.get_mut(&key) {
+				Some(record) => record.entry = entry,
 				None => return Err(format!("{}: an event before the payment's `sending`", at())),
 			}
 		}
 		Ok(journal)
 	}
 
+	/// Its path.
+	pub fn path(&self) -> &Path {
+		&self.path
+	}
+
+	/// Register a batch (by `payouts batch`).
+	pub fn register(&mut self, batch: &str) -> Result<(), String> {
+		if self.batches.insert(batch.to_string()) {
+			self.append(&json!({"batch": batch, "event": "batch"}))?;
+		}
+		Ok(())
+	}
+
 	/// What the journal knows of payment `nonce` of batch `batch`.
 	pub fn entry(&self, batch: &str, nonce: u32) -> Option<&Entry> {
-		self.entries.get(&(batch.to_string(), nonce)).map(|(_, e)| e)
+		self.records.get(&(batch.to_string(), nonce)).map(|r| &r.entry)
 	}
 
-	/// A payment of another batch than `batch` to the same payee, delivered or still
-	/// unresolved (`sending`): its batch, nonce and state.
-	pub fn other_payment(&self, batch: &str, payee: &Payee) -> Option<(&str, u32, &Entry)> {
-		self.entries
-			.iter()
-			.find(|((b, _), (p, e))| b != batch && p == payee && *e != Entry::Lost)
-			.map(|((b, n), (_, e))| (b.as_str(), *n, e))
-	}
-
-	/// The payees the journal shows paid (delivered payments), and those with a payment still
-	/// unresolved (`sending` without an answer).
-	pub fn paid_and_unresolved(&self) -> (Vec<Payee>, Vec<Payee>) {
-		let mut paid = Vec::new();
-		let mut unresolved = Vec::new();
-		for (payee, entry) in self.entries.values() {
-			match entry {
-				Entry::Sending => unresolved.push(payee.clone()),
-				e if e.delivered() => paid.push(payee.clone()),
-				_ => {},
+	/// For each delegator: what its delivered payments add up to; and the delegators with a
+	/// payment in flight (`sending`).
+	pub fn delivered(&self) -> (BTreeMap<String, Amount>, std::collections::BTreeSet<String>) {
+		let mut delivered: BTreeMap<String, Amount> = BTreeMap::new();
+		let mut in_flight = std::collections::BTreeSet::new();
+		for record in self.records.values() {
+			if record.entry.delivered() {
+				let sum = delivered.entry(record.delegator.clone()).or_default();
+				*sum = sum.saturating_add(record.amount);
+			} else if record.entry == Entry::Sending {
+				in_flight.insert(record.delegator.clone());
 			}
 		}
-		(paid, unresolved)
+		(delivered, in_flight)
 	}
 
 	/// Append one event and sync it to disk before returning.
@@ -638,12 +769,21 @@ impl Journal {
 				put("event", json!("included"));
 				put("height", json!(height));
 			},
+			Entry::Refused => {
+				put("event", json!("refused"));
+			},
 			Entry::Lost => {
 				put("event", json!("lost"));
 			},
 		}
 		self.append(&Value::Object(event))?;
-		self.entries.insert((batch.to_string(), nonce), (payee(p), entry));
+		let record = Record {
+			delegator: delegator(p).to_string(),
+			to: p.to.clone(),
+			amount: nano(&p.amount, "amount")?,
+			entry,
+		};
+		self.records.insert((batch.to_string(), nonce), record);
 		Ok(())
 	}
 
@@ -657,7 +797,7 @@ impl Journal {
 pub struct SendReport {
 	/// Submitted and accepted in this run.
 	pub sent: u32,
-	/// Found with the node (journaled `sending` in a run that ended before the node's answer).
+	/// Found at the node (journaled `sending` in a run that ended before the node's answer).
 	pub delivered: u32,
 	/// Sent by an earlier run.
 	pub already: u32,
@@ -685,15 +825,70 @@ fn describe(p: &Payment) -> Result<String, String> {
 	})
 }
 
-/// The operator's word on payments journaled `sending` whose nonce the node has used but whose
-/// transaction it does not have (`--delivered N`: an explorer shows it included; `--unpaid
-/// N`: it does not, another transaction took the nonce).
+/// The node's command that is this payment, if it has it.
+fn at_node(
+	daemon: &mut dyn Daemon,
+	p: &Payment,
+) -> Result<Option<crate::graphql::Command>, String> {
+	find(daemon, &p.from, (nonce_of(p)?, &p.to, nano(&p.amount, "amount")?))
+}
+
+/// The operator's word on payments whose nonce the node has used in a block without having
+/// them in its pool or its last blocks (after an explorer lookup): `delivered` (it shows them
+/// included) or `unpaid` (it does not: another transaction took the nonce).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Verdicts {
 	/// Nonces checked included.
 	pub delivered: Vec<u32>,
 	/// Nonces checked lost.
 	pub unpaid: Vec<u32>,
+}
+
+/// Apply the operator's verdicts: only on payments of this batch sent or in flight, whose nonce
+/// is used in a block (below the account's nonce) and which the node does not have. A verdict
+/// already recorded is accepted again.
+fn apply_verdicts(
+	signed: &SignedBatch,
+	daemon: &mut dyn Daemon,
+	journal: &mut Journal,
+	verdicts: &Verdicts,
+	committed: u32,
+) -> Result<(), String> {
+	let id = signed.batch_hash.as_str();
+	let wanted = verdicts
+		.delivered
+		.iter()
+		.map(|n| (*n, Entry::Delivered))
+		.chain(verdicts.unpaid.iter().map(|n| (*n, Entry::Lost)));
+	for (nonce, verdict) in wanted {
+		if verdicts.delivered.contains(&nonce) && verdicts.unpaid.contains(&nonce) {
+			return Err(format!("nonce {nonce}: --delivered and --unpaid both"));
+		}
+		let p = signed
+			.batch
+			.payments
+			.iter()
+			.find(|p| nonce_of(p).ok() == Some(nonce))
+			.ok_or_else(|| format!("--delivered/--unpaid {nonce}: no payment of this batch"))?;
+		let entry = journal.entry(id, nonce).cloned();
+		if entry.as_ref() == Some(&verdict) {
+			continue;
+		}
+		let eligible = matches!(entry, Some(Entry::Sending | Entry::Sent(_) | Entry::Delivered));
+		if !eligible || nonce >= committed {
+			return Err(format!(
+				"--delivered/--unpaid {nonce}: only for a payment sent or in flight whose nonce is \
+				 used in a block (the account's nonce is {committed})"
+			));
+		}
+		if at_node(daemon, p)?.is_some() {
+			return Err(format!(
+				"--delivered/--unpaid {nonce}: the node has this payment: no verdict needed"
+			));
+		}
+		journal.record(id, p, verdict)?;
+	}
+	Ok(())
 }
 
 /// Send a signed batch (see the module docs); `log` gets one line per payment.
@@ -707,43 +902,46 @@ pub fn send(
 	check_signed(signed)?;
 	let batch = &signed.batch;
 	let id = signed.batch_hash.as_str();
+	if !journal.batches.contains(id) {
+		return Err(format!(
+			"{} does not know batch {id}: send it with the journal payouts batch registered it \
+			 in ({})",
+			journal.path.display(),
+			batch.journal
+		));
+	}
 	let account = daemon.account(&batch.from)?.ok_or_else(|| {
 		format!("the node has no account {}: nothing can be sent from it", batch.from)
 	})?;
+	apply_verdicts(signed, daemon, journal, verdicts, account.nonce)?;
 	let mut next = account.inferred_nonce;
 	let pairs: Vec<(&Payment, &PaymentSignature)> =
 		batch.payments.iter().zip(&signed.signatures).collect();
-	// The operator's verdicts first: only on payments journaled `sending` whose nonce is used.
-	for (p, _) in &pairs {
-		let nonce = nonce_of(p)?;
-		let verdict = match (verdicts.delivered.contains(&nonce), verdicts.unpaid.contains(&nonce))
-		{
-			(true, true) => return Err(format!("nonce {nonce}: --delivered and --unpaid both")),
-			(true, false) => Entry::Delivered,
-			(false, true) => Entry::Lost,
-			(false, false) => continue,
-		};
-		if journal.entry(id, nonce) != Some(&Entry::Sending) || nonce >= next {
-			return Err(format!(
-				"--delivered/--unpaid {nonce}: only for a payment journaled `sending` whose \
-				 nonce the node has used"
-			));
+	// At most its payout per delegator, over every batch of the plan: what is delivered or in
+	// flight, plus what this batch still has to send.
+	let mut committed: BTreeMap<&str, Amount> = BTreeMap::new();
+	for record in journal.records.values() {
+		if record.entry.delivered() || record.entry == Entry::Sending {
+			let sum = committed.entry(record.delegator.as_str()).or_default();
+			*sum = sum.saturating_add(record.amount);
 		}
-		journal.record(id, p, verdict)?;
 	}
-	// Nothing is sent if a payee was paid by another batch of the plan, or may have been.
 	for (p, _) in &pairs {
 		let nonce = nonce_of(p)?;
-		if journal.entry(id, nonce).is_some_and(|e| e.delivered() || *e == Entry::Lost) {
-			continue;
+		if matches!(journal.entry(id, nonce), None | Some(Entry::Refused)) {
+			let sum = committed.entry(delegator(p)).or_default();
+			*sum = sum.saturating_add(nano(&p.amount, "amount")?);
 		}
-		if let Some((other, n, entry)) = journal.other_payment(id, &payee(p)) {
+	}
+	for (who, sum) in &committed {
+		let owed = journal.owed.get(*who).copied().unwrap_or_default();
+		if *sum > owed {
 			return Err(format!(
-				"{}: batch {other} already {} it (its nonce {n}); this batch would pay it twice. \
-				 Nothing sent. Make a new batch of the plan: payouts batch leaves out the payees \
-				 its journal shows paid",
-				describe(p)?,
-				if *entry == Entry::Sending { "may have sent" } else { "sent" },
+				"{who}'s payout is {} MINA; the plan's batches would pay it {} MINA (delivered, \
+				 in flight and this batch): nothing sent. Make a new batch: payouts batch pays \
+				 only what is left",
+				amount::format(owed, DECIMALS),
+				amount::format(*sum, DECIMALS)
 			));
 		}
 	}
@@ -765,12 +963,12 @@ pub fn send(
 	}
 	// The funds for what is still to send, against what the sender can spend less what its
 	// transactions in the pool will take.
-	let pending = daemon.pooled(&batch.from)?.iter().fold(0u128, |s, p| s.saturating_add(p.spends));
+	let pending = daemon.pooled(&batch.from)?.iter().fold(0u128, |s, c| s.saturating_add(c.spends));
 	let mut needed = 0u128;
 	for (p, _) in &pairs {
 		let nonce = nonce_of(p)?;
 		let to_send = match journal.entry(id, nonce) {
-			None => true,
+			None | Some(Entry::Refused) => true,
 			Some(Entry::Sending) => nonce >= next,
 			Some(_) => false,
 		};
@@ -809,34 +1007,30 @@ pub fn send(
 			Some(Entry::Sending) if nonce < next => {
 				// Sent by a run that ended before the answer, or another transaction took the
 				// nonce: the node says which.
-				match known(daemon, &batch.from, &s.hash)? {
-					Some(_) => {
-						journal.record(id, p, Entry::Delivered)?;
-						log(format!("{what}: delivered (the node has {})", s.hash));
-						report.delivered = report.delivered.saturating_add(1);
-						continue;
-					},
-					None => {
-						return Err(format!(
-							"{what}: its nonce is used, but neither the node's pool nor its last \
-							 {BEST_CHAIN} blocks hold this payment ({}). Another transaction \
-							 took the nonce, or it was included longer ago. Look the hash up in \
-							 an explorer: included, run payouts send again with --delivered \
-							 {nonce}; not there, with --unpaid {nonce} (the rest of the batch \
-							 is then sent; make a new batch for this payee afterwards)",
-							s.hash
-						))
-					},
+				if let Some(command) = at_node(daemon, p)? {
+					journal.record(id, p, Entry::Delivered)?;
+					log(format!("{what}: delivered (the node has {})", command.hash));
+					report.delivered = report.delivered.saturating_add(1);
+					continue;
 				}
+				return Err(format!(
+					"{what}: its nonce is used, but neither the node's pool nor its last \
+					 {BEST_CHAIN} blocks hold this payment (signed as {}). Another transaction \
+					 took the nonce, or it was included longer ago. Look it up in an explorer \
+					 (the sender's transaction with nonce {nonce}); once that nonce is in a \
+					 block: included, run payouts send again with --delivered {nonce}; not this \
+					 payment, with --unpaid {nonce} (the rest of the batch is then sent, and a new \
+					 batch pays this delegator)",
+					s.hash
+				));
 			},
 			_ => {},
 		}
 		if nonce < next {
 			return Err(format!(
 				"{what}: nonce {nonce} is already used by another transaction of {} (the node's \
-				 next nonce is {next}); this batch cannot be sent as signed. Make a new batch of \
-				 the plan with --nonce {next} (payouts batch leaves out the payees its journal \
-				 shows paid)",
+				 next nonce is {next}); this batch cannot be sent as signed. Make a new batch \
+				 with --nonce {next}: payouts batch pays only what is left",
 				batch.from
 			));
 		}
@@ -862,8 +1056,10 @@ pub fn send(
 			Err(refused) => {
 				// An error answer for a payment the node has taken (a duplicate, a lost
 				// connection): the node says whether it has it.
-				match known(daemon, &batch.from, &s.hash) {
-					Ok(Some(_)) => {
+				let found = at_node(daemon, p);
+				let now = daemon.account(&batch.from).map(|a| a.map(|a| a.inferred_nonce));
+				match (found, now) {
+					(Ok(Some(_)), _) => {
 						journal.record(id, p, Entry::Delivered)?;
 						log(format!(
 							"{what}: delivered (the node answered {refused:?} but has it)"
@@ -871,19 +1067,27 @@ pub fn send(
 						report.delivered = report.delivered.saturating_add(1);
 						next = next.checked_add(1).ok_or("nonce overflow")?;
 					},
-					Ok(None) => {
-						journal.note(id, nonce, "refused", json!(refused))?;
+					(Ok(None), Ok(Some(now))) if now == nonce => {
+						// Not taken, and nothing else took its nonce: not delivered.
+						journal.record(id, p, Entry::Refused)?;
+						journal.note(id, nonce, "note", json!(refused))?;
 						return Err(format!(
 							"{what}: the node refused it: {refused}. Nothing after it was sent; \
-							 run payouts send again once the cause is fixed (a payment pays at \
-							 most once: its nonce is used once)"
+							 run payouts send again once the cause is fixed, or make a new \
+							 batch (payouts batch pays only what is left)"
 						));
 					},
-					Err(asking) => {
+					(Ok(None), _) => {
+						return Err(format!(
+							"{what}: the node answered {refused:?} and does not have it, but its \
+							 next nonce moved: run payouts send again (it is resolved then)"
+						))
+					},
+					(Err(asking), _) => {
 						return Err(format!(
 							"{what}: the node answered {refused:?}, and asking it whether it has \
 							 the payment failed ({asking}); run payouts send again (the journal \
-							 has it as sending: it is resolved then)"
+							 has it in flight: it is resolved then)"
 						))
 					},
 				}
@@ -894,7 +1098,8 @@ pub fn send(
 }
 
 /// Submit again the delivered payments with nonces in `from..=to`. Each answer is logged; a
-/// refusal (already in the node's pool, or included) is not an error.
+/// refusal of a payment the node has (in its pool or a block) is not an error, one whose nonce
+/// another transaction took is.
 pub fn resend(
 	signed: &SignedBatch,
 	daemon: &mut dyn Daemon,
@@ -904,6 +1109,9 @@ pub fn resend(
 ) -> Result<u32, String> {
 	check_signed(signed)?;
 	let id = signed.batch_hash.as_str();
+	if !journal.batches.contains(id) {
+		return Err(format!("{} does not know batch {id}", journal.path.display()));
+	}
 	let mut resent = 0u32;
 	let in_range: Vec<_> = signed
 		.batch
@@ -925,6 +1133,7 @@ pub fn resend(
 			));
 		}
 	}
+	let mut taken = Vec::new();
 	for (p, s) in in_range {
 		let nonce = nonce_of(p)?;
 		match daemon.send_payment(SendPayment { input: &input(p), signature: &signature(s) }) {
@@ -934,54 +1143,101 @@ pub fn resend(
 				resent = resent.saturating_add(1);
 			},
 			Err(refused) => {
-				journal.note(id, nonce, "refused", json!(refused))?;
-				log(format!("nonce {nonce}: the node refused it again: {refused}"));
+				journal.note(id, nonce, "note", json!(refused))?;
+				if at_node(daemon, p)?.is_some() {
+					log(format!("nonce {nonce}: the node has it already ({refused})"));
+				} else {
+					log(format!(
+						"nonce {nonce}: the node refused it ({refused}) and does not have it"
+					));
+					taken.push(nonce);
+				}
 			},
 		}
+	}
+	if let Some(first) = taken.first() {
+		return Err(format!(
+			"{} payments were refused and are not at the node (first nonce {first}): if another \
+			 transaction took their nonces, their delegators are unpaid by them: check the \
+			 sender's transactions in an explorer, then payouts send --unpaid N (or \
+			 --delivered N)",
+			taken.len()
+		));
 	}
 	Ok(resent)
 }
 
-/// Where each delivered payment of a batch is: included (recorded in the journal), waiting in
-/// the pool, or unknown to the node. `Ok(true)` when every one is included.
+/// Where each payment of a batch is: included deep enough (recorded in the journal), in a block
+/// not yet deep enough, in the pool, unknown to the node, lost or not sent. `Ok(true)` when
+/// every payment is included at least `depth` blocks below the tip; `included` are the nonces
+/// the operator checked included in an explorer (beyond the node's last blocks).
 pub fn confirm(
 	signed: &SignedBatch,
 	daemon: &mut dyn Daemon,
 	journal: &mut Journal,
+	depth: u64,
+	included: &[u32],
 	log: &mut dyn FnMut(String),
 ) -> Result<bool, String> {
 	check_signed(signed)?;
 	let id = signed.batch_hash.as_str();
+	if !journal.batches.contains(id) {
+		return Err(format!("{} does not know batch {id}", journal.path.display()));
+	}
 	let from = &signed.batch.from;
-	let pooled: Vec<String> = daemon.pooled(from)?.into_iter().map(|p| p.hash).collect();
-	let chain = daemon.best_chain()?;
+	let account = daemon.account(from)?.ok_or_else(|| format!("the node has no account {from}"))?;
+	let pooled = daemon.pooled(from)?;
+	let chain = daemon.best_chain(from)?;
 	let mut all = true;
-	for (p, s) in signed.batch.payments.iter().zip(&signed.signatures) {
+	for p in &signed.batch.payments {
 		let nonce = nonce_of(p)?;
 		let what = describe(p)?;
-		let entry = journal.entry(id, nonce).cloned();
-		let hash = match &entry {
-			Some(Entry::Sent(hash)) if !hash.is_empty() => hash.clone(),
-			_ => s.hash.clone(),
-		};
-		match entry {
+		let amount = nano(&p.amount, "amount")?;
+		let same =
+			|c: &&crate::graphql::Command| c.nonce == nonce && c.to == p.to && c.amount == amount;
+		match journal.entry(id, nonce).cloned() {
 			Some(Entry::Included(height)) => log(format!("{what}: included at height {height}")),
 			Some(e) if e.delivered() => {
-				if let Some(height) = chain.get(&hash).or_else(|| chain.get(&s.hash)) {
-					journal.record(id, p, Entry::Included(*height))?;
-					log(format!("{what}: included at height {height}"));
-				} else if pooled.contains(&hash) || pooled.contains(&s.hash) {
+				if let Some(c) = chain.commands.iter().find(same) {
+					let height = c.height.unwrap_or_default();
+					let deep = chain.tip.saturating_sub(height);
+					if deep >= depth {
+						journal.record(id, p, Entry::Included(height))?;
+						log(format!("{what}: included at height {height}"));
+					} else {
+						all = false;
+						log(format!(
+							"{what}: in block {height}, {deep} blocks deep (confirmed at {depth})"
+						));
+					}
+				} else if pooled.iter().any(|c| same(&c)) {
 					all = false;
 					log(format!("{what}: waiting in the node's pool"));
+				} else if nonce < account.nonce && included.contains(&nonce) {
+					journal.record(id, p, Entry::Included(0))?;
+					log(format!("{what}: included (checked in an explorer)"));
+				} else if nonce < account.nonce {
+					all = false;
+					log(format!(
+						"{what}: its nonce is used in a block, but not in the node's last \
+						 {BEST_CHAIN} blocks: look it up in an explorer; included, run payouts \
+						 confirm --included {nonce}; another transaction, payouts send --unpaid \
+						 {nonce}"
+					));
 				} else {
 					all = false;
 					log(format!(
-						"{what}: unknown to the node ({hash}): not in its pool nor its last \
-						 {BEST_CHAIN} blocks: resend it if an explorer does not show it"
+						"{what}: unknown to the node: payouts resend --nonces {nonce} submits it \
+						 again"
 					));
 				}
 			},
-			Some(Entry::Lost) => log(format!("{what}: lost, unpaid by this batch")),
+			Some(Entry::Lost) => {
+				all = false;
+				log(format!(
+					"{what}: lost: its delegator is unpaid by this batch (a new batch pays it)"
+				));
+			},
 			_ => {
 				all = false;
 				log(format!("{what}: not sent"));
@@ -995,11 +1251,12 @@ pub fn confirm(
 #[allow(clippy::indexing_slicing, clippy::arithmetic_side_effects)]
 mod tests {
 	use super::*;
-	use crate::graphql::{AccountState, Pooled};
+	use crate::graphql::{AccountState, BestChain, Command};
 
 	/// Two real keys (mina-signer's `genKeys`), for the checksum check.
 	const SENDER: &str = "B62qikFaJEhiXw1HE6YPHqJeMDfu8BgXaS1sVdcpqwdYxFYG2fug9ow";
 	const PAYEE: &str = "B62qkMHwdwanQkTDF5GsNLm5SeSw7NzKUaTpWuJDngz6tvrEXn9LhWP";
+	const MINA: Amount = 1_000_000_000;
 
 	#[test]
 	fn public_keys_are_checked_to_their_checksum() {
@@ -1012,22 +1269,48 @@ mod tests {
 		assert!(check_public_key("B62q0OIl").unwrap_err().contains("not base58"));
 	}
 
-	/// A daemon that takes payments in nonce order into its pool (hash `5Ju<nonce>`);
-	/// `lose_answer` makes it take one and then fail to answer (a connection cut after the node
-	/// acted); `other` marks nonces another transaction took.
+	/// A daemon that takes payments in nonce order into its pool (hash `5Ju<nonce>`) and moves
+	/// them into blocks with `include`; `lose_answer` makes it take one and not answer (a
+	/// connection cut after the node acted), `refuse` refuse one without taking it.
 	struct Fake {
 		next: u32,
+		committed: u32,
 		liquid: u128,
-		pool: Vec<(u32, String)>,
+		pool: Vec<Command>,
+		chain: BestChain,
 		lose_answer: Option<u32>,
+		refuse: Option<u32>,
 	}
 
 	impl Fake {
 		fn new(next: u32) -> Self {
-			Self { next, liquid: 10_000_000_000, pool: vec![], lose_answer: None }
+			Self {
+				next,
+				committed: next,
+				liquid: 100 * MINA,
+				pool: vec![],
+				chain: BestChain { tip: 1000, commands: vec![] },
+				lose_answer: None,
+				refuse: None,
+			}
 		}
 		fn taken(&self) -> Vec<u32> {
-			self.pool.iter().map(|(n, _)| *n).collect()
+			self.chain.commands.iter().chain(&self.pool).map(|c| c.nonce).collect()
+		}
+		/// Another transaction of the sender uses the next nonce, in a block.
+		fn other_transaction(&mut self) {
+			self.next += 1;
+			self.committed += 1;
+		}
+		/// The pool goes into a block, `deep` blocks below a new tip.
+		fn include(&mut self, deep: u64) {
+			let height = self.chain.tip + 1;
+			for mut c in self.pool.drain(..) {
+				c.height = Some(height);
+				self.chain.commands.push(c);
+				self.committed += 1;
+			}
+			self.chain.tip = height + deep;
 		}
 	}
 
@@ -1036,43 +1319,55 @@ mod tests {
 			Ok(Some(AccountState {
 				balance: self.liquid,
 				liquid: self.liquid,
+				nonce: self.committed,
 				inferred_nonce: self.next,
 			}))
 		}
 		fn send_payment(&mut self, payment: SendPayment<'_>) -> Result<String, String> {
-			let nonce: u32 = payment.input["nonce"].as_str().unwrap().parse().unwrap();
+			let field = |name: &str| payment.input[name].as_str().unwrap().to_string();
+			let nonce: u32 = field("nonce").parse().unwrap();
+			if self.refuse == Some(nonce) {
+				self.refuse = None;
+				return Err("Insufficient_replace_fee".into());
+			}
 			if nonce != self.next {
 				return Err(format!("Invalid_nonce: expected {}", self.next));
 			}
 			self.next += 1;
-			self.pool.push((nonce, format!("5Ju{nonce}")));
+			let amount: u128 = field("amount").parse().unwrap();
+			self.pool.push(Command {
+				hash: format!("5Ju{nonce}"),
+				nonce,
+				to: field("to"),
+				amount,
+				spends: amount + 10_000_000,
+				height: None,
+			});
 			if self.lose_answer == Some(nonce) {
 				return Err("connection reset".into());
 			}
 			Ok(format!("5Ju{nonce}"))
 		}
-		fn pooled(&mut self, _: &str) -> Result<Vec<Pooled>, String> {
-			Ok(self
-				.pool
-				.iter()
-				.map(|(_, hash)| Pooled { hash: hash.clone(), spends: 1_010_000_000 })
-				.collect())
+		fn pooled(&mut self, _: &str) -> Result<Vec<Command>, String> {
+			Ok(self.pool.clone())
 		}
-		fn best_chain(&mut self) -> Result<BTreeMap<String, u64>, String> {
-			Ok(BTreeMap::new())
+		fn best_chain(&mut self, _: &str) -> Result<BestChain, String> {
+			Ok(self.chain.clone())
 		}
 	}
 
-	/// `count` payments of 1 MINA with a fee of 0.01 from nonce `first`, each to a payee of
-	/// its own (`PAYEE<i>`: the fake daemon does not check keys), signatures made up.
-	fn signed(count: u32, first: u32) -> SignedBatch {
-		let payments: Vec<Payment> = (0..count)
-			.map(|i| Payment {
+	/// Payments of 1 MINA (fee 0.01) from nonce `first`, to `payees` (keys `PAYEE<i>`: the fake
+	/// daemon does not check keys), signatures made up.
+	fn signed(payees: &[u32], first: u32) -> SignedBatch {
+		let payments: Vec<Payment> = payees
+			.iter()
+			.enumerate()
+			.map(|(n, i)| Payment {
 				to: format!("{PAYEE}{i}"),
 				from: SENDER.into(),
 				fee: "10000000".into(),
-				amount: "1000000000".into(),
-				nonce: (first + i).to_string(),
+				amount: MINA.to_string(),
+				nonce: (first + n as u32).to_string(),
 				memo: format!("payee {i}"),
 				valid_until: u32::MAX.to_string(),
 				for_account: None,
@@ -1086,68 +1381,83 @@ mod tests {
 				hash: format!("5Ju{}", p.nonce),
 			})
 			.collect();
+		let count = payees.len() as u128;
 		let batch = Batch {
 			format: BATCH_FORMAT.into(),
 			network: "testnet".into(),
 			plan_hash: "0xplan".into(),
 			from: SENDER.into(),
-			count,
-			amount: (u128::from(count) * 1_000_000_000).to_string(),
-			fees: (u128::from(count) * 10_000_000).to_string(),
-			needed: (u128::from(count) * 1_010_000_000).to_string(),
+			count: payees.len() as u32,
+			amount: (count * MINA).to_string(),
+			fees: (count * 10_000_000).to_string(),
+			needed: (count * 1_010_000_000).to_string(),
 			payments,
 			excluded: vec![],
+			journal: String::new(),
 		};
 		let batch_hash = batch.hash();
 		SignedBatch { format: SIGNED_FORMAT.into(), batch, batch_hash, signatures }
 	}
 
-	fn journal_path(name: &str) -> PathBuf {
+	/// A fresh journal for the plan (payees 0 to 9 owed 1 MINA each) with `batches` registered.
+	fn journal(name: &str, batches: &[&SignedBatch]) -> PathBuf {
 		let path = std::env::temp_dir()
 			.join(format!("staking-service-journal-{name}-{}", std::process::id()));
 		let _ = std::fs::remove_file(&path);
+		let owed = (0..10).map(|i| (format!("{PAYEE}{i}"), MINA)).collect();
+		let mut j = Journal::create_or_open(&path, "0xplan", &owed).unwrap();
+		for b in batches {
+			j.register(&b.batch_hash).unwrap();
+		}
 		path
 	}
 
 	fn run(batch: &SignedBatch, daemon: &mut Fake, path: &Path) -> Result<SendReport, String> {
+		run_with(batch, daemon, path, &Verdicts::default())
+	}
+
+	fn run_with(
+		batch: &SignedBatch,
+		daemon: &mut Fake,
+		path: &Path,
+		verdicts: &Verdicts,
+	) -> Result<SendReport, String> {
 		let mut journal = Journal::open(path, "0xplan")?;
-		send(batch, daemon, &mut journal, &Verdicts::default(), &mut |_| {})
+		send(batch, daemon, &mut journal, verdicts, &mut |_| {})
+	}
+
+	fn report(sent: u32, delivered: u32, already: u32, lost: u32) -> SendReport {
+		SendReport { sent, delivered, already, lost }
 	}
 
 	#[test]
-	fn an_answer_lost_after_the_node_took_a_payment_is_found_in_its_pool() {
-		let batch = signed(5, 40);
-		let path = journal_path("lost");
+	fn an_answer_lost_after_the_node_took_a_payment_is_found_at_the_node() {
+		let batch = signed(&[0, 1, 2, 3, 4], 40);
+		let path = journal("lost", &[&batch]);
 		let mut daemon = Fake { lose_answer: Some(42), ..Fake::new(40) };
-		let report = run(&batch, &mut daemon, &path).unwrap();
-		assert_eq!(report, SendReport { sent: 4, delivered: 1, already: 0, lost: 0 });
+		assert_eq!(run(&batch, &mut daemon, &path).unwrap(), report(4, 1, 0, 0));
 		assert_eq!(daemon.taken(), vec![40, 41, 42, 43, 44]);
 		// Again, from the journal on disk: nothing is sent twice.
-		let report = run(&batch, &mut daemon, &path).unwrap();
-		assert_eq!(report, SendReport { sent: 0, delivered: 0, already: 5, lost: 0 });
+		assert_eq!(run(&batch, &mut daemon, &path).unwrap(), report(0, 0, 5, 0));
 		assert_eq!(daemon.taken().len(), 5);
 		std::fs::remove_file(&path).unwrap();
 	}
 
 	#[test]
 	fn a_crash_between_sending_and_the_answer_resends_only_what_the_node_lacks() {
-		let batch = signed(3, 0);
-		let path = journal_path("crash");
+		let batch = signed(&[0, 1, 2], 0);
+		let path = journal("crash", &[&batch]);
 		// A run that wrote `sending` for nonce 0 and died before the request left, and a line
 		// torn by the crash.
-		std::fs::write(
-			&path,
-			format!(
-				"{{\"journal\":\"{JOURNAL_FORMAT}\",\"plan_hash\":\"0xplan\"}}\n\
-				 {{\"batch\":\"{0}\",\"nonce\":0,\"event\":\"sending\",\"to\":\"{PAYEE}0\",\"amount\":\"1000000000\"}}\n\
-				 {{\"batch\":\"{0}\",\"nonce\":0,\"ev",
-				batch.batch_hash
-			),
-		)
-		.unwrap();
+		let mut text = std::fs::read_to_string(&path).unwrap();
+		text.push_str(&format!(
+			"{{\"batch\":\"{0}\",\"nonce\":0,\"event\":\"sending\",\"to\":\"{PAYEE}0\",\"amount\":\"{MINA}\"}}\n\
+			 {{\"batch\":\"{0}\",\"nonce\":0,\"ev",
+			batch.batch_hash
+		));
+		std::fs::write(&path, text).unwrap();
 		let mut daemon = Fake::new(0);
-		let report = run(&batch, &mut daemon, &path).unwrap();
-		assert_eq!(report, SendReport { sent: 3, delivered: 0, already: 0, lost: 0 });
+		assert_eq!(run(&batch, &mut daemon, &path).unwrap(), report(3, 0, 0, 0));
 		assert_eq!(daemon.taken(), vec![0, 1, 2]);
 		let text = std::fs::read_to_string(&path).unwrap();
 		assert!(text.ends_with("\"event\":\"sent\",\"hash\":\"5Ju2\",\"nonce\":2}\n"), "{text}");
@@ -1157,15 +1467,16 @@ mod tests {
 
 	/// The attack the nonce check alone would miss: `sending` journaled, the process killed
 	/// before the request left, and another transaction of the sender takes that nonce. The
-	/// node's next nonce has moved on, but it does not have this payment: not "delivered".
+	/// node's nonce has moved on, but it does not have this payment: not "delivered".
 	#[test]
 	fn a_nonce_taken_by_another_transaction_is_not_taken_for_the_payment() {
-		let batch = signed(3, 0);
-		let path = journal_path("stolen");
-		let mut journal = Journal::open(&path, "0xplan").unwrap();
-		journal.record(&batch.batch_hash, &batch.batch.payments[0], Entry::Sending).unwrap();
-		drop(journal);
-		let mut daemon = Fake::new(1);
+		let batch = signed(&[0, 1, 2], 0);
+		let path = journal("stolen", &[&batch]);
+		let mut j = Journal::open(&path, "0xplan").unwrap();
+		j.record(&batch.batch_hash, &batch.batch.payments[0], Entry::Sending).unwrap();
+		drop(j);
+		let mut daemon = Fake::new(0);
+		daemon.other_transaction();
 		let e = run(&batch, &mut daemon, &path).unwrap_err();
 		assert!(
 			e.contains("its nonce is used, but neither the node's pool nor its last 290"),
@@ -1173,46 +1484,91 @@ mod tests {
 		);
 		assert!(e.contains("--unpaid 0"), "{e}");
 		assert!(daemon.taken().is_empty());
-		// The operator checked: not included. The rest is sent, payee 0 is left unpaid.
-		let mut journal = Journal::open(&path, "0xplan").unwrap();
+		// A verdict on a nonce not used in a block, or of another batch, is refused.
+		let e =
+			run_with(&batch, &mut daemon, &path, &Verdicts { unpaid: vec![1], delivered: vec![] })
+				.unwrap_err();
+		assert!(e.contains("only for a payment sent or in flight"), "{e}");
+		let e =
+			run_with(&batch, &mut daemon, &path, &Verdicts { unpaid: vec![7], delivered: vec![] })
+				.unwrap_err();
+		assert!(e.contains("no payment of this batch"), "{e}");
+		// The operator checked: not included. The rest is sent; a repeated verdict is fine.
 		let verdicts = Verdicts { delivered: vec![], unpaid: vec![0] };
-		let report = send(&batch, &mut daemon, &mut journal, &verdicts, &mut |_| {}).unwrap();
-		assert_eq!(report, SendReport { sent: 2, delivered: 0, already: 0, lost: 1 });
+		assert_eq!(run_with(&batch, &mut daemon, &path, &verdicts).unwrap(), report(2, 0, 0, 1));
+		assert_eq!(run_with(&batch, &mut daemon, &path, &verdicts).unwrap(), report(0, 0, 2, 1));
 		assert_eq!(daemon.taken(), vec![1, 2]);
-		// A new batch of the plan leaves out the paid and includes payee 0 again.
-		let (paid, unresolved) = journal.paid_and_unresolved();
-		assert!(unresolved.is_empty());
-		let mut paid: Vec<String> = paid.into_iter().map(|(_, to)| to).collect();
-		paid.sort();
-		assert_eq!(paid, [format!("{PAYEE}1"), format!("{PAYEE}2")]);
+		// What a new batch of the plan leaves out: payees 1 and 2, delivered; payee 0 is owed.
+		let (delivered, in_flight) = Journal::open(&path, "0xplan").unwrap().delivered();
+		assert!(in_flight.is_empty());
+		assert_eq!(
+			delivered.keys().cloned().collect::<Vec<_>>(),
+			[format!("{PAYEE}1"), format!("{PAYEE}2")]
+		);
+		std::fs::remove_file(&path).unwrap();
+	}
+
+	/// However the batches are made (again, redirected, split otherwise), no delegator is paid
+	/// more than its payout: the journal holds every payout and every payment.
+	#[test]
+	fn no_batch_pays_a_delegator_more_than_its_payout() {
+		let first = signed(&[0, 1], 0);
+		let again = signed(&[1, 2], 2);
+		// Payee 1's payout redirected to another key this time.
+		let mut redirected = signed(&[1], 4);
+		redirected.batch.payments[0].to = format!("{PAYEE}9R");
+		redirected.batch.payments[0].for_account = Some(format!("{PAYEE}1"));
+		redirected.batch_hash = redirected.batch.hash();
+		let path = journal("twice", &[&first, &again, &redirected]);
+		let mut daemon = Fake::new(0);
+		run(&first, &mut daemon, &path).unwrap();
+		let e = run(&again, &mut daemon, &path).unwrap_err();
+		assert!(
+			e.contains(&format!(
+				"{PAYEE}1's payout is 1 MINA; the plan's batches would pay it 2 MINA"
+			)),
+			"{e}"
+		);
+		assert!(e.contains("nothing sent"), "{e}");
+		daemon.next = 4;
+		let e = run(&redirected, &mut daemon, &path).unwrap_err();
+		assert!(e.contains(&format!("{PAYEE}1's payout is 1 MINA")), "{e}");
+		assert_eq!(daemon.taken(), vec![0, 1]);
+		// A batch the journal does not know is refused.
+		let unknown = signed(&[3], 2);
+		let e = run(&unknown, &mut daemon, &path).unwrap_err();
+		assert!(e.contains("does not know batch"), "{e}");
 		std::fs::remove_file(&path).unwrap();
 	}
 
 	#[test]
-	fn a_second_batch_of_the_plan_cannot_pay_a_payee_twice() {
-		let first = signed(2, 0);
-		let path = journal_path("twice");
-		let mut daemon = Fake::new(0);
-		run(&first, &mut daemon, &path).unwrap();
-		// The same payees at new nonces (re-batched without the journal).
-		let second = signed(2, 2);
-		let e = run(&second, &mut daemon, &path).unwrap_err();
-		assert!(e.contains("already sent it (its nonce 0)"), "{e}");
-		assert!(e.contains("Nothing sent"), "{e}");
-		assert_eq!(daemon.taken(), vec![0, 1]);
+	fn a_refused_payment_is_recorded_not_delivered_and_sent_again_later() {
+		let batch = signed(&[0, 1], 5);
+		let path = journal("refused", &[&batch]);
+		let mut daemon = Fake { refuse: Some(6), ..Fake::new(5) };
+		let e = run(&batch, &mut daemon, &path).unwrap_err();
+		assert!(e.contains("the node refused it: Insufficient_replace_fee"), "{e}");
+		assert_eq!(
+			Journal::open(&path, "0xplan").unwrap().entry(&batch.batch_hash, 6),
+			Some(&Entry::Refused)
+		);
+		// Not in flight: a new batch could pay it; this one, run again, sends it.
+		assert!(Journal::open(&path, "0xplan").unwrap().delivered().1.is_empty());
+		assert_eq!(run(&batch, &mut daemon, &path).unwrap(), report(1, 0, 1, 0));
+		assert_eq!(daemon.taken(), vec![5, 6]);
 		std::fs::remove_file(&path).unwrap();
 	}
 
 	#[test]
 	fn refuses_before_sending_anything() {
-		let batch = signed(3, 7);
-		let path = journal_path("refuse");
+		let batch = signed(&[0, 1, 2], 7);
+		let path = journal("refuse", &[&batch]);
 		// Funds short: 3.03 MINA needed, 3 MINA liquid.
-		let mut daemon = Fake { liquid: 3_000_000_000, ..Fake::new(7) };
+		let mut daemon = Fake { liquid: 3 * MINA, ..Fake::new(7) };
 		let e = run(&batch, &mut daemon, &path).unwrap_err();
 		assert!(e.contains("need 3.03 MINA: nothing sent"), "{e}");
 		// The sender's nonce already past the batch's first (another transaction).
-		daemon.liquid = 10_000_000_000;
+		daemon.liquid = 10 * MINA;
 		daemon.next = 8;
 		let e = run(&batch, &mut daemon, &path).unwrap_err();
 		assert!(e.contains("nonce 7 is already used by another transaction"), "{e}");
@@ -1223,23 +1579,38 @@ mod tests {
 		assert!(daemon.taken().is_empty());
 		// Funds: what the sender's pooled transactions will take is not available.
 		daemon.next = 7;
-		daemon.liquid = 4_000_000_000;
-		daemon.pool.push((6, "5Juother".into()));
+		daemon.liquid = 4 * MINA;
+		daemon.pool.push(Command {
+			hash: "5Juother".into(),
+			nonce: 6,
+			to: "B62qX".into(),
+			amount: MINA,
+			spends: 1_010_000_000,
+			height: None,
+		});
 		let e = run(&batch, &mut daemon, &path).unwrap_err();
 		assert!(e.contains("can spend 2.99 MINA (after its 1.01 MINA"), "{e}");
-		// The journal of another plan; a second holder of the lock.
+		// The journal of another plan; a second holder of the lock; no journal at all.
 		let e = Journal::open(&path, "0xother").unwrap_err();
 		assert!(e.contains("not of this one"), "{e}");
 		let _held = Journal::open(&path, "0xplan").unwrap();
 		let e = Journal::open(&path, "0xplan").unwrap_err();
 		assert!(e.contains("another payouts command is using this journal"), "{e}");
+		let e = Journal::open(&path.with_extension("missing"), "0xplan").unwrap_err();
+		assert!(e.contains("no such journal"), "{e}");
+		// A file that is not a journal is refused untouched.
+		let other = path.with_extension("json");
+		std::fs::write(&other, "{\"batch\": {}}").unwrap();
+		assert!(Journal::open(&other, "0xplan").unwrap_err().contains("not a payment journal"));
+		assert_eq!(std::fs::read_to_string(&other).unwrap(), "{\"batch\": {}}");
+		std::fs::remove_file(&other).unwrap();
 		std::fs::remove_file(&path).unwrap();
 	}
 
 	#[test]
 	fn a_node_that_lost_sent_payments_is_told_to_take_them_again() {
-		let batch = signed(4, 0);
-		let path = journal_path("forgot");
+		let batch = signed(&[0, 1, 2, 3], 0);
+		let path = journal("forgot", &[&batch]);
 		let mut daemon = Fake::new(0);
 		run(&batch, &mut daemon, &path).unwrap();
 		// Restarted: its pool is empty, its next nonce back to 0.
@@ -1247,26 +1618,58 @@ mod tests {
 		daemon.next = 0;
 		let e = run(&batch, &mut daemon, &path).unwrap_err();
 		assert!(e.contains("payouts resend --nonces 0-3"), "{e}");
-		let mut journal = Journal::open(&path, "0xplan").unwrap();
-		let n = resend(&batch, &mut daemon, &mut journal, (0, 3), &mut |_| {}).unwrap();
-		assert_eq!(n, 4);
+		let mut j = Journal::open(&path, "0xplan").unwrap();
+		assert_eq!(resend(&batch, &mut daemon, &mut j, (0, 3), &mut |_| {}).unwrap(), 4);
 		assert_eq!(daemon.taken(), vec![0, 1, 2, 3]);
-		// Not sent before: resend refuses the whole range.
-		let other = signed(1, 9);
-		let e = resend(&other, &mut daemon, &mut journal, (9, 9), &mut |_| {}).unwrap_err();
-		assert!(e.contains("nonce 9 was never sent"), "{e}");
+		// Lost again, and another transaction took nonce 0 meanwhile: resend says so.
+		daemon.pool.clear();
+		daemon.next = 0;
+		daemon.other_transaction();
+		let e = resend(&batch, &mut daemon, &mut j, (0, 3), &mut |_| {}).unwrap_err();
+		assert!(e.contains("first nonce 0"), "{e}");
+		drop(j);
+		// The operator records it unpaid: a delivered payment not at the node, nonce used.
+		let verdicts = Verdicts { delivered: vec![], unpaid: vec![0] };
+		assert_eq!(run_with(&batch, &mut daemon, &path, &verdicts).unwrap(), report(0, 0, 3, 1));
+		std::fs::remove_file(&path).unwrap();
+	}
+
+	#[test]
+	fn confirm_waits_for_depth_and_never_passes_a_lost_payment() {
+		let batch = signed(&[0, 1], 0);
+		let path = journal("confirm", &[&batch]);
+		let mut daemon = Fake::new(0);
+		run(&batch, &mut daemon, &path).unwrap();
+		let mut j = Journal::open(&path, "0xplan").unwrap();
+		// In the pool, then in a block 10 deep: not yet; 290 deep: included.
+		assert!(!confirm(&batch, &mut daemon, &mut j, 290, &[], &mut |_| {}).unwrap());
+		daemon.include(10);
+		assert!(!confirm(&batch, &mut daemon, &mut j, 290, &[], &mut |_| {}).unwrap());
+		daemon.chain.tip += 280;
+		assert!(confirm(&batch, &mut daemon, &mut j, 290, &[], &mut |_| {}).unwrap());
+		assert_eq!(j.entry(&batch.batch_hash, 0), Some(&Entry::Included(1001)));
+		// A batch with a lost payment is never confirmed.
+		let other = signed(&[2, 3], 2);
+		j.register(&other.batch_hash).unwrap();
+		drop(j);
+		daemon.other_transaction();
+		let mut j = Journal::open(&path, "0xplan").unwrap();
+		j.record(&other.batch_hash, &other.batch.payments[0], Entry::Lost).unwrap();
+		let mut lines = Vec::new();
+		assert!(!confirm(&other, &mut daemon, &mut j, 290, &[], &mut |l| lines.push(l)).unwrap());
+		assert!(lines[0].contains("lost: its delegator is unpaid"), "{lines:?}");
 		std::fs::remove_file(&path).unwrap();
 	}
 
 	#[test]
 	fn a_changed_batch_is_refused() {
-		let mut batch = signed(2, 0);
+		let mut batch = signed(&[0, 1], 0);
 		batch.batch.payments[1].amount = "2000000000".into();
 		assert!(check_signed(&batch).unwrap_err().contains("changed after it was made"));
-		let mut batch = signed(2, 0);
+		let mut batch = signed(&[0, 1], 0);
 		batch.signatures.swap(0, 1);
 		assert!(check_signed(&batch).unwrap_err().contains("listed at nonce"));
-		let mut batch = signed(2, 0);
+		let mut batch = signed(&[0, 1], 0);
 		batch.signatures.pop();
 		assert!(check_signed(&batch).unwrap_err().contains("1 signatures for 2 payments"));
 	}

@@ -574,6 +574,51 @@ fn per_block_rounding_pays_what_the_public_tool_paid_in_epoch_34() {
 		.map(|f| expected["calculators"][f]["total"].as_u64().unwrap())
 		.collect();
 	assert_eq!(totals, [8_104_391_825_179, 8_099_757_012_288, 8_104_330_704_375]);
+	// As an epoch of a multi-epoch plan, with its ledger's hash: the same payouts; with another
+	// ledger's hash, refused.
+	let epoch_plan = |hash: &str| {
+		let ledger = format!("34={}@{hash}", at("ledger.json"));
+		run(&[
+			"payouts",
+			"plan",
+			"--epoch-ledger",
+			&ledger,
+			"--delegate",
+			pool,
+			"--blocks",
+			&at("blocks.json"),
+			"--tip-height",
+			"491700",
+			"--fork-start-slot",
+			"564480",
+			"--commission",
+			"5%",
+			"--share-class",
+			&foundation,
+			"--share-class",
+			&o1labs,
+			"--rounding",
+			"per-block",
+			"--fees",
+			"common",
+			"--out",
+			&format!("{d}/epochs.json"),
+			"--csv",
+			&format!("{d}/epochs.csv"),
+			"--carry-out",
+			&format!("{d}/epochs-carry.json"),
+		])
+	};
+	let out = epoch_plan("jwjmGqiXosGg6Yo9Nz3EnDh9v8iHdbtgAS5KWVyrGAp7cnzavX8");
+	assert!(out.status.success(), "{}", stderr(&out));
+	let single: serde_json::Value =
+		serde_json::from_slice(&fs::read(format!("{d}/plan-common.json")).unwrap()).unwrap();
+	let multi: serde_json::Value =
+		serde_json::from_slice(&fs::read(format!("{d}/epochs.json")).unwrap()).unwrap();
+	assert_eq!(single["plan"]["lines"], multi["plan"]["lines"]);
+	let out = epoch_plan("jxOTHERLEDGER");
+	assert!(!out.status.success());
+	assert!(stderr(&out).contains("not the jxOTHERLEDGER given for its epoch"), "{}", stderr(&out));
 	fs::remove_dir_all(&dir).unwrap();
 }
 
@@ -716,6 +761,13 @@ fn a_plan_over_two_epochs_pays_each_block_from_its_own_ledger() {
 	let (ok, err, _) =
 		plan(&["--epoch-ledger", &zero, "--epoch-ledger", &one, "--epoch-ledger", &two], "extra");
 	assert!(!ok && err.contains("--epoch-ledger 2: no block of epoch 2"), "{err}");
+	// A ledger hash per epoch: the tool's blocks name none, so it cannot be checked.
+	let hashed = format!("1={epoch1}@jxHASH");
+	let (ok, err, _) = plan(&["--epoch-ledger", &zero, "--epoch-ledger", &hashed], "hashed");
+	assert!(
+		!ok && err.contains("block 7300 names no staking ledger: @jxHASH cannot be checked"),
+		"{err}"
+	);
 	// One ledger for both epochs is what --ledger means: it is refused together with these.
 	let (ok, err, _) =
 		plan(&["--ledger", &fixture("ledger.json"), "--epoch-ledger", &zero], "mixed");
