@@ -19,9 +19,15 @@
 import { createServer } from 'node:http';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
+import blake from 'blakejs';
 import Client from 'mina-signer';
 
 export { Client };
+
+/** A batch's hash as staking-service and sign.mjs compute it (blake2b-256 of its JSON). */
+export function batchHash(batch) {
+  return `0x${blake.blake2bHex(JSON.stringify(batch), null, 32)}`;
+}
 
 /**
  * Start the stand-in on 127.0.0.1 (port 0: a free one). `accounts` maps keys to

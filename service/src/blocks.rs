@@ -275,8 +275,16 @@ fn parse_tool(
 				return Err(InputError::new(format!("{name}: block #{i}"), "not a JSON object"));
 			};
 			for key in row.keys() {
-				if !["height", "slot", "state_hash", "coinbase", "fees", "staking_ledger_hash"]
-					.contains(&key.as_str())
+				if ![
+					"height",
+					"slot",
+					"state_hash",
+					"coinbase",
+					"fees",
+					"staking_ledger_hash",
+					"winner",
+				]
+				.contains(&key.as_str())
 				{
 					return Err(InputError::new(
 						format!("{name}: block #{i}"),
@@ -789,6 +797,21 @@ mod tests {
 		assert_eq!(won.net_fees(), Some(6_000_000));
 		assert_eq!(won.reward(), 720 * NANO + 6_000_000);
 		assert!(err(r#"{"errors": [{"message": "boom"}]}"#).contains("reports errors"));
+	}
+
+	#[test]
+	fn the_tools_json_may_name_the_winner() {
+		let blocks = parse(
+			"b",
+			br#"{"unit": "MINA", "blocks": [{"height": 1, "slot": 2, "state_hash": "h",
+			     "coinbase": "1440", "winner": "B62qW"}]}"#,
+			BlocksFormat::Tool,
+			9,
+			"MINA",
+		)
+		.unwrap();
+		assert_eq!(blocks[0].winner.as_deref(), Some("B62qW"));
+		assert_eq!(blocks[0].won_block().winner.as_deref(), Some("B62qW"));
 	}
 
 	#[test]

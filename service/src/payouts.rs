@@ -1221,7 +1221,7 @@ mod tests {
 		assert_eq!(a.share_class, None);
 		assert_eq!(common.lines[1].share_class.as_deref(), Some("foundation"));
 		assert_eq!(common.totals.dust, "0");
-		// A negative share is refused, naming the delegator.
+		// A negative share: A is paid nothing, the operator bears the rest.
 		let negative = plan(
 			&ledger(1_000_000_000, 99_999_000_000_000),
 			"POOL",

@@ -226,7 +226,7 @@ fn odds_for_every_delegator_of_a_ledger() {
 	let rows = v["accounts"].as_array().unwrap();
 	assert_eq!(rows.len(), 6);
 	assert_eq!(rows[5]["stake"], "12010.5");
-	// alpha = 12010.5 / 17010.500000009; 1 - 0.25^alpha = 0.6245...
+	// alpha = 12010.5 / 17010.500000009; 1 - 0.25^alpha = 0.62424...
 	let alpha = 12010.5f64 / 17010.500000009;
 	let expected = 1.0 - 0.25f64.powf(alpha);
 	assert!((rows[5]["per_slot"].as_f64().unwrap() - expected).abs() < 1e-12);
@@ -627,7 +627,7 @@ fn per_block_rounding_pays_what_the_public_tool_paid_in_epoch_34() {
 /// stake bonus of 720 MINA per block for the others). With `--supercharge-base 720 --fees
 /// common --rounding per-block` (the coinbase's 720 to all, the fees and the bonus to ordinary
 /// delegators, each floored apart per block: its `isolateSuperCharge` rule), every payout agrees
-/// to the nanomina (tests/fixtures/mina-epoch-34/README.md).
+/// to the nanomina (tests/fixtures/mina-epoch-71/README.md).
 #[test]
 fn the_unlocked_stake_bonus_pays_what_the_public_tool_paid_in_epoch_71() {
 	let dir = workdir("epoch-71");

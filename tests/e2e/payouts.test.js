@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { Client, startStandin } from '../../service/signer/standin.mjs';
+import { batchHash, Client, startStandin } from '../../service/signer/standin.mjs';
 
 const targetDir = process.env.CARGO_TARGET_DIR ?? `${process.env.HOME}/.cache/stake-suite/target`;
 const SERVICE = process.env.STAKING_SERVICE ?? `${targetDir}/debug/staking-service`;
@@ -364,6 +364,17 @@ describe('paying a Mina payout plan through the daemon\'s GraphQL API (stand-in)
         '--out', join(scenario, 'swapped.signed.json')], { MINA_PRIVATE_KEY: pool.privateKey });
       assert.notEqual(swapped.code, 0);
       assert.match(swapped.stderr, /it was edited/);
+      // The same with the hash in the file redone: not the batch the operator reviewed.
+      file.batch_hash = batchHash(file.batch);
+      assert.notEqual(file.batch_hash, hash);
+      writeFileSync(join(scenario, 'swapped.json'), JSON.stringify(file));
+      const redone = await run('node', [SIGN, '--batch', join(scenario, 'swapped.json'), '--expect-hash', hash,
+        '--out', join(scenario, 'swapped.signed.json')], { MINA_PRIVATE_KEY: pool.privateKey });
+      assert.notEqual(redone.code, 0);
+      assert.match(redone.stderr, new RegExp(`is batch ${file.batch_hash}, not the ${hash} you expect: not signed`));
+      // The hash sign.mjs computes is the one staking-service recorded for the real batch.
+      const real = JSON.parse(readFileSync(batch, 'utf8'));
+      assert.equal(batchHash(real.batch), hash);
       // And an existing signed batch is never overwritten.
       const over = await run('node', [SIGN, '--batch', batch, '--expect-hash', hash, '--out', signed], { MINA_PRIVATE_KEY: pool.privateKey });
       assert.notEqual(over.code, 0);
