@@ -848,30 +848,34 @@ pub fn plan_epochs(
 		burned_total = burned_total.checked_add(epoch.burned_total).ok_or(PlanError::Overflow)?;
 		borne_total = borne_total.checked_add(epoch.borne_total).ok_or(PlanError::Overflow)?;
 		plan_blocks.extend(epoch.plan_blocks);
-		all.extend(epoch.rows);
+		if all.is_empty() {
+			all = epoch.rows;
+		} else {
+			all.extend(epoch.rows);
+		}
 	}
 	plan_blocks.sort_by(|a, b| (a.height, &a.state_hash).cmp(&(b.height, &b.state_hash)));
-	// One row per delegator, its epochs added up (one epoch: already sorted, nothing merged).
-	all.sort_by(|a, b| a.0.cmp(b.0));
-	let mut delegators: Vec<(&str, Amount, Amount, Amount)> = Vec::with_capacity(all.len());
-	for row in all {
-		match delegators.last_mut() {
-			Some(last) if last.0 == row.0 => {
-				last.1 = last.1.checked_add(row.1).ok_or(PlanError::Overflow)?;
-				last.2 = last.2.checked_add(row.2).ok_or(PlanError::Overflow)?;
-				last.3 = last.3.checked_add(row.3).ok_or(PlanError::Overflow)?;
-			},
-			_ => delegators.push(row),
+	// One row per delegator, its epochs added up (one epoch: already sorted, nothing merged),
+	// in place: a plan of 250,000 delegators holds no second copy.
+	let mut rows = all;
+	rows.sort_by(|a, b| a.0.cmp(b.0));
+	rows.dedup_by(|later, kept| {
+		if later.0 != kept.0 {
+			return false;
 		}
-	}
-	// Lines for every delegator and every account with something carried in, by pk: merge
-	// the two sorted lists.
-	let mut rows = delegators.clone();
-	for pk in carry_in.keys() {
-		if delegators.binary_search_by(|row| row.0.cmp(pk.as_str())).is_err() {
-			rows.push((pk.as_str(), 0, 0, 0));
-		}
-	}
+		// Sums of u64 amounts over a few epochs: far inside u128.
+		kept.1 = kept.1.saturating_add(later.1);
+		kept.2 = kept.2.saturating_add(later.2);
+		kept.3 = kept.3.saturating_add(later.3);
+		true
+	});
+	// Lines for every delegator and every account with something carried in, by pk.
+	let carried_only: Vec<(&str, Amount, Amount, Amount)> = carry_in
+		.keys()
+		.filter(|pk| rows.binary_search_by(|row| row.0.cmp(pk.as_str())).is_err())
+		.map(|pk| (pk.as_str(), 0, 0, 0))
+		.collect();
+	rows.extend(carried_only);
 	rows.sort_by(|a, b| a.0.cmp(b.0));
 	// Each line on its own (formatting eight amounts per line is most of this), in parallel;
 	// the totals are summed afterwards in order.
