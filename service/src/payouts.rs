@@ -1057,6 +1057,25 @@ mod tests {
 		assert_eq!(file.plan.lines[0].payout, "0.000000007");
 	}
 
+	/// A Mina ledger of untimed accounts, each delegating its balance to `POOL`.
+	fn pool_ledger(accounts: &[(&str, u128)]) -> Ledger {
+		Ledger {
+			source: Source::Mina,
+			decimals: 9,
+			accounts: accounts
+				.iter()
+				.map(|(pk, balance)| Account {
+					pk: (*pk).into(),
+					balance: *balance,
+					delegate: Some("POOL".into()),
+					stakes: vec![],
+					timing: None,
+					schedules: vec![],
+				})
+				.collect(),
+		}
+	}
+
 	/// The fixture's delegators (tests/fixtures/README.md) with both roundings. Worked out by
 	/// hand in integers: S = 12,010.5 MINA, blocks of 1,440.3 and 720 MINA.
 	/// - A (0%): per plan floor(2,160.3e9 * 1000 / 12010.5) = 179,867,615,836; per block
@@ -1069,25 +1088,13 @@ mod tests {
 	///   commission is 26,980,142,376.
 	#[test]
 	fn per_block_rounding_floors_each_block_with_the_commission_inside() {
-		let account = |pk: &str, balance: u128| Account {
-			pk: pk.into(),
-			balance,
-			delegate: Some("POOL".into()),
-			stakes: vec![],
-			timing: None,
-			schedules: vec![],
-		};
-		let ledger = Ledger {
-			source: Source::Mina,
-			decimals: 9,
-			accounts: vec![
-				account("A", 1_000_000_000_000),
-				account("B", 3_000_000_000_000),
-				account("C", 6_000_500_000_000),
-				account("E", 2_000_000_000_000),
-				account("POOL", 10_000_000_000),
-			],
-		};
+		let ledger = pool_ledger(&[
+			("A", 1_000_000_000_000),
+			("B", 3_000_000_000_000),
+			("C", 6_000_500_000_000),
+			("E", 2_000_000_000_000),
+			("POOL", 10_000_000_000),
+		]);
 		let blocks = [
 			WonBlock {
 				height: 10,
@@ -1153,19 +1160,7 @@ mod tests {
 	/// -500,000,000; A is paid nothing and the operator bears 492,800,000.
 	#[test]
 	fn fee_policies_share_the_coinbase_and_the_fees_as_worked_out_by_hand() {
-		let account = |pk: &str, balance: u128| Account {
-			pk: pk.into(),
-			balance,
-			delegate: Some("POOL".into()),
-			stakes: vec![],
-			timing: None,
-			schedules: vec![],
-		};
-		let ledger = |a: u128, f: u128| Ledger {
-			source: Source::Mina,
-			decimals: 9,
-			accounts: vec![account("A", a), account("F", f)],
-		};
+		let ledger = |a: u128, f: u128| pool_ledger(&[("A", a), ("F", f)]);
 		let block = |snark_fees: u128| WonBlock {
 			height: 1,
 			slot: 1,
@@ -1260,19 +1255,7 @@ mod tests {
 	/// 2,739.6 + 140.4 = 2,880, everything the blocks paid.
 	#[test]
 	fn a_bonus_won_by_a_burning_class_is_burned_and_classes_get_no_bonus() {
-		let account = |pk: &str, balance: u128| Account {
-			pk: pk.into(),
-			balance,
-			delegate: Some("POOL".into()),
-			stakes: vec![],
-			timing: None,
-			schedules: vec![],
-		};
-		let ledger = Ledger {
-			source: Source::Mina,
-			decimals: 9,
-			accounts: vec![account("A", 1_000_000_000_000), account("F", 3_000_000_000_000)],
-		};
+		let ledger = pool_ledger(&[("A", 1_000_000_000_000), ("F", 3_000_000_000_000)]);
 		let block = |height: u64, winner: Option<&str>| WonBlock {
 			height,
 			slot: height,
