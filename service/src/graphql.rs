@@ -73,12 +73,30 @@ pub struct SendPayment<'a> {
 	pub signature: &'a Value,
 }
 
+/// Why `sendPayment` gave no hash.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SendError {
+	/// The node answered, and refused the payment (its GraphQL errors).
+	Refused(String),
+	/// No answer, or not one that says what the node did (a connection lost, a timeout, an
+	/// HTTP error, an answer that is not GraphQL): the node may have taken the payment.
+	Unknown(String),
+}
+
+impl core::fmt::Display for SendError {
+	fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+		match self {
+			Self::Refused(e) | Self::Unknown(e) => f.write_str(e),
+		}
+	}
+}
+
 /// What the payment commands need of a daemon (a trait so that tests can stand in for it).
 pub trait Daemon {
 	/// The account of `pk`, `None` if the ledger has none.
 	fn account(&mut self, pk: &str) -> Result<Option<AccountState>, String>;
 	/// Submit a signed payment; its transaction hash.
-	fn send_payment(&mut self, payment: SendPayment<'_>) -> Result<String, String>;
+	fn send_payment(&mut self, payment: SendPayment<'_>) -> Result<String, SendError>;
 	/// The commands of `pk` in the node's pool.
 	fn pooled(&mut self, pk: &str) -> Result<Vec<Command>, String>;
 	/// The commands of `pk` in the node's best chain (its last [`BEST_CHAIN`] blocks).
@@ -140,11 +158,18 @@ impl HttpDaemon {
 
 	/// POST a GraphQL request; its `data`, or the errors it reports.
 	fn request(&self, query: &str, variables: Value) -> Result<Value, String> {
+		self.ask(query, variables).map_err(|e| e.to_string())
+	}
+
+	/// POST a GraphQL request; its `data`, the errors the node reports (`Refused`), or what
+	/// kept it from answering (`Unknown`).
+	fn ask(&self, query: &str, variables: Value) -> Result<Value, SendError> {
 		let body = serde_json::to_vec(&json!({"query": query, "variables": variables}))
-			.map_err(|e| e.to_string())?;
-		let answer = self.post(&body)?;
-		let value: Value = serde_json::from_slice(&answer)
-			.map_err(|e| format!("{}: the answer is not JSON: {e}", self.url()))?;
+			.map_err(|e| SendError::Unknown(e.to_string()))?;
+		let answer = self.post(&body).map_err(SendError::Unknown)?;
+		let value: Value = serde_json::from_slice(&answer).map_err(|e| {
+			SendError::Unknown(format!("{}: the answer is not JSON: {e}", self.url()))
+		})?;
 		if let Some(errors) = value.get("errors").and_then(Value::as_array) {
 			if !errors.is_empty() {
 				let messages: Vec<String> = errors
@@ -155,10 +180,13 @@ impl HttpDaemon {
 							.map_or_else(|| e.to_string(), str::to_string)
 					})
 					.collect();
-				return Err(messages.join("; "));
+				return Err(SendError::Refused(messages.join("; ")));
 			}
 		}
-		value.get("data").cloned().ok_or_else(|| format!("{}: no data in the answer", self.url()))
+		value
+			.get("data")
+			.cloned()
+			.ok_or_else(|| SendError::Unknown(format!("{}: no data in the answer", self.url())))
 	}
 
 	fn url(&self) -> String {
@@ -320,8 +348,8 @@ impl Daemon for HttpDaemon {
 		}))
 	}
 
-	fn send_payment(&mut self, payment: SendPayment<'_>) -> Result<String, String> {
-		let data = self.request(
+	fn send_payment(&mut self, payment: SendPayment<'_>) -> Result<String, SendError> {
+		let data = self.ask(
 			"mutation($input: SendPaymentInput!, $signature: SignatureInput) { \
 			 sendPayment(input: $input, signature: $signature) { payment { hash nonce } } }",
 			json!({"input": payment.input, "signature": payment.signature}),
@@ -329,7 +357,7 @@ impl Daemon for HttpDaemon {
 		data.pointer("/sendPayment/payment/hash")
 			.and_then(Value::as_str)
 			.map(str::to_string)
-			.ok_or_else(|| "the node accepted the payment but named no hash".to_string())
+			.ok_or_else(|| SendError::Unknown("the node answered without a hash".to_string()))
 	}
 
 	fn pooled(&mut self, pk: &str) -> Result<Vec<Command>, String> {

@@ -193,8 +193,8 @@ struct BatchArgs {
 	#[arg(long)]
 	dry_run: bool,
 	/// The plan's payment journal: what earlier batches of the plan delivered is left out, and
-	/// the batch is registered in it (default: payout-<plan hash>.journal beside --out, or with
-	/// --dry-run and no --out, beside --plan).
+	/// the batch is registered in it (default: payout-<plan hash>.journal beside --plan,
+	/// created if new; one given here must exist).
 	#[arg(long)]
 	journal: Option<PathBuf>,
 	/// Where to write the batch.
@@ -915,15 +915,27 @@ fn run_batch(args: BatchArgs) -> Result<(), String> {
 			return Err("give --graphql (the node tells the sender's next nonce) or --nonce".into())
 		},
 	};
-	// The plan's journal: what earlier batches delivered is left out. A dry run only reads it.
-	let journal_path =
-		args.journal.clone().map(|p| std::path::absolute(&p).unwrap_or(p)).unwrap_or_else(|| {
-			payments::journal_path(args.out.as_deref().unwrap_or(&args.plan), &file.plan_hash)
-		});
-	let mut journal = journal_path
-		.exists()
-		.then(|| payments::Journal::open(&journal_path, &file.plan_hash))
-		.transpose()?;
+	// The plan's journal, beside the plan file: what earlier batches delivered is left out.
+	// Created there (with the plan's payouts) when new; one given with --journal must exist.
+	// A dry run only reads it.
+	let journal_path = match &args.journal {
+		Some(path) => std::path::absolute(path).unwrap_or_else(|_| path.clone()),
+		None => payments::journal_path(&args.plan, &file.plan_hash),
+	};
+	let mut journal = if args.journal.is_some() {
+		Some(payments::Journal::open(&journal_path, &file.plan_hash)?)
+	} else if args.dry_run {
+		journal_path
+			.exists()
+			.then(|| payments::Journal::open(&journal_path, &file.plan_hash))
+			.transpose()?
+	} else {
+		Some(payments::Journal::create_or_open(
+			&journal_path,
+			&file.plan_hash,
+			&payments::owed(&file)?,
+		)?)
+	};
 	let (delivered, in_flight) = journal.as_ref().map(|j| j.delivered()).unwrap_or_default();
 	let options = payments::BatchOptions {
 		from: args.from.clone(),
@@ -1006,16 +1018,9 @@ fn run_batch(args: BatchArgs) -> Result<(), String> {
 		return Ok(());
 	}
 	let out = args.out.ok_or("--out is required")?;
-	// Registered in the plan's journal (created with the plan's payouts if new) before the
-	// batch file exists: a batch is never sent without its journal knowing it.
-	let mut journal = match journal.take() {
-		Some(journal) => journal,
-		None => payments::Journal::create_or_open(
-			&journal_path,
-			&file.plan_hash,
-			&payments::owed(&file)?,
-		)?,
-	};
+	// Registered in the plan's journal before the batch file exists: a batch is never sent
+	// without its journal knowing it.
+	let mut journal = journal.take().ok_or("no journal")?;
 	journal.register(&batch_file.batch_hash)?;
 	write_all(&[(out.clone(), json(&batch_file)?.into_bytes())])?;
 	println!("batch hash    {}", batch_file.batch_hash);

@@ -4,7 +4,7 @@
 //!    something to pay: the amount, a fee per transaction paid by the sender, a memo (per share
 //!    class where a delegation program asks for its own), consecutive nonces from the sender's
 //!    next one (asked of the node, or given), and the funds needed. It registers the batch in
-//!    the plan's journal, whose path the batch records. `--dry-run` prints the funds needed (and
+//!    the plan's journal (beside the plan file), whose path the batch records. `--dry-run` prints the funds needed (and
 //!    the sender's shortfall) and writes nothing.
 //! 2. The batch is signed by o1-labs' `mina-signer` (`service/signer/sign.mjs`): no Mina signing
 //!    library is published for Rust, and a payout tool should not carry its own copy of
@@ -27,7 +27,7 @@
 
 use crate::{
 	amount::{self, Amount},
-	graphql::{find, Daemon, SendPayment, BEST_CHAIN},
+	graphql::{find, Daemon, SendError, SendPayment, BEST_CHAIN},
 	ledger::hex,
 	payouts::{SignedOffPlan, BILLION},
 	policy::PayTo,
@@ -531,8 +531,9 @@ pub struct Journal {
 	records: BTreeMap<(String, u32), Record>,
 }
 
-/// The default journal of `plan_hash` beside `file`: `payout-<the plan hash's first 16 hex
-/// digits>.journal` in the same directory, as an absolute path.
+/// The default journal of `plan_hash` beside the plan file `file`: `payout-<the plan hash's
+/// first 16 hex digits>.journal` in the same directory, as an absolute path. One plan file, one
+/// journal: copies of the plan in other directories would have journals of their own.
 pub fn journal_path(file: &Path, plan_hash: &str) -> PathBuf {
 	let short: String = plan_hash.trim_start_matches("0x").chars().take(16).collect();
 	let dir = file.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
@@ -874,7 +875,10 @@ fn apply_verdicts(
 		if entry.as_ref() == Some(&verdict) {
 			continue;
 		}
-		let eligible = matches!(entry, Some(Entry::Sending | Entry::Sent(_) | Entry::Delivered));
+		let eligible = matches!(
+			entry,
+			Some(Entry::Sending | Entry::Refused | Entry::Sent(_) | Entry::Delivered)
+		);
 		if !eligible || nonce >= committed {
 			return Err(format!(
 				"--delivered/--unpaid {nonce}: only for a payment sent or in flight whose nonce is \
@@ -1004,7 +1008,7 @@ pub fn send(
 				report.lost = report.lost.saturating_add(1);
 				continue;
 			},
-			Some(Entry::Sending) if nonce < next => {
+			Some(Entry::Sending | Entry::Refused) if nonce < next => {
 				// Sent by a run that ended before the answer, or another transaction took the
 				// nonce: the node says which.
 				if let Some(command) = at_node(daemon, p)? {
@@ -1054,23 +1058,26 @@ pub fn send(
 				next = next.checked_add(1).ok_or("nonce overflow")?;
 			},
 			Err(refused) => {
-				// An error answer for a payment the node has taken (a duplicate, a lost
-				// connection): the node says whether it has it.
+				// An error answer for a payment the node has taken (a duplicate), or no answer
+				// (a lost connection, a timeout): the node says whether it has it.
 				let found = at_node(daemon, p);
 				let now = daemon.account(&batch.from).map(|a| a.map(|a| a.inferred_nonce));
 				match (found, now) {
 					(Ok(Some(_)), _) => {
 						journal.record(id, p, Entry::Delivered)?;
 						log(format!(
-							"{what}: delivered (the node answered {refused:?} but has it)"
+							"{what}: delivered (the node answered: {refused}; but it has it)"
 						));
 						report.delivered = report.delivered.saturating_add(1);
 						next = next.checked_add(1).ok_or("nonce overflow")?;
 					},
-					(Ok(None), Ok(Some(now))) if now == nonce => {
-						// Not taken, and nothing else took its nonce: not delivered.
+					(Ok(None), Ok(Some(now)))
+						if now == nonce && matches!(refused, SendError::Refused(_)) =>
+					{
+						// The node said no, does not have it, and nothing else took its nonce:
+						// not delivered. (Without an answer it may yet take it: in flight.)
 						journal.record(id, p, Entry::Refused)?;
-						journal.note(id, nonce, "note", json!(refused))?;
+						journal.note(id, nonce, "note", json!(refused.to_string()))?;
 						return Err(format!(
 							"{what}: the node refused it: {refused}. Nothing after it was sent; \
 							 run payouts send again once the cause is fixed, or make a new \
@@ -1079,13 +1086,14 @@ pub fn send(
 					},
 					(Ok(None), _) => {
 						return Err(format!(
-							"{what}: the node answered {refused:?} and does not have it, but its \
-							 next nonce moved: run payouts send again (it is resolved then)"
+							"{what}: {refused}; the node does not have it now, but it may still \
+							 take it: it stays in flight. Run payouts send again (it is resolved \
+							 then)"
 						))
 					},
 					(Err(asking), _) => {
 						return Err(format!(
-							"{what}: the node answered {refused:?}, and asking it whether it has \
+							"{what}: the node answered: {refused}; and asking it whether it has \
 							 the payment failed ({asking}); run payouts send again (the journal \
 							 has it in flight: it is resolved then)"
 						))
@@ -1143,7 +1151,7 @@ pub fn resend(
 				resent = resent.saturating_add(1);
 			},
 			Err(refused) => {
-				journal.note(id, nonce, "note", json!(refused))?;
+				journal.note(id, nonce, "note", json!(refused.to_string()))?;
 				if at_node(daemon, p)?.is_some() {
 					log(format!("nonce {nonce}: the node has it already ({refused})"));
 				} else {
@@ -1280,6 +1288,7 @@ mod tests {
 		chain: BestChain,
 		lose_answer: Option<u32>,
 		refuse: Option<u32>,
+		time_out: Option<u32>,
 	}
 
 	impl Fake {
@@ -1292,6 +1301,7 @@ mod tests {
 				chain: BestChain { tip: 1000, commands: vec![] },
 				lose_answer: None,
 				refuse: None,
+				time_out: None,
 			}
 		}
 		fn taken(&self) -> Vec<u32> {
@@ -1323,15 +1333,19 @@ mod tests {
 				inferred_nonce: self.next,
 			}))
 		}
-		fn send_payment(&mut self, payment: SendPayment<'_>) -> Result<String, String> {
+		fn send_payment(&mut self, payment: SendPayment<'_>) -> Result<String, SendError> {
 			let field = |name: &str| payment.input[name].as_str().unwrap().to_string();
 			let nonce: u32 = field("nonce").parse().unwrap();
 			if self.refuse == Some(nonce) {
 				self.refuse = None;
-				return Err("Insufficient_replace_fee".into());
+				return Err(SendError::Refused("Insufficient_replace_fee".into()));
+			}
+			if self.time_out == Some(nonce) {
+				self.time_out = None;
+				return Err(SendError::Unknown("no complete answer within 60 s".into()));
 			}
 			if nonce != self.next {
-				return Err(format!("Invalid_nonce: expected {}", self.next));
+				return Err(SendError::Refused(format!("Invalid_nonce: expected {}", self.next)));
 			}
 			self.next += 1;
 			let amount: u128 = field("amount").parse().unwrap();
@@ -1344,7 +1358,7 @@ mod tests {
 				height: None,
 			});
 			if self.lose_answer == Some(nonce) {
-				return Err("connection reset".into());
+				return Err(SendError::Unknown("connection reset".into()));
 			}
 			Ok(format!("5Ju{nonce}"))
 		}
@@ -1556,6 +1570,35 @@ mod tests {
 		assert!(Journal::open(&path, "0xplan").unwrap().delivered().1.is_empty());
 		assert_eq!(run(&batch, &mut daemon, &path).unwrap(), report(1, 0, 1, 0));
 		assert_eq!(daemon.taken(), vec![5, 6]);
+		std::fs::remove_file(&path).unwrap();
+	}
+
+	/// No answer is not a refusal: a payment whose request timed out, not in the pool when
+	/// asked, stays in flight (a new batch may not pay its delegator); taken by the node later,
+	/// the next run finds it delivered.
+	#[test]
+	fn a_timed_out_payment_stays_in_flight_until_the_node_says() {
+		let batch = signed(&[0, 1], 0);
+		let path = journal("timeout", &[&batch]);
+		let mut daemon = Fake { time_out: Some(0), ..Fake::new(0) };
+		let e = run(&batch, &mut daemon, &path).unwrap_err();
+		assert!(e.contains("it may still take it: it stays in flight"), "{e}");
+		let j = Journal::open(&path, "0xplan").unwrap();
+		assert_eq!(j.entry(&batch.batch_hash, 0), Some(&Entry::Sending));
+		assert!(j.delivered().1.contains(&format!("{PAYEE}0")));
+		drop(j);
+		// The node took it after all (it was gossiped before the answer was lost).
+		daemon.pool.push(Command {
+			hash: "5Ju0".into(),
+			nonce: 0,
+			to: format!("{PAYEE}0"),
+			amount: MINA,
+			spends: 1_010_000_000,
+			height: None,
+		});
+		daemon.next = 1;
+		assert_eq!(run(&batch, &mut daemon, &path).unwrap(), report(1, 1, 0, 0));
+		assert_eq!(daemon.taken(), vec![0, 1]);
 		std::fs::remove_file(&path).unwrap();
 	}
 

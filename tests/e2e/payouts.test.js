@@ -7,7 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -74,6 +74,17 @@ describe('paying a Mina payout plan through the daemon\'s GraphQL API (stand-in)
   });
   after(() => dir && rmSync(dir, { recursive: true, force: true }));
 
+  /**
+   * A directory of its own for a scenario, with a copy of the plan: the plan's journal lives
+   * beside the plan file, so each scenario pays "its" plan from scratch.
+   */
+  function newScenario(name) {
+    const scenario = join(dir, name);
+    mkdirSync(scenario);
+    copyFileSync(join(dir, 'plan.json'), join(scenario, 'plan.json'));
+    return scenario;
+  }
+
   /** The batch hash `payouts batch` printed. */
   const printedHash = (stdout) => stdout.match(/batch hash +(0x[0-9a-f]{64})/)[1];
 
@@ -82,7 +93,7 @@ describe('paying a Mina payout plan through the daemon\'s GraphQL API (stand-in)
     const batch = join(scenario, `${name}.json`);
     const signed = join(scenario, `${name}.signed.json`);
     const made = await service(
-      'payouts', 'batch', '--plan', join(dir, 'plan.json'), '--from', pool.publicKey, '--fee', '0.01',
+      'payouts', 'batch', '--plan', join(scenario, 'plan.json'), '--from', pool.publicKey, '--fee', '0.01',
       '--memo', 'pool payout epoch 1', '--class-memo', `foundation=${foundationMemo}`,
       '--network', 'testnet', '--graphql', standin.url, '--out', batch, ...extra,
     );
@@ -96,8 +107,7 @@ describe('paying a Mina payout plan through the daemon\'s GraphQL API (stand-in)
   /** A stand-in whose sender holds `balance` at FIRST_NONCE, a directory of its own, a signed batch. */
   async function prepared(name, balance = 10_000n * NANO) {
     const standin = await startStandin({ network: 'testnet', accounts: { [pool.publicKey]: { balance, nonce: FIRST_NONCE } } });
-    const scenario = join(dir, name);
-    mkdirSync(scenario);
+    const scenario = newScenario(name);
     return { standin, scenario, ...(await batchAndSign(scenario, standin)) };
   }
 
@@ -133,9 +143,10 @@ describe('paying a Mina payout plan through the daemon\'s GraphQL API (stand-in)
     // 18,348,407,643, less floor(gross * 0.08) = 1,467,872,611: 16,880,535,032.
     assert.equal(plan.lines.find((l) => l.pk === payees[0].publicKey).payout, '16.880535032');
     const standin = await startStandin({ network: 'testnet', accounts: { [pool.publicKey]: { balance: 1000n * NANO, nonce: 3 } } });
+    const scenario = newScenario('checks');
     try {
       const dry = await service(
-        'payouts', 'batch', '--plan', join(dir, 'plan.json'), '--from', pool.publicKey, '--fee', '0.01',
+        'payouts', 'batch', '--plan', join(scenario, 'plan.json'), '--from', pool.publicKey, '--fee', '0.01',
         '--network', 'testnet', '--graphql', standin.url, '--dry-run',
       );
       assert.equal(dry.code, 0, dry.stderr);
@@ -148,18 +159,18 @@ describe('paying a Mina payout plan through the daemon\'s GraphQL API (stand-in)
       assert.match(dry.stdout, /the sender's own payout is not sent/);
       // Without --dry-run the shortfall is refused and nothing is written.
       const refused = await service(
-        'payouts', 'batch', '--plan', join(dir, 'plan.json'), '--from', pool.publicKey, '--fee', '0.01',
-        '--network', 'testnet', '--graphql', standin.url, '--out', join(dir, 'short.json'),
+        'payouts', 'batch', '--plan', join(scenario, 'plan.json'), '--from', pool.publicKey, '--fee', '0.01',
+        '--network', 'testnet', '--graphql', standin.url, '--out', join(scenario, 'short.json'),
       );
       assert.notEqual(refused.code, 0);
       assert.match(refused.stderr, /MINA short\): no batch written/);
-      assert.equal(existsSync(join(dir, 'short.json')), false);
+      assert.equal(existsSync(join(scenario, 'short.json')), false);
       // A memo too long for Mina, a fee below its minimum.
-      const long = await service('payouts', 'batch', '--plan', join(dir, 'plan.json'), '--from', pool.publicKey,
-        '--fee', '0.01', '--nonce', '0', '--memo', 'x'.repeat(33), '--out', join(dir, 'x.json'));
+      const long = await service('payouts', 'batch', '--plan', join(scenario, 'plan.json'), '--from', pool.publicKey,
+        '--fee', '0.01', '--nonce', '0', '--memo', 'x'.repeat(33), '--out', join(scenario, 'x.json'));
       assert.match(long.stderr, /is 33 bytes: a Mina memo holds at most 32/);
-      const cheap = await service('payouts', 'batch', '--plan', join(dir, 'plan.json'), '--from', pool.publicKey,
-        '--fee', '0.0001', '--nonce', '0', '--out', join(dir, 'x.json'));
+      const cheap = await service('payouts', 'batch', '--plan', join(scenario, 'plan.json'), '--from', pool.publicKey,
+        '--fee', '0.0001', '--nonce', '0', '--out', join(scenario, 'x.json'));
       assert.match(cheap.stderr, /below the 0.001 MINA a node accepts/);
       assert.equal(standin.requests.length, 0, 'nothing sent');
     } finally {
@@ -207,7 +218,7 @@ describe('paying a Mina payout plan through the daemon\'s GraphQL API (stand-in)
         assert.match(confirmed.stdout, /included at height 1000/);
         assert.match(confirmed.stdout, /confirmed: every payment of batch .* at least 15 deep/);
         // A new batch of the plan pays nobody: the journal shows everyone paid.
-        const again2 = await service('payouts', 'batch', '--plan', join(dir, 'plan.json'), '--from', pool.publicKey,
+        const again2 = await service('payouts', 'batch', '--plan', join(dirname(signed), 'plan.json'), '--from', pool.publicKey,
           '--fee', '0.01', '--network', 'testnet', '--graphql', standin.url, '--out', join(dirname(signed), 'again.json'));
         assert.notEqual(again2.code, 0);
         assert.match(again2.stderr, /every payee of the plan is paid already \(12 delegators\)/);
@@ -231,11 +242,10 @@ describe('paying a Mina payout plan through the daemon\'s GraphQL API (stand-in)
     ].join('\n'));
     const standin = await startStandin({ network: 'testnet', accounts: { [pool.publicKey]: { balance: 10_000n * NANO, nonce: 0 } } });
     try {
-      const scenario = join(dir, 'redirect');
-      mkdirSync(scenario);
+      const scenario = newScenario('redirect');
       const batch = join(scenario, 'batch.json');
       const signed = join(scenario, 'batch.signed.json');
-      const made = await service('payouts', 'batch', '--plan', join(dir, 'plan.json'), '--from', pool.publicKey,
+      const made = await service('payouts', 'batch', '--plan', join(scenario, 'plan.json'), '--from', pool.publicKey,
         '--fee', '0.01', '--memo', 'epoch 1', '--network', 'testnet', '--graphql', standin.url,
         '--pay-to', join(dir, 'pay-to.txt'), '--out', batch);
       assert.equal(made.code, 0, made.stderr);
@@ -261,7 +271,7 @@ describe('paying a Mina payout plan through the daemon\'s GraphQL API (stand-in)
       // A redirection to a key with a typo is refused before anything is written.
       const typo = program.publicKey.slice(0, -1) + (program.publicKey.endsWith('a') ? 'b' : 'a');
       writeFileSync(join(dir, 'typo.txt'), `${payees[1].publicKey}|${typo}\n`);
-      const refused = await service('payouts', 'batch', '--plan', join(dir, 'plan.json'), '--from', pool.publicKey,
+      const refused = await service('payouts', 'batch', '--plan', join(scenario, 'plan.json'), '--from', pool.publicKey,
         '--fee', '0.01', '--nonce', '12', '--pay-to', join(dir, 'typo.txt'), '--out', join(scenario, 'typo.json'));
       assert.notEqual(refused.code, 0);
       assert.match(refused.stderr, /--pay-to, the rule for .*(checksum does not match|not a Mina public key)/);
@@ -291,8 +301,11 @@ describe('paying a Mina payout plan through the daemon\'s GraphQL API (stand-in)
       const rest = await service('payouts', 'send', '--signed', signed, '--graphql', standin.url, '--unpaid', String(FIRST_NONCE + 2));
       assert.equal(rest.code, 0, rest.stderr);
       assert.match(rest.stdout, /done: 9 sent now, 0 found delivered, 2 sent before, 1 lost/);
-      // A new batch of the plan holds that payee alone, at the next nonce.
-      const { signed: second, made } = await batchAndSign(scenario, standin, 'second');
+      // A new batch of the plan holds that payee alone, at the next nonce, even written to
+      // another directory: the plan's journal sits beside the plan.
+      mkdirSync(join(scenario, 'elsewhere'));
+      const { signed: second, made } = await batchAndSign(scenario, standin, 'elsewhere/second');
+      assert.equal(JSON.parse(readFileSync(second, 'utf8')).batch.journal, join(scenario, readdirSync(scenario).find((f) => f.endsWith('.journal'))));
       assert.match(made.stdout, /payments +1 \(nonces 19-19\)/);
       assert.match(made.stdout, /11 delegators left out, paid by earlier batches, 0 paid in part/);
       const last = await service('payouts', 'send', '--signed', second, '--graphql', standin.url);
