@@ -834,6 +834,10 @@ fn at_node(
 	find(daemon, &p.from, (nonce_of(p)?, &p.to, nano(&p.amount, "amount")?))
 }
 
+/// How deep the block of the transaction that took a payment's nonce must be before the
+/// payment is recorded unpaid (as `payouts confirm` counts a payment confirmed).
+pub const VERDICT_DEPTH: u64 = 15;
+
 /// The operator's word on payments whose nonce the node has used in a block without having
 /// them in its pool or its last blocks (after an explorer lookup): `delivered` (it shows them
 /// included) or `unpaid` (it does not: another transaction took the nonce).
@@ -889,6 +893,22 @@ fn apply_verdicts(
 			return Err(format!(
 				"--delivered/--unpaid {nonce}: the node has this payment: no verdict needed"
 			));
+		}
+		// Unpaid is final only once the transaction that took the nonce cannot be undone by a
+		// fork: its block must be VERDICT_DEPTH deep (older than the node's last blocks is).
+		if verdict == Entry::Lost {
+			let chain = daemon.best_chain(&p.from)?;
+			if let Some(other) = chain.commands.iter().find(|c| c.nonce == nonce) {
+				let deep = chain.tip.saturating_sub(other.height.unwrap_or_default());
+				if deep < VERDICT_DEPTH {
+					return Err(format!(
+						"--unpaid {nonce}: the transaction that took the nonce ({}) is in a block \
+						 only {deep} deep: wait until it is {VERDICT_DEPTH} deep (a fork could \
+						 still bring this payment back)",
+						other.hash
+					));
+				}
+			}
 		}
 		journal.record(id, p, verdict)?;
 	}
@@ -1265,6 +1285,8 @@ mod tests {
 	const SENDER: &str = "B62qikFaJEhiXw1HE6YPHqJeMDfu8BgXaS1sVdcpqwdYxFYG2fug9ow";
 	const PAYEE: &str = "B62qkMHwdwanQkTDF5GsNLm5SeSw7NzKUaTpWuJDngz6tvrEXn9LhWP";
 	const MINA: Amount = 1_000_000_000;
+	/// The receiver of the sender's other transactions in the tests.
+	const ELSEWHERE: &str = "B62qELSEWHERE";
 
 	#[test]
 	fn public_keys_are_checked_to_their_checksum() {
@@ -1304,11 +1326,22 @@ mod tests {
 				time_out: None,
 			}
 		}
+		/// The nonces of this batch's payments the node took (not the other transactions').
 		fn taken(&self) -> Vec<u32> {
-			self.chain.commands.iter().chain(&self.pool).map(|c| c.nonce).collect()
+			let ours = self.chain.commands.iter().chain(&self.pool).filter(|c| c.to != ELSEWHERE);
+			ours.map(|c| c.nonce).collect()
 		}
-		/// Another transaction of the sender uses the next nonce, in a block.
+		/// Another transaction of the sender uses the next nonce, in a block at the tip.
 		fn other_transaction(&mut self) {
+			self.chain.tip += 1;
+			self.chain.commands.push(Command {
+				hash: format!("5Juother{}", self.committed),
+				nonce: self.committed,
+				to: ELSEWHERE.into(),
+				amount: 7,
+				spends: 10_000_007,
+				height: Some(self.chain.tip),
+			});
 			self.next += 1;
 			self.committed += 1;
 		}
@@ -1507,8 +1540,13 @@ mod tests {
 			run_with(&batch, &mut daemon, &path, &Verdicts { unpaid: vec![7], delivered: vec![] })
 				.unwrap_err();
 		assert!(e.contains("no payment of this batch"), "{e}");
-		// The operator checked: not included. The rest is sent; a repeated verdict is fine.
+		// The operator checked: not included. Not while the other transaction's block could
+		// still be undone by a fork (0 deep); 15 deep, the rest is sent; a repeated verdict is
+		// fine.
 		let verdicts = Verdicts { delivered: vec![], unpaid: vec![0] };
+		let e = run_with(&batch, &mut daemon, &path, &verdicts).unwrap_err();
+		assert!(e.contains("is in a block only 0 deep: wait until it is 15 deep"), "{e}");
+		daemon.chain.tip += 15;
 		assert_eq!(run_with(&batch, &mut daemon, &path, &verdicts).unwrap(), report(2, 0, 0, 1));
 		assert_eq!(run_with(&batch, &mut daemon, &path, &verdicts).unwrap(), report(0, 0, 2, 1));
 		assert_eq!(daemon.taken(), vec![1, 2]);
@@ -1671,7 +1709,9 @@ mod tests {
 		let e = resend(&batch, &mut daemon, &mut j, (0, 3), &mut |_| {}).unwrap_err();
 		assert!(e.contains("first nonce 0"), "{e}");
 		drop(j);
-		// The operator records it unpaid: a delivered payment not at the node, nonce used.
+		// The operator records it unpaid: a delivered payment not at the node, its nonce used
+		// in a block now 15 deep.
+		daemon.chain.tip += 15;
 		let verdicts = Verdicts { delivered: vec![], unpaid: vec![0] };
 		assert_eq!(run_with(&batch, &mut daemon, &path, &verdicts).unwrap(), report(0, 0, 3, 1));
 		std::fs::remove_file(&path).unwrap();

@@ -297,7 +297,12 @@ describe('paying a Mina payout plan through the daemon\'s GraphQL API (stand-in)
       assert.notEqual(stuck.code, 0);
       assert.match(stuck.stderr, /its nonce is used, but neither the node's pool nor its last 290 blocks hold this payment/);
       assert.match(stuck.stderr, new RegExp(`--unpaid ${FIRST_NONCE + 2}`));
-      // Checked in an explorer: not there. The rest of the batch goes out.
+      // Checked in an explorer: not there. Not while the other transaction's block is fresh (a
+      // fork could undo it); 15 blocks later the rest of the batch goes out.
+      const early = await service('payouts', 'send', '--signed', signed, '--graphql', standin.url, '--unpaid', String(FIRST_NONCE + 2));
+      assert.notEqual(early.code, 0);
+      assert.match(early.stderr, /is in a block only 0 deep: wait until it is 15 deep/);
+      standin.mine(15);
       const rest = await service('payouts', 'send', '--signed', signed, '--graphql', standin.url, '--unpaid', String(FIRST_NONCE + 2));
       assert.equal(rest.code, 0, rest.stderr);
       assert.match(rest.stdout, /done: 9 sent now, 0 found delivered, 2 sent before, 1 lost/);
