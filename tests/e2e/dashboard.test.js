@@ -49,10 +49,20 @@ describe('the dashboard in headless chromium against pool-node --dev', () => {
     await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage });
   }
 
-  /** Wait until `fn(arg)` is truthy in the page; returns its value. */
+  /**
+   * Wait until `fn(arg)` is truthy in the page; returns its value. A timeout says what the page
+   * showed and what it logged, so that a failure in CI can be read without a rerun.
+   */
   async function until(fn, arg, timeout = 30_000) {
-    const handle = await page.waitForFunction(fn, { timeout, polling: 100 }, arg);
-    return handle.jsonValue();
+    try {
+      const handle = await page.waitForFunction(fn, { timeout, polling: 100 }, arg);
+      return handle.jsonValue();
+    } catch (error) {
+      const shown = await page.evaluate(() => document.querySelector('main')?.innerText ?? document.body?.innerText)
+        .catch((e) => `(the page could not be read: ${e})`);
+      error.message += `\nthe page showed:\n${String(shown).slice(0, 4000)}\nconsole errors: ${JSON.stringify(consoleErrors.slice(-10))}`;
+      throw error;
+    }
   }
 
   /** The newest transaction's final state: `{ stage, block, error, cause, label }`. */
@@ -189,9 +199,29 @@ describe('the dashboard in headless chromium against pool-node --dev', () => {
     assert.match(problems, /DelegationTooSmall/);
     assert.equal(await page.$eval('[data-testid=delegate]', (b) => b.disabled), true);
 
-    await typeInto('[data-testid=delegate-amount]', '100');
+    // A node that does not answer the fee estimate (here: stopped with SIGSTOP for 17 s) is shown
+    // as such after 15 s, the button stays off, and the estimate is asked again: once the node
+    // answers, the fee is shown and the button comes on. (A CI run under load once left the
+    // button off for good: the estimate's failure was swallowed and never retried.)
+    paused = true;
+    node.child.kill('SIGSTOP');
+    let frozenFor;
+    try {
+      const frozen = Date.now();
+      await typeInto('[data-testid=delegate-amount]', '100');
+      const failed = await until(() => document.querySelector('[data-testid=fee-failed]')?.textContent);
+      assert.match(failed, /the fee could not be estimated \(no answer from the node in 15 s\); asking again/);
+      assert.equal(await page.$eval('[data-testid=delegate]', (b) => b.disabled), true);
+      frozenFor = Date.now() - frozen;
+      await new Promise((r) => setTimeout(r, 2_000));
+    } finally {
+      node.child.kill('SIGCONT');
+      paused = false;
+    }
+    assert.ok(frozenFor >= 15_000, `the failure was shown after ${frozenFor} ms, before the 15 s patience`);
     // The button waits for the runtime's fee estimate of this very call.
-    await until(() => !document.querySelector('[data-testid=delegate-problems]') && !document.querySelector('[data-testid=delegate]').disabled);
+    await until(() => !document.querySelector('[data-testid=delegate-problems]') && !document.querySelector('[data-testid=delegate]').disabled, undefined, 60_000);
+    assert.equal(await page.$('[data-testid=fee-failed]'), null);
     const fee = await page.$eval('[data-testid=fee] .amount', (el) => BigInt(el.dataset.planck).toString());
     assert.ok(BigInt(fee) > 0n, 'a fee is shown before signing');
     await shot('pool');

@@ -118,6 +118,9 @@ export function PoolsPage({ onOpen }: { onOpen: (pid: bigint) => void }) {
   </section>;
 }
 
+/** How long a fee estimate may take before it is shown as failed and asked again. */
+const FEE_ESTIMATE_PATIENCE_MS = 15_000;
+
 /** A pool's page: what it is, delegating to it, and its withdrawal queue. */
 export function PoolPage({ pid, onBack }: { pid: bigint; onBack: () => void }) {
   const { conn, block, account, run } = useApp();
@@ -134,24 +137,42 @@ export function PoolPage({ pid, onBack }: { pid: bigint; onBack: () => void }) {
     [block.hash, viewer],
   );
   const [amountText, setAmountText] = useState('');
-  // The fee of the very call, estimated by the runtime for each amount typed.
-  const [fee, setFee] = useState<{ text: string; planck: bigint } | undefined>(undefined);
+  // The fee of the very call, estimated by the runtime for each amount typed. An estimate that
+  // fails (the block it was asked at already pruned, a lost connection) or has no answer within
+  // FEE_ESTIMATE_PATIENCE_MS is shown and asked again, at once and then at each new block,
+  // never left "estimating" for good.
+  const [fee, setFee] = useState<{ amount: bigint; viewer: string; planck: bigint } | undefined>(undefined);
+  const [feeFailure, setFeeFailure] = useState<{ amount: bigint; viewer: string; error: string } | undefined>(undefined);
   const parsedAmount = amountText ? parseAmount(amountText, info.decimals) : undefined;
   const amountPlanck = parsedAmount && 'planck' in parsedAmount && parsedAmount.planck > 0n ? parsedAmount.planck : undefined;
+  const feeFailed = feeFailure !== undefined && feeFailure.amount === amountPlanck && feeFailure.viewer === viewer;
+  const feeRetryAt = feeFailed ? block.hash : undefined;
   useEffect(() => {
     if (amountPlanck === undefined || !viewer) return;
     let live = true;
-    api.tx.StakePool.delegate({ pid, amount: amountPlanck }).getEstimatedFees(viewer)
-      .then((planck) => { if (live) setFee({ text: amountText, planck }); }, () => {});
-    return () => { live = false; };
-  }, [amountPlanck, viewer, pid]);
+    const fail = (error: string) => { if (live) setFeeFailure({ amount: amountPlanck, viewer, error }); };
+    const patience = setTimeout(() => fail(`no answer from the node in ${FEE_ESTIMATE_PATIENCE_MS / 1000} s`), FEE_ESTIMATE_PATIENCE_MS);
+    api.tx.StakePool.delegate({ pid, amount: amountPlanck }).getEstimatedFees(viewer).then(
+      (planck) => {
+        clearTimeout(patience);
+        if (!live) return;
+        setFee({ amount: amountPlanck, viewer, planck });
+        setFeeFailure(undefined);
+      },
+      (error: unknown) => {
+        clearTimeout(patience);
+        fail(error instanceof Error ? error.message : String(error));
+      },
+    );
+    return () => { live = false; clearTimeout(patience); };
+  }, [amountPlanck, viewer, pid, feeRetryAt]);
   const row = pools.value?.pools.find((p) => p.pid === pid);
   if (!pools.value) return <Loading error={pools.error} />;
   if (!row) return <section><button type="button" onClick={onBack}>← Pools</button><p>Pool #{pid.toString()} does not exist (any more).</p></section>;
   const s = row.summary;
   const parsed = parsedAmount;
   const amount = parsed && 'planck' in parsed ? parsed.planck : undefined;
-  const feeNow = fee && fee.text === amountText ? fee.planck : undefined;
+  const feeNow = fee && fee.amount === amountPlanck && fee.viewer === viewer ? fee.planck : undefined;
   const hasPosition = (positions.value ?? []).some((p) => p.pid === pid);
   const positionCount = (positions.value ?? []).length;
 
@@ -196,7 +217,9 @@ export function PoolPage({ pid, onBack }: { pid: bigint; onBack: () => void }) {
     <h3>Delegate</h3>
     <div class="form">
       <Field label={`Amount (${info.symbol})`} hint={balance.value ? <>You can delegate up to <Amount planck={balance.value.holdable} /> less the fee
-        {feeNow !== undefined ? <>; fee <span data-testid="fee"><Amount planck={feeNow} exact /></span></> : tx ? '; estimating the fee…' : null}</> : undefined}>
+        {feeNow !== undefined ? <>; fee <span data-testid="fee"><Amount planck={feeNow} exact /></span></>
+          : feeFailed ? <>; <span data-testid="fee-failed">the fee could not be estimated ({feeFailure?.error}); asking again</span></>
+            : tx ? '; estimating the fee…' : null}</> : undefined}>
         <input inputMode="decimal" data-testid="delegate-amount" value={amountText}
           onInput={(e) => setAmountText((e.target as HTMLInputElement).value)} />
       </Field>
