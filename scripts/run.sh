@@ -40,7 +40,8 @@ if [ "$parachain" = 0 ]; then
     Or open polkadot.js apps and choose "Development > Local Node" (ws://127.0.0.1:9944),
     or point @polkadot/api at it. Alice is sudo; Alice, Bob and Charlie own demo pools 0-2.
 MSG
-	exec "$CARGO_TARGET_DIR/debug/pool-node" --dev --tmp --rpc-port 9944 --rpc-cors all "$@"
+	exec "$CARGO_TARGET_DIR/debug/pool-node" --dev --tmp --rpc-port 9944 --rpc-cors all \
+		--wasm-cache-dir "$CARGO_TARGET_DIR/wasm-cache" "$@"
 fi
 
 # The parachain: its raw chain spec made from the runtime's wasm, run by chopsticks (which

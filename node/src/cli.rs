@@ -40,6 +40,14 @@ pub struct Cli {
 	#[arg(long, default_value = "manual-seal-3000")]
 	pub consensus: Consensus,
 
+	/// Keep the runtime as wasmtime compiled it in this directory (wasmtime's cache): a node
+	/// started again with the same runtime loads it instead of compiling it again, which is most
+	/// of a start's time. Entries are keyed by the runtime's code, the compiler's settings and
+	/// wasmtime's version, so a changed runtime is compiled afresh; several nodes may share the
+	/// directory. Off unless given.
+	#[arg(long, value_name = "DIR")]
+	pub wasm_cache_dir: Option<std::path::PathBuf>,
+
 	/// The node's options.
 	#[command(flatten)]
 	pub run: sc_cli::RunCmd,

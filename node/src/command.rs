@@ -34,9 +34,21 @@ impl SubstrateCli for Cli {
 	}
 
 	fn load_spec(&self, id: &str) -> Result<Box<dyn sc_service::ChainSpec>, String> {
+		// With `--wasm-cache-dir` the built-in chains' genesis is built here, with the cached
+		// runtime, instead of by `sc-chain-spec` (which compiles it twice at every start).
+		let built = |spec: chain_spec::ChainSpec, preset: &str| match &self.wasm_cache_dir {
+			Some(dir) => chain_spec::with_genesis_built(spec, preset, dir),
+			None => Ok(spec),
+		};
 		Ok(match id {
-			"dev" | "" => Box::new(chain_spec::development_chain_spec()?),
-			"local" => Box::new(chain_spec::local_chain_spec()?),
+			"dev" | "" => Box::new(built(
+				chain_spec::development_chain_spec()?,
+				sp_genesis_builder::DEV_RUNTIME_PRESET,
+			)?),
+			"local" => Box::new(built(
+				chain_spec::local_chain_spec()?,
+				sp_genesis_builder::LOCAL_TESTNET_RUNTIME_PRESET,
+			)?),
 			path => {
 				Box::new(chain_spec::ChainSpec::from_json_file(std::path::PathBuf::from(path))?)
 			},
@@ -59,21 +71,23 @@ pub fn run() -> sc_cli::Result<()> {
 			let runner = cli.create_runner(cmd)?;
 			runner.async_run(|config| {
 				let PartialComponents { client, task_manager, import_queue, .. } =
-					service::new_partial(&config)?;
+					service::new_partial(&config, cli.wasm_cache_dir.as_deref())?;
 				Ok((cmd.run(client, import_queue), task_manager))
 			})
 		},
 		Some(Subcommand::ExportBlocks(cmd)) => {
 			let runner = cli.create_runner(cmd)?;
 			runner.async_run(|config| {
-				let PartialComponents { client, task_manager, .. } = service::new_partial(&config)?;
+				let PartialComponents { client, task_manager, .. } =
+					service::new_partial(&config, cli.wasm_cache_dir.as_deref())?;
 				Ok((cmd.run(client, config.database), task_manager))
 			})
 		},
 		Some(Subcommand::ExportState(cmd)) => {
 			let runner = cli.create_runner(cmd)?;
 			runner.async_run(|config| {
-				let PartialComponents { client, task_manager, .. } = service::new_partial(&config)?;
+				let PartialComponents { client, task_manager, .. } =
+					service::new_partial(&config, cli.wasm_cache_dir.as_deref())?;
 				Ok((cmd.run(client, config.chain_spec), task_manager))
 			})
 		},
@@ -81,7 +95,7 @@ pub fn run() -> sc_cli::Result<()> {
 			let runner = cli.create_runner(cmd)?;
 			runner.async_run(|config| {
 				let PartialComponents { client, task_manager, import_queue, .. } =
-					service::new_partial(&config)?;
+					service::new_partial(&config, cli.wasm_cache_dir.as_deref())?;
 				Ok((cmd.run(client, import_queue), task_manager))
 			})
 		},
@@ -93,7 +107,7 @@ pub fn run() -> sc_cli::Result<()> {
 			let runner = cli.create_runner(cmd)?;
 			runner.async_run(|config| {
 				let PartialComponents { client, task_manager, backend, .. } =
-					service::new_partial(&config)?;
+					service::new_partial(&config, cli.wasm_cache_dir.as_deref())?;
 				Ok((cmd.run(client, backend, None), task_manager))
 			})
 		},
@@ -102,11 +116,19 @@ pub fn run() -> sc_cli::Result<()> {
 			runner.run_node_until_exit(|config| async move {
 				match config.network.network_backend {
 					sc_network::config::NetworkBackendType::Libp2p => {
-						service::new_full::<sc_network::NetworkWorker<_, _>>(config, cli.consensus)
+						service::new_full::<sc_network::NetworkWorker<_, _>>(
+							config,
+							cli.consensus,
+							cli.wasm_cache_dir.as_deref(),
+						)
 					},
-					sc_network::config::NetworkBackendType::Litep2p => service::new_full::<
-						sc_network::Litep2pNetworkBackend,
-					>(config, cli.consensus),
+					sc_network::config::NetworkBackendType::Litep2p => {
+						service::new_full::<sc_network::Litep2pNetworkBackend>(
+							config,
+							cli.consensus,
+							cli.wasm_cache_dir.as_deref(),
+						)
+					},
 				}
 				.map_err(sc_cli::Error::Service)
 			})

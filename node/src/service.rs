@@ -11,7 +11,7 @@ use sc_service::{error::Error as ServiceError, Configuration, TaskManager};
 use sc_telemetry::{Telemetry, TelemetryWorker};
 use sc_transaction_pool_api::{OffchainTransactionPoolFactory, TransactionPool};
 use sp_runtime::traits::Block as BlockT;
-use std::sync::Arc;
+use std::{path::Path, sync::Arc};
 
 type HostFunctions = sp_io::SubstrateHostFunctions;
 
@@ -31,8 +31,36 @@ pub type Service = sc_service::PartialComponents<
 	Option<Telemetry>,
 >;
 
-/// Build the parts of the node that do not need the network.
-pub fn new_partial(config: &Configuration) -> Result<Service, ServiceError> {
+/// The runtime's executor as `sc_service::new_wasm_executor` makes it from the configuration,
+/// with wasmtime's cache of compiled runtimes in `wasm_cache_dir` when one is given
+/// (`--wasm-cache-dir`).
+fn wasm_executor(
+	config: &Configuration,
+	wasm_cache_dir: Option<&Path>,
+) -> WasmExecutor<HostFunctions> {
+	let executor = &config.executor;
+	let strategy =
+		executor.default_heap_pages.map_or(sc_executor::DEFAULT_HEAP_ALLOC_STRATEGY, |pages| {
+			sc_executor::HeapAllocStrategy::Static { extra_pages: pages as _ }
+		});
+	let builder = WasmExecutor::<HostFunctions>::builder()
+		.with_execution_method(executor.wasm_method)
+		.with_onchain_heap_alloc_strategy(strategy)
+		.with_offchain_heap_alloc_strategy(strategy)
+		.with_max_runtime_instances(executor.max_runtime_instances)
+		.with_runtime_cache_size(executor.runtime_cache_size);
+	match wasm_cache_dir {
+		Some(dir) => builder.with_cache_path(dir).build(),
+		None => builder.build(),
+	}
+}
+
+/// Build the parts of the node that do not need the network. `wasm_cache_dir`: where wasmtime
+/// keeps the compiled runtime (`--wasm-cache-dir`), if anywhere.
+pub fn new_partial(
+	config: &Configuration,
+	wasm_cache_dir: Option<&Path>,
+) -> Result<Service, ServiceError> {
 	let telemetry = config
 		.telemetry_endpoints
 		.clone()
@@ -44,7 +72,7 @@ pub fn new_partial(config: &Configuration) -> Result<Service, ServiceError> {
 		})
 		.transpose()?;
 
-	let executor = sc_service::new_wasm_executor(&config.executor);
+	let executor = wasm_executor(config, wasm_cache_dir);
 	let (client, backend, keystore_container, task_manager) =
 		sc_service::new_full_parts::<Block, RuntimeApi, _>(
 			config,
@@ -92,6 +120,7 @@ pub fn new_partial(config: &Configuration) -> Result<Service, ServiceError> {
 pub fn new_full<Network: sc_network::NetworkBackend<Block, <Block as BlockT>::Hash>>(
 	config: Configuration,
 	consensus: Consensus,
+	wasm_cache_dir: Option<&Path>,
 ) -> Result<TaskManager, ServiceError> {
 	let sc_service::PartialComponents {
 		client,
@@ -102,7 +131,7 @@ pub fn new_full<Network: sc_network::NetworkBackend<Block, <Block as BlockT>::Ha
 		select_chain,
 		transaction_pool,
 		other: mut telemetry,
-	} = new_partial(&config)?;
+	} = new_partial(&config, wasm_cache_dir)?;
 
 	let net_config = sc_network::config::FullNetworkConfiguration::<
 		Block,

@@ -12,6 +12,11 @@ import { cryptoWaitReady } from '@polkadot/util-crypto';
 
 const targetDir = process.env.CARGO_TARGET_DIR ?? `${process.env.HOME}/.cache/stake-suite/target`;
 export const NODE_BINARY = process.env.POOL_NODE ?? `${targetDir}/debug/pool-node`;
+/**
+ * wasmtime's cache of the compiled runtime, shared by every node the tests start
+ * (`--wasm-cache-dir`): only the first start after the runtime changed compiles it.
+ */
+export const WASM_CACHE_DIR = process.env.POOL_NODE_WASM_CACHE ?? `${targetDir}/wasm-cache`;
 export const UNIT = 10n ** 12n;
 /** Chopsticks, pinned in parachain-runtime/chopsticks (installed by the test and run commands). */
 export const CHOPSTICKS = process.env.CHOPSTICKS
@@ -47,7 +52,7 @@ export async function startNode(extraArgs = [], { basePath, rpcPort: pinnedPort 
   const [rpcPort, p2pPort] = [pinnedPort ?? await freePort(), await freePort()];
   const args = [
     '--dev', ...(basePath ? ['--base-path', basePath] : ['--tmp']),
-    '--no-prometheus', '--no-telemetry', '--no-mdns',
+    '--no-prometheus', '--no-telemetry', '--no-mdns', '--wasm-cache-dir', WASM_CACHE_DIR,
     '--rpc-port', String(rpcPort), '--listen-addr', `/ip4/127.0.0.1/tcp/${p2pPort}`,
     // Blocks on demand only: a timer that never fires in a test's lifetime.
     '--consensus', 'manual-seal-3600000',

@@ -47,6 +47,9 @@ function Root() {
   const [conn, setConn] = useState<Connection | undefined>(undefined);
   const [connError, setConnError] = useState<string | undefined>(undefined);
   const [block, setBlock] = useState<Block | undefined>(undefined);
+  // A failed read of the clock at one block (pruned before the answer, a busy node) is shown
+  // until a later block's read succeeds; it does not stay up for good.
+  const [clockError, setClockError] = useState<string | undefined>(undefined);
 
   useEffect(() => {
     let live = true;
@@ -54,6 +57,7 @@ function Root() {
     setConn(undefined);
     setBlock(undefined);
     setConnError(undefined);
+    setClockError(undefined);
     connect(rpc).then((c) => {
       if (!live) { c.client.destroy(); return; }
       current = c;
@@ -71,8 +75,12 @@ function Root() {
         if (!best) return;
         const seen = ++latest;
         conn.api.view.StakePool.clock_now({ at: best.hash }).then((clock) => {
-          if (seen === latest) setBlock({ number: best.number, hash: best.hash, clock: Number(clock), seenAt: Date.now() });
-        }, (e: unknown) => setConnError(`cannot read the stake pools' clock: ${e instanceof Error ? e.message : String(e)}`));
+          if (seen !== latest) return;
+          setBlock({ number: best.number, hash: best.hash, clock: Number(clock), seenAt: Date.now() });
+          setClockError(undefined);
+        }, (e: unknown) => {
+          if (seen === latest) setClockError(`cannot read the stake pools' clock at block ${best.number}: ${e instanceof Error ? e.message : String(e)}`);
+        });
       },
       error: (e: unknown) => setConnError(`lost the chain: ${e instanceof Error ? e.message : String(e)}`),
     });
@@ -94,6 +102,7 @@ function Root() {
       {conn && block ? <span class="chain" data-testid="chain">{conn.info.name} · #<span data-testid="block">{block.number}</span></span> : null}
     </header>
     {connError ? <p class="error" role="alert" data-testid="conn-error">Cannot use {connError}</p> : null}
+    {!connError && clockError ? <p class="error" role="alert" data-testid="clock-error">{clockError}; trying again at the next block</p> : null}
     {conn && block ? <Connected conn={conn} block={block} /> : connError ? null : <p class="muted">Connecting to {rpc}…</p>}
   </>;
 }
