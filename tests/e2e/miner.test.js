@@ -424,13 +424,16 @@ describe('staking-miner against pool-node --dev', () => {
     await miner.waitFor(/passing over the queued claim of \S+ \(score .*\): its 0 pages: WrongWinnerCount/, 'the miner to pass over the fake claim');
     await waitForPool(api, 2, "Alice's claim and its pages");
     await sleep(500);
-    // A busy machine's proposer may leave the claim for the next block: up to three blocks.
+    // A busy machine's transaction pool may not have the claim ready for the next block's
+    // proposer yet (the two e2e groups and the node's own work share two cores): up to ten
+    // blocks, each after a pause.
     const registered = [];
-    for (let i = 0; i < 3 && registered.length === 0; i += 1) {
+    for (let i = 0; i < 10 && registered.length === 0; i += 1) {
+      if (i > 0) await sleep(300);
       const { blockHash } = await createBlock(api);
       registered.push(...await electionEvents(api, blockHash, 'Registered'));
     }
-    assert.equal(registered.length, 1);
+    assert.equal(registered.length, 1, `Alice's claim was not included in ten blocks:\n${miner.log()}`);
     assert.ok(registered[0].who.eq(alice.address));
 
     // The window checks the fake first (slashed: its missing pages cannot make its score), then
