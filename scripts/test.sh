@@ -165,12 +165,14 @@ fi
 # transaction pool against block sealing, and a machine busy with the tests above made those
 # races fail (a miner's page sent after a restart was never included). They run in two groups at
 # once, each file after the other within its group: the files below (the parachain under
-# chopsticks, hostile input, the crashed node, try-runtime, the snapshot export), and every other
-# file, the miner's among them (a new file joins that group). Most of their time is spent
-# waiting on nodes; the two groups take about as long. (Three groups at once took 2m37s instead
-# of 2m51s, but the miner's tests lost that race again on the busier machine: docs/build.md.)
+# chopsticks, about a minute, and the crashed node), and every other file, the miner's among them
+# (a new file joins that group). The two groups take about as long since the nodes start from
+# wasmtime's cache (`--wasm-cache-dir`, tests/e2e/harness.js): before, hostile input, try-runtime
+# and the snapshot export were in the parachain's group too. (Three groups at once took 2m37s
+# instead of 2m51s, but the miner's tests lost that race again on the busier machine:
+# docs/build.md.)
 step "end-to-end tests (tests/e2e: pool-node, and the parachain runtime under chopsticks, driven with @polkadot/api; two groups at once)"
-second_group=(parachain.test.js hostile.test.js crash.test.js try-runtime.test.js snapshot.test.js)
+second_group=(parachain.test.js crash.test.js)
 first_group=()
 for file in tests/e2e/*.test.js; do
 	file="$(basename "$file")"

@@ -85,10 +85,24 @@ describe('the dashboard in headless chromium against pool-node --dev', () => {
     await page.click(selector);
   }
 
+  /**
+   * Replace the field's text with `text` as a person would: the field is emptied with an input
+   * event (so the page's state is emptied too: a value set behind the page's back came back with
+   * the next render, and "100" typed after it read "0.5100"), then typed into; until the field
+   * holds exactly `text`.
+   */
   async function typeInto(selector, text) {
     await page.waitForSelector(selector);
-    await page.$eval(selector, (el) => { el.value = ''; });
-    await page.type(selector, text);
+    for (let attempt = 1; ; attempt += 1) {
+      await page.$eval(selector, (el) => {
+        el.value = '';
+        el.dispatchEvent(new Event('input', { bubbles: true }));
+      });
+      await page.type(selector, text);
+      const value = await page.$eval(selector, (el) => el.value);
+      if (value === text) return;
+      if (attempt === 3) throw new Error(`${selector} holds "${value}" after typing "${text}" three times`);
+    }
   }
 
   async function chooseAccount(name) {
