@@ -44,7 +44,9 @@ pub struct Cli {
 	/// started again with the same runtime loads it instead of compiling it again, which is most
 	/// of a start's time. Entries are keyed by the runtime's code, the compiler's settings and
 	/// wasmtime's version, so a changed runtime is compiled afresh; several nodes may share the
-	/// directory. Off unless given.
+	/// directory. With it the built-in `dev` and `local` chains' genesis is built with the cached
+	/// runtime too (the same storage; `export-chain-spec` then writes it as raw storage). Off
+	/// unless given.
 	#[arg(long, value_name = "DIR")]
 	pub wasm_cache_dir: Option<std::path::PathBuf>,
 
