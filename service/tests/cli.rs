@@ -511,45 +511,50 @@ fn per_block_rounding_pays_what_the_public_tool_paid_in_epoch_34() {
 		format!("foundation:8%:{}", at("foundation.csv")),
 		format!("o1labs:5%:{}", at("o1labs.csv")),
 	);
-	for fees in ["common", "keep", "all"] {
-		let (ledger, blocks) = (at("ledger.json"), at("blocks.json"));
-		let plan = format!("{d}/plan-{fees}.json");
-		let out = run(&[
-			"payouts",
-			"plan",
-			"--ledger",
-			&ledger,
-			"--delegate",
-			pool,
-			"--blocks",
-			&blocks,
-			"--blocks-format",
-			"archive-json",
-			"--tip-height",
-			"491700",
-			"--epoch",
-			"34",
+	// The pool's policy, as the public tool's fixture states it, for both ways of planning below.
+	let policy = |fees| {
+		[
 			"--fork-start-slot",
 			"564480",
-			"--ledger-hash",
-			"jwjmGqiXosGg6Yo9Nz3EnDh9v8iHdbtgAS5KWVyrGAp7cnzavX8",
 			"--commission",
 			"5%",
 			"--share-class",
-			&foundation,
+			foundation.as_str(),
 			"--share-class",
-			&o1labs,
+			o1labs.as_str(),
 			"--rounding",
 			"per-block",
 			"--fees",
 			fees,
-			"--out",
-			&plan,
-			"--csv",
-			&format!("{d}/plan-{fees}.csv"),
-			"--carry-out",
-			&format!("{d}/carry-{fees}.json"),
-		]);
+		]
+	};
+	for fees in ["common", "keep", "all"] {
+		let (ledger, blocks) = (at("ledger.json"), at("blocks.json"));
+		let plan = format!("{d}/plan-{fees}.json");
+		let (csv, carry) = (format!("{d}/plan-{fees}.csv"), format!("{d}/carry-{fees}.json"));
+		let out = run(&[
+			&[
+				"payouts",
+				"plan",
+				"--ledger",
+				&ledger,
+				"--delegate",
+				pool,
+				"--blocks",
+				&blocks,
+				"--blocks-format",
+				"archive-json",
+				"--tip-height",
+				"491700",
+				"--epoch",
+				"34",
+				"--ledger-hash",
+				"jwjmGqiXosGg6Yo9Nz3EnDh9v8iHdbtgAS5KWVyrGAp7cnzavX8",
+			][..],
+			&policy(fees),
+			&["--out", &plan, "--csv", &csv, "--carry-out", &carry],
+		]
+		.concat());
 		assert!(out.status.success(), "{fees}: {}", stderr(&out));
 		let file: serde_json::Value = serde_json::from_slice(&fs::read(&plan).unwrap()).unwrap();
 		let want = &expected["calculators"][fees];
@@ -577,37 +582,29 @@ fn per_block_rounding_pays_what_the_public_tool_paid_in_epoch_34() {
 	// As an epoch of a multi-epoch plan, with its ledger's hash: the same payouts; with another
 	// ledger's hash, refused.
 	let epoch_plan = |hash: &str| {
-		let ledger = format!("34={}@{hash}", at("ledger.json"));
+		let (ledger, blocks) = (format!("34={}@{hash}", at("ledger.json")), at("blocks.json"));
+		let (out, csv, carry) = (
+			format!("{d}/epochs.json"),
+			format!("{d}/epochs.csv"),
+			format!("{d}/epochs-carry.json"),
+		);
 		run(&[
-			"payouts",
-			"plan",
-			"--epoch-ledger",
-			&ledger,
-			"--delegate",
-			pool,
-			"--blocks",
-			&at("blocks.json"),
-			"--tip-height",
-			"491700",
-			"--fork-start-slot",
-			"564480",
-			"--commission",
-			"5%",
-			"--share-class",
-			&foundation,
-			"--share-class",
-			&o1labs,
-			"--rounding",
-			"per-block",
-			"--fees",
-			"common",
-			"--out",
-			&format!("{d}/epochs.json"),
-			"--csv",
-			&format!("{d}/epochs.csv"),
-			"--carry-out",
-			&format!("{d}/epochs-carry.json"),
-		])
+			&[
+				"payouts",
+				"plan",
+				"--epoch-ledger",
+				&ledger,
+				"--delegate",
+				pool,
+				"--blocks",
+				&blocks,
+				"--tip-height",
+				"491700",
+			][..],
+			&policy("common"),
+			&["--out", &out, "--csv", &csv, "--carry-out", &carry],
+		]
+		.concat())
 	};
 	let out = epoch_plan("jwjmGqiXosGg6Yo9Nz3EnDh9v8iHdbtgAS5KWVyrGAp7cnzavX8");
 	assert!(out.status.success(), "{}", stderr(&out));
